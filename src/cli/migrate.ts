@@ -1,0 +1,16 @@
+/** `jarida migrate`: apply pending migrations. */
+import { loadConfig } from '../config.js';
+import { migrate, openStore } from '../store/db.js';
+import type { GlobalOptions } from './context.js';
+
+/** Applies pending migrations and prints what ran. */
+export async function migrateCommand(opts: GlobalOptions): Promise<void> {
+  const config = loadConfig({ configPath: opts.config });
+  const store = openStore(config.databaseUrl);
+  try {
+    const applied = await migrate(store);
+    process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'up to date\n');
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,305 @@
+/**
+ * Configuration: a JSON config file plus environment overrides, validated once at start
+ * into a frozen, typed Config that is passed down (never imported as a global).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { LANGS, type Lang } from './model/types.js';
+
+export type HijriVariant = 'umalqura' | 'civil' | 'tabular';
+
+export interface SocialLink {
+  name: string;
+  url: string;
+}
+
+/** What the reader-facing site shows and how it counts days. */
+export interface SiteSettings {
+  siteName: string;
+  timeZone: string;
+  defaultLanguage: Lang;
+  languages: readonly Lang[];
+  social: readonly SocialLink[];
+  stripDays: number;
+  stripIncludeToday: boolean;
+  hijriVariant: HijriVariant;
+  hijriAdjustment: number;
+  hijriMonthNames: Partial<Record<Lang, readonly string[]>>;
+  arabicDigits: boolean;
+  pageSize: number;
+}
+
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  /** Fixed "now" (JARIDA_NOW) or null for the real clock. */
+  fixedNow: Date | null;
+  /** An own theme folder that overrides single templates of the default theme. */
+  themeDir: string | null;
+  /** Fill an empty database with the shipped demo content at `serve`. */
+  demoOnEmpty: boolean;
+  configPath: string | null;
+  site: SiteSettings;
+}
+
+/** A config file or environment value that is not valid; `fields` holds one line per bad field. */
+export class ConfigError extends Error {
+  readonly code = 'JARIDA_CONFIG_INVALID';
+  constructor(readonly fields: string[]) {
+    super(fields.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+export const DEFAULT_SITE: SiteSettings = Object.freeze({
+  siteName: 'Jarida',
+  timeZone: 'Europe/Istanbul',
+  defaultLanguage: 'en',
+  languages: Object.freeze(['en', 'tr', 'ar'] as Lang[]),
+  social: Object.freeze([]),
+  stripDays: 5,
+  stripIncludeToday: false,
+  hijriVariant: 'umalqura',
+  hijriAdjustment: 0,
+  hijriMonthNames: Object.freeze({}),
+  arabicDigits: true,
+  pageSize: 20,
+});
+
+const DEFAULT_CONFIG_FILE = 'jarida.config.json';
+
+/**
+ * Returns the validated Config from the config file (`--config`, `JARIDA_CONFIG`, or
+ * `./jarida.config.json` when present) and the environment; throws ConfigError naming every bad field.
+ */
+export function loadConfig(opts: { configPath?: string; env?: NodeJS.ProcessEnv; cwd?: string } = {}): Config {
+  const env = opts.env ?? process.env;
+  const cwd = opts.cwd ?? process.cwd();
+  const explicit = opts.configPath ?? env.JARIDA_CONFIG;
+  let configPath: string | null = null;
+  let file: Record<string, unknown> = {};
+  if (explicit) {
+    configPath = resolve(cwd, explicit);
+    if (!existsSync(configPath)) throw new ConfigError([`config: file not found: ${configPath}`]);
+  } else if (existsSync(resolve(cwd, DEFAULT_CONFIG_FILE))) {
+    configPath = resolve(cwd, DEFAULT_CONFIG_FILE);
+  }
+  if (configPath) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(configPath, 'utf8'));
+    } catch (err) {
+      throw new ConfigError([`config: ${configPath}: not valid JSON (${(err as Error).message})`]);
+    }
+    if (!isObject(parsed)) throw new ConfigError([`config: ${configPath}: must be a JSON object`]);
+    file = parsed;
+  }
+  return parseConfig(file, env, configPath, cwd);
+}
+
+/** Returns the Config for an already parsed config object and environment (no file access). */
+export function parseConfig(
+  file: Record<string, unknown>,
+  env: NodeJS.ProcessEnv = {},
+  configPath: string | null = null,
+  cwd = process.cwd(),
+): Config {
+  const v = new Validator();
+  const known = new Set([
+    'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
+    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema',
+  ]);
+  for (const key of Object.keys(file)) if (!known.has(key)) v.bad(key, 'unknown setting');
+
+  const strip = v.object('strip', file.strip);
+  const hijri = v.object('hijri', file.hijri);
+
+  const site: SiteSettings = {
+    siteName: v.text('siteName', env.JARIDA_SITE_NAME ?? file.siteName, DEFAULT_SITE.siteName, 200),
+    timeZone: v.timeZone('timeZone', env.JARIDA_TIME_ZONE ?? file.timeZone, DEFAULT_SITE.timeZone),
+    defaultLanguage: v.lang('defaultLanguage', env.JARIDA_DEFAULT_LANGUAGE ?? file.defaultLanguage, DEFAULT_SITE.defaultLanguage),
+    languages: v.langs('languages', env.JARIDA_LANGUAGES?.split(',').map((s) => s.trim()) ?? file.languages),
+    social: v.social('social', file.social),
+    stripDays: v.int('strip.days', env.JARIDA_STRIP_DAYS ?? strip.days, DEFAULT_SITE.stripDays, 0, 31),
+    stripIncludeToday: v.bool('strip.includeToday', strip.includeToday, DEFAULT_SITE.stripIncludeToday),
+    hijriVariant: v.oneOf('hijri.variant', env.JARIDA_HIJRI_VARIANT ?? hijri.variant, ['umalqura', 'civil', 'tabular'], DEFAULT_SITE.hijriVariant),
+    hijriAdjustment: v.int('hijri.adjustment', env.JARIDA_HIJRI_ADJUSTMENT ?? hijri.adjustment, 0, -2, 2),
+    hijriMonthNames: v.monthNames('hijri.monthNames', hijri.monthNames),
+    arabicDigits: v.bool('arabicDigits', env.JARIDA_ARABIC_DIGITS ?? file.arabicDigits, DEFAULT_SITE.arabicDigits),
+    pageSize: v.int('pageSize', file.pageSize, DEFAULT_SITE.pageSize, 1, 200),
+  };
+  if (!site.languages.includes(site.defaultLanguage)) {
+    v.bad('defaultLanguage', `'${site.defaultLanguage}' is not among languages [${site.languages.join(', ')}]`);
+  }
+
+  const databaseUrl = v.databaseUrl('databaseUrl', env.DATABASE_URL ?? file.databaseUrl, 'sqlite:./data/jarida.db');
+  const host = v.text('host', env.HOST ?? file.host, '127.0.0.1', 255);
+  const port = v.int('port', env.PORT ?? file.port, 3000, 0, 65535);
+  const fixedNow = v.instant('JARIDA_NOW', env.JARIDA_NOW);
+  const themeRaw = env.JARIDA_THEME ?? file.theme;
+  const theme = themeRaw === undefined || themeRaw === '' ? null : v.text('theme', themeRaw, '', 4096);
+  const demoOnEmpty = v.bool('demo', env.JARIDA_DEMO ?? file.demo, true);
+  v.throwIfBad();
+
+  const base = configPath ? resolve(configPath, '..') : cwd;
+  return deepFreeze({
+    databaseUrl,
+    host,
+    port,
+    fixedNow,
+    themeDir: theme ? resolve(base, theme) : null,
+    demoOnEmpty,
+    configPath,
+    site,
+  });
+}
+
+function isObject(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !(o instanceof Date)) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+const show = (x: unknown) => JSON.stringify(x)?.slice(0, 80) ?? String(x);
+
+/** Collects one message per bad field, then throws them together. */
+class Validator {
+  private errors: string[] = [];
+
+  bad(field: string, why: string): void {
+    this.errors.push(`config: ${field}: ${why}`);
+  }
+
+  throwIfBad(): void {
+    if (this.errors.length) throw new ConfigError(this.errors);
+  }
+
+  object(field: string, x: unknown): Record<string, unknown> {
+    if (x === undefined) return {};
+    if (isObject(x)) return x;
+    this.bad(field, `must be an object, got ${show(x)}`);
+    return {};
+  }
+
+  text(field: string, x: unknown, def: string, max: number): string {
+    if (x === undefined) return def;
+    if (typeof x !== 'string' || x.trim() === '') return this.fail(field, `must be a non-empty string, got ${show(x)}`, def);
+    if (x.length > max) return this.fail(field, `longer than ${max} characters`, def);
+    return x.trim();
+  }
+
+  int(field: string, x: unknown, def: number, min: number, max: number): number {
+    if (x === undefined || x === '') return def;
+    const n = typeof x === 'string' && /^-?\d+$/.test(x.trim()) ? Number(x) : x;
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+      return this.fail(field, `must be an integer from ${min} to ${max}, got ${show(x)}`, def);
+    }
+    return n;
+  }
+
+  bool(field: string, x: unknown, def: boolean): boolean {
+    if (x === undefined || x === '') return def;
+    if (typeof x === 'boolean') return x;
+    if (x === 'true' || x === '1') return true;
+    if (x === 'false' || x === '0') return false;
+    return this.fail(field, `must be true or false, got ${show(x)}`, def);
+  }
+
+  oneOf<T extends string>(field: string, x: unknown, allowed: readonly T[], def: T): T {
+    if (x === undefined || x === '') return def;
+    if (typeof x === 'string' && (allowed as readonly string[]).includes(x)) return x as T;
+    return this.fail(field, `must be one of ${allowed.join(', ')}, got ${show(x)}`, def);
+  }
+
+  timeZone(field: string, x: unknown, def: string): string {
+    if (x === undefined || x === '') return def;
+    if (typeof x === 'string') {
+      try {
+        new Intl.DateTimeFormat('en', { timeZone: x });
+        return x;
+      } catch {
+        /* fall through */
+      }
+    }
+    return this.fail(field, `${show(x)} is not an IANA time zone (e.g. Europe/Istanbul)`, def);
+  }
+
+  lang(field: string, x: unknown, def: Lang): Lang {
+    return this.oneOf(field, x, LANGS, def);
+  }
+
+  langs(field: string, x: unknown): readonly Lang[] {
+    if (x === undefined) return DEFAULT_SITE.languages;
+    if (!Array.isArray(x) || x.length === 0) return this.fail(field, `must be a non-empty list of ${LANGS.join(', ')}`, DEFAULT_SITE.languages);
+    const out: Lang[] = [];
+    for (const l of x) {
+      if (typeof l !== 'string' || !(LANGS as readonly string[]).includes(l)) {
+        return this.fail(field, `${show(l)} is not a supported language (${LANGS.join(', ')})`, DEFAULT_SITE.languages);
+      }
+      if (!out.includes(l as Lang)) out.push(l as Lang);
+    }
+    return out;
+  }
+
+  social(field: string, x: unknown): SocialLink[] {
+    if (x === undefined) return [];
+    if (!Array.isArray(x)) return this.fail(field, 'must be a list of {"name", "url"}', []);
+    const out: SocialLink[] = [];
+    x.forEach((item, i) => {
+      if (!isObject(item) || typeof item.name !== 'string' || !item.name.trim() || typeof item.url !== 'string') {
+        this.bad(`${field}[${i}]`, 'must be {"name": "…", "url": "https://…"}');
+        return;
+      }
+      if (!/^https?:\/\//i.test(item.url) || !URL.canParse(item.url)) {
+        this.bad(`${field}[${i}].url`, `${show(item.url)} is not an http(s) URL`);
+        return;
+      }
+      out.push({ name: item.name.trim(), url: item.url });
+    });
+    return out;
+  }
+
+  monthNames(field: string, x: unknown): Partial<Record<Lang, readonly string[]>> {
+    if (x === undefined) return {};
+    if (!isObject(x)) return this.fail(field, 'must be an object of language → 12 names', {});
+    const out: Partial<Record<Lang, readonly string[]>> = {};
+    for (const [lang, names] of Object.entries(x)) {
+      if (!(LANGS as readonly string[]).includes(lang)) {
+        this.bad(`${field}.${lang}`, `not a supported language (${LANGS.join(', ')})`);
+      } else if (!Array.isArray(names) || names.length !== 12 || !names.every((n) => typeof n === 'string' && n.trim())) {
+        this.bad(`${field}.${lang}`, 'must be a list of 12 non-empty names, Muharram first');
+      } else {
+        out[lang as Lang] = names.map((n: string) => n.trim());
+      }
+    }
+    return out;
+  }
+
+  databaseUrl(field: string, x: unknown, def: string): string {
+    if (x === undefined || x === '') return def;
+    if (typeof x === 'string' && (/^sqlite:.+/.test(x) || /^postgres(ql)?:\/\//.test(x))) return x;
+    return this.fail(field, `${show(x)} must be sqlite:PATH or postgres://…`, def);
+  }
+
+  instant(field: string, x: string | undefined): Date | null {
+    if (x === undefined || x === '') return null;
+    const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/.test(x);
+    const d = new Date(x);
+    if (!ok || Number.isNaN(d.getTime())) {
+      return this.fail(field, `${show(x)} is not an ISO-8601 instant with offset (e.g. 2019-02-15T12:00:00+03:00)`, null);
+    }
+    return d;
+  }
+
+  private fail<T>(field: string, why: string, def: T): T {
+    this.bad(field, why);
+    return def;
+  }
+}

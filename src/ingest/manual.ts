@@ -1,0 +1,55 @@
+/** Manual entry: an article typed in by the operator (`jarida article add`), sanitized like any other. */
+import type { SiteSettings } from '../config.js';
+import type { Lang } from '../model/types.js';
+import { saveArticle, type SaveResult } from '../store/articles.js';
+import type { Store } from '../store/db.js';
+import { ensureSource } from '../store/sources.js';
+import { plainText, sanitizeArticleHtml } from './sanitize/sanitize.js';
+
+/** What the operator gives for one article. */
+export interface ManualArticle {
+  title: string;
+  publishedAt: Date;
+  body?: string | null;
+  summary?: string | null;
+  source?: string | null;
+  url?: string | null;
+  lang?: string | null;
+  author?: string | null;
+  guid?: string;
+}
+
+/** Returns the HTML for a body given as HTML, or as plain text with blank lines between paragraphs. */
+export function bodyToHtml(body: string): string {
+  if (/<\/?(p|div|br|h[2-6]|ul|ol|blockquote|figure|img|table)\b/i.test(body)) return body;
+  return body
+    .split(/\r?\n\s*\r?\n/)
+    .map((para) => para.trim())
+    .filter(Boolean)
+    .map((para) => `<p>${para.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, '<br>')}</p>`)
+    .join('\n');
+}
+
+/** Stores a manual article under its source (created on first use); returns what the store did. */
+export async function addManualArticle(store: Store, site: SiteSettings, a: ManualArticle): Promise<SaveResult> {
+  const sourceTitle = a.source?.trim() || site.siteName;
+  const sourceId = await ensureSource(store.db, { kind: 'manual', title: sourceTitle });
+  const html = a.body ? sanitizeArticleHtml(bodyToHtml(a.body), a.url ?? undefined) : null;
+  const summary = a.summary?.trim() || (html ? plainText(html, 280) : null);
+  return saveArticle(
+    store.db,
+    {
+      sourceId,
+      guid: a.guid ?? a.url ?? `manual:${a.publishedAt.toISOString()}:${a.title}`,
+      url: a.url ?? null,
+      canonicalUrl: a.url ?? null,
+      title: a.title.trim(),
+      summary,
+      contentHtml: html,
+      author: a.author ?? null,
+      language: (a.lang as Lang | undefined) ?? site.defaultLanguage,
+      publishedAt: a.publishedAt,
+    },
+    site.timeZone,
+  );
+}

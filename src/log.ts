@@ -1,0 +1,9 @@
+/** The one logger (pino, the same one Fastify uses). */
+import { destination, pino, type Logger } from 'pino';
+
+export type { Logger };
+
+/** Returns the process logger; JSON lines on stderr, level from LOG_LEVEL (default info). */
+export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
+  return pino({ level, base: { app: 'jarida' } }, destination(2));
+}

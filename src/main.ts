@@ -1,0 +1,16 @@
+#!/usr/bin/env node
+/** argv → a command in cli/. Errors end as one line per problem on stderr and a non-zero exit. */
+import { buildProgram } from './cli/program.js';
+import { ConfigError } from './config.js';
+
+try {
+  await buildProgram().parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof ConfigError) {
+    for (const line of err.fields) process.stderr.write(`jarida: ${line}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`jarida: ${(err as Error).message}\n`);
+  if (process.env.JARIDA_DEBUG) console.error(err);
+  process.exit(1);
+}

@@ -1,0 +1,66 @@
+/** Plain domain types shared by the store, the web and the CLI. No I/O here. */
+
+export type Lang = 'en' | 'tr' | 'ar';
+export const LANGS: readonly Lang[] = ['en', 'tr', 'ar'];
+
+/** A published, hidden or draft article as the store returns it. */
+export interface Article {
+  id: number;
+  sourceId: number;
+  guid: string;
+  url: string | null;
+  canonicalUrl: string | null;
+  slug: string;
+  title: string;
+  summary: string | null;
+  contentHtml: string | null;
+  author: string | null;
+  language: string | null;
+  imageUrl: string | null;
+  publishedAt: string; // UTC ISO-8601 instant
+  localDay: string; // YYYY-MM-DD in the site time zone
+  status: ArticleStatus;
+  contentHash: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sourceTitle: string | null;
+  sourceSiteUrl: string | null;
+}
+
+export type ArticleStatus = 'published' | 'hidden' | 'draft';
+
+/** What a caller gives to create or update an article. */
+export interface ArticleInput {
+  sourceId: number;
+  guid: string;
+  url?: string | null;
+  canonicalUrl?: string | null;
+  title: string;
+  summary?: string | null;
+  contentHtml?: string | null;
+  author?: string | null;
+  language?: string | null;
+  imageUrl?: string | null;
+  publishedAt: Date;
+  status?: ArticleStatus;
+  slug?: string;
+}
+
+export type SourceKind = 'feed' | 'page' | 'manual';
+
+/** A source site articles come from. */
+export interface Source {
+  id: number;
+  kind: SourceKind;
+  url: string | null;
+  title: string;
+  siteUrl: string | null;
+  language: string | null;
+  enabled: boolean;
+}
+
+/** Number of published articles on one local day. */
+export interface DayCount {
+  day: string;
+  count: number;
+}

@@ -1,0 +1,264 @@
+/**
+ * Articles: every write keeps day_counts and the published total exact in the same transaction.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { localDay } from '../calendar/zone.js';
+import { slugify } from '../model/slug.js';
+import type { Article, ArticleInput, ArticleStatus } from '../model/types.js';
+import type { ArticlesTable, Database } from './schema.js';
+import { bumpDayCount } from './day-counts.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+const ARTICLE_COLUMNS = [
+  'a.id', 'a.source_id', 'a.guid', 'a.url', 'a.canonical_url', 'a.slug', 'a.title', 'a.summary',
+  'a.content_html', 'a.author', 'a.language', 'a.image_url', 'a.published_at', 'a.local_day',
+  'a.status', 'a.content_hash', 'a.created_at', 'a.updated_at',
+] as const;
+
+/** The outcome of saving one article. */
+export interface SaveResult {
+  id: number;
+  slug: string;
+  outcome: 'created' | 'updated' | 'unchanged';
+}
+
+/**
+ * Inserts the article, or updates the one with the same (source, guid) or canonical URL in place;
+ * returns its id and what happened. Day counts follow in the same transaction.
+ */
+export async function saveArticle(db: Kysely<Database>, input: ArticleInput, timeZone: string): Promise<SaveResult> {
+  return db.transaction().execute(async (trx) => {
+    const now = new Date().toISOString();
+    const row = toRow(input, timeZone);
+    let existing = await trx
+      .selectFrom('articles')
+      .select(['id', 'slug', 'status', 'local_day', 'content_hash', 'published_at'])
+      .where('source_id', '=', input.sourceId)
+      .where('guid', '=', input.guid)
+      .executeTakeFirst();
+    if (!existing && row.canonical_url) {
+      existing = await trx
+        .selectFrom('articles')
+        .select(['id', 'slug', 'status', 'local_day', 'content_hash', 'published_at'])
+        .where('canonical_url', '=', row.canonical_url)
+        .executeTakeFirst();
+    }
+    if (existing) {
+      if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
+        return { id: existing.id, slug: existing.slug, outcome: 'unchanged' as const };
+      }
+      await trx.updateTable('articles').set({ ...row, updated_at: now }).where('id', '=', existing.id).execute();
+      await moveCount(trx, existing, row);
+      return { id: existing.id, slug: existing.slug, outcome: 'updated' as const };
+    }
+    const slug = input.slug ?? (await freeSlug(trx, slugify(input.title)));
+    const inserted = await trx
+      .insertInto('articles')
+      .values({ ...row, slug, created_at: now, updated_at: now })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    if (row.status === 'published') await bumpDayCount(trx, row.local_day, 1);
+    return { id: Number(inserted.id), slug, outcome: 'created' as const };
+  });
+}
+
+/** Sets an article's status (published, hidden, draft); returns false when there is no such article. */
+export async function setArticleStatus(db: Kysely<Database>, id: number, status: ArticleStatus): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('articles').select(['status', 'local_day']).where('id', '=', id).executeTakeFirst();
+    if (!existing) return false;
+    await trx.updateTable('articles').set({ status, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
+    await moveCount(trx, existing, { status, local_day: existing.local_day });
+    return true;
+  });
+}
+
+/** Deletes an article; returns false when there is no such article. */
+export async function deleteArticle(db: Kysely<Database>, id: number): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const existing = await trx.selectFrom('articles').select(['status', 'local_day']).where('id', '=', id).executeTakeFirst();
+    if (!existing) return false;
+    await trx.deleteFrom('articles').where('id', '=', id).execute();
+    if (existing.status === 'published') await bumpDayCount(trx, existing.local_day, -1);
+    return true;
+  });
+}
+
+/** Returns the newest published articles, newest first. */
+export async function findLatestArticles(db: Db, limit: number, offset = 0): Promise<Article[]> {
+  const rows = await selectArticles(db)
+    .where('a.status', '=', 'published')
+    .orderBy('a.published_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(toArticle);
+}
+
+/** Returns the published articles of one local day, newest first. */
+export async function findArticlesByDay(db: Db, day: string, limit: number, offset = 0): Promise<Article[]> {
+  const rows = await selectArticles(db)
+    .where('a.local_day', '=', day)
+    .where('a.status', '=', 'published')
+    .orderBy('a.published_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(toArticle);
+}
+
+/** Returns the published article with this slug, or undefined. */
+export async function findArticleBySlug(db: Db, slug: string): Promise<Article | undefined> {
+  const row = await selectArticles(db).where('a.slug', '=', slug).where('a.status', '=', 'published').executeTakeFirst();
+  return row && toArticle(row);
+}
+
+/** Returns the published articles just older and just newer than this one (previous / next). */
+export async function findNeighbours(db: Db, a: Pick<Article, 'id' | 'publishedAt'>): Promise<{ older?: Article; newer?: Article }> {
+  const older = await selectArticles(db)
+    .where('a.status', '=', 'published')
+    .where((eb) => eb.or([
+      eb('a.published_at', '<', a.publishedAt),
+      eb.and([eb('a.published_at', '=', a.publishedAt), eb('a.id', '<', a.id)]),
+    ]))
+    .orderBy('a.published_at', 'desc')
+    .orderBy('a.id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const newer = await selectArticles(db)
+    .where('a.status', '=', 'published')
+    .where((eb) => eb.or([
+      eb('a.published_at', '>', a.publishedAt),
+      eb.and([eb('a.published_at', '=', a.publishedAt), eb('a.id', '>', a.id)]),
+    ]))
+    .orderBy('a.published_at', 'asc')
+    .orderBy('a.id', 'asc')
+    .limit(1)
+    .executeTakeFirst();
+  return { older: older && toArticle(older), newer: newer && toArticle(newer) };
+}
+
+/**
+ * Recomputes every article's local day for `timeZone` and rebuilds day_counts and the total from
+ * them, in one transaction; returns how many articles moved to another day.
+ */
+export async function recountDays(db: Kysely<Database>, timeZone: string): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    let moved = 0;
+    let lastId = 0;
+    for (;;) {
+      const batch = await trx
+        .selectFrom('articles')
+        .select(['id', 'published_at', 'local_day'])
+        .where('id', '>', lastId)
+        .orderBy('id')
+        .limit(5000)
+        .execute();
+      if (batch.length === 0) break;
+      for (const r of batch) {
+        const day = localDay(new Date(r.published_at), timeZone);
+        if (day !== r.local_day) {
+          await trx.updateTable('articles').set({ local_day: day }).where('id', '=', r.id).execute();
+          moved++;
+        }
+      }
+      lastId = batch[batch.length - 1]!.id;
+    }
+    await trx.deleteFrom('day_counts').execute();
+    await trx
+      .insertInto('day_counts')
+      .columns(['local_day', 'count'])
+      .expression(
+        trx.selectFrom('articles').select(['local_day', sql<number>`count(*)`.as('count')]).where('status', '=', 'published').groupBy('local_day'),
+      )
+      .execute();
+    const total = await trx.selectFrom('day_counts').select(sql<number>`coalesce(sum(count), 0)`.as('n')).executeTakeFirstOrThrow();
+    await trx
+      .insertInto('counters')
+      .values({ name: 'published_total', value: Number(total.n) })
+      .onConflict((oc) => oc.column('name').doUpdateSet({ value: Number(total.n) }))
+      .execute();
+    return moved;
+  });
+}
+
+/** Returns the hash that tells whether an article's visible content changed. */
+export function contentHash(input: Pick<ArticleInput, 'title' | 'summary' | 'contentHtml' | 'author' | 'imageUrl' | 'language' | 'url'>): string {
+  return createHash('sha256')
+    .update(JSON.stringify([input.title, input.summary ?? null, input.contentHtml ?? null, input.author ?? null, input.imageUrl ?? null, input.language ?? null, input.url ?? null]))
+    .digest('base64url')
+    .slice(0, 22);
+}
+
+function toRow(input: ArticleInput, timeZone: string) {
+  return {
+    source_id: input.sourceId,
+    guid: input.guid,
+    url: input.url ?? null,
+    canonical_url: input.canonicalUrl ?? null,
+    title: input.title,
+    summary: input.summary ?? null,
+    content_html: input.contentHtml ?? null,
+    author: input.author ?? null,
+    language: input.language ?? null,
+    image_url: input.imageUrl ?? null,
+    published_at: input.publishedAt.toISOString(),
+    local_day: localDay(input.publishedAt, timeZone),
+    status: input.status ?? 'published',
+    content_hash: contentHash(input),
+  };
+}
+
+async function moveCount(trx: Transaction<Database>, before: { status: string; local_day: string }, after: { status: string; local_day: string }) {
+  const was = before.status === 'published';
+  const is = after.status === 'published';
+  if (was && (!is || before.local_day !== after.local_day)) await bumpDayCount(trx, before.local_day, -1);
+  if (is && (!was || before.local_day !== after.local_day)) await bumpDayCount(trx, after.local_day, 1);
+}
+
+async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
+  const taken = await trx
+    .selectFrom('articles')
+    .select('slug')
+    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base.replace(/[%_\\]/g, '')}-%`)]))
+    .execute();
+  const used = new Set(taken.map((r) => r.slug));
+  if (!used.has(base)) return base;
+  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+function selectArticles(db: Db) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sources as s', 's.id', 'a.source_id')
+    .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.site_url as source_site_url']);
+}
+
+function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_site_url: string | null }): Article {
+  return {
+    id: Number(r.id),
+    sourceId: Number(r.source_id),
+    guid: r.guid,
+    url: r.url,
+    canonicalUrl: r.canonical_url,
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    contentHtml: r.content_html,
+    author: r.author,
+    language: r.language,
+    imageUrl: r.image_url,
+    publishedAt: r.published_at,
+    localDay: r.local_day,
+    status: r.status as ArticleStatus,
+    contentHash: r.content_hash,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    sourceTitle: r.source_title,
+    sourceSiteUrl: r.source_site_url,
+  };
+}

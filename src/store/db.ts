@@ -1,0 +1,59 @@
+/** Opening the store and running its migrations. */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import type { Database } from './schema.js';
+import { openDialect, StoreError, type DialectInfo } from './dialect.js';
+import * as m0001 from './migrations/0001_initial.js';
+
+export { StoreError };
+
+/** An open store: the typed query builder plus what kind of database it is. */
+export interface Store {
+  db: Kysely<Database>;
+  dialect: DialectInfo;
+  close(): Promise<void>;
+}
+
+type MigrationModule = { up(db: Kysely<any>, d: DialectInfo): Promise<void>; down(db: Kysely<any>, d: DialectInfo): Promise<void> };
+
+/** Every migration in order; numbered files, never edited once landed. */
+const MIGRATIONS: Record<string, MigrationModule> = {
+  '0001_initial': m0001,
+};
+
+/** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`). */
+export function openStore(url: string): Store {
+  const { db, info } = openDialect(url);
+  return { db, dialect: info, close: () => db.destroy() };
+}
+
+/** Applies pending migrations; returns the names applied. Throws StoreError naming the failed one. */
+export async function migrate(store: Store): Promise<string[]> {
+  const provider: MigrationProvider = {
+    async getMigrations() {
+      const out: Record<string, Migration> = {};
+      for (const [name, mod] of Object.entries(MIGRATIONS)) {
+        out[name] = { up: (db) => mod.up(db, store.dialect), down: (db) => mod.down(db, store.dialect) };
+      }
+      return out;
+    },
+  };
+  const migrator = new Migrator({ db: store.db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error) {
+    throw new StoreError(`store: migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Returns an open, migrated store. */
+export async function openMigratedStore(url: string): Promise<Store> {
+  const store = openStore(url);
+  try {
+    await migrate(store);
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  return store;
+}

@@ -1,0 +1,19 @@
+/** Settings rows: values the application keeps across restarts (JSON-encoded). */
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.js';
+
+/** Returns the stored value of a setting, or undefined. */
+export async function findSetting<T>(db: Kysely<Database>, key: string): Promise<T | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row ? (JSON.parse(row.value) as T) : undefined;
+}
+
+/** Stores a setting's value. */
+export async function saveSetting(db: Kysely<Database>, key: string, value: unknown): Promise<void> {
+  const json = JSON.stringify(value);
+  await db
+    .insertInto('settings')
+    .values({ key, value: json })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: json }))
+    .execute();
+}

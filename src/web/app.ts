@@ -1,0 +1,86 @@
+/**
+ * buildApp(): the Fastify instance serving the reader-facing site. It does not listen, so tests
+ * drive it with `inject()` and `jarida serve` calls `listen()`.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.js';
+import { LANGS, type Lang } from '../model/types.js';
+import type { Store } from '../store/db.js';
+import { HttpError } from './errors.js';
+import { STRINGS } from './i18n/strings.js';
+import { sendPage } from './page.js';
+import { registerRoutes } from './routes.js';
+import { loadTheme, type Theme } from './theme.js';
+import { pageContext } from './view.js';
+
+/** What the web tier needs; the store and config come from the caller. */
+export interface WebDeps {
+  store: Store;
+  config: Config;
+  /** The clock; JARIDA_NOW (config.fixedNow) fixes it. */
+  now: () => Date;
+  theme: Theme;
+}
+
+/** Longest query string a page accepts; longer ones get a 400 page. */
+export const MAX_QUERY_LENGTH = 2048;
+
+/** Returns the app for a store and config, not yet listening. */
+export async function buildApp(
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; logger?: FastifyServerOptions['logger'] },
+): Promise<FastifyInstance> {
+  const { config } = opts;
+  const fixed = config.fixedNow;
+  const deps: WebDeps = {
+    store: opts.store,
+    config,
+    now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
+    theme: opts.theme ?? loadTheme(config.themeDir),
+  };
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    return503OnClosing: true,
+    routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+  } as FastifyServerOptions);
+
+  app.addHook('onRequest', async (req) => {
+    const q = req.url.indexOf('?');
+    if (q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH) {
+      throw new HttpError(400, `query string longer than ${MAX_QUERY_LENGTH} characters`);
+    }
+  });
+
+  registerRoutes(app, deps);
+
+  const langOfPath = (url: string): Lang => {
+    const first = url.split(/[/?]/)[1];
+    const l = LANGS.find((x) => x === first);
+    return l && config.site.languages.includes(l) ? l : config.site.defaultLanguage;
+  };
+
+  const errorPage = async (req: { url: string }, reply: import('fastify').FastifyReply, status: number, detail?: string) => {
+    const ctx = pageContext(config.site, langOfPath(req.url), deps.now());
+    const t = STRINGS[ctx.lang];
+    const kind = status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
+    const text = kind === 'notFound' ? t.notFoundText : kind === 'badRequest' ? t.badRequestText : t.serverErrorText;
+    const path = req.url.split('?')[0] ?? '/';
+    return sendPage(reply, deps, ctx, path, {
+      template: 'error',
+      title: t[kind],
+      data: { error: { status, title: t[kind], text, detail: kind === 'badRequest' ? detail : undefined } },
+    }, status);
+  };
+
+  app.setNotFoundHandler((req, reply) => errorPage(req, reply, 404));
+  app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const status = err instanceof HttpError ? err.statusCode : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    if (status >= 500) req.log.error({ err, url: req.url }, 'web: page failed');
+    try {
+      return await errorPage(req, reply, status, err instanceof HttpError ? err.detail : err.message);
+    } catch (renderErr) {
+      req.log.error({ err: renderErr }, 'web: error page failed');
+      return reply.code(status).type('text/plain; charset=utf-8').send(`${status}\n`);
+    }
+  });
+  return app;
+}

@@ -1,0 +1,46 @@
+/** `/YYYY/MM/DD/slug/` — one article with its source, the original link and previous / next. */
+import { formatDateTime } from '../../calendar/format.js';
+import { findArticleBySlug, findNeighbours } from '../../store/articles.js';
+import type { Store } from '../../store/db.js';
+import { notFound } from '../errors.js';
+import { dirOf } from '../i18n/strings.js';
+import type { PageView } from '../page.js';
+import { parseDaySegments } from '../params.js';
+import type { PageContext } from '../view.js';
+
+/** Returns the article page view; a stale day in the URL redirects to the article's URL. */
+export async function articlePage(store: Store, ctx: PageContext, p: { year: string; month: string; day: string; slug: string }): Promise<PageView> {
+  const day = parseDaySegments(p.year, p.month, p.day);
+  const a = await findArticleBySlug(store.db, p.slug);
+  if (!a) throw notFound();
+  if (a.localDay !== day) return { redirect: ctx.urls.article(a) };
+  const { older, newer } = await findNeighbours(store.db, a);
+  const lang = a.language ?? ctx.site.defaultLanguage;
+  const link = (n: typeof older) =>
+    n && { href: ctx.urls.article(n), title: n.title, lang: n.language ?? ctx.site.defaultLanguage, dir: dirOf(n.language ?? ctx.site.defaultLanguage) };
+  const original = a.canonicalUrl ?? a.url;
+  return {
+    template: 'article',
+    title: a.title,
+    description: a.summary,
+    canonical: original,
+    data: {
+      article: {
+        title: a.title,
+        time: formatDateTime(new Date(a.publishedAt), ctx.lang, ctx.cal),
+        iso: a.publishedAt,
+        author: a.author,
+        image: a.imageUrl,
+        body: a.contentHtml,
+        summary: a.summary,
+        source: a.sourceTitle,
+        sourceHref: a.sourceSiteUrl,
+        original,
+        lang,
+        dir: dirOf(lang),
+      },
+      older: link(older),
+      newer: link(newer),
+    },
+  };
+}

@@ -1,0 +1,33 @@
+/** `/YYYY/MM/DD/` — the articles of one day in the site time zone, with their number. */
+import { formatDayLong, formatNumber } from '../../calendar/format.js';
+import { findArticlesByDay } from '../../store/articles.js';
+import { findDayCount } from '../../store/day-counts.js';
+import type { Store } from '../../store/db.js';
+import { fill } from '../i18n/strings.js';
+import type { PageView } from '../page.js';
+import { checkPageInRange, parseDaySegments, parsePage } from '../params.js';
+import { articleCard, type PageContext } from '../view.js';
+import { pager } from './pager.js';
+
+/** Returns the day archive view. */
+export async function dayArchivePage(store: Store, ctx: PageContext, p: { year: string; month: string; day: string }, query: unknown): Promise<PageView> {
+  const day = parseDaySegments(p.year, p.month, p.day);
+  const page = parsePage(query);
+  const count = await findDayCount(store.db, day);
+  const size = ctx.site.pageSize;
+  const pages = Math.ceil(count / size);
+  checkPageInRange(page, pages);
+  const articles = count ? await findArticlesByDay(store.db, day, size, (page - 1) * size) : [];
+  const date = formatDayLong(day, ctx.lang, ctx.cal);
+  return {
+    template: 'day',
+    title: date,
+    data: {
+      heading: fill(ctx.t.dayTitle, { date }),
+      countLabel: fill(ctx.t.articlesOnDay, { n: formatNumber(count, ctx.lang, ctx.cal) }),
+      count,
+      articles: articles.map((a) => articleCard(a, ctx)),
+      pager: pager(ctx, page, pages, (n) => ctx.urls.day(day, n)),
+    },
+  };
+}

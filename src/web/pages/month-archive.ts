@@ -1,0 +1,30 @@
+/** `/YYYY/MM/` — the days of a month with their counts. */
+import { formatMonthYear, formatNumber, formatDayLong } from '../../calendar/format.js';
+import { findMonthDays } from '../../store/day-counts.js';
+import type { Store } from '../../store/db.js';
+import { fill } from '../i18n/strings.js';
+import type { PageView } from '../page.js';
+import { parseMonth } from '../params.js';
+import type { PageContext } from '../view.js';
+
+/** Returns the month archive view. */
+export async function monthArchivePage(store: Store, ctx: PageContext, p: { year: string; month: string }): Promise<PageView> {
+  const month = parseMonth(p.year, p.month);
+  const days = await findMonthDays(store.db, Number(p.year), Number(p.month));
+  const total = days.reduce((n, d) => n + d.count, 0);
+  const name = formatMonthYear(Number(p.year), Number(p.month), ctx.lang, ctx.cal);
+  return {
+    template: 'month',
+    title: name,
+    data: {
+      heading: fill(ctx.t.monthTitle, { month: name }),
+      countLabel: fill(ctx.t.articlesOnDay, { n: formatNumber(total, ctx.lang, ctx.cal) }),
+      month,
+      days: days.map((d) => ({
+        label: formatDayLong(d.day, ctx.lang, ctx.cal),
+        href: ctx.urls.day(d.day),
+        count: formatNumber(d.count, ctx.lang, ctx.cal),
+      })),
+    },
+  };
+}

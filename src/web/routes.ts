@@ -1,0 +1,42 @@
+/** Every public URL, one line each, for every enabled language (default at `/`, others prefixed). */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Lang } from '../model/types.js';
+import type { WebDeps } from './app.js';
+import { sendPage, type PageView } from './page.js';
+import { articlePage } from './pages/article.js';
+import { dayArchivePage } from './pages/day-archive.js';
+import { homePage } from './pages/home.js';
+import { monthArchivePage } from './pages/month-archive.js';
+import { yearArchivePage } from './pages/year-archive.js';
+import { pageContext, type PageContext } from './view.js';
+
+type Params = Record<string, string>;
+type Handler = (deps: WebDeps, ctx: PageContext, params: Params, query: unknown) => Promise<PageView>;
+
+/** Registers the site's routes on the app. */
+export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { site } = deps.config;
+
+  app.get('/healthz', async () => ({ ok: true }));
+  app.get(deps.theme.stylesheet.path, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(deps.theme.stylesheet.body));
+
+  for (const lang of site.languages) {
+    const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;
+    const page = (handler: Handler) => (req: FastifyRequest, reply: FastifyReply) => render(deps, lang, handler, req, reply);
+    app.get(`${prefix}/`, page((d, ctx, _p, q) => homePage(d.store, ctx, q)));
+    app.get(`${prefix}/:year/`, page((d, ctx, p) => yearArchivePage(d.store, ctx, { year: p.year! })));
+    app.get(`${prefix}/:year/:month/`, page((d, ctx, p) => monthArchivePage(d.store, ctx, { year: p.year!, month: p.month! })));
+    app.get(`${prefix}/:year/:month/:day/`, page((d, ctx, p, q) => dayArchivePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day! }, q)));
+    app.get(`${prefix}/:year/:month/:day/:slug/`, page((d, ctx, p) => articlePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day!, slug: p.slug! })));
+  }
+  // The default language also answers under its own prefix, redirected to the unprefixed URL.
+  app.get(`/${site.defaultLanguage}/*`, async (req, reply) => reply.redirect(req.url.slice(site.defaultLanguage.length + 1) || '/', 301));
+  app.get(`/${site.defaultLanguage}`, async (_req, reply) => reply.redirect('/', 301));
+}
+
+async function render(deps: WebDeps, lang: Lang, handler: Handler, req: FastifyRequest, reply: FastifyReply) {
+  const ctx = pageContext(deps.config.site, lang, deps.now());
+  const view = await handler(deps, ctx, req.params as Params, req.query);
+  return sendPage(reply, deps, ctx, req.url.split('?')[0] ?? '/', view);
+}

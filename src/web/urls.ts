@@ -1,0 +1,41 @@
+/** The site's URL scheme for one page language: default language at `/`, others under `/tr/`, `/ar/`. */
+import type { Lang } from '../model/types.js';
+
+/** Builds the site's URLs for one language. */
+export class Urls {
+  readonly prefix: string;
+  constructor(readonly lang: Lang, defaultLang: Lang) {
+    this.prefix = lang === defaultLang ? '' : `/${lang}`;
+  }
+
+  /** Returns the home page URL, with `?page=N` beyond the first page. */
+  home(page = 1): string {
+    return `${this.prefix}/${page > 1 ? `?page=${page}` : ''}`;
+  }
+
+  /** Returns the archive URL of a day 'YYYY-MM-DD'. */
+  day(day: string, page = 1): string {
+    return `${this.prefix}/${day.replaceAll('-', '/')}/${page > 1 ? `?page=${page}` : ''}`;
+  }
+
+  /** Returns the archive URL of a month 'YYYY-MM'. */
+  month(month: string): string {
+    return `${this.prefix}/${month.replace('-', '/')}/`;
+  }
+
+  /** Returns the archive URL of a year. */
+  year(year: number | string): string {
+    return `${this.prefix}/${year}/`;
+  }
+
+  /** Returns an article's stable URL: its local day, then its slug. */
+  article(a: { localDay: string; slug: string }): string {
+    return `${this.prefix}/${a.localDay.replaceAll('-', '/')}/${encodeURIComponent(a.slug)}/`;
+  }
+
+  /** Returns the same path in another language. */
+  static switchLang(path: string, from: Urls, to: Urls): string {
+    const rest = from.prefix && path.startsWith(from.prefix) ? path.slice(from.prefix.length) : path;
+    return `${to.prefix}${rest.startsWith('/') ? rest : `/${rest}`}`;
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * View models: what templates receive. Dates formatted in the site time zone and the page's
+ * language; every article carries its own language and direction.
+ */
+import { addDays, localDay } from '../calendar/zone.js';
+import { formatDateTime, formatNumber, formatShortDay, formatTodayLine, type CalendarSettings } from '../calendar/format.js';
+import { DEFAULT_HIJRI_MONTH_NAMES } from '../calendar/format.js';
+import type { SiteSettings } from '../config.js';
+import type { Article, Lang } from '../model/types.js';
+import { findDayCounts, findPublishedTotal } from '../store/day-counts.js';
+import type { Store } from '../store/db.js';
+import { STRINGS, dirOf, fill, type Strings } from './i18n/strings.js';
+import { Urls } from './urls.js';
+
+/** Everything a page handler needs to render one request. */
+export interface PageContext {
+  lang: Lang;
+  t: Strings;
+  urls: Urls;
+  cal: CalendarSettings;
+  site: SiteSettings;
+  now: Date;
+}
+
+/** Returns the calendar settings of the site (month names: configured, else defaults). */
+export function calendarSettings(site: SiteSettings): CalendarSettings {
+  return {
+    timeZone: site.timeZone,
+    hijriVariant: site.hijriVariant,
+    hijriAdjustment: site.hijriAdjustment,
+    hijriMonthNames: { ...DEFAULT_HIJRI_MONTH_NAMES, ...site.hijriMonthNames },
+    arabicDigits: site.arabicDigits,
+  };
+}
+
+/** A card in an article list. */
+export interface ArticleCard {
+  title: string;
+  href: string;
+  time: string;
+  iso: string;
+  source: string | null;
+  summary: string | null;
+  lang: string;
+  dir: 'rtl' | 'ltr';
+}
+
+/** Returns the card of an article for a list. */
+export function articleCard(a: Article, ctx: PageContext): ArticleCard {
+  const lang = a.language ?? ctx.site.defaultLanguage;
+  return {
+    title: a.title,
+    href: ctx.urls.article(a),
+    time: formatDateTime(new Date(a.publishedAt), ctx.lang, ctx.cal),
+    iso: a.publishedAt,
+    source: a.sourceTitle,
+    summary: a.summary,
+    lang,
+    dir: dirOf(lang),
+  };
+}
+
+/** The header of every page: today, the recent-days strip, the total, social links, languages. */
+export interface HeaderView {
+  today: string;
+  todayIso: string;
+  strip: { label: string; iso: string; count: string; href: string }[];
+  total: string;
+  social: readonly { name: string; url: string }[];
+  languages: { lang: Lang; name: string; href: string; current: boolean }[];
+}
+
+/** Returns the header; reads two small tables (day_counts, counters), never the articles. */
+export async function buildHeader(store: Store, ctx: PageContext, path: string): Promise<HeaderView> {
+  const today = localDay(ctx.now, ctx.site.timeZone);
+  const first = ctx.site.stripIncludeToday ? 0 : 1;
+  const days = Array.from({ length: ctx.site.stripDays }, (_, i) => addDays(today, -(first + i)));
+  const counts = days.length ? await findDayCounts(store.db, days[days.length - 1]!, days[0]!) : new Map<string, number>();
+  const total = await findPublishedTotal(store.db);
+  return {
+    today: formatTodayLine(ctx.now, ctx.lang, ctx.cal),
+    todayIso: today,
+    strip: days.map((d) => ({
+      label: formatShortDay(d, ctx.lang, ctx.cal),
+      iso: d,
+      count: formatNumber(counts.get(d) ?? 0, ctx.lang, ctx.cal),
+      href: ctx.urls.day(d),
+    })),
+    total: fill(ctx.t.total, { n: formatNumber(total, ctx.lang, ctx.cal) }),
+    social: ctx.site.social,
+    languages: ctx.site.languages.map((l) => ({
+      lang: l,
+      name: STRINGS[l].languageName,
+      href: Urls.switchLang(path, ctx.urls, new Urls(l, ctx.site.defaultLanguage)),
+      current: l === ctx.lang,
+    })),
+  };
+}
+
+/** Returns a page context for a language. */
+export function pageContext(site: SiteSettings, lang: Lang, now: Date): PageContext {
+  return { lang, t: STRINGS[lang], urls: new Urls(lang, site.defaultLanguage), cal: calendarSettings(site), site, now };
+}
