@@ -4,9 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { HijriVariant } from './calendar/hijri.js';
+import { isValidTimeZone } from './calendar/zone.js';
 import { LANGS, type Lang } from './model/types.js';
 
-export type HijriVariant = 'umalqura' | 'civil' | 'tabular';
 
 export interface SocialLink {
   name: string;
@@ -220,14 +221,7 @@ class Validator {
 
   timeZone(field: string, x: unknown, def: string): string {
     if (x === undefined || x === '') return def;
-    if (typeof x === 'string') {
-      try {
-        new Intl.DateTimeFormat('en', { timeZone: x });
-        return x;
-      } catch {
-        /* fall through */
-      }
-    }
+    if (typeof x === 'string' && isValidTimeZone(x)) return x;
     return this.fail(field, `${show(x)} is not an IANA time zone (e.g. Europe/Istanbul)`, def);
   }
 

@@ -6,8 +6,9 @@
 import { toHijri, type HijriVariant } from './hijri.js';
 import { localDay, localParts, parseDay, weekdayOfDay, type Day } from './zone.js';
 
-/** A page language. */
-export type Lang = 'en' | 'tr' | 'ar';
+import type { Lang } from '../model/types.js';
+
+export type { Lang };
 
 /** The site's calendar settings, read once from config and passed down. */
 export interface CalendarSettings {

@@ -22,9 +22,11 @@ function icu(day: string, calendar: string): HijriDate {
 const pad = (n: number) => String(n).padStart(2, '0');
 
 describe('Umm al-Qura against the independent corpus (shared/corpora/hijri-ummalqura)', () => {
-  it.runIf(!corpusPresent && corpusRequired)('has the corpus (JARIDA_REQUIRE_CORPORA=1)', () => {
-    expect.fail(`corpus missing at ${CORPUS.pathname}`);
-  });
+  if (!corpusPresent && corpusRequired) {
+    it('has the corpus (JARIDA_REQUIRE_CORPORA=1)', () => {
+      expect.fail(`corpus missing at ${CORPUS.pathname}`);
+    });
+  }
 
   it.skipIf(!corpusPresent)('maps every day between consecutive month starts in month_starts.csv', () => {
     const rows = readFileSync(new URL('month_starts.csv', CORPUS), 'utf8').trim().split('\n').slice(1)

@@ -47,7 +47,7 @@ export function toHijri(day: Day, variant: HijriVariant, adjustment = 0): HijriD
   }
   const n = dayNumber(day) + adjustment;
   if (variant === 'umalqura' && n >= TABLE_FIRST && n < TABLE_END) return fromTable(n);
-  if (!(variant in ICU_CALENDAR)) throw new RangeError(`hijri: unknown variant '${String(variant)}'`);
+  if (!Object.hasOwn(ICU_CALENDAR, variant)) throw new RangeError(`hijri: unknown variant '${String(variant)}'`);
   return fromIcu(n, variant);
 }
 

@@ -49,7 +49,8 @@ export async function saveArticle(db: Kysely<Database>, input: ArticleInput, tim
       if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
         return { id: existing.id, slug: existing.slug, outcome: 'unchanged' as const };
       }
-      await trx.updateTable('articles').set({ ...row, updated_at: now }).where('id', '=', existing.id).execute();
+      const { source_id: _s, guid: _g, ...changes } = row; // the first source and guid stay the article's identity
+      await trx.updateTable('articles').set({ ...changes, updated_at: now }).where('id', '=', existing.id).execute();
       await moveCount(trx, existing, row);
       return { id: existing.id, slug: existing.slug, outcome: 'updated' as const };
     }
@@ -61,6 +62,34 @@ export async function saveArticle(db: Kysely<Database>, input: ArticleInput, tim
       .executeTakeFirstOrThrow();
     if (row.status === 'published') await bumpDayCount(trx, row.local_day, 1);
     return { id: Number(inserted.id), slug, outcome: 'created' as const };
+  });
+}
+
+/**
+ * Inserts many new articles in one transaction with multi-row statements (bulk import, benchmarks);
+ * items whose (source, guid) or canonical URL is already stored are skipped. Day counts and the total
+ * follow the rows actually inserted. Returns how many were inserted.
+ */
+export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<number> {
+  if (inputs.length === 0) return 0;
+  return db.transaction().execute(async (trx) => {
+    const now = new Date().toISOString();
+    const perDay = new Map<string, number>();
+    let inserted = 0;
+    for (let i = 0; i < inputs.length; i += 500) {
+      const rows = inputs.slice(i, i + 500).map((input) => {
+        const row = toRow(input, timeZone);
+        const slug = input.slug ?? `${slugify(input.title)}-${createHash('sha1').update(`${input.sourceId}\n${input.guid}`).digest('hex').slice(0, 8)}`;
+        return { ...row, slug, created_at: now, updated_at: now };
+      });
+      const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['local_day', 'status']).execute();
+      for (const r of out) {
+        inserted++;
+        if (r.status === 'published') perDay.set(r.local_day, (perDay.get(r.local_day) ?? 0) + 1);
+      }
+    }
+    for (const [day, n] of perDay) await bumpDayCount(trx, day, n);
+    return inserted;
   });
 }
 

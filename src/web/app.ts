@@ -40,6 +40,9 @@ export async function buildApp(
   const app = Fastify({
     logger: opts.logger ?? false,
     return503OnClosing: true,
+    // Malformed percent-encoding (400) and over-long path segments (404: no slug is that long).
+    frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
+      errorPage(req, reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
   } as FastifyServerOptions);
 
@@ -52,13 +55,13 @@ export async function buildApp(
 
   registerRoutes(app, deps);
 
-  const langOfPath = (url: string): Lang => {
+  function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];
     const l = LANGS.find((x) => x === first);
     return l && config.site.languages.includes(l) ? l : config.site.defaultLanguage;
-  };
+  }
 
-  const errorPage = async (req: { url: string }, reply: import('fastify').FastifyReply, status: number, detail?: string) => {
+  async function errorPage(req: { url: string }, reply: import('fastify').FastifyReply, status: number, detail?: string) {
     const ctx = pageContext(config.site, langOfPath(req.url), deps.now());
     const t = STRINGS[ctx.lang];
     const kind = status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
@@ -69,7 +72,7 @@ export async function buildApp(
       title: t[kind],
       data: { error: { status, title: t[kind], text, detail: kind === 'badRequest' ? detail : undefined } },
     }, status);
-  };
+  }
 
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 404));
   app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {

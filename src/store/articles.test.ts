@@ -1,0 +1,130 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ArticleInput } from '../model/types.js';
+import { deleteArticle, findArticleBySlug, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, setArticleStatus } from './articles.js';
+import { findDayCount, findDayCounts, findMonthDays, findPublishedTotal, findYearMonths } from './day-counts.js';
+import { openMigratedStore, type Store } from './db.js';
+import { ensureSource } from './sources.js';
+
+const TZ = 'Europe/Istanbul';
+let store: Store;
+let sourceId: number;
+
+beforeEach(async () => {
+  store = await openMigratedStore('sqlite::memory:');
+  sourceId = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+});
+afterEach(() => store.close());
+
+const article = (guid: string, publishedAt: string, extra: Partial<ArticleInput> = {}): ArticleInput => ({
+  sourceId,
+  guid,
+  title: `Title ${guid}`,
+  publishedAt: new Date(publishedAt),
+  ...extra,
+});
+
+/** The day counts must always equal a GROUP BY over the articles, and the total their sum. */
+async function expectCountsExact() {
+  const truth = await store.db
+    .selectFrom('articles')
+    .select(['local_day', store.db.fn.countAll<number>().as('n')])
+    .where('status', '=', 'published')
+    .groupBy('local_day')
+    .execute();
+  const kept = await store.db.selectFrom('day_counts').selectAll().where('count', '!=', 0).execute();
+  expect(Object.fromEntries(kept.map((r) => [r.local_day, Number(r.count)]))).toEqual(Object.fromEntries(truth.map((r) => [r.local_day, Number(r.n)])));
+  expect(await findPublishedTotal(store.db)).toBe(truth.reduce((s, r) => s + Number(r.n), 0));
+}
+
+describe('articles and day counts', () => {
+  it('puts an article on its day in the site time zone', async () => {
+    await saveArticle(store.db, article('a', '2019-02-14T22:30:00Z'), TZ);
+    expect(await findDayCount(store.db, '2019-02-15')).toBe(1);
+    expect(await findDayCount(store.db, '2019-02-14')).toBe(0);
+    await expectCountsExact();
+  });
+
+  it('keeps counts exact through insert, update, day move, hide, publish and delete', async () => {
+    const a = await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z'), TZ);
+    const b = await saveArticle(store.db, article('b', '2019-02-10T11:00:00Z'), TZ);
+    expect(a.outcome).toBe('created');
+    expect(await findDayCount(store.db, '2019-02-10')).toBe(2);
+    // Same item again: stored once, unchanged.
+    expect((await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z'), TZ)).outcome).toBe('unchanged');
+    // Changed title: updated in place.
+    expect((await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z', { title: 'New' }), TZ)).outcome).toBe('updated');
+    // Moved to another day.
+    await saveArticle(store.db, article('b', '2019-02-12T11:00:00Z'), TZ);
+    expect(await findDayCount(store.db, '2019-02-10')).toBe(1);
+    expect(await findDayCount(store.db, '2019-02-12')).toBe(1);
+    await expectCountsExact();
+    await setArticleStatus(store.db, a.id, 'hidden');
+    expect(await findDayCount(store.db, '2019-02-10')).toBe(0);
+    await expectCountsExact();
+    await setArticleStatus(store.db, a.id, 'published');
+    expect(await findPublishedTotal(store.db)).toBe(2);
+    expect(await deleteArticle(store.db, b.id)).toBe(true);
+    expect(await deleteArticle(store.db, b.id)).toBe(false);
+    expect(await findPublishedTotal(store.db)).toBe(1);
+    await expectCountsExact();
+    const rows = await store.db.selectFrom('articles').select('title').execute();
+    expect(rows).toEqual([{ title: 'New' }]);
+  });
+
+  it('dedupes by canonical URL across guids', async () => {
+    await saveArticle(store.db, article('x1', '2019-02-10T10:00:00Z', { canonicalUrl: 'https://e.com/a', title: 'T' }), TZ);
+    const r = await saveArticle(store.db, article('x2', '2019-02-10T10:00:00Z', { canonicalUrl: 'https://e.com/a', title: 'T' }), TZ);
+    expect(r.outcome).toBe('unchanged');
+    const u = await saveArticle(store.db, article('x2', '2019-02-10T10:00:00Z', { canonicalUrl: 'https://e.com/a', title: 'T2' }), TZ);
+    expect(u.outcome).toBe('updated');
+    expect(await findPublishedTotal(store.db)).toBe(1);
+    const rows = await store.db.selectFrom('articles').select(['guid', 'title']).execute();
+    expect(rows).toEqual([{ guid: 'x1', title: 'T2' }]);
+  });
+
+  it('a failed write leaves counts untouched (same transaction)', async () => {
+    await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z', { slug: 'taken' }), TZ);
+    await expect(saveArticle(store.db, article('b', '2019-02-11T10:00:00Z', { slug: 'taken' }), TZ)).rejects.toThrow();
+    expect(await findDayCount(store.db, '2019-02-11')).toBe(0);
+    await expectCountsExact();
+  });
+
+  it('gives unique slugs to equal titles', async () => {
+    const a = await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z', { title: 'Same' }), TZ);
+    const b = await saveArticle(store.db, article('b', '2019-02-10T10:00:00Z', { title: 'Same' }), TZ);
+    expect([a.slug, b.slug]).toEqual(['same', 'same-2']);
+    expect((await findArticleBySlug(store.db, 'same-2'))?.guid).toBe('b');
+  });
+
+  it('bulk insert skips already stored items and counts only what it inserted', async () => {
+    await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z'), TZ);
+    const batch = Array.from({ length: 1200 }, (_, i) => article(i === 0 ? 'a' : `g${i}`, `2019-0${1 + (i % 3)}-1${i % 10}T10:00:00Z`));
+    expect(await insertArticles(store.db, batch, TZ)).toBe(1199);
+    expect(await insertArticles(store.db, batch, TZ)).toBe(0);
+    expect(await findPublishedTotal(store.db)).toBe(1200);
+    await expectCountsExact();
+  });
+
+  it('lists newest first, by day, by month and year, with neighbours', async () => {
+    for (const [g, t] of [['a', '2019-02-10T08:00:00Z'], ['b', '2019-02-10T09:00:00Z'], ['c', '2019-03-01T09:00:00Z']] as const) {
+      await saveArticle(store.db, article(g, t), TZ);
+    }
+    expect((await findLatestArticles(store.db, 10)).map((a) => a.guid)).toEqual(['c', 'b', 'a']);
+    expect((await findArticlesByDay(store.db, '2019-02-10', 10)).map((a) => a.guid)).toEqual(['b', 'a']);
+    expect(await findMonthDays(store.db, 2019, 2)).toEqual([{ day: '2019-02-10', count: 2 }]);
+    expect(await findYearMonths(store.db, 2019)).toEqual([{ month: '2019-03', count: 1 }, { month: '2019-02', count: 2 }]);
+    const b = (await findArticlesByDay(store.db, '2019-02-10', 1))[0]!;
+    const n = await findNeighbours(store.db, b);
+    expect([n.older?.guid, n.newer?.guid]).toEqual(['a', 'c']);
+    expect((await findDayCounts(store.db, '2019-02-01', '2019-02-28')).get('2019-02-10')).toBe(2);
+  });
+
+  it('recount moves days when the time zone changes', async () => {
+    await saveArticle(store.db, article('a', '2019-02-14T22:30:00Z'), TZ);
+    expect(await findDayCount(store.db, '2019-02-15')).toBe(1);
+    expect(await recountDays(store.db, 'UTC')).toBe(1);
+    expect(await findDayCount(store.db, '2019-02-14')).toBe(1);
+    expect(await findDayCount(store.db, '2019-02-15')).toBe(0);
+    await expectCountsExact();
+  });
+});

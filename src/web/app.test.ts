@@ -1,0 +1,185 @@
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Store } from '../store/db.js';
+import { buildApp } from './app.js';
+import { REFERENCE_TOTAL, referenceConfig, referenceStore } from './testdata/reference-site.js';
+
+let store: Store;
+let app: FastifyInstance;
+const config = referenceConfig();
+
+beforeAll(async () => {
+  store = await referenceStore(config);
+  app = await buildApp({ store, config });
+});
+afterAll(async () => {
+  await app.close();
+  await store.close();
+});
+
+const get = (url: string) => app.inject({ method: 'GET', url });
+const text = (html: string) => html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+
+describe('the reference page', () => {
+  it('has the header of the reference page on the home page', async () => {
+    const res = await get('/');
+    expect(res.statusCode).toBe(200);
+    const t = text(res.body);
+    expect(t).toContain('Islamic Invitation Turkey');
+    expect(t).toContain('15 February 2019 - Friday - 10 Jumada al-Thani 1440');
+    expect(t).toContain('14/02/2019 (26) 13/02/2019 (20) 12/02/2019 (1) 11/02/2019 (1) 10/02/2019 (2)');
+    expect(t).toContain('Total: 147,805 content');
+    expect(t).toMatch(/Facebook Twitter Youtube/);
+    expect(t).toContain('Scroll Up');
+    expect(res.body).toContain('href="/2019/02/14/"');
+    expect(res.body).toContain('<html lang="en" dir="ltr">');
+  });
+
+  it('shows the article with its time, body, source and original link', async () => {
+    const res = await get('/2017/06/30/isis-in-trouble-as-syrian-army-reaches-southern-deir-ezzor-countryside/');
+    expect(res.statusCode).toBe(200);
+    const t = text(res.body);
+    expect(t).toContain('ISIS in trouble as Syrian Army reaches southern Deir Ezzor countryside');
+    expect(t).toContain('30 June 2017 14:33');
+    expect(t).toContain('According to a military source close to Al-Masdar News');
+    expect(res.body).toMatch(/Source: <a href="https:\/\/www.almasdarnews.com\/"[^>]*>Al-Masdar News<\/a>/);
+    expect(res.body).toContain('<link rel="canonical" href="https://www.almasdarnews.com/article/isis-in-trouble">');
+    expect(res.body).toContain('rel="prev"');
+    expect(res.body).toContain('rel="next"');
+  });
+
+  it('redirects an article URL with a wrong day to its own', async () => {
+    const res = await get('/2017/06/29/isis-in-trouble-as-syrian-army-reaches-southern-deir-ezzor-countryside/');
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/2017/06/30/isis-in-trouble-as-syrian-army-reaches-southern-deir-ezzor-countryside/');
+  });
+});
+
+describe('archives', () => {
+  it('lists a day with its number of articles, paginated', async () => {
+    const res = await get('/2019/02/14/');
+    expect(res.statusCode).toBe(200);
+    const t = text(res.body);
+    expect(t).toContain('26 articles');
+    expect(res.body.match(/class="card"/g)).toHaveLength(20);
+    expect(res.body).toContain('href="/2019/02/14/?page=2"');
+    const p2 = await get('/2019/02/14/?page=2');
+    expect(p2.body.match(/class="card"/g)).toHaveLength(6);
+    expect((await get('/2019/02/14/?page=3')).statusCode).toBe(404);
+  });
+
+  it('lists the days of a month and the months of a year with counts', async () => {
+    const m = await get('/2019/02/');
+    expect(m.statusCode).toBe(200);
+    expect(text(m.body)).toContain('14 February 2019 - Thursday - 9 Jumada al-Thani 1440 (26)');
+    expect(m.body).toContain('href="/2019/02/10/"');
+    const y = await get('/2019/');
+    expect(y.statusCode).toBe(200);
+    expect(text(y.body)).toMatch(/February 2019 \(\d[\d,]*\)/);
+    expect(y.body).toContain('href="/2019/02/"');
+  });
+
+  it('counts a day with no article as (0) and shows it empty', async () => {
+    const res = await get('/2019/02/16/');
+    expect(res.statusCode).toBe(200);
+    expect(text(res.body)).toContain('0 articles');
+  });
+
+  it('paginates the home page up to the last page', async () => {
+    const last = Math.ceil(REFERENCE_TOTAL / 20);
+    expect((await get(`/?page=${last}`)).statusCode).toBe(200);
+    expect((await get(`/?page=${last + 1}`)).statusCode).toBe(404);
+  });
+});
+
+describe('languages', () => {
+  it('has the header in Turkish at /tr/', async () => {
+    const res = await get('/tr/');
+    expect(res.statusCode).toBe(200);
+    const t = text(res.body);
+    expect(res.body).toContain('<html lang="tr" dir="ltr">');
+    expect(t).toContain('15 Şubat 2019 - Cuma - 10 Cemaziyelahir 1440');
+    expect(t).toContain('14/02/2019 (26) 13/02/2019 (20)');
+    expect(t).toContain('Toplam: 147.805 içerik');
+    expect(t).toContain('Yukarı Çık');
+    expect(res.body).toContain('href="/tr/2019/02/14/"');
+  });
+
+  it('has the header in Arabic at /ar/, right to left', async () => {
+    const res = await get('/ar/');
+    expect(res.statusCode).toBe(200);
+    const t = text(res.body);
+    expect(res.body).toContain('<html lang="ar" dir="rtl">');
+    expect(t).toContain('١٥ فبراير ٢٠١٩ - الجمعة - ١٠ جمادى الآخرة ١٤٤٠');
+    expect(t).toContain('١٤/٠٢/٢٠١٩ (٢٦)');
+    expect(t).toContain('المجموع: ١٤٧٬٨٠٥ محتوى');
+  });
+
+  it('keeps each article in its own language and direction', async () => {
+    const res = await get('/ar/2017/06/30/isis-in-trouble-as-syrian-army-reaches-southern-deir-ezzor-countryside/');
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('<html lang="ar" dir="rtl">');
+    expect(res.body).toMatch(/<article class="article" lang="en" dir="ltr">/);
+    const home = await get('/');
+    expect(home.body).toMatch(/<h2 lang="ar" dir="rtl">/);
+  });
+
+  it('redirects the default language prefix to the root', async () => {
+    const res = await get('/en/2019/02/');
+    expect(res.statusCode).toBe(301);
+    expect(res.headers.location).toBe('/2019/02/');
+  });
+});
+
+describe('bad URLs', () => {
+  const cases: [string, number][] = [
+    ['/2019/13/45/', 404],
+    ['/2019/02/30/', 404],
+    ['/2019/00/', 404],
+    ['/abcd/', 404],
+    ['/0000/', 404],
+    ['/?page=-1', 400],
+    ['/?page=abc', 400],
+    ['/?page=0', 400],
+    ['/?page=1.5', 400],
+    ['/?page=1&page=2', 400],
+    ['/?page=99999999', 404],
+    ['/?page=9999999999999999999999', 400],
+    ['/2019/02/14/?page=abc', 400],
+    ['/2019/02/14/no-such-article/', 404],
+    ['/no/such/page/at/all/', 404],
+    [`/?q=${'x'.repeat(10 * 1024)}`, 400],
+    [`/2019/02/14/${'a'.repeat(3000)}/`, 404],
+    ['/%E0%A4%A/', 400],
+    ['/tr/2019/13/45/', 404],
+  ];
+  for (const [url, status] of cases) {
+    it(`${url.slice(0, 60)} → ${status} in the site's look`, async () => {
+      const res = await get(url);
+      expect(res.statusCode).toBe(status);
+      expect(res.headers['content-type']).toContain('text/html');
+      expect(res.body).toContain('Islamic Invitation Turkey');
+      expect(text(res.body)).toContain(url.startsWith('/tr/') ? 'Toplam: 147.805 içerik' : 'Total: 147,805 content');
+    });
+  }
+
+  it('escapes what the URL carries', async () => {
+    const res = await get('/?page=%3Cscript%3Ealert(1)%3C/script%3E');
+    expect(res.statusCode).toBe(400);
+    expect(res.body).not.toContain('<script>alert(1)');
+    expect(res.body).toContain('&lt;script&gt;');
+  });
+});
+
+describe('service', () => {
+  it('answers /healthz and serves the hashed stylesheet as immutable', async () => {
+    expect((await get('/healthz')).json()).toEqual({ ok: true });
+    const home = await get('/');
+    const href = /<link rel="stylesheet" href="([^"]+)">/.exec(home.body)![1]!;
+    expect(href).toMatch(/^\/assets\/style\.[0-9a-f]{12}\.css$/);
+    const css = await get(href);
+    expect(css.statusCode).toBe(200);
+    expect(css.headers['cache-control']).toContain('immutable');
+    expect(css.body).toContain('inset-inline-end');
+  });
+});
