@@ -2,20 +2,34 @@
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openMigratedStore, type Store } from '../store/db.js';
-import { ensureDaysInTimeZone } from '../store/day-zone.js';
+import { daysTimeZone, ensureDaysInTimeZone } from '../store/day-zone.js';
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
   config?: string;
 }
 
-/** Returns the config, logger and open store for a command; the caller closes the store. */
-export async function openContext(opts: GlobalOptions, env: NodeJS.ProcessEnv = process.env): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
-  const config = loadConfig({ configPath: opts.config, env });
+/**
+ * Returns the config, logger and open store for a command; the caller closes the store. When the
+ * site's time zone changed since the days were counted, `onZoneChange` says what to do: recount now
+ * (serve), or warn and leave it to `jarida recount`.
+ */
+export async function openContext(
+  opts: GlobalOptions,
+  onZoneChange: 'recount' | 'warn' = 'warn',
+): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
+  const config = loadConfig({ configPath: opts.config });
   const log = createLogger();
   const store = await openMigratedStore(config.databaseUrl);
-  const previous = await ensureDaysInTimeZone(store, config.site.timeZone);
-  if (previous) log.info({ from: previous, to: config.site.timeZone }, 'store: time zone changed, days recounted');
+  const tz = config.site.timeZone;
+  if (onZoneChange === 'recount') {
+    const previous = await ensureDaysInTimeZone(store, tz);
+    if (previous) log.info({ from: previous, to: tz }, 'store: site time zone changed, days recounted');
+  } else {
+    const counted = await daysTimeZone(store);
+    if (counted === undefined) await ensureDaysInTimeZone(store, tz); // a new store: days are counted in tz from now on
+    else if (counted !== tz) log.warn({ from: counted, to: tz }, 'store: site time zone changed; run `jarida recount` to move articles to their days');
+  }
   const fixed = config.fixedNow;
   return { config, log, store, now: fixed ? () => new Date(fixed) : () => new Date() };
 }

@@ -41,7 +41,6 @@ export function buildProgram(): Command {
   const program = new Command('jarida')
     .description('Jarida: a self-hosted news portal engine')
     .option('-c, --config <file>', 'config file (default: ./jarida.config.json, or JARIDA_CONFIG)')
-    .showHelpAfterError('(add --help for usage)')
     .configureOutput({ outputError: (s, write) => write(s.split('\n')[0] + '\n') });
   const global = (cmd: Command) => cmd.optsWithGlobals() as { config?: string };
 

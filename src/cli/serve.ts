@@ -5,7 +5,7 @@ import { openContext, type GlobalOptions } from './context.js';
 
 /** Starts the web server; resolves once it listens, closes cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(opts: GlobalOptions & { port?: number; host?: string }): Promise<void> {
-  const { config, log, store, now } = await openContext(opts);
+  const { config, log, store, now } = await openContext(opts, 'recount');
   if (config.demoOnEmpty) {
     const n = await loadDemoIfEmpty(store, config.site, now());
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');

@@ -5,6 +5,11 @@ import { findSetting, saveSetting } from './settings.js';
 
 const KEY = 'days_time_zone';
 
+/** Returns the time zone the stored days were counted in (undefined on a new store). */
+export function daysTimeZone(store: Store): Promise<string | undefined> {
+  return findSetting<string>(store.db, KEY);
+}
+
 /** Recounts days in `timeZone` and records it; returns how many articles moved to another day. */
 export async function recountInTimeZone(store: Store, timeZone: string): Promise<number> {
   const moved = await recountDays(store.db, timeZone);

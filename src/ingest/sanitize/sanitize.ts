@@ -7,14 +7,26 @@ import sanitizeHtml from 'sanitize-html';
 
 const VIDEO_HOSTS = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com'];
 
-function absolute(url: string | undefined, base: string | undefined): string | undefined {
-  if (!url) return url;
+/**
+ * Returns the URL made absolute against `base`, or undefined when its scheme is not allowed
+ * (browsers ignore some leading characters, so the check runs on the parsed URL, not the text).
+ */
+function safeUrl(raw: string | undefined, base: string | undefined, schemes: readonly string[]): string | undefined {
+  if (!raw) return undefined;
+  const value = raw.replace(/^[\s\u0000-\u001f\u2028\u2029\ufeff]+|[\s\u0000-\u001f]+$/g, '');
+  let parsed: URL;
   try {
-    return base ? new URL(url, base).href : url;
+    parsed = new URL(value, base ?? 'https://relative.invalid/');
   } catch {
     return undefined;
   }
+  if (!schemes.includes(parsed.protocol)) return undefined;
+  if (!base && parsed.host === 'relative.invalid') return /^[\w\-./?#%=&~+]*$/.test(value) ? value : undefined;
+  return parsed.href;
 }
+
+const LINK_SCHEMES = ['http:', 'https:', 'mailto:'];
+const IMAGE_SCHEMES = ['http:', 'https:', 'data:'];
 
 /** Returns HTML safe to store and serve: only allowlisted tags, attributes and URL schemes. */
 export function sanitizeArticleHtml(html: string, baseUrl?: string): string {
@@ -46,17 +58,18 @@ export function sanitizeArticleHtml(html: string, baseUrl?: string): string {
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'template'],
     transformTags: {
       a: (tag, attribs) => {
-        const href = absolute(attribs.href, baseUrl);
-        return { tagName: 'a', attribs: { ...attribs, ...(href ? { href, rel: 'noopener nofollow ugc' } : {}) } };
+        const { href: _raw, ...rest } = attribs;
+        const href = safeUrl(attribs.href, baseUrl, LINK_SCHEMES);
+        return { tagName: 'a', attribs: href ? { ...rest, href, rel: 'noopener nofollow ugc' } : rest };
       },
       img: (tag, attribs) => {
-        const src = absolute(attribs.src, baseUrl);
-        const out: Record<string, string> = { ...attribs, loading: 'lazy' };
-        if (src) out.src = src;
-        else delete out.src;
-        return { tagName: 'img', attribs: out };
+        const { src: _raw, ...rest } = attribs;
+        const src = safeUrl(attribs.src, baseUrl, IMAGE_SCHEMES);
+        if (src?.startsWith('data:') && !/^data:image\/(png|jpe?g|gif|webp|avif);/i.test(src)) return { tagName: 'img', attribs: { ...rest, loading: 'lazy' } };
+        return { tagName: 'img', attribs: src ? { ...rest, src, loading: 'lazy' } : { ...rest, loading: 'lazy' } };
       },
     },
+    exclusiveFilter: (frame) => frame.tag === 'iframe' && !frame.attribs.src,
     allowedSchemesAppliedToAttributes: ['href', 'src', 'cite', 'poster'],
   });
 }

@@ -1,0 +1,135 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../paths.js';
+import { findArticlesByDay } from '../store/articles.js';
+import { findDayCount, findPublishedTotal } from '../store/day-counts.js';
+import { openStore } from '../store/db.js';
+
+const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+
+beforeAll(() => {
+  // `npm test` builds first; a bare `vitest` run builds here.
+  if (!existsSync(MAIN)) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: PROJECT_ROOT, stdio: 'inherit' });
+}, 120_000);
+
+function jarida(args: string[], env: Record<string, string> = {}) {
+  const r = spawnSync(process.execPath, [MAIN, ...args], {
+    cwd: mkdtempSync(join(tmpdir(), 'jarida-cwd-')),
+    env: { PATH: process.env.PATH, LOG_LEVEL: 'warn', ...env },
+    encoding: 'utf8',
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const tempDb = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'jarida-cli-')), 'j.db')}`;
+
+describe('jarida CLI', () => {
+  it('prints help for the program and each command', () => {
+    const top = jarida(['--help']);
+    expect(top.code).toBe(0);
+    for (const c of ['serve', 'migrate', 'demo', 'recount', 'article']) expect(top.out).toContain(c);
+    const add = jarida(['article', 'add', '--help']);
+    expect(add.code).toBe(0);
+    for (const o of ['--title', '--published', '--body-file', '--summary', '--source', '--url', '--lang']) expect(add.out).toContain(o);
+    expect(jarida(['serve', '--help']).out).toContain('--port');
+  });
+
+  const bad: [string, string[], Record<string, string>, RegExp][] = [
+    ['a port that is not a number', ['serve', '--port', 'abc'], {}, /--port.*'abc' is invalid/],
+    ['a publication time that is not an instant', ['article', 'add', '--title', 'T', '--published', 'yesterday'], {}, /--published.*'yesterday' is invalid/],
+    ['a missing title', ['article', 'add', '--published', '2019-02-14T10:00:00Z'], {}, /required option '--title <text>'/],
+    ['a URL that is not http(s)', ['article', 'add', '--title', 'T', '--published', '2019-02-14T10:00:00Z', '--url', 'javascript:x'], {}, /--url.*is invalid/],
+    ['an unknown option', ['migrate', '--frobnicate'], {}, /unknown option '--frobnicate'/],
+    ['an unknown command', ['frobnicate'], {}, /unknown command 'frobnicate'/],
+    ['a bad time zone in the environment', ['migrate'], { JARIDA_TIME_ZONE: 'Mars/Olympus' }, /^jarida: config: timeZone: "Mars\/Olympus" is not an IANA time zone/],
+    ['a missing config file', ['--config', 'nope.json', 'migrate'], {}, /^jarida: config: file not found: .*nope\.json/],
+    ['an unreadable body file', ['article', 'add', '--title', 'T', '--published', '2019-02-14T10:00:00Z', '--body-file', '/nonexistent/x.txt'], {}, /^jarida: article add: cannot read --body-file \/nonexistent\/x\.txt: ENOENT/],
+  ];
+  for (const [what, args, env, message] of bad) {
+    it(`names ${what} in one line and exits non-zero`, () => {
+      const r = jarida(args, { DATABASE_URL: tempDb(), ...env });
+      expect(r.code).not.toBe(0);
+      expect(r.err.trim().split('\n')).toHaveLength(1);
+      expect(r.err.trim()).toMatch(message);
+    });
+  }
+
+  it('adds an article on its day in the site time zone; recount moves it when the zone changes', async () => {
+    const db = tempDb();
+    const dir = mkdtempSync(join(tmpdir(), 'jarida-body-'));
+    writeFileSync(join(dir, 'body.txt'), 'First paragraph with <b>angle</b> brackets.\n\nSecond paragraph.\n');
+    const add = jarida(
+      ['article', 'add', '--title', 'Late news', '--published', '2019-02-14T22:30:00Z', '--body-file', join(dir, 'body.txt'), '--source', 'Desk', '--lang', 'en'],
+      { DATABASE_URL: db },
+    );
+    expect(add.err).toBe('');
+    expect(add.code).toBe(0);
+    expect(add.out).toMatch(/^created article \d+: \/2019\/02\/15\/late-news\/$/m);
+    let store = openStore(db);
+    expect(await findDayCount(store.db, '2019-02-15')).toBe(1);
+    const [a] = await findArticlesByDay(store.db, '2019-02-15', 5);
+    expect(a?.contentHtml).toBe('<p>First paragraph with &lt;b&gt;angle&lt;/b&gt; brackets.</p>\n<p>Second paragraph.</p>');
+    expect(a?.summary).toBe('First paragraph with <b>angle</b> brackets. Second paragraph.');
+    expect(a?.sourceTitle).toBe('Desk');
+    await store.close();
+
+    const again = jarida(['article', 'add', '--title', 'Late news', '--published', '2019-02-14T22:30:00Z', '--body-file', join(dir, 'body.txt'), '--source', 'Desk', '--lang', 'en'], { DATABASE_URL: db });
+    expect(again.out).toMatch(/^unchanged article/);
+
+    const recount = jarida(['recount'], { DATABASE_URL: db, JARIDA_TIME_ZONE: 'UTC' });
+    expect(recount.code).toBe(0);
+    expect(recount.out).toContain('recount: 1 articles moved to another day in UTC; 1 published');
+    store = openStore(db);
+    expect(await findDayCount(store.db, '2019-02-14')).toBe(1);
+    expect(await findDayCount(store.db, '2019-02-15')).toBe(0);
+    expect(await findPublishedTotal(store.db)).toBe(1);
+    await store.close();
+  });
+
+  it('loads the demo once', async () => {
+    const db = tempDb();
+    const first = jarida(['demo'], { DATABASE_URL: db });
+    expect(first.code).toBe(0);
+    const n = Number(/demo: (\d+) articles created/.exec(first.out)?.[1]);
+    expect(n).toBeGreaterThanOrEqual(30);
+    expect(jarida(['demo'], { DATABASE_URL: db }).out).toContain('demo: 0 articles created');
+    const store = openStore(db);
+    expect(await findPublishedTotal(store.db)).toBe(n);
+    await store.close();
+  });
+
+  it('migrate applies the schema once', () => {
+    const db = tempDb();
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial\n');
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
+  });
+
+  it('serve starts on an empty database with demo content and serves the home page', async () => {
+    const db = tempDb();
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, DATABASE_URL: db, LOG_LEVEL: 'warn' } });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+        setTimeout(() => reject(new Error('serve did not start')), 20_000);
+      });
+      const res = await fetch(`${url}/`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toMatch(/Total: \d+ content/);
+      expect(html.match(/class="card"/g)?.length).toBe(20);
+      expect((await fetch(`${url}/2019/13/45/`)).status).toBe(404);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});
