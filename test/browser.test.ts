@@ -1,0 +1,138 @@
+/**
+ * A real browser (Debian's Chromium through playwright-core) on the real server: phone and desktop
+ * widths, Scroll Up, right-to-left Arabic pages. Screenshots go to test-results/screens/.
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config.js';
+import { loadDemo } from '../src/ingest/demo.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+import { openMigratedStore, type Store } from '../src/store/db.js';
+import { buildApp } from '../src/web/app.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const required = process.env.JARIDA_REQUIRE_BROWSER === '1';
+const available = existsSync(CHROMIUM);
+if (!available && !required) console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+const SHOTS = join(PROJECT_ROOT, 'test-results', 'screens');
+
+describe.skipIf(!available && !required)('in a real browser', () => {
+  let store: Store;
+  let app: FastifyInstance;
+  let browser: Browser;
+  let base: string;
+
+  beforeAll(async () => {
+    if (!available) throw new Error(`Chromium is required (JARIDA_REQUIRE_BROWSER=1) but missing at ${CHROMIUM}`);
+    mkdirSync(SHOTS, { recursive: true });
+    const config = parseConfig(
+      { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
+      { JARIDA_NOW: '2019-02-15T12:00:00+03:00' },
+    );
+    store = await openMigratedStore('sqlite::memory:');
+    await loadDemo(store, config.site, config.fixedNow!);
+    app = await buildApp({ store, config });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+    await store?.close();
+  });
+
+  const scrollY = (page: Page) => page.evaluate(() => window.scrollY);
+  /** Polls the page's scroll position from outside (works with the page's JavaScript off, too). */
+  async function untilScroll(page: Page, ok: (y: number) => boolean, ms = 5000) {
+    const end = Date.now() + ms;
+    for (let y = await scrollY(page); !ok(y); y = await scrollY(page)) {
+      if (Date.now() > end) throw new Error(`scroll position ${y} never became right`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  for (const [name, viewport] of [['phone', { width: 360, height: 740 }], ['desktop', { width: 1280, height: 800 }]] as const) {
+    it(`${name}: fits the width, and Scroll Up takes the reader back to the top`, async () => {
+      const page = await browser.newPage({ viewport });
+      try {
+        await page.goto(`${base}/`);
+        expect((await page.locator('.today').textContent())?.trim()).toBe('15 February 2019 - Friday - 10 Jumada al-Thani 1440');
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow).toBeLessThanOrEqual(0);
+        await page.screenshot({ path: join(SHOTS, `home-${name}.png`) });
+
+        const button = page.locator('.scroll-up');
+        expect(await button.evaluate((el) => getComputedStyle(el).opacity)).toBe('0'); // hidden at the top
+        await page.mouse.wheel(0, 4000);
+        await page.waitForFunction(() => window.scrollY > 1000);
+        await button.waitFor({ state: 'visible' });
+        await page.waitForFunction(() => getComputedStyle(document.querySelector('.scroll-up')!).opacity === '1');
+        await page.screenshot({ path: join(SHOTS, `home-${name}-scrolled.png`) });
+        await button.click();
+        await page.waitForFunction(() => window.scrollY === 0, undefined, { timeout: 5000 });
+        expect(await scrollY(page)).toBe(0);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
+  it('phone: an article page fits and reads in its own direction', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    try {
+      await page.goto(`${base}/`);
+      await page.locator('.card h2[lang="ar"] a').first().click();
+      await page.waitForLoadState('load');
+      expect(await page.locator('article.article').getAttribute('dir')).toBe('rtl');
+      expect(await page.evaluate(() => getComputedStyle(document.querySelector('article.article h1')!).direction)).toBe('rtl');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SHOTS, 'article-ar-on-en-phone.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('Arabic pages read right to left: the site name sits on the right, Scroll Up on the left', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${base}/ar/`);
+      expect(await page.evaluate(() => getComputedStyle(document.body).direction)).toBe('rtl');
+      const name = await page.locator('.site-name').boundingBox();
+      expect(name!.x).toBeGreaterThan(640);
+      expect((await page.locator('.today').textContent())?.trim()).toBe('١٥ فبراير ٢٠١٩ - الجمعة - ١٠ جمادى الآخرة ١٤٤٠');
+      await page.mouse.wheel(0, 3000);
+      await page.waitForFunction(() => getComputedStyle(document.querySelector('.scroll-up')!).opacity === '1');
+      const up = await page.locator('.scroll-up').boundingBox();
+      expect(up!.x).toBeLessThan(640);
+      await page.screenshot({ path: join(SHOTS, 'home-ar-desktop.png') });
+      await page.setViewportSize({ width: 360, height: 740 });
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.screenshot({ path: join(SHOTS, 'home-ar-phone.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('without JavaScript, Scroll Up is a plain link to the top', async () => {
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
+    const page = await context.newPage();
+    try {
+      await page.goto(`${base}/tr/`);
+      expect((await page.locator('.scroll-up').textContent())?.trim()).toBe('Yukarı Çık');
+      await page.mouse.wheel(0, 4000);
+      await untilScroll(page, (y) => y > 1000);
+      await page.locator('.scroll-up').click();
+      await untilScroll(page, (y) => y === 0);
+      expect(await scrollY(page)).toBe(0);
+    } finally {
+      await context.close();
+    }
+  });
+});
