@@ -155,7 +155,7 @@ export function benchArticle(i: number, total: number, nowMs: number, spanMs: nu
   const summary = `${pick(r, p.sentences)} ${pick(r, p.sentences)}`;
 
   // ~2 KB of HTML: paragraphs of 2–4 sentences, a heading, a quote, a link.
-  const target = 1700 + Math.floor(r() * 700);
+  const target = 1500 + Math.floor(r() * 600);
   const url = `${source.siteUrl}news/${i.toString(36)}-${Math.floor(r() * 1e9).toString(36)}`;
   const parts: string[] = [];
   let bytes = 0;
