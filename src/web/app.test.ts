@@ -183,3 +183,46 @@ describe('service', () => {
     expect(css.body).toContain('inset-inline-end');
   });
 });
+
+describe('the header follows the settings and the clock', () => {
+  it('shows days without articles as (0), and today when asked to', async () => {
+    const later = referenceConfig({ strip: { days: 3, includeToday: true } }, { JARIDA_NOW: '2019-02-17T01:00:00+03:00' });
+    const other = await buildApp({ store, config: later });
+    const t = text((await other.inject({ url: '/' })).body);
+    expect(t).toContain('17 February 2019 - Sunday - 12 Jumada al-Thani 1440');
+    expect(t).toContain('17/02/2019 (0) 16/02/2019 (0) 15/02/2019 (0) Total');
+    await other.close();
+  });
+
+  it('shifts the Hijri date by the adjustment and changes variant', async () => {
+    const plus = await buildApp({ store, config: referenceConfig({ hijri: { adjustment: 1 } }) });
+    expect(text((await plus.inject({ url: '/' })).body)).toContain('15 February 2019 - Friday - 11 Jumada al-Thani 1440');
+    await plus.close();
+    const minus = await buildApp({ store, config: referenceConfig({ hijri: { adjustment: -2, monthNames: { en: ['M1', 'M2', 'M3', 'M4', 'M5', 'Jumada II', 'M7', 'M8', 'M9', 'M10', 'M11', 'M12'] } } }) });
+    expect(text((await minus.inject({ url: '/' })).body)).toContain('15 February 2019 - Friday - 8 Jumada II 1440');
+    await minus.close();
+  });
+
+  it('uses Latin digits on Arabic pages when configured', async () => {
+    const latin = await buildApp({ store, config: referenceConfig({ arabicDigits: false }) });
+    const t = text((await latin.inject({ url: '/ar/' })).body);
+    expect(t).toContain('15 فبراير 2019 - الجمعة - 10 جمادى الآخرة 1440');
+    expect(t).toContain('14/02/2019 (26)');
+    await latin.close();
+  });
+
+  it('serves only the enabled languages, the default one at /', async () => {
+    const tr = await buildApp({ store, config: referenceConfig({ defaultLanguage: 'tr', languages: ['tr', 'en'] }) });
+    expect((await tr.inject({ url: '/' })).body).toContain('<html lang="tr" dir="ltr">');
+    expect((await tr.inject({ url: '/en/' })).body).toContain('<html lang="en" dir="ltr">');
+    expect((await tr.inject({ url: '/ar/' })).statusCode).toBe(404);
+    expect((await tr.inject({ url: '/tr/2019/' })).headers.location).toBe('/2019/');
+    await tr.close();
+  });
+
+  it('answers HEAD like GET without a body', async () => {
+    const res = await app.inject({ method: 'HEAD', url: '/2019/02/14/' });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toBe('');
+  });
+});
