@@ -10,7 +10,7 @@ export async function serveCommand(opts: GlobalOptions & { port?: number; host?:
     const n = await loadDemoIfEmpty(store, config.site, now());
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
   }
-  const app = await buildApp({ store, config, now, logger: false });
+  const app = await buildApp({ store, config, now, log });
   const port = opts.port ?? config.port;
   const host = opts.host ?? config.host;
   const address = await app.listen({ port, host });

@@ -148,27 +148,22 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
 
 /** Returns the published articles just older and just newer than this one (previous / next). */
 export async function findNeighbours(db: Db, a: Pick<Article, 'id' | 'publishedAt'>): Promise<{ older?: Article; newer?: Article }> {
-  const older = await selectArticles(db)
+  const [older, newer] = await Promise.all([neighbour(db, a, '<'), neighbour(db, a, '>')]);
+  return { older, newer };
+}
+
+async function neighbour(db: Db, a: Pick<Article, 'id' | 'publishedAt'>, op: '<' | '>'): Promise<Article | undefined> {
+  const order = op === '<' ? 'desc' : 'asc';
+  const row = await selectArticles(db)
     .where('a.status', '=', 'published')
-    .where((eb) => eb.or([
-      eb('a.published_at', '<', a.publishedAt),
-      eb.and([eb('a.published_at', '=', a.publishedAt), eb('a.id', '<', a.id)]),
-    ]))
-    .orderBy('a.published_at', 'desc')
-    .orderBy('a.id', 'desc')
+    // The first condition alone bounds the index range; the second breaks ties on equal instants.
+    .where('a.published_at', op === '<' ? '<=' : '>=', a.publishedAt)
+    .where((eb) => eb.or([eb('a.published_at', op, a.publishedAt), eb('a.id', op, a.id)]))
+    .orderBy('a.published_at', order)
+    .orderBy('a.id', order)
     .limit(1)
     .executeTakeFirst();
-  const newer = await selectArticles(db)
-    .where('a.status', '=', 'published')
-    .where((eb) => eb.or([
-      eb('a.published_at', '>', a.publishedAt),
-      eb.and([eb('a.published_at', '=', a.publishedAt), eb('a.id', '>', a.id)]),
-    ]))
-    .orderBy('a.published_at', 'asc')
-    .orderBy('a.id', 'asc')
-    .limit(1)
-    .executeTakeFirst();
-  return { older: older && toArticle(older), newer: newer && toArticle(newer) };
+  return row && toArticle(row);
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import type { Store } from '../store/db.js';
 import { HttpError } from './errors.js';
@@ -27,7 +28,7 @@ export const MAX_QUERY_LENGTH = 2048;
 
 /** Returns the app for a store and config, not yet listening. */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; logger?: FastifyServerOptions['logger'] },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
@@ -38,7 +39,8 @@ export async function buildApp(
     theme: opts.theme ?? loadTheme(config.themeDir),
   };
   const app = Fastify({
-    logger: opts.logger ?? false,
+    ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
+    disableRequestLogging: true,
     return503OnClosing: true,
     // Malformed percent-encoding (400) and over-long path segments (404: no slug is that long).
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
