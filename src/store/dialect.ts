@@ -45,11 +45,31 @@ export function openDialect(url: string): { db: Kysely<Database>; info: DialectI
     } catch (err) {
       throw new StoreError(`store: cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
     }
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: conn }) });
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
     return { db, info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' } };
   }
   if (/^postgres(ql)?:\/\//.test(url)) {
     throw new StoreError('store: PostgreSQL is not supported yet (DATABASE_URL=postgres://…); use sqlite:PATH');
   }
   throw new StoreError(`store: DATABASE_URL must be sqlite:PATH or postgres://…, got ${url}`);
+}
+
+/**
+ * Returns the connection as Kysely's SQLite driver sees it, with prepared statements reused by SQL
+ * text (the driver prepares on every query; page queries repeat the same few statements).
+ */
+function withStatementCache(conn: BetterSqlite3.Database) {
+  const cache = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => conn.close(),
+    prepare(sql: string) {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = conn.prepare(sql);
+        if (cache.size >= 500) cache.clear(); // bulk inserts of odd sizes must not grow it without bound
+        cache.set(sql, stmt);
+      }
+      return stmt;
+    },
+  };
 }

@@ -3,9 +3,9 @@
  * single templates or the stylesheet; everything else falls back to themes/default.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Liquid } from 'liquidjs';
+import { Liquid, type FS } from 'liquidjs';
 import { DEFAULT_THEME_DIR } from '../paths.js';
 
 /** A loaded theme: renders named templates and serves one stylesheet under a content-hashed name. */
@@ -14,15 +14,21 @@ export interface Theme {
   stylesheet: { path: string; body: Buffer };
 }
 
-/** Returns the theme for an own folder (or null for the default theme alone). */
+/**
+ * Returns the theme for an own folder (or null for the default theme alone). Templates are read
+ * once at start and rendered synchronously from memory: no file system access per page.
+ */
 export function loadTheme(ownDir: string | null): Theme {
   if (ownDir && !existsSync(ownDir)) throw new Error(`theme: folder not found: ${ownDir}`);
   const roots = ownDir ? [ownDir, DEFAULT_THEME_DIR] : [DEFAULT_THEME_DIR];
+  const templates = new Map<string, string>();
+  for (const root of [...roots].reverse()) {
+    for (const f of readdirSync(root)) if (f.endsWith('.liquid')) templates.set(`/${f}`, readFileSync(join(root, f), 'utf8'));
+  }
   const engine = new Liquid({
-    root: roots,
-    layouts: roots,
-    partials: roots,
+    root: ['/'],
     extname: '.liquid',
+    fs: memoryFs(templates),
     outputEscape: 'escape',
     cache: true,
     strictFilters: true,
@@ -33,7 +39,27 @@ export function loadTheme(ownDir: string | null): Theme {
   const body = readFileSync(cssFile);
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
   return {
-    render: (template, context) => engine.renderFile(template, context) as Promise<string>,
+    render: async (template, context) => engine.renderFileSync(template, context) as string,
     stylesheet: { path: `/assets/style.${hash}.css`, body },
+  };
+}
+
+/** A read-only LiquidJS file system over templates held in memory, keyed '/name.liquid'. */
+function memoryFs(files: Map<string, string>): FS {
+  const read = (f: string) => {
+    const text = files.get(f);
+    if (text === undefined) throw new Error(`theme: no template ${f.slice(1)}`);
+    return text;
+  };
+  return {
+    exists: async (f) => files.has(f),
+    existsSync: (f) => files.has(f),
+    readFile: async (f) => read(f),
+    readFileSync: read,
+    resolve: (_dir, file, ext) => `/${file.replace(/^\/+/, '')}${file.endsWith(ext) ? '' : ext}`,
+    containsSync: () => true,
+    contains: async () => true,
+    sep: '/',
+    dirname: () => '/',
   };
 }
