@@ -69,7 +69,7 @@ describe.skipIf(!available && !required)('in a real browser', () => {
         await page.screenshot({ path: join(SHOTS, `home-${name}.png`) });
 
         const button = page.locator('.scroll-up');
-        expect(await button.evaluate((el) => getComputedStyle(el).opacity)).toBe('0'); // hidden at the top
+        expect(await button.evaluate((el) => getComputedStyle(el).opacity)).toBe('0'); // hidden at the top, from the first paint
         await page.mouse.wheel(0, 4000);
         await page.waitForFunction(() => window.scrollY > 1000);
         await button.waitFor({ state: 'visible' });
