@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig } from './config.js';
+import { PROJECT_ROOT } from './paths.js';
 
 function errorsOf(fn: () => unknown): string[] {
   try {
@@ -104,5 +105,13 @@ describe('config', () => {
     expect(errorsOf(() => loadConfig({ configPath: 'bad.json', cwd: dir, env: {} }))[0]).toMatch(/^config: .*bad\.json: not valid JSON/);
     writeFileSync(join(dir, 'list.json'), '[1]');
     expect(errorsOf(() => loadConfig({ configPath: 'list.json', cwd: dir, env: {} }))[0]).toMatch(/must be a JSON object$/);
+  });
+});
+
+describe('the shipped example config', () => {
+  it('is valid', () => {
+    const c = loadConfig({ configPath: 'jarida.config.example.json', cwd: PROJECT_ROOT, env: {} });
+    expect(c.site.siteName).toBe('Islamic Invitation Turkey');
+    expect(c.site.social.map((s) => s.name)).toEqual(['Facebook', 'Twitter', 'Youtube']);
   });
 });

@@ -22,8 +22,16 @@ export interface PageContext {
   now: Date;
 }
 
-/** Returns the calendar settings of the site (month names: configured, else defaults). */
+const calendarOf = new WeakMap<SiteSettings, CalendarSettings>();
+
+/** Returns the calendar settings of the site (month names: configured, else defaults); one object per site. */
 export function calendarSettings(site: SiteSettings): CalendarSettings {
+  let cal = calendarOf.get(site);
+  if (!cal) calendarOf.set(site, (cal = buildCalendarSettings(site)));
+  return cal;
+}
+
+function buildCalendarSettings(site: SiteSettings): CalendarSettings {
   return {
     timeZone: site.timeZone,
     hijriVariant: site.hijriVariant,
