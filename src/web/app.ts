@@ -2,7 +2,7 @@
  * buildApp(): the Fastify instance serving the reader-facing site. It does not listen, so tests
  * drive it with `inject()` and `jarida serve` calls `listen()`.
  */
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
@@ -40,7 +40,7 @@ export async function buildApp(
   };
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
     return503OnClosing: true,
     // Malformed percent-encoding (400) and over-long path segments (404: no slug is that long).
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
