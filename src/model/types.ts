@@ -1,4 +1,5 @@
 /** Plain domain types shared by the store, the web and the CLI. No I/O here. */
+import type { SourceRules } from './rules.js';
 
 export type Lang = 'en' | 'tr' | 'ar';
 export const LANGS: readonly Lang[] = ['en', 'tr', 'ar'];
@@ -25,6 +26,9 @@ export interface Article {
   updatedAt: string;
   sourceTitle: string | null;
   sourceSiteUrl: string | null;
+  /** The source says the copy here is canonical (else the original URL is). */
+  sourceCanonicalHere: boolean;
+  categories: string[];
 }
 
 export type ArticleStatus = 'published' | 'hidden' | 'draft';
@@ -42,13 +46,16 @@ export interface ArticleInput {
   language?: string | null;
   imageUrl?: string | null;
   publishedAt: Date;
+  /** The source gave no usable date: publishedAt is the fetch time, and an update keeps the first one. */
+  publishedAtIsFallback?: boolean;
   status?: ArticleStatus;
   slug?: string;
+  categories?: string[];
 }
 
 export type SourceKind = 'feed' | 'page' | 'manual';
 
-/** A source site articles come from. */
+/** A source site articles come from, with its fetch state. */
 export interface Source {
   id: number;
   kind: SourceKind;
@@ -57,6 +64,21 @@ export interface Source {
   siteUrl: string | null;
   language: string | null;
   enabled: boolean;
+  fullText: boolean;
+  canonicalHere: boolean;
+  rules: SourceRules;
+  etag: string | null;
+  lastModified: string | null;
+  nextFetchAt: string | null;
+  intervalS: number | null;
+  errorCount: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  lastFetchedAt: string | null;
+  lastSuccessAt: string | null;
+  ttlMinutes: number | null;
+  skipHours: number[];
+  createdAt: string;
 }
 
 /** Number of published articles on one local day. */

@@ -79,7 +79,24 @@ describe('articles and day counts', () => {
     expect(u.outcome).toBe('updated');
     expect(await findPublishedTotal(store.db)).toBe(1);
     const rows = await store.db.selectFrom('articles').select(['guid', 'title']).execute();
-    expect(rows).toEqual([{ guid: 'x1', title: 'T2' }]);
+    expect(rows).toEqual([{ guid: 'x2', title: 'T2' }]); // a feed that changes its guids: one article, the newest guid
+  });
+
+  it('keeps the first source of an article another source also carries', async () => {
+    const other = await ensureSource(store.db, { kind: 'feed', title: 'Other' });
+    const first = await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z', { canonicalUrl: 'https://e.com/a' }), TZ);
+    const second = await saveArticle(store.db, { ...article('b', '2019-02-10T10:00:00Z', { canonicalUrl: 'https://e.com/a', title: 'Other title' }), sourceId: other }, TZ);
+    expect(second).toEqual({ id: first.id, slug: first.slug, outcome: 'duplicate' });
+    expect(await findPublishedTotal(store.db)).toBe(1);
+    expect((await findArticleBySlug(store.db, first.slug))?.title).toBe('Title a');
+  });
+
+  it('keeps the first publication time of an item without a date', async () => {
+    await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z', { publishedAtIsFallback: true }), TZ);
+    const again = await saveArticle(store.db, article('a', '2019-02-12T10:00:00Z', { publishedAtIsFallback: true }), TZ);
+    expect(again.outcome).toBe('unchanged');
+    expect(await findDayCount(store.db, '2019-02-10')).toBe(1);
+    expect(await findDayCount(store.db, '2019-02-12')).toBe(0);
   });
 
   it('a failed write leaves counts untouched (same transaction)', async () => {

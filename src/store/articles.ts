@@ -14,19 +14,23 @@ type Db = Kysely<Database> | Transaction<Database>;
 const ARTICLE_COLUMNS = [
   'a.id', 'a.source_id', 'a.guid', 'a.url', 'a.canonical_url', 'a.slug', 'a.title', 'a.summary',
   'a.content_html', 'a.author', 'a.language', 'a.image_url', 'a.published_at', 'a.local_day',
-  'a.status', 'a.content_hash', 'a.created_at', 'a.updated_at',
+  'a.status', 'a.content_hash', 'a.created_at', 'a.updated_at', 'a.categories',
 ] as const;
 
 /** The outcome of saving one article. */
 export interface SaveResult {
   id: number;
   slug: string;
-  outcome: 'created' | 'updated' | 'unchanged';
+  /** duplicate: another source already has an article at the same canonical URL (kept as is). */
+  outcome: 'created' | 'updated' | 'unchanged' | 'duplicate';
 }
 
+const MATCH_COLUMNS = ['id', 'source_id', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url'] as const;
+
 /**
- * Inserts the article, or updates the one with the same (source, guid) or canonical URL in place;
- * returns its id and what happened. Day counts follow in the same transaction.
+ * Inserts the article, or updates in place the one it is: same (source, guid), or same canonical
+ * URL from the same source (a feed that changes its guids). The same canonical URL from another
+ * source is a duplicate and changes nothing. Day counts follow in the same transaction.
  */
 export async function saveArticle(db: Kysely<Database>, input: ArticleInput, timeZone: string): Promise<SaveResult> {
   return db.transaction().execute(async (trx) => {
@@ -34,25 +38,39 @@ export async function saveArticle(db: Kysely<Database>, input: ArticleInput, tim
     const row = toRow(input, timeZone);
     let existing = await trx
       .selectFrom('articles')
-      .select(['id', 'slug', 'status', 'local_day', 'content_hash', 'published_at'])
+      .select(MATCH_COLUMNS)
       .where('source_id', '=', input.sourceId)
       .where('guid', '=', input.guid)
       .executeTakeFirst();
+    let byUrl = false;
     if (!existing && row.canonical_url) {
-      existing = await trx
-        .selectFrom('articles')
-        .select(['id', 'slug', 'status', 'local_day', 'content_hash', 'published_at'])
-        .where('canonical_url', '=', row.canonical_url)
-        .executeTakeFirst();
+      existing = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('canonical_url', '=', row.canonical_url).executeTakeFirst();
+      if (existing && Number(existing.source_id) !== input.sourceId) {
+        return { id: Number(existing.id), slug: existing.slug, outcome: 'duplicate' as const };
+      }
+      byUrl = Boolean(existing);
     }
     if (existing) {
-      if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
-        return { id: existing.id, slug: existing.slug, outcome: 'unchanged' as const };
+      if (input.publishedAtIsFallback) {
+        // No date in the source: the first fetch's time stays the publication time.
+        row.published_at = existing.published_at;
+        row.local_day = existing.local_day;
       }
-      const { source_id: _s, guid: _g, ...changes } = row; // the first source and guid stay the article's identity
-      await trx.updateTable('articles').set({ ...changes, updated_at: now }).where('id', '=', existing.id).execute();
+      if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
+        return { id: Number(existing.id), slug: existing.slug, outcome: 'unchanged' as const };
+      }
+      if (row.canonical_url && row.canonical_url !== existing.canonical_url) {
+        const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).executeTakeFirst();
+        if (taken) row.canonical_url = existing.canonical_url; // another article has that URL: keep ours
+      }
+      const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
+      await trx
+        .updateTable('articles')
+        .set({ ...changes, ...(byUrl ? { guid } : {}), updated_at: now })
+        .where('id', '=', existing.id)
+        .execute();
       await moveCount(trx, existing, row);
-      return { id: existing.id, slug: existing.slug, outcome: 'updated' as const };
+      return { id: Number(existing.id), slug: existing.slug, outcome: 'updated' as const };
     }
     const slug = input.slug ?? (await freeSlug(trx, slugify(input.title)));
     const inserted = await trx
@@ -234,6 +252,7 @@ function toRow(input: ArticleInput, timeZone: string) {
     local_day: localDay(input.publishedAt, timeZone),
     status: input.status ?? 'published',
     content_hash: contentHash(input),
+    categories: input.categories?.length ? JSON.stringify(input.categories) : null,
   };
 }
 
@@ -259,10 +278,10 @@ function selectArticles(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sources as s', 's.id', 'a.source_id')
-    .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.site_url as source_site_url']);
+    .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.site_url as source_site_url', 's.canonical_here as source_canonical_here']);
 }
 
-function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_site_url: string | null }): Article {
+function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
   return {
     id: Number(r.id),
     sourceId: Number(r.source_id),
@@ -284,5 +303,7 @@ function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null;
     updatedAt: r.updated_at,
     sourceTitle: r.source_title,
     sourceSiteUrl: r.source_site_url,
+    sourceCanonicalHere: r.source_canonical_here === 1,
+    categories: r.categories ? (JSON.parse(r.categories) as string[]) : [],
   };
 }

@@ -3,6 +3,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import type { Database } from './schema.js';
 import { openDialect, StoreError, type DialectInfo } from './dialect.js';
 import * as m0001 from './migrations/0001_initial.js';
+import * as m0002 from './migrations/0002_ingest.js';
 
 export { StoreError };
 
@@ -18,6 +19,7 @@ type MigrationModule = { up(db: Kysely<any>, d: DialectInfo): Promise<void>; dow
 /** Every migration in order; numbered files, never edited once landed. */
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001_initial': m0001,
+  '0002_ingest': m0002,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`). */

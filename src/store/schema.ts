@@ -18,6 +18,13 @@ export interface SourcesTable {
   last_error: string | null;
   last_fetched_at: string | null;
   created_at: string;
+  rules: string | null;
+  canonical_here: number;
+  ttl_minutes: number | null;
+  skip_hours: string | null;
+  last_status: number | null;
+  last_success_at: string | null;
+  claimed_until: string | null;
 }
 
 export interface ArticlesTable {
@@ -39,6 +46,7 @@ export interface ArticlesTable {
   content_hash: string | null;
   created_at: string;
   updated_at: string;
+  categories: string | null;
 }
 
 export interface DayCountsTable {

@@ -1,7 +1,9 @@
-/** Sources: the sites articles come from. */
-import type { Kysely } from 'kysely';
+/** Sources: the sites articles come from, and their fetch state. */
+import { sql, type Kysely, type Selectable } from 'kysely';
+import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source, SourceKind } from '../model/types.js';
-import type { Database } from './schema.js';
+import { bumpDayCount } from './day-counts.js';
+import type { Database, SourcesTable } from './schema.js';
 
 /** Returns the id of the source with this title and kind, creating it when missing. */
 export async function ensureSource(
@@ -15,6 +17,25 @@ export async function ensureSource(
     .where('title', '=', s.title)
     .executeTakeFirst();
   if (found) return Number(found.id);
+  return insertSource(db, s);
+}
+
+/** What `sources add` stores. */
+export interface NewSource {
+  kind: SourceKind;
+  title: string;
+  url?: string | null;
+  siteUrl?: string | null;
+  language?: string | null;
+  fullText?: boolean;
+  canonicalHere?: boolean;
+  intervalS?: number | null;
+  rules?: SourceRules;
+  enabled?: boolean;
+}
+
+/** Inserts a source (due at once); returns its id. */
+export async function insertSource(db: Kysely<Database>, s: NewSource): Promise<number> {
   const row = await db
     .insertInto('sources')
     .values({
@@ -23,8 +44,11 @@ export async function ensureSource(
       url: s.url ?? null,
       site_url: s.siteUrl ?? null,
       language: s.language ?? null,
-      enabled: 1,
-      full_text: 0,
+      enabled: s.enabled === false ? 0 : 1,
+      full_text: s.fullText ? 1 : 0,
+      canonical_here: s.canonicalHere ? 1 : 0,
+      interval_s: s.intervalS ?? null,
+      rules: s.rules ? JSON.stringify(s.rules) : null,
       error_count: 0,
       created_at: new Date().toISOString(),
     })
@@ -36,7 +60,160 @@ export async function ensureSource(
 /** Returns every source, oldest first. */
 export async function findSources(db: Kysely<Database>): Promise<Source[]> {
   const rows = await db.selectFrom('sources').selectAll().orderBy('id').execute();
-  return rows.map((r) => ({
+  return rows.map(toSource);
+}
+
+/** Returns the source with this id, or undefined. */
+export async function findSourceById(db: Kysely<Database>, id: number): Promise<Source | undefined> {
+  const row = await db.selectFrom('sources').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toSource(row);
+}
+
+/** Returns the feed or page source with this URL, or undefined. */
+export async function findSourceByUrl(db: Kysely<Database>, url: string): Promise<Source | undefined> {
+  const row = await db.selectFrom('sources').selectAll().where('url', '=', url).executeTakeFirst();
+  return row && toSource(row);
+}
+
+/** Returns how many articles each source has, by source id. */
+export async function findArticleCountsBySource(db: Kysely<Database>): Promise<Map<number, number>> {
+  const rows = await db.selectFrom('articles').select(['source_id', sql<number>`count(*)`.as('n')]).groupBy('source_id').execute();
+  return new Map(rows.map((r) => [Number(r.source_id), Number(r.n)]));
+}
+
+/**
+ * Claims up to `limit` enabled feed/page sources that are due at `now` and not claimed by another
+ * worker, until `leaseUntil`; returns them. The claim and the read are one statement per source, so
+ * two workers never claim the same source.
+ */
+export async function claimDueSources(db: Kysely<Database>, now: Date, leaseUntil: Date, limit: number): Promise<Source[]> {
+  const nowIso = now.toISOString();
+  const due = await db
+    .selectFrom('sources')
+    .select('id')
+    .where('enabled', '=', 1)
+    .where('kind', 'in', ['feed', 'page'])
+    .where((eb) => eb.or([eb('next_fetch_at', 'is', null), eb('next_fetch_at', '<=', nowIso)]))
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowIso)]))
+    .orderBy(sql`coalesce(next_fetch_at, '')`)
+    .limit(limit)
+    .execute();
+  const claimed: Source[] = [];
+  for (const { id } of due) {
+    const row = await db
+      .updateTable('sources')
+      .set({ claimed_until: leaseUntil.toISOString() })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowIso)]))
+      .returningAll()
+      .executeTakeFirst();
+    if (row) claimed.push(toSource(row));
+  }
+  return claimed;
+}
+
+/** Returns the earliest next fetch time of enabled feed/page sources (null: none scheduled, or none at all). */
+export async function findNextDueAt(db: Kysely<Database>): Promise<string | null | undefined> {
+  const row = await db
+    .selectFrom('sources')
+    .select(sql<string | null>`min(coalesce(next_fetch_at, ''))`.as('next'))
+    .where('enabled', '=', 1)
+    .where('kind', 'in', ['feed', 'page'])
+    .executeTakeFirst();
+  if (!row || row.next === null || row.next === undefined) return undefined;
+  return row.next === '' ? null : row.next;
+}
+
+/** The fetch state a refresh records on a source. */
+export interface FetchState {
+  url?: string;
+  title?: string;
+  siteUrl?: string | null;
+  etag?: string | null;
+  lastModified?: string | null;
+  nextFetchAt: string;
+  intervalS?: number;
+  errorCount: number;
+  lastError: string | null;
+  lastStatus: number | null;
+  lastFetchedAt: string;
+  lastSuccessAt?: string;
+  ttlMinutes?: number | null;
+  skipHours?: number[];
+}
+
+/** Records a refresh's outcome on the source and releases its claim. */
+export async function saveFetchState(db: Kysely<Database>, id: number, s: FetchState): Promise<void> {
+  await db
+    .updateTable('sources')
+    .set({
+      ...(s.url !== undefined ? { url: s.url } : {}),
+      ...(s.title !== undefined ? { title: s.title } : {}),
+      ...(s.siteUrl !== undefined ? { site_url: s.siteUrl } : {}),
+      ...(s.etag !== undefined ? { etag: s.etag } : {}),
+      ...(s.lastModified !== undefined ? { last_modified: s.lastModified } : {}),
+      ...(s.intervalS !== undefined ? { interval_s: s.intervalS } : {}),
+      ...(s.lastSuccessAt !== undefined ? { last_success_at: s.lastSuccessAt } : {}),
+      ...(s.ttlMinutes !== undefined ? { ttl_minutes: s.ttlMinutes } : {}),
+      ...(s.skipHours !== undefined ? { skip_hours: s.skipHours.length ? JSON.stringify(s.skipHours) : null } : {}),
+      next_fetch_at: s.nextFetchAt,
+      error_count: s.errorCount,
+      last_error: s.lastError,
+      last_status: s.lastStatus,
+      last_fetched_at: s.lastFetchedAt,
+      claimed_until: null,
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Changes what an operator may change of a source; returns false when there is no such source. */
+export async function updateSource(
+  db: Kysely<Database>,
+  id: number,
+  s: { enabled?: boolean; rules?: SourceRules; title?: string; language?: string | null; fullText?: boolean; canonicalHere?: boolean; intervalS?: number | null; dueNow?: boolean },
+): Promise<boolean> {
+  const r = await db
+    .updateTable('sources')
+    .set({
+      ...(s.enabled !== undefined ? { enabled: s.enabled ? 1 : 0 } : {}),
+      ...(s.rules !== undefined ? { rules: JSON.stringify(s.rules) } : {}),
+      ...(s.title !== undefined ? { title: s.title } : {}),
+      ...(s.language !== undefined ? { language: s.language } : {}),
+      ...(s.fullText !== undefined ? { full_text: s.fullText ? 1 : 0 } : {}),
+      ...(s.canonicalHere !== undefined ? { canonical_here: s.canonicalHere ? 1 : 0 } : {}),
+      ...(s.intervalS !== undefined ? { interval_s: s.intervalS } : {}),
+      ...(s.dueNow ? { next_fetch_at: null, error_count: 0 } : {}),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+
+/**
+ * Deletes a source and its articles, taking them off the day counts in the same transaction;
+ * returns how many articles went, or null when there is no such source.
+ */
+export async function deleteSource(db: Kysely<Database>, id: number): Promise<number | null> {
+  return db.transaction().execute(async (trx) => {
+    const found = await trx.selectFrom('sources').select('id').where('id', '=', id).executeTakeFirst();
+    if (!found) return null;
+    const perDay = await trx
+      .selectFrom('articles')
+      .select(['local_day', sql<number>`count(*)`.as('n')])
+      .where('source_id', '=', id)
+      .where('status', '=', 'published')
+      .groupBy('local_day')
+      .execute();
+    for (const d of perDay) await bumpDayCount(trx, d.local_day, -Number(d.n));
+    const gone = await trx.deleteFrom('articles').where('source_id', '=', id).executeTakeFirst();
+    await trx.deleteFrom('sources').where('id', '=', id).execute();
+    return Number(gone.numDeletedRows);
+  });
+}
+
+function toSource(r: Selectable<SourcesTable>): Source {
+  return {
     id: Number(r.id),
     kind: r.kind as SourceKind,
     url: r.url,
@@ -44,5 +221,20 @@ export async function findSources(db: Kysely<Database>): Promise<Source[]> {
     siteUrl: r.site_url,
     language: r.language,
     enabled: r.enabled === 1,
-  }));
+    fullText: r.full_text === 1,
+    canonicalHere: r.canonical_here === 1,
+    rules: r.rules ? { ...DEFAULT_RULES, ...(JSON.parse(r.rules) as Partial<SourceRules>) } : DEFAULT_RULES,
+    etag: r.etag,
+    lastModified: r.last_modified,
+    nextFetchAt: r.next_fetch_at,
+    intervalS: r.interval_s === null ? null : Number(r.interval_s),
+    errorCount: Number(r.error_count),
+    lastError: r.last_error,
+    lastStatus: r.last_status === null ? null : Number(r.last_status),
+    lastFetchedAt: r.last_fetched_at,
+    lastSuccessAt: r.last_success_at,
+    ttlMinutes: r.ttl_minutes === null ? null : Number(r.ttl_minutes),
+    skipHours: r.skip_hours ? (JSON.parse(r.skip_hours) as number[]) : [],
+    createdAt: r.created_at,
+  };
 }

@@ -1,0 +1,67 @@
+/** Per-source keep/block rules and the maximum age, applied to each parsed item before it is stored. */
+import { RULE_FIELDS, type Rule, type RuleField, type SourceRules } from '../../model/rules.js';
+import type { FeedItem } from '../../model/feed.js';
+
+/** A rule that cannot be parsed; the message names it. */
+export class RuleError extends Error {
+  readonly code = 'JARIDA_RULE_INVALID';
+}
+
+/**
+ * Returns the rule written as `field:pattern`, `field:/regex/flags`, `/regex/flags` or `text`
+ * (no field: any of title, content, url, author, category).
+ * @example parseRule('title:/^sponsored/i') // { field: 'title', pattern: '^sponsored', regex: true, flags: 'i' }
+ */
+export function parseRule(spec: string): Rule {
+  const m = /^([a-z]+):(.*)$/s.exec(spec);
+  const field = m && (RULE_FIELDS as readonly string[]).includes(m[1]!) ? (m[1] as RuleField) : 'any';
+  const body = m && (RULE_FIELDS as readonly string[]).includes(m[1]!) ? m[2]! : spec;
+  if (!body.trim()) throw new RuleError(`rules: "${spec}" has nothing to match`);
+  const re = /^\/(.+)\/([a-z]*)$/s.exec(body);
+  if (!re) return { field, pattern: body, regex: false };
+  const flags = re[2]!.replace(/[gy]/g, '');
+  try {
+    new RegExp(re[1]!, flags);
+  } catch (err) {
+    throw new RuleError(`rules: "${spec}" is not a valid regular expression: ${(err as Error).message}`);
+  }
+  return { field, pattern: re[1]!, regex: true, ...(flags ? { flags } : {}) };
+}
+
+/** Returns the rule as the CLI writes it (the inverse of parseRule). */
+export function formatRule(r: Rule): string {
+  const body = r.regex ? `/${r.pattern}/${r.flags ?? ''}` : r.pattern;
+  return r.field === 'any' ? body : `${r.field}:${body}`;
+}
+
+function values(item: FeedItem, field: RuleField): string[] {
+  switch (field) {
+    case 'title': return [item.title ?? ''];
+    case 'content': return [item.content ?? '', item.summary ?? ''];
+    case 'url': return [item.url ?? ''];
+    case 'author': return [item.author ?? ''];
+    case 'category': return item.categories;
+    case 'any': return [item.title ?? '', item.content ?? '', item.summary ?? '', item.url ?? '', item.author ?? '', ...item.categories];
+  }
+}
+
+/** Returns true when the item matches the rule. */
+export function matchesRule(item: FeedItem, rule: Rule): boolean {
+  if (rule.regex) {
+    const re = new RegExp(rule.pattern, rule.flags);
+    return values(item, rule.field).some((v) => re.test(v));
+  }
+  const needle = rule.pattern.toLocaleLowerCase();
+  return values(item, rule.field).some((v) => v.toLocaleLowerCase().includes(needle));
+}
+
+/** Returns why the item is dropped by the source's rules, or null to keep it. */
+export function ruleVerdict(item: FeedItem, rules: SourceRules, published: Date, now: Date): string | null {
+  if (rules.maxAgeDays !== null && now.getTime() - published.getTime() > rules.maxAgeDays * 86_400_000) {
+    return `older than ${rules.maxAgeDays} days`;
+  }
+  const blocked = rules.block.find((r) => matchesRule(item, r));
+  if (blocked) return `blocked by ${formatRule(blocked)}`;
+  if (rules.keep.length && !rules.keep.some((r) => matchesRule(item, r))) return 'matches no keep rule';
+  return null;
+}
