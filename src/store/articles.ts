@@ -33,54 +33,66 @@ const MATCH_COLUMNS = ['id', 'source_id', 'slug', 'status', 'local_day', 'conten
  * source is a duplicate and changes nothing. Day counts follow in the same transaction.
  */
 export async function saveArticle(db: Kysely<Database>, input: ArticleInput, timeZone: string): Promise<SaveResult> {
+  return db.transaction().execute((trx) => saveInTransaction(trx, input, timeZone));
+}
+
+/** Saves the articles (as saveArticle does each) in one transaction; returns their results in order. */
+export async function saveArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
+  if (inputs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const now = new Date().toISOString();
-    const row = toRow(input, timeZone);
-    let existing = await trx
-      .selectFrom('articles')
-      .select(MATCH_COLUMNS)
-      .where('source_id', '=', input.sourceId)
-      .where('guid', '=', input.guid)
-      .executeTakeFirst();
-    let byUrl = false;
-    if (!existing && row.canonical_url) {
-      existing = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('canonical_url', '=', row.canonical_url).executeTakeFirst();
-      if (existing && Number(existing.source_id) !== input.sourceId) {
-        return { id: Number(existing.id), slug: existing.slug, outcome: 'duplicate' as const };
-      }
-      byUrl = Boolean(existing);
-    }
-    if (existing) {
-      if (input.publishedAtIsFallback) {
-        // No date in the source: the first fetch's time stays the publication time.
-        row.published_at = existing.published_at;
-        row.local_day = existing.local_day;
-      }
-      if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
-        return { id: Number(existing.id), slug: existing.slug, outcome: 'unchanged' as const };
-      }
-      if (row.canonical_url && row.canonical_url !== existing.canonical_url) {
-        const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).executeTakeFirst();
-        if (taken) row.canonical_url = existing.canonical_url; // another article has that URL: keep ours
-      }
-      const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
-      await trx
-        .updateTable('articles')
-        .set({ ...changes, ...(byUrl ? { guid } : {}), updated_at: now })
-        .where('id', '=', existing.id)
-        .execute();
-      await moveCount(trx, existing, row);
-      return { id: Number(existing.id), slug: existing.slug, outcome: 'updated' as const };
-    }
-    const slug = input.slug ?? (await freeSlug(trx, slugify(input.title)));
-    const inserted = await trx
-      .insertInto('articles')
-      .values({ ...row, slug, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    if (row.status === 'published') await bumpDayCount(trx, row.local_day, 1);
-    return { id: Number(inserted.id), slug, outcome: 'created' as const };
+    const out: SaveResult[] = [];
+    for (const input of inputs) out.push(await saveInTransaction(trx, input, timeZone));
+    return out;
   });
+}
+
+async function saveInTransaction(trx: Transaction<Database>, input: ArticleInput, timeZone: string): Promise<SaveResult> {
+  const now = new Date().toISOString();
+  const row = toRow(input, timeZone);
+  let existing = await trx
+    .selectFrom('articles')
+    .select(MATCH_COLUMNS)
+    .where('source_id', '=', input.sourceId)
+    .where('guid', '=', input.guid)
+    .executeTakeFirst();
+  let byUrl = false;
+  if (!existing && row.canonical_url) {
+    existing = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('canonical_url', '=', row.canonical_url).executeTakeFirst();
+    if (existing && Number(existing.source_id) !== input.sourceId) {
+      return { id: Number(existing.id), slug: existing.slug, outcome: 'duplicate' as const };
+    }
+    byUrl = Boolean(existing);
+  }
+  if (existing) {
+    if (input.publishedAtIsFallback) {
+      // No date in the source: the first fetch's time stays the publication time.
+      row.published_at = existing.published_at;
+      row.local_day = existing.local_day;
+    }
+    if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
+      return { id: Number(existing.id), slug: existing.slug, outcome: 'unchanged' as const };
+    }
+    if (row.canonical_url && row.canonical_url !== existing.canonical_url) {
+      const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).executeTakeFirst();
+      if (taken) row.canonical_url = existing.canonical_url; // another article has that URL: keep ours
+    }
+    const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
+    await trx
+      .updateTable('articles')
+      .set({ ...changes, ...(byUrl ? { guid } : {}), updated_at: now })
+      .where('id', '=', existing.id)
+      .execute();
+    await moveCount(trx, existing, row);
+    return { id: Number(existing.id), slug: existing.slug, outcome: 'updated' as const };
+  }
+  const slug = input.slug ?? (await freeSlug(trx, slugify(input.title)));
+  const inserted = await trx
+    .insertInto('articles')
+    .values({ ...row, slug, created_at: now, updated_at: now })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  if (row.status === 'published') await bumpDayCount(trx, row.local_day, 1);
+  return { id: Number(inserted.id), slug, outcome: 'created' as const };
 }
 
 /**
@@ -131,6 +143,16 @@ export async function deleteArticle(db: Kysely<Database>, id: number): Promise<b
     if (existing.status === 'published') await bumpDayCount(trx, existing.local_day, -1);
     return true;
   });
+}
+
+/** Returns which of these guids the source already has stored. */
+export async function findStoredGuids(db: Db, sourceId: number, guids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < guids.length; i += 500) {
+    const rows = await db.selectFrom('articles').select('guid').where('source_id', '=', sourceId).where('guid', 'in', guids.slice(i, i + 500)).execute();
+    for (const r of rows) found.add(r.guid);
+  }
+  return found;
 }
 
 /** Returns the newest published articles, newest first. */
