@@ -6,6 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { HijriVariant } from './calendar/hijri.js';
 import { isValidTimeZone } from './calendar/zone.js';
+import { DEFAULT_USER_AGENT } from './ingest/fetch/fetch.js';
+import { parseAllowList } from './ingest/fetch/guard.js';
 import { LANGS, type Lang } from './model/types.js';
 
 
@@ -17,6 +19,8 @@ export interface SocialLink {
 /** What the reader-facing site shows and how it counts days. */
 export interface SiteSettings {
   siteName: string;
+  /** The public address of the site (https://news.example), for canonical links; null when unknown. */
+  siteUrl: string | null;
   timeZone: string;
   defaultLanguage: Lang;
   languages: readonly Lang[];
@@ -30,8 +34,29 @@ export interface SiteSettings {
   pageSize: number;
 }
 
+/** How ingestion fetches and schedules sources. */
+export interface IngestSettings {
+  /** `jarida serve` also runs the ingestion loop. */
+  inServe: boolean;
+  /** Sources fetched at the same time. */
+  concurrency: number;
+  minIntervalS: number;
+  maxIntervalS: number;
+  /** Interval of a new source, before its posting frequency is known. */
+  defaultIntervalS: number;
+  /** Article pages fetched for full text in one refresh of one source, at most. */
+  fullTextPerRefresh: number;
+  /** Private addresses the fetcher may reach anyway: addresses or CIDR ranges. */
+  allowPrivateAddresses: readonly string[];
+  userAgent: string;
+  connectTimeoutMs: number;
+  totalTimeoutMs: number;
+  maxBytes: number;
+}
+
 export interface Config {
   databaseUrl: string;
+  ingest: IngestSettings;
   host: string;
   port: number;
   /** Fixed "now" (JARIDA_NOW) or null for the real clock. */
@@ -55,6 +80,7 @@ export class ConfigError extends Error {
 
 export const DEFAULT_SITE: SiteSettings = Object.freeze({
   siteName: 'Jarida',
+  siteUrl: null,
   timeZone: 'Europe/Istanbul',
   defaultLanguage: 'en',
   languages: Object.freeze(['en', 'tr', 'ar'] as Lang[]),
@@ -109,15 +135,19 @@ export function parseConfig(
   const v = new Validator();
   const known = new Set([
     'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
-    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema',
+    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest',
   ]);
   for (const key of Object.keys(file)) if (!known.has(key)) v.bad(key, 'unknown setting');
 
   const strip = v.object('strip', file.strip);
+  const fetchCfg = v.object('fetch', file.fetch);
+  const ingestCfg = v.object('ingest', file.ingest);
   const hijri = v.object('hijri', file.hijri);
 
+  const siteUrlRaw = env.JARIDA_SITE_URL ?? file.siteUrl;
   const site: SiteSettings = {
     siteName: v.text('siteName', env.JARIDA_SITE_NAME ?? file.siteName, DEFAULT_SITE.siteName, 200),
+    siteUrl: siteUrlRaw === undefined || siteUrlRaw === '' ? null : v.httpUrl('siteUrl', siteUrlRaw)?.replace(/\/+$/, '') ?? null,
     timeZone: v.timeZone('timeZone', env.JARIDA_TIME_ZONE ?? file.timeZone, DEFAULT_SITE.timeZone),
     defaultLanguage: v.lang('defaultLanguage', env.JARIDA_DEFAULT_LANGUAGE ?? file.defaultLanguage, DEFAULT_SITE.defaultLanguage),
     languages: v.langs('languages', env.JARIDA_LANGUAGES?.split(',').map((s) => s.trim()) ?? file.languages),
@@ -141,11 +171,28 @@ export function parseConfig(
   const themeRaw = env.JARIDA_THEME ?? file.theme;
   const theme = themeRaw === undefined || themeRaw === '' ? null : v.text('theme', themeRaw, '', 4096);
   const demoOnEmpty = v.bool('demo', env.JARIDA_DEMO ?? file.demo, true);
+  const minIntervalS = v.int('ingest.minIntervalMinutes', ingestCfg.minIntervalMinutes, 5, 1, 1440) * 60;
+  const maxIntervalS = v.int('ingest.maxIntervalMinutes', ingestCfg.maxIntervalMinutes, 1440, 1, 10080) * 60;
+  if (maxIntervalS < minIntervalS) v.bad('ingest.maxIntervalMinutes', 'must not be below ingest.minIntervalMinutes');
+  const ingest: IngestSettings = {
+    inServe: v.bool('ingest.inServe', env.JARIDA_INGEST ?? ingestCfg.inServe, false),
+    concurrency: v.int('ingest.concurrency', env.JARIDA_INGEST_CONCURRENCY ?? ingestCfg.concurrency, 4, 1, 64),
+    minIntervalS,
+    maxIntervalS,
+    defaultIntervalS: v.int('ingest.defaultIntervalMinutes', ingestCfg.defaultIntervalMinutes, 30, 1, 10080) * 60,
+    fullTextPerRefresh: v.int('ingest.fullTextPerRefresh', ingestCfg.fullTextPerRefresh, 20, 0, 1000),
+    allowPrivateAddresses: v.addressList('fetch.allowPrivateAddresses', env.JARIDA_ALLOW_PRIVATE ?? fetchCfg.allowPrivateAddresses),
+    userAgent: v.text('fetch.userAgent', fetchCfg.userAgent, DEFAULT_USER_AGENT, 500),
+    connectTimeoutMs: v.int('fetch.connectTimeoutSeconds', fetchCfg.connectTimeoutSeconds, 10, 1, 300) * 1000,
+    totalTimeoutMs: v.int('fetch.timeoutSeconds', fetchCfg.timeoutSeconds, 30, 1, 600) * 1000,
+    maxBytes: v.int('fetch.maxMegabytes', fetchCfg.maxMegabytes, 10, 1, 1024) * 1024 * 1024,
+  };
   v.throwIfBad();
 
   const base = configPath ? resolve(configPath, '..') : cwd;
   return deepFreeze({
     databaseUrl,
+    ingest,
     host,
     port,
     fixedNow,
@@ -280,6 +327,23 @@ class Validator {
     if (x === undefined || x === '') return def;
     if (typeof x === 'string' && (/^sqlite:.+/.test(x) || /^postgres(ql)?:\/\//.test(x))) return x;
     return this.fail(field, `${show(x)} must be sqlite:PATH or postgres://…`, def);
+  }
+
+  httpUrl(field: string, x: unknown): string | null {
+    if (typeof x === 'string' && /^https?:\/\//i.test(x) && URL.canParse(x)) return x;
+    return this.fail(field, `${show(x)} is not an http(s) URL`, null);
+  }
+
+  addressList(field: string, x: unknown): string[] {
+    if (x === undefined || x === '') return [];
+    const list = typeof x === 'string' ? x.split(',').map((s) => s.trim()).filter(Boolean) : x;
+    if (!Array.isArray(list) || !list.every((e) => typeof e === 'string')) return this.fail(field, 'must be a list of addresses or CIDR ranges', []);
+    try {
+      parseAllowList(list as string[]);
+    } catch (err) {
+      return this.fail(field, (err as Error).message.replace(/^fetch: [\w.]+: /, ''), []);
+    }
+    return list as string[];
   }
 
   instant(field: string, x: string | undefined): Date | null {

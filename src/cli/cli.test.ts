@@ -104,7 +104,7 @@ describe('jarida CLI', () => {
 
   it('migrate applies the schema once', () => {
     const db = tempDb();
-    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial\n');
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest\n');
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
   });
 

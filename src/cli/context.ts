@@ -1,5 +1,7 @@
 /** What every command starts from: the validated config and an open, migrated store in the site's time zone. */
 import { loadConfig, type Config } from '../config.js';
+import { parseAllowList } from '../ingest/fetch/guard.js';
+import type { IngestDeps } from '../ingest/refresh.js';
 import { createLogger, type Logger } from '../log.js';
 import { openMigratedStore, type Store } from '../store/db.js';
 import { daysTimeZone, ensureDaysInTimeZone } from '../store/day-zone.js';
@@ -32,4 +34,9 @@ export async function openContext(
   }
   const fixed = config.fixedNow;
   return { config, log, store, now: fixed ? () => new Date(fixed) : () => new Date() };
+}
+
+/** Returns what ingestion needs, from an open command context. */
+export function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }, onArticlesChanged?: () => void): IngestDeps {
+  return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), onArticlesChanged };
 }

@@ -2,6 +2,12 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LANGS } from '../model/types.js';
 import { articleAddCommand } from './article-add.js';
+import { parseAge, parseDuration } from './durations.js';
+import { ingestCommand } from './ingest.js';
+import { inspectFeedCommand, inspectPageCommand } from './inspect.js';
+import {
+  sourcesAddCommand, sourcesEnableCommand, sourcesExportCommand, sourcesImportCommand, sourcesListCommand, sourcesRemoveCommand, sourcesRulesCommand,
+} from './sources.js';
 import { demoCommand } from './demo.js';
 import { migrateCommand } from './migrate.js';
 import { recountCommand } from './recount.js';
@@ -29,6 +35,15 @@ function nonEmpty(v: string): string {
   if (!v.trim()) throw new InvalidArgumentError('must not be empty.');
   if (v.length > 1000) throw new InvalidArgumentError('longer than 1000 characters.');
   return v;
+}
+
+function id(v: string): number {
+  if (!/^[1-9]\d{0,15}$/.test(v)) throw new InvalidArgumentError('must be a source id (a positive whole number).');
+  return Number(v);
+}
+
+function collect(v: string, list: string[] = []): string[] {
+  return [...list, v];
 }
 
 function lang(v: string): string {
@@ -79,6 +94,81 @@ export function buildProgram(): Command {
     .option('--author <name>', 'author', nonEmpty)
     .addOption(new Option('--lang <code>', "the article's language (default: the site's)").argParser(lang))
     .action((o, cmd: Command) => articleAddCommand({ ...global(cmd), ...o }));
+
+  const sources = program.command('sources').description('the sites articles come from');
+  sources
+    .command('add')
+    .description('add a feed, a site (its feed is discovered) or an article page')
+    .argument('<url>', 'feed, site home page or article page')
+    .option('--name <name>', 'name shown with its articles (default: the feed title)', nonEmpty)
+    .addOption(new Option('--lang <code>', "the source's language (default: what the feed says)").argParser(lang))
+    .option('--full-text', 'fetch every article page and keep its main content')
+    .option('--interval <duration>', 'fixed start interval, e.g. 15m (adapted to the posting frequency later)', parseDuration)
+    .option('--page', 'take the URL as a single article page even if it links feeds')
+    .option('--canonical-here', 'the copy here is canonical (the source says so), not the original')
+    .action((url: string, o, cmd: Command) => sourcesAddCommand(url, { ...global(cmd), ...o }));
+  sources
+    .command('list')
+    .description('every source with last fetch, next fetch, item count, last error and rules')
+    .option('--json', 'as JSON')
+    .action((o, cmd: Command) => sourcesListCommand({ ...global(cmd), ...o }));
+  sources
+    .command('remove')
+    .description('remove a source and its articles')
+    .argument('<id>', 'source id', id)
+    .action((n: number, _o, cmd: Command) => sourcesRemoveCommand(n, global(cmd)));
+  sources
+    .command('enable')
+    .description('fetch a source again (due at once)')
+    .argument('<id>', 'source id', id)
+    .action((n: number, _o, cmd: Command) => sourcesEnableCommand(n, true, global(cmd)));
+  sources
+    .command('disable')
+    .description('stop fetching a source (its articles stay)')
+    .argument('<id>', 'source id', id)
+    .action((n: number, _o, cmd: Command) => sourcesEnableCommand(n, false, global(cmd)));
+  sources
+    .command('rules')
+    .description("set a source's keep/block rules, maximum age and what to republish")
+    .argument('<id>', 'source id', id)
+    .option('--keep <rule>', 'keep only items matching: [title|content|url|author|category|any:]text or /regex/flags (repeatable)', collect)
+    .option('--block <rule>', 'drop items matching (same forms, repeatable)', collect)
+    .option('--max-age <duration>', 'drop items older than this, e.g. 7d', parseAge)
+    .option('--no-max-age', 'no maximum age')
+    .addOption(new Option('--republish <what>', 'summary: the summary and a link; full: the full text').choices(['summary', 'full']))
+    .option('--clear', 'start from no rules')
+    .action((n: number, o, cmd: Command) => sourcesRulesCommand(n, { ...global(cmd), ...o }));
+  sources
+    .command('import')
+    .description('add the feeds of an OPML file')
+    .argument('<file>', 'OPML file')
+    .action((file: string, _o, cmd: Command) => sourcesImportCommand(file, global(cmd)));
+  sources
+    .command('export')
+    .description('write the feed sources as OPML 2.0')
+    .option('-o, --output <file>', 'write to a file (default: standard output)')
+    .action((o, cmd: Command) => sourcesExportCommand({ ...global(cmd), ...o }));
+
+  program
+    .command('ingest')
+    .description('fetch the sources that are due, until stopped')
+    .option('--once', 'fetch every due source once and exit (for cron)')
+    .action((o, cmd: Command) => ingestCommand({ ...global(cmd), ...o }));
+
+  const inspect = program.command('inspect').description('print what Jarida would store, as JSON, without storing it');
+  inspect
+    .command('feed')
+    .description('parse a feed (URL or file) and print its items as they would be stored')
+    .argument('<url|file>', 'feed URL or file')
+    .option('--full-text', 'fetch each article page for its main content')
+    .option('--url <url>', 'the address a file was fetched from (for relative links)', httpUrl)
+    .action((t: string, o, cmd: Command) => inspectFeedCommand(t, { ...global(cmd), ...o }));
+  inspect
+    .command('page')
+    .description('extract the article of a page (URL or file) as it would be stored')
+    .argument('<url|file>', 'page URL or file')
+    .option('--url <url>', 'the address a file was fetched from (for relative links)', httpUrl)
+    .action((t: string, o, cmd: Command) => inspectPageCommand(t, { ...global(cmd), ...o }));
 
   return program;
 }

@@ -1,11 +1,13 @@
 /** `jarida serve`: migrate, fill an empty store with the demo, then serve the site. */
 import { loadDemoIfEmpty } from '../ingest/demo.js';
+import { runIngestLoop } from '../ingest/schedule.js';
 import { buildApp } from '../web/app.js';
-import { openContext, type GlobalOptions } from './context.js';
+import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 
 /** Starts the web server; resolves once it listens, closes cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(opts: GlobalOptions & { port?: number; host?: string }): Promise<void> {
-  const { config, log, store, now } = await openContext(opts, 'recount');
+  const ctx = await openContext(opts, 'recount');
+  const { config, log, store, now } = ctx;
   if (config.demoOnEmpty) {
     const n = await loadDemoIfEmpty(store, config.site, now());
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
@@ -16,9 +18,14 @@ export async function serveCommand(opts: GlobalOptions & { port?: number; host?:
   const address = await app.listen({ port, host });
   log.info({ address, database: config.databaseUrl }, 'web: listening');
   process.stdout.write(`Jarida is serving ${config.site.siteName} at ${address}\n`);
+  const ingestStop = new AbortController();
+  const ingesting = config.ingest.inServe ? runIngestLoop(ingestDepsOf(ctx), ingestStop.signal) : Promise.resolve();
+  if (config.ingest.inServe) log.info({ concurrency: config.ingest.concurrency }, 'ingest: running in this process');
   const stop = async (signal: string) => {
     log.info({ signal }, 'web: shutting down');
+    ingestStop.abort();
     await app.close();
+    await ingesting;
     await store.close();
     process.exit(0);
   };

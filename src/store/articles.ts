@@ -25,7 +25,9 @@ export interface SaveResult {
   outcome: 'created' | 'updated' | 'unchanged' | 'duplicate';
 }
 
-const MATCH_COLUMNS = ['id', 'source_id', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url'] as const;
+const MATCH_COLUMNS = ['id', 'source_id', 'guid', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url'] as const;
+type Match = { id: number; source_id: number; guid: string; slug: string; status: string; local_day: string; content_hash: string | null; published_at: string; canonical_url: string | null };
+type Row = ReturnType<typeof toRow>;
 
 /**
  * Inserts the article, or updates in place the one it is: same (source, guid), or same canonical
@@ -33,66 +35,140 @@ const MATCH_COLUMNS = ['id', 'source_id', 'slug', 'status', 'local_day', 'conten
  * source is a duplicate and changes nothing. Day counts follow in the same transaction.
  */
 export async function saveArticle(db: Kysely<Database>, input: ArticleInput, timeZone: string): Promise<SaveResult> {
-  return db.transaction().execute((trx) => saveInTransaction(trx, input, timeZone));
+  return (await saveArticles(db, [input], timeZone))[0]!;
 }
 
-/** Saves the articles (as saveArticle does each) in one transaction; returns their results in order. */
+/**
+ * Saves the articles as saveArticle does each, in one transaction and a handful of statements per
+ * 500 articles (lookups, one multi-row insert, one count change per day); returns results in order.
+ * An input that repeats an earlier one of the same call is 'unchanged' (or 'duplicate' from
+ * another source) and changes nothing.
+ */
 export async function saveArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
   if (inputs.length === 0) return [];
   return db.transaction().execute(async (trx) => {
-    const out: SaveResult[] = [];
-    for (const input of inputs) out.push(await saveInTransaction(trx, input, timeZone));
-    return out;
+    const now = new Date().toISOString();
+    const rows = inputs.map((i) => toRow(i, timeZone));
+    const { byKey, byUrl } = await findMatches(trx, rows);
+    const results: (SaveResult | number)[] = []; // a number: same as the planned insert at that index
+    const planned: { index: number; row: Row; input: ArticleInput }[] = [];
+    const deltas = new Map<string, number>();
+    const bump = (day: string, n: number) => deltas.set(day, (deltas.get(day) ?? 0) + n);
+
+    for (const [index, row] of rows.entries()) {
+      const input = inputs[index]!;
+      const key = `${row.source_id}\n${row.guid}`;
+      let m: Match | number | undefined = byKey.get(key);
+      let matchedByUrl = false;
+      if (m === undefined && row.canonical_url) {
+        m = byUrl.get(row.canonical_url);
+        matchedByUrl = m !== undefined;
+      }
+      if (typeof m === 'number') {
+        // Repeats an item planned for insert in this call.
+        results.push(rows[m]!.source_id === row.source_id ? m : -1 - m);
+        continue;
+      }
+      if (m && matchedByUrl && Number(m.source_id) !== row.source_id) {
+        results.push({ id: Number(m.id), slug: m.slug, outcome: 'duplicate' });
+        continue;
+      }
+      if (m) {
+        results.push(await updateMatch(trx, m, row, input, matchedByUrl, now, bump));
+        continue;
+      }
+      byKey.set(key, index);
+      if (row.canonical_url) byUrl.set(row.canonical_url, index);
+      planned.push({ index, row, input });
+      results.push(index);
+    }
+
+    const ids = await insertPlanned(trx, planned, now);
+    for (const p of planned) if (p.row.status === 'published') bump(p.row.local_day, 1);
+    for (const [day, n] of deltas) if (n !== 0) await bumpDayCount(trx, day, n);
+    return results.map((r, i) => {
+      if (typeof r !== 'number') return r;
+      const own = r === i;
+      const target = r >= 0 ? r : -1 - r;
+      const made = ids.get(target)!;
+      return { ...made, outcome: own ? 'created' : r >= 0 ? 'unchanged' : 'duplicate' } as SaveResult;
+    });
   });
 }
 
-async function saveInTransaction(trx: Transaction<Database>, input: ArticleInput, timeZone: string): Promise<SaveResult> {
-  const now = new Date().toISOString();
-  const row = toRow(input, timeZone);
-  let existing = await trx
-    .selectFrom('articles')
-    .select(MATCH_COLUMNS)
-    .where('source_id', '=', input.sourceId)
-    .where('guid', '=', input.guid)
-    .executeTakeFirst();
-  let byUrl = false;
-  if (!existing && row.canonical_url) {
-    existing = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('canonical_url', '=', row.canonical_url).executeTakeFirst();
-    if (existing && Number(existing.source_id) !== input.sourceId) {
-      return { id: Number(existing.id), slug: existing.slug, outcome: 'duplicate' as const };
+async function findMatches(trx: Transaction<Database>, rows: Row[]) {
+  const byKey = new Map<string, Match | number>();
+  const byUrl = new Map<string, Match | number>();
+  const bySource = new Map<number, string[]>();
+  for (const r of rows) bySource.set(r.source_id, [...(bySource.get(r.source_id) ?? []), r.guid]);
+  for (const [sourceId, guids] of bySource) {
+    for (let i = 0; i < guids.length; i += 500) {
+      const found = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('source_id', '=', sourceId).where('guid', 'in', guids.slice(i, i + 500)).execute();
+      for (const m of found) byKey.set(`${m.source_id}\n${m.guid}`, m);
     }
-    byUrl = Boolean(existing);
   }
-  if (existing) {
-    if (input.publishedAtIsFallback) {
-      // No date in the source: the first fetch's time stays the publication time.
-      row.published_at = existing.published_at;
-      row.local_day = existing.local_day;
-    }
-    if (existing.content_hash === row.content_hash && existing.status === row.status && existing.published_at === row.published_at) {
-      return { id: Number(existing.id), slug: existing.slug, outcome: 'unchanged' as const };
-    }
-    if (row.canonical_url && row.canonical_url !== existing.canonical_url) {
-      const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).executeTakeFirst();
-      if (taken) row.canonical_url = existing.canonical_url; // another article has that URL: keep ours
-    }
-    const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
-    await trx
-      .updateTable('articles')
-      .set({ ...changes, ...(byUrl ? { guid } : {}), updated_at: now })
-      .where('id', '=', existing.id)
+  const urls = [...new Set(rows.map((r) => r.canonical_url).filter((u): u is string => Boolean(u)))];
+  for (let i = 0; i < urls.length; i += 500) {
+    const found = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('canonical_url', 'in', urls.slice(i, i + 500)).execute();
+    for (const m of found) if (m.canonical_url) byUrl.set(m.canonical_url, m);
+  }
+  return { byKey, byUrl };
+}
+
+async function updateMatch(
+  trx: Transaction<Database>, m: Match, row: Row, input: ArticleInput, matchedByUrl: boolean, now: string, bump: (day: string, n: number) => void,
+): Promise<SaveResult> {
+  if (input.publishedAtIsFallback) {
+    // No date in the source: the first fetch's time stays the publication time.
+    row.published_at = m.published_at;
+    row.local_day = m.local_day;
+  }
+  if (m.content_hash === row.content_hash && m.status === row.status && m.published_at === row.published_at) {
+    return { id: Number(m.id), slug: m.slug, outcome: 'unchanged' };
+  }
+  if (row.canonical_url && row.canonical_url !== m.canonical_url) {
+    const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).executeTakeFirst();
+    if (taken) row.canonical_url = m.canonical_url; // another article has that URL: keep ours
+  }
+  const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
+  await trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), updated_at: now }).where('id', '=', m.id).execute();
+  const was = m.status === 'published';
+  const is = row.status === 'published';
+  if (was && (!is || m.local_day !== row.local_day)) bump(m.local_day, -1);
+  if (is && (!was || m.local_day !== row.local_day)) bump(row.local_day, 1);
+  return { id: Number(m.id), slug: m.slug, outcome: 'updated' };
+}
+
+/** Inserts the planned rows with free slugs; returns id and slug by input index. */
+async function insertPlanned(trx: Transaction<Database>, planned: { index: number; row: Row; input: ArticleInput }[], now: string) {
+  const out = new Map<number, { id: number; slug: string }>();
+  if (planned.length === 0) return out;
+  const bases = planned.map((p) => p.input.slug ?? slugify(p.input.title));
+  const candidates = [...new Set(bases.flatMap((b) => [b, `${b}-2`, `${b}-3`, `${b}-4`, `${b}-5`]))];
+  const used = new Set<string>();
+  for (let i = 0; i < candidates.length; i += 500) {
+    for (const r of await trx.selectFrom('articles').select('slug').where('slug', 'in', candidates.slice(i, i + 500)).execute()) used.add(r.slug);
+  }
+  const slugs = planned.map((p, i) => {
+    const base = bases[i]!;
+    if (p.input.slug) return base;
+    // A title used many times gets a suffix hashed from its source and guid.
+    const slug = [base, `${base}-2`, `${base}-3`, `${base}-4`, `${base}-5`].find((s) => !used.has(s))
+      ?? `${base}-${createHash('sha1').update(`${p.row.source_id}\n${p.row.guid}`).digest('hex').slice(0, 8)}`;
+    used.add(slug);
+    return slug;
+  });
+  for (let i = 0; i < planned.length; i += 200) {
+    const chunk = planned.slice(i, i + 200);
+    const inserted = await trx
+      .insertInto('articles')
+      .values(chunk.map((p, k) => ({ ...p.row, slug: slugs[i + k]!, created_at: now, updated_at: now })))
+      .returning(['id', 'slug'])
       .execute();
-    await moveCount(trx, existing, row);
-    return { id: Number(existing.id), slug: existing.slug, outcome: 'updated' as const };
+    const idBySlug = new Map(inserted.map((r) => [r.slug, Number(r.id)]));
+    chunk.forEach((p, k) => out.set(p.index, { id: idBySlug.get(slugs[i + k]!)!, slug: slugs[i + k]! }));
   }
-  const slug = input.slug ?? (await freeSlug(trx, slugify(input.title)));
-  const inserted = await trx
-    .insertInto('articles')
-    .values({ ...row, slug, created_at: now, updated_at: now })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  if (row.status === 'published') await bumpDayCount(trx, row.local_day, 1);
-  return { id: Number(inserted.id), slug, outcome: 'created' as const };
+  return out;
 }
 
 /**
@@ -252,10 +328,9 @@ export async function recountDays(db: Kysely<Database>, timeZone: string): Promi
 
 /** Returns the hash that tells whether an article's visible content changed. */
 export function contentHash(input: Pick<ArticleInput, 'title' | 'summary' | 'contentHtml' | 'author' | 'imageUrl' | 'language' | 'url'>): string {
-  return createHash('sha256')
-    .update(JSON.stringify([input.title, input.summary ?? null, input.contentHtml ?? null, input.author ?? null, input.imageUrl ?? null, input.language ?? null, input.url ?? null]))
-    .digest('base64url')
-    .slice(0, 22);
+  const h = createHash('sha256');
+  for (const v of [input.title, input.summary, input.contentHtml, input.author, input.imageUrl, input.language, input.url]) h.update(v ?? '\u0000').update('\u0001');
+  return h.digest('base64url').slice(0, 22);
 }
 
 function toRow(input: ArticleInput, timeZone: string) {
@@ -285,16 +360,6 @@ async function moveCount(trx: Transaction<Database>, before: { status: string; l
   if (is && (!was || before.local_day !== after.local_day)) await bumpDayCount(trx, after.local_day, 1);
 }
 
-async function freeSlug(trx: Transaction<Database>, base: string): Promise<string> {
-  const taken = await trx
-    .selectFrom('articles')
-    .select('slug')
-    .where((eb) => eb.or([eb('slug', '=', base), eb('slug', 'like', `${base.replace(/[%_\\]/g, '')}-%`)]))
-    .execute();
-  const used = new Set(taken.map((r) => r.slug));
-  if (!used.has(base)) return base;
-  for (let i = 2; ; i++) if (!used.has(`${base}-${i}`)) return `${base}-${i}`;
-}
 
 function selectArticles(db: Db) {
   return db

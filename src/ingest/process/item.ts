@@ -45,7 +45,7 @@ export function prepareItem(item: FeedItem, ctx: ItemContext): PreparedItem {
 
   const url = normalizeUrl(item.url, ctx.feedUrl ?? undefined);
   const contentHtml = ctx.rules.republish === 'summary' ? null : item.content ? sanitizeArticleHtml(item.content, url ?? undefined) : null;
-  const summaryHtml = item.summary ? sanitizeArticleHtml(item.summary, url ?? undefined) : null;
+  const summaryHtml = !item.summary ? null : /[<&]/.test(item.summary) ? sanitizeArticleHtml(item.summary, url ?? undefined) : item.summary;
   const summary = summaryHtml ? plainText(summaryHtml, 400) || null : contentHtml ? plainText(contentHtml, 300) || null : null;
   const title = cleanTitle(item.title) ?? (summary ? plainText(summary, 80) : null);
   if (!title) return { ok: false, guid: item.guid, reason: 'no title and no text' };

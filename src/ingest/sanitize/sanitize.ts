@@ -4,6 +4,7 @@
  * Relative URLs are made absolute against the article URL; images load lazily.
  */
 import sanitizeHtml from 'sanitize-html';
+import { decodeEntities } from '../parse/text.js';
 
 const VIDEO_HOSTS = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com'];
 
@@ -74,11 +75,18 @@ export function sanitizeArticleHtml(html: string, baseUrl?: string): string {
   });
 }
 
-/** Returns plain text (tags removed, whitespace collapsed), at most `max` characters on a word boundary. */
+/**
+ * Returns plain text (tags removed, entities decoded, whitespace collapsed), at most `max`
+ * characters on a word boundary. Text only — the result is escaped wherever it is shown.
+ */
 export function plainText(html: string, max = 300): string {
-  const text = sanitizeHtml(html, { allowedTags: [], allowedAttributes: {}, nonTextTags: ['script', 'style', 'noscript', 'title'] })
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'")
+  const text = decodeEntities(
+    html
+      .replace(/<(script|style|noscript|title|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<\/?(p|div|br|li|h[1-6]|tr|td|th|blockquote|figure|figcaption|section|article)\b[^>]*>/gi, ' ')
+      .replace(/<[^>]*>/g, ''),
+  )
     .replace(/\s+/g, ' ')
     .trim();
   if (text.length <= max) return text;

@@ -17,11 +17,9 @@ export async function up(db: Kysely<any>, _d: DialectInfo): Promise<void> {
   await db.schema.createIndex('sources_due').on('sources').columns(['enabled', 'next_fetch_at']).execute();
 
   await db.schema.alterTable('articles').addColumn('categories', 'text').execute();
-  await db.schema.createIndex('articles_source_published').on('articles').columns(['source_id', 'published_at']).execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await db.schema.dropIndex('articles_source_published').execute();
   await db.schema.alterTable('articles').dropColumn('categories').execute();
   await db.schema.dropIndex('sources_due').execute();
   for (const c of ['claimed_until', 'last_success_at', 'last_status', 'skip_hours', 'ttl_minutes', 'canonical_here', 'rules']) {

@@ -18,12 +18,14 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
   const lang = a.language ?? ctx.site.defaultLanguage;
   const link = (n: typeof older) =>
     n && { href: ctx.urls.article(n), title: n.title, lang: n.language ?? ctx.site.defaultLanguage, dir: dirOf(n.language ?? ctx.site.defaultLanguage) };
-  const original = a.canonicalUrl ?? a.url;
+  const original = a.url ?? a.canonicalUrl;
+  // The original is canonical unless the source says the copy here is.
+  const canonical = a.sourceCanonicalHere || !original ? `${ctx.site.siteUrl ?? ''}${ctx.urls.article(a)}` : (a.canonicalUrl ?? original);
   return {
     template: 'article',
     title: a.title,
     description: a.summary,
-    canonical: original,
+    canonical,
     data: {
       article: {
         title: a.title,

@@ -1,0 +1,136 @@
+/**
+ * The sources, ingest and inspect commands as an operator runs them, against a real HTTP server on
+ * 127.0.0.1 (allowed through JARIDA_ALLOW_PRIVATE, as an operator would).
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { articlePage, rss } from '../ingest/testdata/feeds.js';
+import { PROJECT_ROOT } from '../paths.js';
+
+const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
+let server: Server;
+let base: string;
+const pages = new Map<string, [string, string]>();
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    const page = pages.get((req.url ?? '/').split('?')[0]!);
+    res.writeHead(page ? 200 : 404, { 'content-type': page?.[0] ?? 'text/plain' });
+    res.end(page?.[1] ?? 'not found');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  pages.set('/', ['text/html', `<!doctype html><html><head><title>Coast News</title><link rel="alternate" type="application/rss+xml" title="Coast News" href="/feed.xml"></head><body><p>Home</p></body></html>`]);
+  pages.set('/feed.xml', ['text/xml', rss([
+    { guid: '1', title: 'Harbour plan approved after years of debate', link: `${base}/story`, date: 'Thu, 14 Feb 2019 10:00:00 GMT', description: 'Short teaser.' },
+    { guid: '2', title: 'Sponsored: buy a boat', link: `${base}/ad`, date: 'Thu, 14 Feb 2019 11:00:00 GMT', content: `<p>${'Advert. '.repeat(80)}</p>` },
+  ]).replace('<title>Test Feed</title>', '<title>Coast News Feed</title>')]);
+  pages.set('/story', ['text/html; charset=utf-8', articlePage('Harbour plan approved after years of debate')]);
+  if (!existsSync(MAIN)) throw new Error('run `npm run build` first (npm test does)');
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+const db = `sqlite:${join(mkdtempSync(join(tmpdir(), 'jarida-sources-')), 'j.db')}`;
+function jarida(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: db, JARIDA_ALLOW_PRIVATE: '127.0.0.1/32', LOG_LEVEL: 'warn', ...env } });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (err += d));
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}
+
+describe('jarida sources', () => {
+  it('adds a site by its home page (feed discovered), lists, sets rules, ingests once, exports and re-imports', async () => {
+    const add = await jarida(['sources', 'add', `${base}/`, '--lang', 'en', '--interval', '15m']);
+    expect(add.err).toBe('');
+    expect(add.out).toBe(`added source 1: Coast News Feed (feed ${base}/feed.xml, 2 items now)\n`);
+    expect((await jarida(['sources', 'add', `${base}/feed.xml`])).err).toMatch(/^jarida: sources add: .*feed\.xml is already source 1 \(Coast News Feed\)\n$/);
+
+    const rules = await jarida(['sources', 'rules', '1', '--block', 'title:/^sponsored/i', '--max-age', '3650d']);
+    expect(rules.out).toContain('rules: block title:/^sponsored/i · max age 3650d · republish full');
+
+    const ingest = await jarida(['ingest', '--once']);
+    expect(ingest.out).toBe('source 1: 2 items: 1 new, 0 updated, 0 unchanged, 0 duplicates, 1 skipped\ningest: 1 sources fetched, 0 failed\n');
+    expect((await jarida(['ingest', '--once'])).out).toBe('ingest: 0 sources fetched, 0 failed\n'); // not due yet
+
+    const list = await jarida(['sources', 'list']);
+    expect(list.out).toContain('#1 Coast News Feed');
+    expect(list.out).toMatch(/items: 1 · last fetch: \S+ \(200\) · next fetch: \S+ · interval: /);
+    const json = JSON.parse((await jarida(['sources', 'list', '--json'])).out);
+    expect(json[0]).toMatchObject({ id: 1, kind: 'feed', url: `${base}/feed.xml`, items: 1, errorCount: 0, lastError: null });
+
+    const opml = await jarida(['sources', 'export']);
+    expect(opml.out).toContain(`<outline type="rss" text="Coast News Feed" title="Coast News Feed" xmlUrl="${base}/feed.xml"`);
+    const file = join(mkdtempSync(join(tmpdir(), 'jarida-opml-')), 'feeds.opml');
+    writeFileSync(file, opml.out.replace('</body>', `<outline text="Other" xmlUrl="${base}/other.xml"/></body>`));
+    expect((await jarida(['sources', 'import', file])).out).toBe(`imported 1 of 2 feeds; skipped 1:\n  ${base}/feed.xml: already a source\n`);
+  });
+
+  it('records a failing source and keeps it listed', async () => {
+    await jarida(['sources', 'enable', '2']);
+    const ingest = await jarida(['ingest', '--once']);
+    expect(ingest.out).toMatch(/^source 2: error: fetch: http:\/\/127\.0\.0\.1:\d+\/other\.xml: HTTP 404/m);
+    const list = await jarida(['sources', 'list']);
+    expect(list.out).toMatch(/#2 Other\n[\s\S]*last error \(1 in a row\): fetch: .*404/);
+  });
+
+  it('disables, enables and removes sources; the articles go with their source', async () => {
+    expect((await jarida(['sources', 'disable', '1'])).out).toBe('source 1 disabled\n');
+    expect((await jarida(['sources', 'list'])).out).toContain('#1 Coast News Feed [disabled]');
+    expect((await jarida(['sources', 'enable', '1'])).out).toBe('source 1 enabled\n');
+    expect((await jarida(['sources', 'remove', '1'])).out).toBe('removed source 1 and its 1 articles\n');
+    expect((await jarida(['sources', 'remove', '1'])).err).toBe('jarida: sources remove: there is no source 1\n');
+    expect((await jarida(['sources', 'remove', 'x'])).err).toBe("error: command-argument value 'x' is invalid for argument 'id'. must be a source id (a positive whole number).\n");
+  });
+
+  it('refuses a private address unless allowed, naming it', async () => {
+    const r = await jarida(['sources', 'add', `${base}/feed.xml`], { JARIDA_ALLOW_PRIVATE: '' });
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/^jarida: fetch: .*127\.0\.0\.1.*(private|loopback)/i);
+  });
+
+  it('names a bad rule and a bad OPML file in one line', async () => {
+    expect((await jarida(['sources', 'rules', '2', '--keep', 'title:/(/'])).err).toMatch(/^jarida: rules: "title:\/\(\/" is not a valid regular expression/);
+    const file = join(mkdtempSync(join(tmpdir(), 'jarida-opml-')), 'bad.opml');
+    writeFileSync(file, '<opml><body><outline');
+    expect((await jarida(['sources', 'import', file])).err).toMatch(/^jarida: opml: not well-formed XML/);
+  });
+});
+
+describe('jarida inspect', () => {
+  it('prints what a feed would store, from a URL and from a file, without storing', async () => {
+    const r = await jarida(['inspect', 'feed', `${base}/feed.xml`]);
+    expect(r.err).toBe('');
+    const out = JSON.parse(r.out);
+    expect(out.feed).toMatchObject({ title: 'Coast News Feed', format: 'rss' });
+    expect(out.items).toHaveLength(2);
+    expect(out.items[0]).toMatchObject({ title: 'Harbour plan approved after years of debate', url: `${base}/story`, publishedAt: '2019-02-14T10:00:00.000Z', summary: 'Short teaser.' });
+    const file = join(mkdtempSync(join(tmpdir(), 'jarida-feed-')), 'feed.xml');
+    writeFileSync(file, pages.get('/feed.xml')![1]);
+    const fromFile = JSON.parse((await jarida(['inspect', 'feed', file])).out);
+    expect(fromFile.items.map((i: { title: string }) => i.title)).toEqual(['Harbour plan approved after years of debate', 'Sponsored: buy a boat']);
+    const full = JSON.parse((await jarida(['inspect', 'feed', `${base}/feed.xml`, '--full-text'])).out);
+    expect(full.items[0].contentHtml).toContain('Paragraph 6 of the story');
+  });
+
+  it('prints the article Reader View finds on a page', async () => {
+    const r = JSON.parse((await jarida(['inspect', 'page', `${base}/story`])).out);
+    expect(r.title).toBe('Harbour plan approved after years of debate');
+    expect(r.contentHtml).toContain('Paragraph 1 of the story');
+    expect(r.contentHtml).not.toContain('track()');
+    expect(r.imageUrl).toBe(`${base}/img/lead.jpg`);
+  });
+
+  it('names input that is neither a URL nor a file, and a body that is not a feed', async () => {
+    expect((await jarida(['inspect', 'feed', 'no-such-file.xml'])).err).toBe('jarida: inspect: no-such-file.xml is neither an http(s) URL nor a file\n');
+    expect((await jarida(['inspect', 'feed', `${base}/story`])).err).toMatch(/^jarida: parse: .*not a feed/i);
+  });
+});

@@ -1,0 +1,184 @@
+/** `jarida sources …`: add (with feed discovery), list, remove, enable, disable, rules, import, export. */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
+import type { Source } from '../model/types.js';
+import { formatOpml, parseOpml } from '../ingest/opml/opml.js';
+import { formatRule, parseRule } from '../ingest/process/rules.js';
+import { normalizeUrl } from '../ingest/process/url.js';
+import { resolveSource } from '../ingest/resolve.js';
+import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, updateSource } from '../store/sources.js';
+import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
+import { formatDuration } from './durations.js';
+
+/** Options of `sources add`. */
+export interface SourceAddOptions extends GlobalOptions {
+  name?: string;
+  lang?: string;
+  fullText?: boolean;
+  interval?: number;
+  page?: boolean;
+  canonicalHere?: boolean;
+}
+
+/** Finds what is at the URL (feed, a page linking one, or an article page) and adds it. */
+export async function sourcesAddCommand(url: string, opts: SourceAddOptions): Promise<void> {
+  const ctx = await openContext(opts);
+  try {
+    const exact = normalizeUrl(url);
+    if (!exact) throw new Error(`sources add: ${url} is not an http(s) URL`);
+    const same = await findSourceByUrl(ctx.store.db, exact);
+    if (same) throw new Error(`sources add: ${exact} is already source ${same.id} (${same.title})`);
+    const found = await resolveSource(ingestDepsOf(ctx), exact, { asPage: opts.page });
+    const other = await findSourceByUrl(ctx.store.db, found.url);
+    if (other) throw new Error(`sources add: ${found.url} is already source ${other.id} (${other.title})`);
+    const title = opts.name ?? found.title ?? new URL(found.url).hostname;
+    const id = await insertSource(ctx.store.db, {
+      kind: found.kind, title, url: found.url, siteUrl: found.siteUrl, language: opts.lang ?? found.language,
+      fullText: opts.fullText, canonicalHere: opts.canonicalHere, intervalS: opts.interval ?? null,
+    });
+    process.stdout.write(`added source ${id}: ${title} (${found.kind} ${found.url}, ${found.items} items now)\n`);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+/** Prints every source with its state: last and next fetch, item count, last error, rules. */
+export async function sourcesListCommand(opts: GlobalOptions & { json?: boolean }): Promise<void> {
+  const ctx = await openContext(opts);
+  try {
+    const sources = await findSources(ctx.store.db);
+    const counts = await findArticleCountsBySource(ctx.store.db);
+    if (opts.json) {
+      process.stdout.write(`${JSON.stringify(sources.map((s) => ({ ...s, items: counts.get(s.id) ?? 0 })), null, 2)}\n`);
+      return;
+    }
+    if (sources.length === 0) {
+      process.stdout.write('no sources yet: jarida sources add <url>\n');
+      return;
+    }
+    for (const s of sources) process.stdout.write(`${describeSource(s, counts.get(s.id) ?? 0)}\n`);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+function describeSource(s: Source, items: number): string {
+  const lines = [
+    `#${s.id} ${s.title}${s.enabled ? '' : ' [disabled]'}`,
+    `    ${s.kind}${s.url ? ` ${s.url}` : ''}${s.language ? ` · ${s.language}` : ''}${s.fullText ? ' · full text' : ''}${s.canonicalHere ? ' · canonical here' : ''}`,
+    `    items: ${items} · last fetch: ${s.lastFetchedAt ?? 'never'}${s.lastStatus ? ` (${s.lastStatus})` : ''} · next fetch: ${s.kind === 'manual' ? '-' : s.nextFetchAt ?? 'now'} · interval: ${formatDuration(s.intervalS)}`,
+  ];
+  if (s.lastError) lines.push(`    last error (${s.errorCount} in a row): ${s.lastError}`);
+  const r = s.rules;
+  if (r.keep.length || r.block.length || r.maxAgeDays !== null || r.republish !== 'full') {
+    lines.push(`    rules: ${[
+      ...r.keep.map((k) => `keep ${formatRule(k)}`),
+      ...r.block.map((b) => `block ${formatRule(b)}`),
+      ...(r.maxAgeDays !== null ? [`max age ${r.maxAgeDays}d`] : []),
+      `republish ${r.republish}`,
+    ].join(' · ')}`);
+  }
+  return lines.join('\n');
+}
+
+/** Removes a source and its articles (day counts follow). */
+export async function sourcesRemoveCommand(id: number, opts: GlobalOptions): Promise<void> {
+  const ctx = await openContext(opts);
+  try {
+    const gone = await deleteSource(ctx.store.db, id);
+    if (gone === null) throw new Error(`sources remove: there is no source ${id}`);
+    process.stdout.write(`removed source ${id} and its ${gone} articles\n`);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+/** Enables or disables a source (enabling makes it due now). */
+export async function sourcesEnableCommand(id: number, enabled: boolean, opts: GlobalOptions): Promise<void> {
+  const ctx = await openContext(opts);
+  try {
+    if (!(await updateSource(ctx.store.db, id, { enabled, dueNow: enabled }))) throw new Error(`sources ${enabled ? 'enable' : 'disable'}: there is no source ${id}`);
+    process.stdout.write(`source ${id} ${enabled ? 'enabled' : 'disabled'}\n`);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+/** Options of `sources rules`. */
+export interface RulesOptions extends GlobalOptions {
+  keep?: string[];
+  block?: string[];
+  maxAge?: number | false;
+  republish?: 'summary' | 'full';
+  clear?: boolean;
+}
+
+/** Adds keep/block rules, sets the maximum age and what to republish; prints the result. */
+export async function sourcesRulesCommand(id: number, opts: RulesOptions): Promise<void> {
+  const keep = (opts.keep ?? []).map(parseRule);
+  const block = (opts.block ?? []).map(parseRule);
+  const ctx = await openContext(opts);
+  try {
+    const source = await findSourceById(ctx.store.db, id);
+    if (!source) throw new Error(`sources rules: there is no source ${id}`);
+    const base: SourceRules = opts.clear ? DEFAULT_RULES : source.rules;
+    const rules: SourceRules = {
+      keep: [...base.keep, ...keep],
+      block: [...base.block, ...block],
+      maxAgeDays: opts.maxAge === undefined ? base.maxAgeDays : opts.maxAge === false ? null : opts.maxAge / 86_400,
+      republish: opts.republish ?? base.republish,
+    };
+    await updateSource(ctx.store.db, id, { rules });
+    const updated = (await findSourceById(ctx.store.db, id))!;
+    process.stdout.write(`${describeSource(updated, 0).split('\n').filter((l) => !l.includes('items:')).join('\n')}\n`);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+/** Adds every feed of an OPML file that is not a source yet (no network needed). */
+export async function sourcesImportCommand(file: string, opts: GlobalOptions): Promise<void> {
+  let xml: string;
+  try {
+    xml = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new Error(`sources import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const feeds = parseOpml(xml);
+  const ctx = await openContext(opts);
+  try {
+    let added = 0;
+    const skipped: string[] = [];
+    for (const f of feeds) {
+      const url = normalizeUrl(f.xmlUrl);
+      if (!url) {
+        skipped.push(`${f.xmlUrl}: not an http(s) URL`);
+        continue;
+      }
+      if (await findSourceByUrl(ctx.store.db, url)) {
+        skipped.push(`${url}: already a source`);
+        continue;
+      }
+      await insertSource(ctx.store.db, { kind: 'feed', title: f.title ?? new URL(url).hostname, url, siteUrl: f.htmlUrl, language: f.language });
+      added++;
+    }
+    process.stdout.write(`imported ${added} of ${feeds.length} feeds${skipped.length ? `; skipped ${skipped.length}:\n${skipped.map((s) => `  ${s}`).join('\n')}` : ''}\n`);
+  } finally {
+    await ctx.store.close();
+  }
+}
+
+/** Writes the feed sources as OPML 2.0 (to a file or standard output). */
+export async function sourcesExportCommand(opts: GlobalOptions & { output?: string }): Promise<void> {
+  const ctx = await openContext(opts);
+  try {
+    const feeds = (await findSources(ctx.store.db))
+      .filter((s) => s.kind === 'feed' && s.url)
+      .map((s) => ({ title: s.title, xmlUrl: s.url!, htmlUrl: s.siteUrl, language: s.language }));
+    const xml = formatOpml(`${ctx.config.site.siteName} sources`, feeds, ctx.now());
+    if (opts.output) writeFileSync(opts.output, xml);
+    else process.stdout.write(xml);
+  } finally {
+    await ctx.store.close();
+  }
+}

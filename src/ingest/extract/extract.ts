@@ -1,0 +1,131 @@
+/**
+ * Full text: the main content of an article page and its metadata, by Mozilla's Reader View
+ * (Readability) on linkedom. Chosen by measurement, see bench/eval-extract.ts. The content is
+ * HTML, not sanitized (ingest/sanitize does that); URLs in it are absolute.
+ */
+import { Readability } from '@mozilla/readability';
+import { innerHtml, parseHtmlDocument, resolveUrl } from './dom.js';
+
+/** What Reader View found on an article page. */
+export interface ExtractedArticle {
+  title: string | null;
+  byline: string | null;
+  /** The article body as HTML (not sanitized), URLs absolute. */
+  contentHtml: string;
+  /** Characters of text in contentHtml. */
+  textLength: number;
+  excerpt: string | null;
+  leadImageUrl: string | null;
+  /** BCP 47 tag as the page declares it (<html lang>, else Content-Language or og:locale). */
+  language: string | null;
+  /** 'rtl' or 'ltr' from the content's ancestors; 'rtl' when absent and the language is written right to left. */
+  dir: string | null;
+  /** As written in the page (meta or JSON-LD), not reformatted. */
+  publishedTime: string | null;
+  canonicalUrl: string | null;
+  siteName: string | null;
+}
+
+/** Below this many characters of text the page has no article (Reader View's own "readerable" minimum). */
+export const MIN_TEXT_LENGTH = 140;
+/** Above this share of text inside links the content is a menu or link list, not an article. */
+export const MAX_LINK_DENSITY = 0.5;
+/** An image is "large" for the lead-image fallback when no declared side is below this (px). */
+const MIN_LEAD_IMAGE_SIDE = 150;
+const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ku', 'ps', 'sd', 'ug', 'ur', 'yi']);
+
+/**
+ * Returns the article on page `url` (its HTML in `html`), or null when there is no readable content.
+ * Never throws: bad HTML is parsed as a browser would, pages over 5 Mi characters are cut there
+ * (see MAX_HTML_CHARS), and a failure inside the parser or Readability counts as "no content".
+ *
+ * @example extractArticle(await res.text(), res.url)?.contentHtml
+ */
+export function extractArticle(html: string, url: string): ExtractedArticle | null {
+  if (typeof html !== 'string' || !html.trim()) return null;
+  try {
+    return extract(html, url);
+  } catch {
+    return null; // a bug-shaped page inside linkedom/Readability: the caller keeps the feed's summary
+  }
+}
+
+function extract(html: string, url: string): ExtractedArticle | null {
+  const doc = parseHtmlDocument(html, url);
+  const base = doc.baseURI;
+  // Read head metadata first: Readability edits the document while it works.
+  const metaImage = metaContent(doc, ['og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src']);
+  const canonical = doc.querySelector('link[rel~="canonical" i][href]')?.getAttribute('href');
+  const language =
+    clean(doc.documentElement.getAttribute('lang')) ??
+    clean(doc.querySelector('meta[http-equiv="content-language" i]')?.getAttribute('content')?.split(',')[0]) ??
+    clean(metaContent(doc, ['og:locale'])?.replace('_', '-'));
+
+  const article = new Readability<Element>(doc, { classesToPreserve: ['caption'], serializer: (node) => node as Element }).parse();
+  const content = article?.content;
+  const contentHtml = content ? innerHtml(content) : '';
+  const textLength = article?.textContent?.trim().length ?? 0;
+  if (!article || !content || !contentHtml.trim() || textLength < MIN_TEXT_LENGTH) return null;
+  if (linkTextLength(content) > MAX_LINK_DENSITY * textLength) return null;
+
+  return {
+    title: clean(article.title),
+    byline: clean(article.byline),
+    contentHtml,
+    textLength,
+    excerpt: clean(article.excerpt),
+    leadImageUrl: (metaImage && resolveUrl(metaImage, base)) ?? firstLargeImage(content),
+    language: clean(article.lang) ?? language,
+    dir: clean(article.dir) ?? (language && RTL_LANGUAGES.has(language.split('-')[0]!.toLowerCase()) ? 'rtl' : null),
+    publishedTime: clean(article.publishedTime) ?? publishedFallback(doc),
+    canonicalUrl: canonical ? resolveUrl(canonical, base) : null,
+    siteName: clean(article.siteName),
+  };
+}
+
+function clean(value: string | null | undefined): string | null {
+  const s = value?.replace(/\s+/g, ' ').trim();
+  return s ? s : null;
+}
+
+/** Returns the content of the first <meta property|name=…> among `keys`, in the order of `keys`. */
+function metaContent(doc: Document, keys: readonly string[]): string | null {
+  const found = new Map<string, string>();
+  for (const meta of doc.querySelectorAll('meta[content]')) {
+    const key = (meta.getAttribute('property') ?? meta.getAttribute('name') ?? '').trim().toLowerCase();
+    const content = meta.getAttribute('content')?.trim();
+    if (content && keys.includes(key) && !found.has(key)) found.set(key, content);
+  }
+  for (const k of keys) if (found.has(k)) return found.get(k)!;
+  return null;
+}
+
+/** Published time from markup Readability does not read: itemprop, <time pubdate>, Dublin Core. */
+function publishedFallback(doc: Document): string | null {
+  const el = doc.querySelector('[itemprop="datePublished"]');
+  const fromItemprop = el?.getAttribute('content') ?? el?.getAttribute('datetime');
+  return (
+    clean(fromItemprop) ??
+    clean(metaContent(doc, ['og:published_time', 'dc.date.issued', 'dcterms.issued', 'dc.date', 'date', 'pubdate', 'publishdate'])) ??
+    clean(doc.querySelector('time[pubdate][datetime]')?.getAttribute('datetime'))
+  );
+}
+
+function linkTextLength(content: Element): number {
+  let n = 0;
+  for (const a of content.getElementsByTagName('a')) if (!a.parentElement?.closest('a')) n += a.textContent?.trim().length ?? 0;
+  return n;
+}
+
+/** The first <img> in the content (URLs already absolute) whose declared size, if any, is not small. */
+function firstLargeImage(content: Element): string | null {
+  for (const img of content.querySelectorAll('img[src]')) {
+    const src = img.getAttribute('src')!;
+    if (!/^https?:/i.test(src)) continue;
+    const w = Number.parseInt(img.getAttribute('width') ?? '', 10);
+    const h = Number.parseInt(img.getAttribute('height') ?? '', 10);
+    if ((w && w < MIN_LEAD_IMAGE_SIDE) || (h && h < MIN_LEAD_IMAGE_SIDE)) continue;
+    return src;
+  }
+  return null;
+}

@@ -1,0 +1,178 @@
+/**
+ * refreshSource(): one source, top to bottom — fetch → parse (or extract, for a page) → full text →
+ * prepare (rules, sanitize, normalize) → dedupe and save → schedule the next fetch. The steps are
+ * pure; only this file and schedule.ts touch the store.
+ */
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import type { FeedItem, ParsedFeed } from '../model/feed.js';
+import type { Source } from '../model/types.js';
+import { findStoredGuids, saveArticles } from '../store/articles.js';
+import type { Store } from '../store/db.js';
+import { saveFetchState } from '../store/sources.js';
+import { extractArticle } from './extract/extract.js';
+import { fetchResource, type FetchResult } from './fetch/fetch.js';
+import type { AddressAllowList } from './fetch/guard.js';
+import { nextFetchAt } from './interval.js';
+import { decodeText } from './parse/decode.js';
+import { parseFeed } from './parse/parse.js';
+import { needsFullText, prepareItem, type PreparedItem } from './process/item.js';
+
+/** What ingestion needs; built once by the command that runs it. */
+export interface IngestDeps {
+  store: Store;
+  config: Config;
+  allow: AddressAllowList;
+  log: Logger;
+  now: () => Date;
+  /** Called after a refresh stored new or changed articles (clears page caches). */
+  onArticlesChanged?: () => void;
+}
+
+/** What one refresh did. */
+export interface RefreshResult {
+  sourceId: number;
+  status: 'ok' | 'not-modified' | 'error';
+  items: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  duplicates: number;
+  skipped: { guid: string; reason: string }[];
+  error: string | null;
+  nextFetchAt: string;
+}
+
+/** Fetches, parses and stores one source; never throws: failures are recorded on the source. */
+export async function refreshSource(deps: IngestDeps, source: Source): Promise<RefreshResult> {
+  const now = deps.now();
+  const result: RefreshResult = { sourceId: source.id, status: 'ok', items: 0, created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: [], error: null, nextFetchAt: '' };
+  const bounds = deps.config.ingest;
+  try {
+    if (!source.url) throw new Error(`refresh: source ${source.id} has no URL`);
+    const res = await fetchResource(source.url, fetchOptions(deps, { etag: source.etag, lastModified: source.lastModified }));
+    if (res.notModified) {
+      const next = nextFetchAt({ now, sourceId: source.id, itemDates: [], ttlMinutes: source.ttlMinutes, skipHours: source.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
+      await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount: 0, lastError: null, lastStatus: 304, lastFetchedAt: now.toISOString(), lastSuccessAt: now.toISOString() });
+      deps.log.debug({ sourceId: source.id }, 'refresh: not modified');
+      return { ...result, status: 'not-modified', nextFetchAt: next.at.toISOString() };
+    }
+    const feed = source.kind === 'page' ? pageAsFeed(res) : parseFeed(res.bytes, { url: res.url, contentType: res.contentType });
+    const known = await findStoredGuids(deps.store.db, source.id, feed.items.map((i) => i.guid));
+    const prepared = await prepareItems(deps, feed, source, known, now);
+    result.items = feed.items.length;
+    for (const p of prepared) if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
+    const inputs = prepared.flatMap((p) => (p.ok ? [p.input] : []));
+    for (const saved of await saveArticles(deps.store.db, inputs, deps.config.site.timeZone)) {
+      if (saved.outcome === 'created') result.created++;
+      else if (saved.outcome === 'updated') result.updated++;
+      else if (saved.outcome === 'duplicate') result.duplicates++;
+      else result.unchanged++;
+    }
+    const next = nextFetchAt({ now, sourceId: source.id, itemDates: feed.items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
+    await saveFetchState(deps.store.db, source.id, {
+      ...(res.permanentRedirectTo ? { url: res.permanentRedirectTo } : {}),
+      ...(feed.siteUrl && !source.siteUrl ? { siteUrl: feed.siteUrl } : {}),
+      etag: res.etag,
+      lastModified: res.lastModified,
+      nextFetchAt: next.at.toISOString(),
+      intervalS: next.intervalS,
+      errorCount: 0,
+      lastError: null,
+      lastStatus: res.status,
+      lastFetchedAt: now.toISOString(),
+      lastSuccessAt: now.toISOString(),
+      ttlMinutes: feed.ttlMinutes,
+      skipHours: feed.skipHours,
+    });
+    if (result.created || result.updated) deps.onArticlesChanged?.();
+    deps.log.info({ sourceId: source.id, url: source.url, ...counts(result), movedTo: res.permanentRedirectTo ?? undefined }, 'refresh: done');
+    return { ...result, nextFetchAt: next.at.toISOString() };
+  } catch (err) {
+    const e = err as Error & { status?: number; retryAfterSeconds?: number | null };
+    const errorCount = source.errorCount + 1;
+    const next = nextFetchAt({ now, sourceId: source.id, itemDates: [], ttlMinutes: source.ttlMinutes, skipHours: source.skipHours, errorCount, retryAfterSeconds: e.retryAfterSeconds ?? null, previousIntervalS: source.intervalS }, bounds);
+    const message = oneLine(e.message ?? String(err));
+    await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount, lastError: message, lastStatus: e.status ?? null, lastFetchedAt: now.toISOString() });
+    if (result.created || result.updated) deps.onArticlesChanged?.();
+    deps.log.warn({ sourceId: source.id, url: source.url, err: message, errorCount, next: next.at.toISOString() }, 'refresh: failed');
+    return { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() };
+  }
+}
+
+/**
+ * Returns the items made ready to store: full text fetched for new items that need it (within the
+ * per-refresh budget), then rules, sanitizing and normalizing. Used by refresh and by `inspect`.
+ */
+export async function prepareItems(
+  deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>,
+  feed: ParsedFeed,
+  source: Pick<Source, 'id' | 'fullText' | 'language' | 'rules' | 'url'>,
+  known: Set<string>,
+  now: Date,
+): Promise<PreparedItem[]> {
+  let budget = deps.config.ingest.fullTextPerRefresh;
+  const out: PreparedItem[] = [];
+  for (const item of feed.items) {
+    let it = item;
+    const wanted = source.rules.republish === 'full' && (source.fullText || needsFullText(item));
+    if (wanted && item.url && !known.has(item.guid) && budget > 0) {
+      budget--;
+      it = await withFullText(deps, item);
+    }
+    out.push(prepareItem(it, { sourceId: source.id, language: source.language ?? feed.language, rules: source.rules, now, feedUrl: source.url }));
+  }
+  return out;
+}
+
+/** Returns the item with the main content of its page; the item as it was when the page fails. */
+async function withFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>, item: FeedItem): Promise<FeedItem> {
+  try {
+    const res = await fetchResource(item.url!, { ...fetchOptions(deps), accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
+    const article = extractArticle(decodeText(res.bytes, res.contentType).text, res.url);
+    if (!article) return item;
+    return {
+      ...item,
+      content: article.contentHtml,
+      imageUrl: item.imageUrl ?? article.leadImageUrl,
+      author: item.author ?? article.byline,
+      language: item.language ?? article.language,
+    };
+  } catch (err) {
+    deps.log.info({ url: item.url, err: oneLine((err as Error).message) }, 'refresh: full text not fetched, keeping the summary');
+    return item;
+  }
+}
+
+/** Returns a fetched article page as a feed of one item (a `page` source). */
+export function pageAsFeed(res: Pick<FetchResult, 'bytes' | 'contentType' | 'url'>): ParsedFeed {
+  const html = decodeText(res.bytes, res.contentType).text;
+  const a = extractArticle(html, res.url);
+  if (!a) throw new Error(`extract: ${res.url}: no readable article on the page`);
+  const url = a.canonicalUrl ?? res.url;
+  const published = a.publishedTime ? new Date(a.publishedTime) : null;
+  return {
+    format: 'rss', version: null, title: a.siteName, siteUrl: null, feedUrl: null, description: null,
+    language: a.language, ttlMinutes: null, skipHours: [], skipDays: [],
+    items: [{
+      guid: url, url, title: a.title, summary: a.excerpt, content: a.contentHtml, author: a.byline,
+      published: published && !Number.isNaN(published.getTime()) ? published : null, updated: null,
+      imageUrl: a.leadImageUrl, categories: [], language: a.language,
+    }],
+  };
+}
+
+/** Returns the fetch options from the config. */
+export function fetchOptions(deps: Pick<IngestDeps, 'config' | 'allow'>, conditional: { etag?: string | null; lastModified?: string | null } = {}) {
+  const i = deps.config.ingest;
+  return { ...conditional, userAgent: i.userAgent, connectTimeoutMs: i.connectTimeoutMs, totalTimeoutMs: i.totalTimeoutMs, maxBytes: i.maxBytes, allowPrivate: deps.allow };
+}
+
+function counts(r: RefreshResult) {
+  return { items: r.items, created: r.created, updated: r.updated, unchanged: r.unchanged, duplicates: r.duplicates, skipped: r.skipped.length };
+}
+
+function oneLine(s: string): string {
+  return s.replace(/\s+/g, ' ').trim().slice(0, 500);
+}
+
