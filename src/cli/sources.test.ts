@@ -134,3 +134,34 @@ describe('jarida inspect', () => {
     expect((await jarida(['inspect', 'feed', `${base}/story`])).err).toMatch(/^jarida: parse: .*not a feed/i);
   });
 });
+
+describe('jarida serve with ingestion in the process', () => {
+  it('fetches the sources while serving, and the articles appear on the site', async () => {
+    const own = `sqlite:${join(mkdtempSync(join(tmpdir(), 'jarida-serve-ingest-')), 'j.db')}`;
+    expect((await jarida(['sources', 'add', `${base}/feed.xml`], { DATABASE_URL: own })).code).toBe(0);
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: own, JARIDA_ALLOW_PRIVATE: '127.0.0.1/32', JARIDA_INGEST: '1', JARIDA_DEMO: 'false', LOG_LEVEL: 'warn' },
+    });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+          if (m) resolve(m[1]!);
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
+      });
+      let html = '';
+      for (let i = 0; i < 100 && !html.includes('Harbour plan approved after years of debate'); i++) {
+        html = await (await fetch(`${url}/`)).text();
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(html).toContain('Harbour plan approved after years of debate');
+      expect(html).toContain('Coast News Feed');
+      expect(html).toMatch(/Total: 2 content/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+  });
+});

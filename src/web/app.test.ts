@@ -48,6 +48,17 @@ describe('the reference page', () => {
     expect(res.body).toContain('rel="next"');
   });
 
+  it('names the copy here canonical when its source says so', async () => {
+    const { updateSource } = await import('../store/sources.js');
+    const url = '/2017/06/30/isis-in-trouble-as-syrian-army-reaches-southern-deir-ezzor-countryside/';
+    await updateSource(store.db, 1, { canonicalHere: true });
+    const withSite = await buildApp({ store, config: referenceConfig({ siteUrl: 'https://news.example/' }) });
+    expect((await withSite.inject({ url })).body).toContain(`<link rel="canonical" href="https://news.example${url}">`);
+    await withSite.close();
+    await updateSource(store.db, 1, { canonicalHere: false });
+    expect((await get(url)).body).toContain('<link rel="canonical" href="https://www.almasdarnews.com/article/isis-in-trouble">');
+  });
+
   it('redirects an article URL with a wrong day to its own', async () => {
     const res = await get('/2017/06/29/isis-in-trouble-as-syrian-army-reaches-southern-deir-ezzor-countryside/');
     expect(res.statusCode).toBe(301);

@@ -10,7 +10,7 @@ const present = ['feedparser/', 'gofeed/', 'rss-parser/'].every((d) => existsSyn
 const required = process.env.JARIDA_REQUIRE_CORPORA === '1';
 
 // Cases passed when measured (of 455 / 196 / 21 counted); the parser may only get better.
-const MEASURED: Readonly<Record<string, number>> = { feedparser: 441, gofeed: 185, 'rss-parser': 17 };
+const MEASURED: Readonly<Record<string, number>> = { feedparser: 441, gofeed: 186, 'rss-parser': 17 };
 
 describe('corpora (feedparser, gofeed, rss-parser)', () => {
   it.skipIf(!present && !required)('our parser passes at least the measured number of cases on each corpus', async () => {

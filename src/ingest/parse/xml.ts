@@ -32,6 +32,7 @@ const NAMESPACES: Readonly<Record<string, string>> = {
   'http://purl.org/atom/ns#': 'atom03',
   'http://purl.org/rss/1.0': 'rss10',
   'http://my.netscape.com/rdf/simple/0.9': 'rss09',
+  'http://channel.netscape.com/rdf/simple/0.9': 'rss09',
   'http://backend.userland.com/rss2': 'rss2',
   'http://backend.userland.com/rss': 'rss2',
   'http://blogs.law.harvard.edu/tech/rss': 'rss2',
