@@ -3,6 +3,7 @@
  * into a frozen, typed Config that is passed down (never imported as a global).
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { HijriVariant } from './calendar/hijri.js';
 import { isValidTimeZone } from './calendar/zone.js';
@@ -40,6 +41,8 @@ export interface IngestSettings {
   inServe: boolean;
   /** Sources fetched at the same time. */
   concurrency: number;
+  /** Worker threads that parse and sanitize (0: in the main thread). */
+  workers: number;
   minIntervalS: number;
   maxIntervalS: number;
   /** Interval of a new source, before its posting frequency is known. */
@@ -177,6 +180,7 @@ export function parseConfig(
   const ingest: IngestSettings = {
     inServe: v.bool('ingest.inServe', env.JARIDA_INGEST ?? ingestCfg.inServe, false),
     concurrency: v.int('ingest.concurrency', env.JARIDA_INGEST_CONCURRENCY ?? ingestCfg.concurrency, 4, 1, 64),
+    workers: v.int('ingest.workers', env.JARIDA_INGEST_WORKERS ?? ingestCfg.workers, Math.max(1, Math.min(4, availableParallelism() - 1)), 0, 32),
     minIntervalS,
     maxIntervalS,
     defaultIntervalS: v.int('ingest.defaultIntervalMinutes', ingestCfg.defaultIntervalMinutes, 30, 1, 10080) * 60,

@@ -1,6 +1,7 @@
 /** What every command starts from: the validated config and an open, migrated store in the site's time zone. */
 import { loadConfig, type Config } from '../config.js';
 import { parseAllowList } from '../ingest/fetch/guard.js';
+import { createDigester } from '../ingest/digest.js';
 import type { IngestDeps } from '../ingest/refresh.js';
 import { createLogger, type Logger } from '../log.js';
 import { openMigratedStore, type Store } from '../store/db.js';
@@ -36,7 +37,7 @@ export async function openContext(
   return { config, log, store, now: fixed ? () => new Date(fixed) : () => new Date() };
 }
 
-/** Returns what ingestion needs, from an open command context. */
+/** Returns what ingestion needs, from an open command context; close its digester when done. */
 export function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }, onArticlesChanged?: () => void): IngestDeps {
-  return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), onArticlesChanged };
+  return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), digester: createDigester(ctx.config.ingest.workers), onArticlesChanged };
 }

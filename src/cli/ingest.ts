@@ -22,6 +22,7 @@ export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): P
     ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running until stopped');
     await runIngestLoop(deps, stop.signal);
   } finally {
+    await deps.digester.close();
     await ctx.store.close();
   }
 }

@@ -8,9 +8,8 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
 import { fetchResource } from '../ingest/fetch/fetch.js';
 import { parseAllowList } from '../ingest/fetch/guard.js';
-import { parseFeed } from '../ingest/parse/parse.js';
-import { prepareItem } from '../ingest/process/item.js';
-import { fetchOptions, pageAsFeed, prepareItems } from '../ingest/refresh.js';
+import { digest } from '../ingest/digest.js';
+import { fetchOptions, withFullText } from '../ingest/refresh.js';
 import { createLogger } from '../log.js';
 import { DEFAULT_RULES } from '../model/rules.js';
 import type { GlobalOptions } from './context.js';
@@ -36,13 +35,12 @@ export async function inspectFeedCommand(target: string, opts: GlobalOptions & {
   const config = loadConfig({ configPath: opts.config });
   const deps = { config, allow: parseAllowList(config.ingest.allowPrivateAddresses), log: createLogger(process.env.LOG_LEVEL ?? 'warn') };
   const src = await load(target, deps, opts.url);
-  const feed = parseFeed(src.bytes, { url: src.url, contentType: src.contentType });
   const now = new Date();
   const source = { id: 0, fullText: Boolean(opts.fullText), language: null, rules: DEFAULT_RULES, url: src.url };
-  const prepared = opts.fullText ? await prepareItems(deps, feed, source, new Set(), now) : feed.items.map((i) => prepareItem(i, { sourceId: 0, language: feed.language, rules: DEFAULT_RULES, now, feedUrl: src.url }));
-  const { items: _items, ...meta } = feed;
+  const d = digest({ ...src, kind: 'feed', sourceId: 0, language: null, rules: DEFAULT_RULES, now: now.getTime(), feedUrl: src.url });
+  const prepared = opts.fullText ? await withFullText(deps, d, source, new Set(), now) : d.prepared;
   print({
-    feed: meta,
+    feed: d.feed,
     items: prepared.filter((p) => p.ok).map((p) => (p.ok ? { ...p.input, sourceId: undefined, publishedAt: p.input.publishedAt.toISOString() } : null)),
     skipped: prepared.filter((p) => !p.ok),
   });
@@ -53,8 +51,7 @@ export async function inspectPageCommand(target: string, opts: GlobalOptions & {
   const config = loadConfig({ configPath: opts.config });
   const deps = { config, allow: parseAllowList(config.ingest.allowPrivateAddresses) };
   const src = await load(target, deps, opts.url);
-  const feed = pageAsFeed(src);
-  const p = prepareItem(feed.items[0]!, { sourceId: 0, language: feed.language, rules: DEFAULT_RULES, now: new Date(), feedUrl: src.url });
+  const p = digest({ ...src, kind: 'page', sourceId: 0, language: null, rules: DEFAULT_RULES, now: Date.now(), feedUrl: src.url }).prepared[0]!;
   print(p.ok ? { ...p.input, sourceId: undefined, publishedAt: p.input.publishedAt.toISOString() } : { skipped: p });
 }
 

@@ -19,13 +19,15 @@ export async function serveCommand(opts: GlobalOptions & { port?: number; host?:
   log.info({ address, database: config.databaseUrl }, 'web: listening');
   process.stdout.write(`Jarida is serving ${config.site.siteName} at ${address}\n`);
   const ingestStop = new AbortController();
-  const ingesting = config.ingest.inServe ? runIngestLoop(ingestDepsOf(ctx), ingestStop.signal) : Promise.resolve();
+  const ingestDeps = config.ingest.inServe ? ingestDepsOf(ctx) : null;
+  const ingesting = ingestDeps ? runIngestLoop(ingestDeps, ingestStop.signal) : Promise.resolve();
   if (config.ingest.inServe) log.info({ concurrency: config.ingest.concurrency }, 'ingest: running in this process');
   const stop = async (signal: string) => {
     log.info({ signal }, 'web: shutting down');
     ingestStop.abort();
     await app.close();
     await ingesting;
+    await ingestDeps?.digester.close();
     await store.close();
     process.exit(0);
   };

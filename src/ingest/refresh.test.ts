@@ -14,6 +14,7 @@ import { findPublishedTotal } from '../store/day-counts.js';
 import { openMigratedStore, type Store } from '../store/db.js';
 import { findSourceById, insertSource, updateSource } from '../store/sources.js';
 import { parseAllowList } from './fetch/guard.js';
+import { createDigester, inlineDigester } from './digest.js';
 import type { IngestDeps } from './refresh.js';
 import { refreshSource } from './refresh.js';
 import { runDueSources } from './schedule.js';
@@ -54,7 +55,7 @@ beforeEach(async () => {
   hits = new Map();
   store = await openMigratedStore('sqlite::memory:');
   const config = parseConfig({ fetch: { timeoutSeconds: 2, connectTimeoutSeconds: 1, maxMegabytes: 1, allowPrivateAddresses: ['127.0.0.1/32'] } });
-  deps = { store, config, allow: parseAllowList(config.ingest.allowPrivateAddresses), log: createLogger('silent'), now: () => NOW };
+  deps = { store, config, allow: parseAllowList(config.ingest.allowPrivateAddresses), log: createLogger('silent'), now: () => NOW, digester: inlineDigester() };
 });
 
 async function addFeed(path: string, extra: Parameters<typeof insertSource>[1] extends infer T ? Partial<T> : never = {}) {
@@ -184,6 +185,24 @@ describe('refreshing a source', () => {
     await updateSource(store.db, id, { dueNow: true });
     expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ unchanged: 3 });
     await exactCounts();
+  });
+
+  it('digests on a worker thread the same as inline, errors included', async () => {
+    const workers = createDigester(1);
+    try {
+      routes.set('/feed', send(rss([{ guid: 'a', title: 'Worker &amp; thread', link: `${base}/a`, date: day(14), content: '<p onclick="x()">Body</p>' }])));
+      routes.set('/html', send('<!doctype html><html><body><p>Home</p></body></html>', 'text/html'));
+      const ok = await addFeed('/feed');
+      const bad = await addFeed('/html');
+      const viaWorker = { ...deps, digester: workers };
+      expect(await refreshSource(viaWorker, (await findSourceById(store.db, ok))!)).toMatchObject({ status: 'ok', created: 1 });
+      const failed = await refreshSource(viaWorker, (await findSourceById(store.db, bad))!);
+      expect(failed.error).toMatch(/^parse: .*not a feed/i);
+      const [a] = await findLatestArticles(store.db, 1);
+      expect(a).toMatchObject({ title: 'Worker & thread', contentHtml: '<p>Body</p>' });
+    } finally {
+      await workers.close();
+    }
   });
 
   it('takes in a feed of 10,000 items', async () => {

@@ -14,9 +14,9 @@ import { extractArticle } from './extract/extract.js';
 import { fetchResource, type FetchResult } from './fetch/fetch.js';
 import type { AddressAllowList } from './fetch/guard.js';
 import { nextFetchAt } from './interval.js';
+import type { Digest, Digester } from './digest.js';
 import { decodeText } from './parse/decode.js';
-import { parseFeed } from './parse/parse.js';
-import { needsFullText, prepareItem, type PreparedItem } from './process/item.js';
+import { prepareItem, type PreparedItem } from './process/item.js';
 
 /** What ingestion needs; built once by the command that runs it. */
 export interface IngestDeps {
@@ -25,6 +25,8 @@ export interface IngestDeps {
   allow: AddressAllowList;
   log: Logger;
   now: () => Date;
+  /** Parses and prepares bodies, on worker threads or inline (digest.ts). */
+  digester: Digester;
   /** Called after a refresh stored new or changed articles (clears page caches). */
   onArticlesChanged?: () => void;
 }
@@ -57,10 +59,14 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       deps.log.debug({ sourceId: source.id }, 'refresh: not modified');
       return { ...result, status: 'not-modified', nextFetchAt: next.at.toISOString() };
     }
-    const feed = source.kind === 'page' ? pageAsFeed(res) : parseFeed(res.bytes, { url: res.url, contentType: res.contentType });
-    const known = await findStoredGuids(deps.store.db, source.id, feed.items.map((i) => i.guid));
-    const prepared = await prepareItems(deps, feed, source, known, now);
-    result.items = feed.items.length;
+    const digested = await deps.digester.run({
+      bytes: res.bytes, url: res.url, contentType: res.contentType, kind: source.kind === 'page' ? 'page' : 'feed',
+      sourceId: source.id, language: source.language, rules: source.rules, now: now.getTime(), feedUrl: source.url,
+    });
+    const { feed, items } = digested;
+    const known = await findStoredGuids(deps.store.db, source.id, items.map((i) => i.guid));
+    const prepared = await withFullText(deps, digested, source, known, now);
+    result.items = items.length;
     for (const p of prepared) if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
     const inputs = prepared.flatMap((p) => (p.ok ? [p.input] : []));
     for (const saved of await saveArticles(deps.store.db, inputs, deps.config.site.timeZone)) {
@@ -69,7 +75,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       else if (saved.outcome === 'duplicate') result.duplicates++;
       else result.unchanged++;
     }
-    const next = nextFetchAt({ now, sourceId: source.id, itemDates: feed.items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
+    const next = nextFetchAt({ now, sourceId: source.id, itemDates: items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
     await saveFetchState(deps.store.db, source.id, {
       ...(res.permanentRedirectTo ? { url: res.permanentRedirectTo } : {}),
       ...(feed.siteUrl && !source.siteUrl ? { siteUrl: feed.siteUrl } : {}),
@@ -101,32 +107,32 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
 }
 
 /**
- * Returns the items made ready to store: full text fetched for new items that need it (within the
- * per-refresh budget), then rules, sanitizing and normalizing. Used by refresh and by `inspect`.
+ * Returns the prepared items, with the article page's main content for new items that need it
+ * (the source is full-text, or the item has only a short summary), within the per-refresh budget.
+ * Used by refresh and by `inspect`.
  */
-export async function prepareItems(
+export async function withFullText(
   deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>,
-  feed: ParsedFeed,
+  d: Pick<Digest, 'items' | 'prepared' | 'short'> & { feed: Pick<ParsedFeed, 'language'> },
   source: Pick<Source, 'id' | 'fullText' | 'language' | 'rules' | 'url'>,
   known: Set<string>,
   now: Date,
 ): Promise<PreparedItem[]> {
+  if (source.rules.republish !== 'full') return d.prepared;
   let budget = deps.config.ingest.fullTextPerRefresh;
-  const out: PreparedItem[] = [];
-  for (const item of feed.items) {
-    let it = item;
-    const wanted = source.rules.republish === 'full' && (source.fullText || needsFullText(item));
-    if (wanted && item.url && !known.has(item.guid) && budget > 0) {
-      budget--;
-      it = await withFullText(deps, item);
-    }
-    out.push(prepareItem(it, { sourceId: source.id, language: source.language ?? feed.language, rules: source.rules, now, feedUrl: source.url }));
+  const out = [...d.prepared];
+  for (const [i, item] of d.items.entries()) {
+    if (budget <= 0) break;
+    if (!d.prepared[i]!.ok || !item.url || known.has(item.guid) || !(source.fullText || d.short[i])) continue;
+    budget--;
+    const full = await fetchFullText(deps, item);
+    if (full !== item) out[i] = prepareItem(full, { sourceId: source.id, language: source.language ?? d.feed.language, rules: source.rules, now, feedUrl: source.url });
   }
   return out;
 }
 
 /** Returns the item with the main content of its page; the item as it was when the page fails. */
-async function withFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>, item: FeedItem): Promise<FeedItem> {
+async function fetchFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>, item: FeedItem): Promise<FeedItem> {
   try {
     const res = await fetchResource(item.url!, { ...fetchOptions(deps), accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
     const article = extractArticle(decodeText(res.bytes, res.contentType).text, res.url);
@@ -142,24 +148,6 @@ async function withFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>, 
     deps.log.info({ url: item.url, err: oneLine((err as Error).message) }, 'refresh: full text not fetched, keeping the summary');
     return item;
   }
-}
-
-/** Returns a fetched article page as a feed of one item (a `page` source). */
-export function pageAsFeed(res: Pick<FetchResult, 'bytes' | 'contentType' | 'url'>): ParsedFeed {
-  const html = decodeText(res.bytes, res.contentType).text;
-  const a = extractArticle(html, res.url);
-  if (!a) throw new Error(`extract: ${res.url}: no readable article on the page`);
-  const url = a.canonicalUrl ?? res.url;
-  const published = a.publishedTime ? new Date(a.publishedTime) : null;
-  return {
-    format: 'rss', version: null, title: a.siteName, siteUrl: null, feedUrl: null, description: null,
-    language: a.language, ttlMinutes: null, skipHours: [], skipDays: [],
-    items: [{
-      guid: url, url, title: a.title, summary: a.excerpt, content: a.contentHtml, author: a.byline,
-      published: published && !Number.isNaN(published.getTime()) ? published : null, updated: null,
-      imageUrl: a.leadImageUrl, categories: [], language: a.language,
-    }],
-  };
 }
 
 /** Returns the fetch options from the config. */

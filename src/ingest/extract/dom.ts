@@ -112,13 +112,13 @@ function normalizeNodes(root: Element): void {
 }
 
 function lowerCaseAttributes(el: Element): void {
-  for (const name of el.getAttributeNames()) {
-    const lower = name.toLowerCase();
-    if (lower === name) continue;
-    const value = el.getAttribute(name) ?? '';
-    el.removeAttribute(name);
-    if (!el.hasAttribute(lower)) el.setAttribute(lower, value); // the first of duplicates wins, as in HTML
-  }
+  const names = el.getAttributeNames();
+  if (names.every((n) => n === n.toLowerCase())) return;
+  const attrs = names.map((n) => [n.toLowerCase(), el.getAttribute(n) ?? ''] as const);
+  for (const n of names) el.removeAttribute(n);
+  const seen = new Set<string>();
+  const kept = attrs.filter(([n]) => !seen.has(n) && !!seen.add(n)); // the first of duplicates wins, as in HTML
+  for (const [n, v] of kept.reverse()) el.setAttribute(n, v); // linkedom adds a new attribute first
 }
 
 /**

@@ -36,8 +36,9 @@ const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks',
 
 /**
  * Returns the article on page `url` (its HTML in `html`), or null when there is no readable content.
- * Never throws: bad HTML is parsed as a browser would, pages over 5 Mi characters are cut there
- * (see MAX_HTML_CHARS), and a failure inside the parser or Readability counts as "no content".
+ * Never throws: bad HTML is parsed much as a browser would, a page over 5 Mi characters is cut
+ * there and nesting past 512 levels is flattened first (bound.ts), and a failure inside the parser
+ * or Readability counts as "no content". Null too below MIN_TEXT_LENGTH or above MAX_LINK_DENSITY.
  *
  * @example extractArticle(await res.text(), res.url)?.contentHtml
  */
@@ -60,6 +61,7 @@ function extract(html: string, url: string): ExtractedArticle | null {
     clean(doc.documentElement.getAttribute('lang')) ??
     clean(doc.querySelector('meta[http-equiv="content-language" i]')?.getAttribute('content')?.split(',')[0]) ??
     clean(metaContent(doc, ['og:locale'])?.replace('_', '-'));
+  const published = publishedFallback(doc);
 
   const article = new Readability<Element>(doc, { classesToPreserve: ['caption'], serializer: (node) => node as Element }).parse();
   const content = article?.content;
@@ -68,6 +70,7 @@ function extract(html: string, url: string): ExtractedArticle | null {
   if (!article || !content || !contentHtml.trim() || textLength < MIN_TEXT_LENGTH) return null;
   if (linkTextLength(content) > MAX_LINK_DENSITY * textLength) return null;
 
+  const lang = clean(article.lang) ?? language;
   return {
     title: clean(article.title),
     byline: clean(article.byline),
@@ -75,9 +78,9 @@ function extract(html: string, url: string): ExtractedArticle | null {
     textLength,
     excerpt: clean(article.excerpt),
     leadImageUrl: (metaImage && resolveUrl(metaImage, base)) ?? firstLargeImage(content),
-    language: clean(article.lang) ?? language,
-    dir: clean(article.dir) ?? (language && RTL_LANGUAGES.has(language.split('-')[0]!.toLowerCase()) ? 'rtl' : null),
-    publishedTime: clean(article.publishedTime) ?? publishedFallback(doc),
+    language: lang,
+    dir: clean(article.dir) ?? (lang && RTL_LANGUAGES.has(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : null),
+    publishedTime: clean(article.publishedTime) ?? published,
     canonicalUrl: canonical ? resolveUrl(canonical, base) : null,
     siteName: clean(article.siteName),
   };

@@ -1,0 +1,163 @@
+/**
+ * The CPU-heavy, pure part of a refresh — parse the body (or extract the page) and prepare every
+ * item (rules, sanitize, normalize) — as one job that runs inline or on a worker thread, so
+ * ingestion uses the second core and `jarida serve` stays responsive while it ingests.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { FeedItem, ParsedFeed } from '../model/feed.js';
+import type { SourceRules } from '../model/rules.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { extractArticle } from './extract/extract.js';
+import { decodeText } from './parse/decode.js';
+import { ParseError, parseFeed } from './parse/parse.js';
+import { needsFullText, prepareItem, type PreparedItem } from './process/item.js';
+
+/** One body to digest, with what its source contributes to each item. */
+export interface DigestJob {
+  bytes: Uint8Array;
+  url: string;
+  contentType: string | null;
+  kind: 'feed' | 'page';
+  sourceId: number;
+  language: string | null;
+  rules: SourceRules;
+  /** Fetch time (ms): the publication time of items without a usable date. */
+  now: number;
+  feedUrl: string | null;
+}
+
+/** The digested body: the feed's metadata, its items, and each item prepared for the store. */
+export interface Digest {
+  feed: Omit<ParsedFeed, 'items'>;
+  /** The parsed items; content is kept only for short items (the rest has it in `prepared`). */
+  items: FeedItem[];
+  prepared: PreparedItem[];
+  /** Per item: it carries only a short summary (a candidate for full text). */
+  short: boolean[];
+}
+
+/** Returns the digest of a body; throws ParseError (or an extract error for pages). */
+export function digest(job: DigestJob): Digest {
+  const { items, ...feed } = job.kind === 'page' ? pageAsFeed(job.bytes, job.contentType, job.url) : parseFeed(job.bytes, { url: job.url, contentType: job.contentType });
+  const ctx = { sourceId: job.sourceId, language: job.language ?? feed.language, rules: job.rules, now: new Date(job.now), feedUrl: job.feedUrl };
+  const short = items.map(needsFullText);
+  return {
+    feed,
+    // Only full-text candidates need their text again; the rest crosses the thread boundary slim.
+    items: items.map((i, k) => (short[k] ? i : { ...i, content: null })),
+    prepared: items.map((i) => prepareItem(i, ctx)),
+    short,
+  };
+}
+
+/** Returns an article page as a feed of one item (a `page` source). */
+export function pageAsFeed(bytes: Uint8Array, contentType: string | null, url: string): ParsedFeed {
+  const html = decodeText(bytes, contentType).text;
+  const a = extractArticle(html, url);
+  if (!a) throw new Error(`extract: ${url}: no readable article on the page`);
+  const link = a.canonicalUrl ?? url;
+  const published = a.publishedTime ? new Date(a.publishedTime) : null;
+  return {
+    format: 'rss', version: null, title: a.siteName, siteUrl: null, feedUrl: null, description: null,
+    language: a.language, ttlMinutes: null, skipHours: [], skipDays: [],
+    items: [{
+      guid: link, url: link, title: a.title, summary: a.excerpt, content: a.contentHtml, author: a.byline,
+      published: published && !Number.isNaN(published.getTime()) ? published : null, updated: null,
+      imageUrl: a.leadImageUrl, categories: [], language: a.language,
+    }],
+  };
+}
+
+/** Runs digest jobs: on worker threads when there are any, else inline. */
+export interface Digester {
+  run(job: DigestJob): Promise<Digest>;
+  close(): Promise<void>;
+}
+
+/** Returns a digester running jobs in the calling thread. */
+export function inlineDigester(): Digester {
+  return { run: async (job) => digest(job), close: async () => {} };
+}
+
+type Reply = { id: number; ok: Digest } | { id: number; error: { message: string; code?: string; name?: string } };
+
+/**
+ * Returns a digester with `size` worker threads (inline when 0, or when the compiled worker is not
+ * there — e.g. tests running the TypeScript sources before a build).
+ */
+export function createDigester(size: number): Digester {
+  const file = workerFile();
+  if (size < 1 || !file) return inlineDigester();
+  const idle: Worker[] = [];
+  const queue: { job: DigestJob; resolve: (d: Digest) => void; reject: (e: Error) => void }[] = [];
+  const busy = new Map<Worker, { resolve: (d: Digest) => void; reject: (e: Error) => void }>();
+  let nextId = 0;
+  let closed = false;
+
+  const start = (): Worker => {
+    const w = new Worker(file);
+    w.unref();
+    w.on('message', (reply: Reply) => {
+      const task = busy.get(w);
+      busy.delete(w);
+      if (task) {
+        if ('ok' in reply) task.resolve(reply.ok);
+        else task.reject(toError(reply.error));
+      }
+      idle.push(w);
+      pump();
+    });
+    w.on('error', (err) => {
+      // A crashed worker fails its job and is replaced.
+      busy.get(w)?.reject(new Error(`digest: worker failed: ${err.message}`, { cause: err }));
+      busy.delete(w);
+      if (!closed) idle.push(start());
+      pump();
+    });
+    return w;
+  };
+  let started = false; // workers start with the first job: a command that digests nothing spawns none
+
+  const pump = () => {
+    while (idle.length && queue.length) {
+      const w = idle.pop()!;
+      const task = queue.shift()!;
+      busy.set(w, task);
+      w.postMessage({ id: nextId++, job: task.job });
+    }
+  };
+
+  return {
+    run(job) {
+      if (closed) return Promise.reject(new Error('digest: closed'));
+      if (!started) {
+        started = true;
+        for (let i = 0; i < size; i++) idle.push(start());
+      }
+      return new Promise((resolve, reject) => {
+        queue.push({ job, resolve, reject });
+        pump();
+      });
+    },
+    async close() {
+      closed = true;
+      await Promise.all([...idle, ...busy.keys()].map((w) => w.terminate()));
+    },
+  };
+}
+
+function toError(e: { message: string; code?: string; name?: string }): Error {
+  if (e.name === 'ParseError' && e.code) return new ParseError(e.code as ParseError['code'], e.message);
+  return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
+}
+
+function workerFile(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = here.replace(/digest\.(ts|js)$/, 'digest-worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  const built = join(PROJECT_ROOT, 'dist', 'src', 'ingest', 'digest-worker.js');
+  return existsSync(built) ? built : null;
+}
