@@ -1,10 +1,20 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test files that use a store: they run once more on PostgreSQL (src/store/testing.ts). Not the
+ * browser test: it checks layout in Chromium, and app.test.ts already serves every page from PostgreSQL.
+ */
+const STORE_TESTS = ['src/store/**/*.test.ts', 'src/ingest/refresh.test.ts', 'src/web/app.test.ts', 'src/cli/*.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    projects: [
+      { extends: true, test: { name: 'sqlite', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      // Skipped with a notice when PostgreSQL is not reachable, unless JARIDA_REQUIRE_POSTGRES=1.
+      { extends: true, test: { name: 'postgres', include: STORE_TESTS, env: { JARIDA_TEST_STORE: 'postgres' } } },
+    ],
   },
 });

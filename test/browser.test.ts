@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config.js';
 import { loadDemo } from '../src/ingest/demo.js';
 import { PROJECT_ROOT } from '../src/paths.js';
-import { openMigratedStore, type Store } from '../src/store/db.js';
+import type { Store } from '../src/store/db.js';
+import { openTestStore, skipStoreTests } from '../src/store/testing.js';
 import { buildApp } from '../src/web/app.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -19,7 +20,7 @@ const available = existsSync(CHROMIUM);
 if (!available && !required) console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
 const SHOTS = join(PROJECT_ROOT, 'test-results', 'screens');
 
-describe.skipIf(!available && !required)('in a real browser', () => {
+describe.skipIf((!available && !required) || (await skipStoreTests()))('in a real browser', () => {
   let store: Store;
   let app: FastifyInstance;
   let browser: Browser;
@@ -32,7 +33,7 @@ describe.skipIf(!available && !required)('in a real browser', () => {
       { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
       { JARIDA_NOW: '2019-02-15T12:00:00+03:00' },
     );
-    store = await openMigratedStore('sqlite::memory:');
+    store = await openTestStore();
     await loadDemo(store, config.site, config.fixedNow!);
     app = await buildApp({ store, config });
     base = await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,12 +1,13 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../paths.js';
 import { findArticlesByDay } from '../store/articles.js';
 import { findDayCount, findPublishedTotal } from '../store/day-counts.js';
 import { openStore } from '../store/db.js';
+import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 
 const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 
@@ -25,9 +26,27 @@ function jarida(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-const tempDb = () => `sqlite:${join(mkdtempSync(join(tmpdir(), 'jarida-cli-')), 'j.db')}`;
+/** Stops a child process and waits until it is gone (its database may be dropped next). */
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const gone = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await gone;
+}
 
-describe('jarida CLI', () => {
+/** Returns the URL of a new empty database (SQLite file or PostgreSQL schema, as the run's store), dropped after the file's tests. */
+const databases: TestDatabase[] = [];
+async function tempDb(): Promise<string> {
+  const d = await createTestDatabase();
+  databases.push(d);
+  return d.url;
+}
+afterAll(async () => {
+  for (const d of databases.splice(0)) await d.drop();
+});
+
+// Help and bad input do not depend on the kind of store: they run once, in the sqlite project.
+describe.skipIf(testStoreKind() === 'postgres')('jarida CLI', () => {
   it('prints help for the program and each command', () => {
     const top = jarida(['--help']);
     expect(top.code).toBe(0);
@@ -47,19 +66,24 @@ describe('jarida CLI', () => {
     ['an unknown command', ['frobnicate'], {}, /unknown command 'frobnicate'/],
     ['a bad time zone in the environment', ['migrate'], { JARIDA_TIME_ZONE: 'Mars/Olympus' }, /^jarida: config: timeZone: "Mars\/Olympus" is not an IANA time zone/],
     ['a missing config file', ['--config', 'nope.json', 'migrate'], {}, /^jarida: config: file not found: .*nope\.json/],
+    ['an unreachable PostgreSQL server (no password shown)', ['migrate'], { DATABASE_URL: 'postgres://jarida:s3cret@127.0.0.1:1/news' }, /^jarida: store: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/news: connection refused$/],
+    ['an unreachable PostgreSQL server at serve', ['serve', '--port', '0'], { DATABASE_URL: 'postgres://jarida:s3cret@127.0.0.1:1/news' }, /^jarida: store: cannot connect to PostgreSQL at 127\.0\.0\.1:1\/news: connection refused$/],
+    ['a PostgreSQL schema that is not a plain name', ['migrate'], { DATABASE_URL: 'postgres://127.0.0.1:1/news?schema=a;b' }, /^jarida: store: DATABASE_URL \?schema=a;b must be a lower-case PostgreSQL name/],
     ['an unreadable body file', ['article', 'add', '--title', 'T', '--published', '2019-02-14T10:00:00Z', '--body-file', '/nonexistent/x.txt'], {}, /^jarida: article add: cannot read --body-file \/nonexistent\/x\.txt: ENOENT/],
   ];
   for (const [what, args, env, message] of bad) {
-    it(`names ${what} in one line and exits non-zero`, () => {
-      const r = jarida(args, { DATABASE_URL: tempDb(), ...env });
+    it(`names ${what} in one line and exits non-zero`, async () => {
+      const r = jarida(args, { DATABASE_URL: await tempDb(), ...env });
       expect(r.code).not.toBe(0);
       expect(r.err.trim().split('\n')).toHaveLength(1);
       expect(r.err.trim()).toMatch(message);
     });
   }
+});
 
+describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
   it('adds an article on its day in the site time zone; recount moves it when the zone changes', async () => {
-    const db = tempDb();
+    const db = await tempDb();
     const dir = mkdtempSync(join(tmpdir(), 'jarida-body-'));
     writeFileSync(join(dir, 'body.txt'), 'First paragraph with <b>angle</b> brackets.\n\nSecond paragraph.\n');
     const add = jarida(
@@ -91,7 +115,7 @@ describe('jarida CLI', () => {
   });
 
   it('loads the demo once', async () => {
-    const db = tempDb();
+    const db = await tempDb();
     const first = jarida(['demo'], { DATABASE_URL: db });
     expect(first.code).toBe(0);
     const n = Number(/demo: (\d+) articles created/.exec(first.out)?.[1]);
@@ -102,14 +126,14 @@ describe('jarida CLI', () => {
     await store.close();
   });
 
-  it('migrate applies the schema once', () => {
-    const db = tempDb();
+  it('migrate applies the schema once', async () => {
+    const db = await tempDb();
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest\n');
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
   });
 
   it('serve starts on an empty database with demo content and serves the home page', async () => {
-    const db = tempDb();
+    const db = await tempDb();
     const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, DATABASE_URL: db, LOG_LEVEL: 'warn' } });
     try {
       const url = await new Promise<string>((resolve, reject) => {
@@ -129,7 +153,7 @@ describe('jarida CLI', () => {
       expect(html.match(/class="card"/g)?.length).toBe(20);
       expect((await fetch(`${url}/2019/13/45/`)).status).toBe(404);
     } finally {
-      child.kill('SIGTERM');
+      await stop(child);
     }
   });
 });

@@ -1,6 +1,7 @@
 /** `jarida serve`: migrate, fill an empty store with the demo, then serve the site. */
 import { loadDemoIfEmpty } from '../ingest/demo.js';
 import { runIngestLoop } from '../ingest/schedule.js';
+import { databaseLabel } from '../store/db.js';
 import { buildApp } from '../web/app.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 
@@ -16,7 +17,7 @@ export async function serveCommand(opts: GlobalOptions & { port?: number; host?:
   const port = opts.port ?? config.port;
   const host = opts.host ?? config.host;
   const address = await app.listen({ port, host });
-  log.info({ address, database: config.databaseUrl }, 'web: listening');
+  log.info({ address, database: databaseLabel(config.databaseUrl) }, 'web: listening'); // no password in logs
   process.stdout.write(`Jarida is serving ${config.site.siteName} at ${address}\n`);
   const ingestStop = new AbortController();
   const ingestDeps = config.ingest.inServe ? ingestDepsOf(ctx) : null;

@@ -7,7 +7,8 @@ import { localDay } from '../calendar/zone.js';
 import { slugify } from '../model/slug.js';
 import type { Article, ArticleInput, ArticleStatus } from '../model/types.js';
 import type { ArticlesTable, Database } from './schema.js';
-import { bumpDayCount } from './day-counts.js';
+import { bumpDayCounts } from './day-counts.js';
+import { isWriteRace } from './dialect.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -46,53 +47,66 @@ export async function saveArticle(db: Kysely<Database>, input: ArticleInput, tim
  */
 export async function saveArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
   if (inputs.length === 0) return [];
-  return db.transaction().execute(async (trx) => {
-    const now = new Date().toISOString();
-    const rows = inputs.map((i) => toRow(i, timeZone));
-    const { byKey, byUrl } = await findMatches(trx, rows);
-    const results: (SaveResult | number)[] = []; // a number: same as the planned insert at that index
-    const planned: { index: number; row: Row; input: ArticleInput }[] = [];
-    const deltas = new Map<string, number>();
-    const bump = (day: string, n: number) => deltas.set(day, (deltas.get(day) ?? 0) + n);
-
-    for (const [index, row] of rows.entries()) {
-      const input = inputs[index]!;
-      const key = `${row.source_id}\n${row.guid}`;
-      let m: Match | number | undefined = byKey.get(key);
-      let matchedByUrl = false;
-      if (m === undefined && row.canonical_url) {
-        m = byUrl.get(row.canonical_url);
-        matchedByUrl = m !== undefined;
-      }
-      if (typeof m === 'number') {
-        // Repeats an item planned for insert in this call.
-        results.push(rows[m]!.source_id === row.source_id ? m : -1 - m);
-        continue;
-      }
-      if (m && matchedByUrl && Number(m.source_id) !== row.source_id) {
-        results.push({ id: Number(m.id), slug: m.slug, outcome: 'duplicate' });
-        continue;
-      }
-      if (m) {
-        results.push(await updateMatch(trx, m, row, input, matchedByUrl, now, bump));
-        continue;
-      }
-      byKey.set(key, index);
-      if (row.canonical_url) byUrl.set(row.canonical_url, index);
-      planned.push({ index, row, input });
-      results.push(index);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction().execute((trx) => saveInTransaction(trx, inputs, timeZone));
+    } catch (err) {
+      // Another writer committed the same slug or canonical URL meanwhile (PostgreSQL, several
+      // workers): run again, and the lookups find its row.
+      if (attempt >= MAX_ATTEMPTS || !isWriteRace(err)) throw err;
     }
+  }
+}
 
-    const ids = await insertPlanned(trx, planned, now);
-    for (const p of planned) if (p.row.status === 'published') bump(p.row.local_day, 1);
-    for (const [day, n] of deltas) if (n !== 0) await bumpDayCount(trx, day, n);
-    return results.map((r, i) => {
-      if (typeof r !== 'number') return r;
-      const own = r === i;
-      const target = r >= 0 ? r : -1 - r;
-      const made = ids.get(target)!;
-      return { ...made, outcome: own ? 'created' : r >= 0 ? 'unchanged' : 'duplicate' } as SaveResult;
-    });
+const MAX_ATTEMPTS = 5;
+
+/** saveArticles in one transaction. */
+async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
+  const now = new Date().toISOString();
+  const rows = inputs.map((i) => toRow(i, timeZone));
+  const { byKey, byUrl } = await findMatches(trx, rows);
+  const results: (SaveResult | number)[] = []; // a number: same as the planned insert at that index
+  const planned: { index: number; row: Row; input: ArticleInput }[] = [];
+  const deltas = new Map<string, number>();
+  const bump = (day: string, n: number) => deltas.set(day, (deltas.get(day) ?? 0) + n);
+
+  for (const [index, row] of rows.entries()) {
+    const input = inputs[index]!;
+    const key = `${row.source_id}\n${row.guid}`;
+    let m: Match | number | undefined = byKey.get(key);
+    let matchedByUrl = false;
+    if (m === undefined && row.canonical_url) {
+      m = byUrl.get(row.canonical_url);
+      matchedByUrl = m !== undefined;
+    }
+    if (typeof m === 'number') {
+      // Repeats an item planned for insert in this call.
+      results.push(rows[m]!.source_id === row.source_id ? m : -1 - m);
+      continue;
+    }
+    if (m && matchedByUrl && Number(m.source_id) !== row.source_id) {
+      results.push({ id: Number(m.id), slug: m.slug, outcome: 'duplicate' });
+      continue;
+    }
+    if (m) {
+      results.push(await updateMatch(trx, m, row, input, matchedByUrl, now, bump));
+      continue;
+    }
+    byKey.set(key, index);
+    if (row.canonical_url) byUrl.set(row.canonical_url, index);
+    planned.push({ index, row, input });
+    results.push(index);
+  }
+
+  const ids = await insertPlanned(trx, planned, now);
+  for (const p of planned) if (p.row.status === 'published') bump(p.row.local_day, 1);
+  await bumpDayCounts(trx, deltas);
+  return results.map((r, i) => {
+    if (typeof r !== 'number') return r;
+    const own = r === i;
+    const target = r >= 0 ? r : -1 - r;
+    const made = ids.get(target)!;
+    return { ...made, outcome: own ? 'created' : r >= 0 ? 'unchanged' : 'duplicate' } as SaveResult;
   });
 }
 
@@ -143,7 +157,7 @@ async function updateMatch(
 async function insertPlanned(trx: Transaction<Database>, planned: { index: number; row: Row; input: ArticleInput }[], now: string) {
   const out = new Map<number, { id: number; slug: string }>();
   if (planned.length === 0) return out;
-  const bases = planned.map((p) => p.input.slug ?? slugify(p.input.title));
+  const bases = planned.map((p) => withoutNul(p.input.slug ?? slugify(p.input.title)));
   const candidates = [...new Set(bases.flatMap((b) => [b, `${b}-2`, `${b}-3`, `${b}-4`, `${b}-5`]))];
   const used = new Set<string>();
   for (let i = 0; i < candidates.length; i += 500) {
@@ -185,7 +199,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
     for (let i = 0; i < inputs.length; i += 500) {
       const rows = inputs.slice(i, i + 500).map((input) => {
         const row = toRow(input, timeZone);
-        const slug = input.slug ?? `${slugify(input.title)}-${createHash('sha1').update(`${input.sourceId}\n${input.guid}`).digest('hex').slice(0, 8)}`;
+        const slug = input.slug ? withoutNul(input.slug) : `${slugify(input.title)}-${createHash('sha1').update(`${input.sourceId}\n${input.guid}`).digest('hex').slice(0, 8)}`;
         return { ...row, slug, created_at: now, updated_at: now };
       });
       const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['local_day', 'status']).execute();
@@ -194,7 +208,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
         if (r.status === 'published') perDay.set(r.local_day, (perDay.get(r.local_day) ?? 0) + 1);
       }
     }
-    for (const [day, n] of perDay) await bumpDayCount(trx, day, n);
+    await bumpDayCounts(trx, perDay);
     return inserted;
   });
 }
@@ -216,19 +230,20 @@ export async function deleteArticle(db: Kysely<Database>, id: number): Promise<b
     const existing = await trx.selectFrom('articles').select(['status', 'local_day']).where('id', '=', id).executeTakeFirst();
     if (!existing) return false;
     await trx.deleteFrom('articles').where('id', '=', id).execute();
-    if (existing.status === 'published') await bumpDayCount(trx, existing.local_day, -1);
+    if (existing.status === 'published') await bumpDayCounts(trx, [[existing.local_day, -1]]);
     return true;
   });
 }
 
 /** Returns which of these guids the source already has stored. */
 export async function findStoredGuids(db: Db, sourceId: number, guids: string[]): Promise<Set<string>> {
-  const found = new Set<string>();
-  for (let i = 0; i < guids.length; i += 500) {
-    const rows = await db.selectFrom('articles').select('guid').where('source_id', '=', sourceId).where('guid', 'in', guids.slice(i, i + 500)).execute();
-    for (const r of rows) found.add(r.guid);
+  const stored = new Set<string>();
+  const keys = [...new Set(guids.map(withoutNul))];
+  for (let i = 0; i < keys.length; i += 500) {
+    const rows = await db.selectFrom('articles').select('guid').where('source_id', '=', sourceId).where('guid', 'in', keys.slice(i, i + 500)).execute();
+    for (const r of rows) stored.add(r.guid);
   }
-  return found;
+  return new Set(guids.filter((g) => stored.has(withoutNul(g))));
 }
 
 /** Returns the newest published articles, newest first. */
@@ -333,18 +348,26 @@ export function contentHash(input: Pick<ArticleInput, 'title' | 'summary' | 'con
   return h.digest('base64url').slice(0, 22);
 }
 
+/**
+ * Returns the text as both stores keep it: PostgreSQL text cannot hold U+0000, so neither store
+ * does, and an item is found again by the same guid and URL on both.
+ */
+function withoutNul<T extends string | null | undefined>(s: T): T {
+  return (s && s.includes('\u0000') ? s.replaceAll('\u0000', '') : s) as T;
+}
+
 function toRow(input: ArticleInput, timeZone: string) {
   return {
     source_id: input.sourceId,
-    guid: input.guid,
-    url: input.url ?? null,
-    canonical_url: input.canonicalUrl ?? null,
-    title: input.title,
-    summary: input.summary ?? null,
-    content_html: input.contentHtml ?? null,
-    author: input.author ?? null,
-    language: input.language ?? null,
-    image_url: input.imageUrl ?? null,
+    guid: withoutNul(input.guid),
+    url: withoutNul(input.url ?? null),
+    canonical_url: withoutNul(input.canonicalUrl ?? null),
+    title: withoutNul(input.title),
+    summary: withoutNul(input.summary ?? null),
+    content_html: withoutNul(input.contentHtml ?? null),
+    author: withoutNul(input.author ?? null),
+    language: withoutNul(input.language ?? null),
+    image_url: withoutNul(input.imageUrl ?? null),
     published_at: input.publishedAt.toISOString(),
     local_day: localDay(input.publishedAt, timeZone),
     status: input.status ?? 'published',
@@ -356,8 +379,10 @@ function toRow(input: ArticleInput, timeZone: string) {
 async function moveCount(trx: Transaction<Database>, before: { status: string; local_day: string }, after: { status: string; local_day: string }) {
   const was = before.status === 'published';
   const is = after.status === 'published';
-  if (was && (!is || before.local_day !== after.local_day)) await bumpDayCount(trx, before.local_day, -1);
-  if (is && (!was || before.local_day !== after.local_day)) await bumpDayCount(trx, after.local_day, 1);
+  const deltas: [string, number][] = [];
+  if (was && (!is || before.local_day !== after.local_day)) deltas.push([before.local_day, -1]);
+  if (is && (!was || before.local_day !== after.local_day)) deltas.push([after.local_day, 1]);
+  await bumpDayCounts(trx, deltas);
 }
 
 

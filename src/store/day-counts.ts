@@ -7,17 +7,28 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 const TOTAL = 'published_total';
 
-/** Adds `delta` to a day's count and to the total; call inside the article write's transaction. */
-export async function bumpDayCount(trx: Transaction<Database>, day: string, delta: number): Promise<void> {
-  await trx
-    .insertInto('day_counts')
-    .values({ local_day: day, count: delta })
-    .onConflict((oc) => oc.column('local_day').doUpdateSet({ count: sql`day_counts.count + ${delta}` }))
-    .execute();
+/**
+ * Adds each delta to its day's count and their sum to the total; call inside the article write's
+ * transaction. Days are written in order, then the total, so that concurrent writers (PostgreSQL)
+ * lock rows in the same order and never deadlock.
+ */
+export async function bumpDayCounts(trx: Transaction<Database>, deltas: Iterable<readonly [day: string, delta: number]>): Promise<void> {
+  const merged = new Map<string, number>();
+  for (const [day, n] of deltas) merged.set(day, (merged.get(day) ?? 0) + n);
+  const rows = [...merged].filter(([, n]) => n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  for (let i = 0; i < rows.length; i += 500) {
+    await trx
+      .insertInto('day_counts')
+      .values(rows.slice(i, i + 500).map(([local_day, count]) => ({ local_day, count })))
+      .onConflict((oc) => oc.column('local_day').doUpdateSet({ count: sql`day_counts.count + excluded.count` }))
+      .execute();
+  }
+  const total = rows.reduce((sum, [, n]) => sum + n, 0);
+  if (total === 0) return;
   await trx
     .insertInto('counters')
-    .values({ name: TOTAL, value: delta })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`counters.value + ${delta}` }))
+    .values({ name: TOTAL, value: total })
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`counters.value + ${total}` }))
     .execute();
 }
 

@@ -1,11 +1,11 @@
 /** Opening the store and running its migrations. */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
-import { openDialect, StoreError, type DialectInfo } from './dialect.js';
+import { databaseLabel, migrationSchema, openDialect, StoreError, type DialectInfo } from './dialect.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_ingest.js';
 
-export { StoreError };
+export { databaseLabel, StoreError };
 
 /** An open store: the typed query builder plus what kind of database it is. */
 export interface Store {
@@ -22,7 +22,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002_ingest': m0002,
 };
 
-/** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`). */
+/** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
 export function openStore(url: string): Store {
   const { db, info } = openDialect(url);
   return { db, dialect: info, close: () => db.destroy() };
@@ -39,9 +39,10 @@ export async function migrate(store: Store): Promise<string[]> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: store.db, provider });
+  const migrator = new Migrator({ db: store.db, provider, migrationTableSchema: await migrationSchema(store.db, store.dialect) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
+  if (error instanceof StoreError) throw error; // cannot connect: says so already
   if (error) {
     throw new StoreError(`store: migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message}`, { cause: error });
   }

@@ -1,11 +1,16 @@
 /**
  * Everything that differs between SQLite and PostgreSQL lives here: opening the connection,
- * connection pragmas and column types used by migrations. The rest of src/store is portable SQL.
+ * connection settings, how numbers come back and column types used by migrations. The rest of
+ * src/store is portable SQL.
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { Kysely, SqliteDialect, type ColumnDataType } from 'kysely';
+import {
+  Kysely, OperationNodeTransformer, PostgresDialect, PrimitiveValueListNode, SqliteDialect, ValueNode, sql,
+  type ColumnDataType, type KyselyPlugin, type PostgresPool,
+} from 'kysely';
+import pg from 'pg';
 import type { Database } from './schema.js';
 
 export type DialectName = 'sqlite' | 'postgres';
@@ -17,6 +22,8 @@ export interface DialectInfo {
   idType: string;
   /** Type of a column referencing such a key, and of counters that may exceed 2^31. */
   bigintType: ColumnDataType;
+  /** PostgreSQL: the schema named by `?schema=` (every connection's search_path); undefined: the default. */
+  schema?: string;
 }
 
 /** An error opening or using the store; the message names the database and the cause. */
@@ -27,31 +34,170 @@ export class StoreError extends Error {
   }
 }
 
-/** Returns a Kysely instance and its dialect info for `sqlite:PATH` (`sqlite::memory:` for tests). */
+/** Connections per process to PostgreSQL: page queries are short; ingestion holds one per transaction. */
+const PG_POOL_SIZE = 10;
+
+/**
+ * Returns a Kysely instance and its dialect info for `sqlite:PATH` (`sqlite::memory:` for tests) or
+ * `postgres://user:password@host:port/database[?schema=NAME]` (any libpq URL parameter pg knows, too).
+ * PostgreSQL connects on the first query; a failed connection rejects it with a StoreError.
+ */
 export function openDialect(url: string): { db: Kysely<Database>; info: DialectInfo } {
-  if (url.startsWith('sqlite:')) {
-    const path = url.slice('sqlite:'.length);
-    const memory = path === ':memory:' || path === '';
-    if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
-    let conn: BetterSqlite3.Database;
-    try {
-      conn = new BetterSqlite3(memory ? ':memory:' : path);
-      if (!memory) conn.pragma('journal_mode = WAL');
-      conn.pragma('synchronous = NORMAL');
-      conn.pragma('foreign_keys = ON');
-      conn.pragma('busy_timeout = 5000');
-      conn.pragma('cache_size = -65536');
-      conn.pragma('temp_store = MEMORY');
-    } catch (err) {
-      throw new StoreError(`store: cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  throw new StoreError(`store: DATABASE_URL must be sqlite:PATH or postgres://…, got ${databaseLabel(url)}`);
+}
+
+/**
+ * Returns the database URL fit for logs and messages: PostgreSQL as host:port/database (no user,
+ * no password), SQLite as is.
+ * @example databaseLabel('postgres://u:pw@db:6432/news?schema=site') === 'db:6432/news (schema site)'
+ */
+export function databaseLabel(url: string): string {
+  const redacted = url.replace(/\/\/[^@/]*@/, '//…@');
+  if (!/^postgres(ql)?:\/\//.test(url)) return redacted;
+  try {
+    const u = new URL(url);
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    const schema = u.searchParams.get('schema');
+    return `${host}:${u.port || 5432}/${decodeURIComponent(u.pathname.slice(1)) || 'postgres'}${schema ? ` (schema ${schema})` : ''}`;
+  } catch {
+    return redacted; // not a URL: at least no password
+  }
+}
+
+/**
+ * Returns the schema Kysely's migration tables belong in: on PostgreSQL the `?schema=` one, else the
+ * connection's current schema (Kysely otherwise finds its tables in any schema of the database);
+ * undefined on SQLite.
+ */
+export async function migrationSchema(db: Kysely<Database>, info: DialectInfo): Promise<string | undefined> {
+  if (info.name !== 'postgres') return undefined;
+  if (info.schema) return info.schema;
+  const { rows } = await sql<{ schema: string | null }>`select current_schema() as schema`.execute(db);
+  return rows[0]?.schema ?? undefined;
+}
+
+/**
+ * Returns true when a failed write lost a race to a concurrent transaction over a unique key (the
+ * same slug or canonical URL): running it again finds the other row. Only PostgreSQL has
+ * concurrent writers; on SQLite a unique violation is the caller's own and would fail again.
+ */
+export function isWriteRace(err: unknown): boolean {
+  return (err as { code?: unknown } | null)?.code === '23505' && err instanceof pg.DatabaseError;
+}
+
+function openSqlite(path: string): { db: Kysely<Database>; info: DialectInfo } {
+  const memory = path === ':memory:' || path === '';
+  if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
+  let conn: BetterSqlite3.Database;
+  try {
+    conn = new BetterSqlite3(memory ? ':memory:' : path);
+    if (!memory) conn.pragma('journal_mode = WAL');
+    conn.pragma('synchronous = NORMAL');
+    conn.pragma('foreign_keys = ON');
+    conn.pragma('busy_timeout = 5000');
+    conn.pragma('cache_size = -65536');
+    conn.pragma('temp_store = MEMORY');
+  } catch (err) {
+    throw new StoreError(`store: cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
+  return { db, info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' } };
+}
+
+function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo } {
+  const label = databaseLabel(url);
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch (err) {
+    throw new StoreError(`store: DATABASE_URL is not a valid postgres:// URL (${label})`, { cause: err });
+  }
+  const schema = u.searchParams.get('schema') ?? undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new StoreError(`store: DATABASE_URL ?schema=${schema} must be a lower-case PostgreSQL name (letters, digits, _)`);
+  }
+  u.searchParams.delete('schema'); // ours, not libpq's
+  const pool = new pg.Pool({
+    connectionString: u.toString(),
+    max: PG_POOL_SIZE,
+    application_name: 'jarida',
+    connectionTimeoutMillis: 10_000,
+    ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
+  });
+  // An idle connection the server closed (restart, failover): pg drops it from the pool and the
+  // next query opens a new one. Without a listener the event would end the process.
+  pool.on('error', () => {});
+  const guarded: PostgresPool = {
+    async connect() {
+      try {
+        return await pool.connect();
+      } catch (err) {
+        throw new StoreError(`store: cannot connect to PostgreSQL at ${label}: ${connectCause(err)}`, { cause: err });
+      }
+    },
+    end: () => pool.end(),
+  };
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }), plugins: [withoutNul] });
+  return { db, info: { name: 'postgres', idType: 'bigserial', bigintType: 'bigint', ...(schema ? { schema } : {}) } };
+}
+
+/**
+ * PostgreSQL text cannot hold U+0000 (the statement fails: "invalid byte sequence"), and a feed may
+ * carry one; every string parameter loses its NULs, so writes and the lookups that find them agree.
+ */
+const withoutNul: KyselyPlugin = (() => {
+  const strip = (v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v);
+  class StripNul extends OperationNodeTransformer {
+    protected override transformValue(node: ValueNode): ValueNode {
+      const v = strip(node.value);
+      return v === node.value ? node : node.immediate ? ValueNode.createImmediate(v) : ValueNode.create(v);
     }
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
-    return { db, info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' } };
+    protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
+      return node.values.some((v) => strip(v) !== v) ? PrimitiveValueListNode.create(node.values.map(strip)) : node;
+    }
   }
-  if (/^postgres(ql)?:\/\//.test(url)) {
-    throw new StoreError('store: PostgreSQL is not supported yet (DATABASE_URL=postgres://…); use sqlite:PATH');
+  const transformer = new StripNul();
+  return {
+    transformQuery: (args) => transformer.transformNode(args.node, args.queryId),
+    transformResult: async (args) => args.result,
+  };
+})();
+
+const INT8 = 20;
+const NUMERIC = 1700;
+
+/**
+ * pg returns bigint (ids from bigserial, count(*)) and numeric (sum of a bigint) as strings, lest
+ * they lose precision; the store's numbers are all safe integers, so they come back as numbers
+ * like SQLite's, and one that is not is an error rather than a silently wrong value.
+ */
+function typeParser(oid: number, format?: string): (value: string) => unknown {
+  if (oid === INT8) return toSafeInteger;
+  if (oid === NUMERIC) return Number;
+  return (pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown)(oid, format);
+}
+
+function toSafeInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isSafeInteger(n)) throw new StoreError(`store: PostgreSQL returned ${value}, beyond JavaScript's safe integers`);
+  return n;
+}
+
+/** Returns a connection failure's cause in a few words (node's network codes, or PostgreSQL's message). */
+function connectCause(err: unknown): string {
+  const e = err as { code?: string; message?: string; errors?: { code?: string }[] };
+  const code = e.code ?? e.errors?.[0]?.code;
+  switch (code) {
+    case 'ECONNREFUSED': return 'connection refused';
+    case 'ENOTFOUND': case 'EAI_AGAIN': return 'host not found';
+    case 'ETIMEDOUT': return 'timed out';
+    case 'ECONNRESET': return 'connection reset';
+    case 'EHOSTUNREACH': case 'ENETUNREACH': return 'host unreachable';
   }
-  throw new StoreError(`store: DATABASE_URL must be sqlite:PATH or postgres://…, got ${url}`);
+  return (e.message || code || String(err)).split('\n')[0]!;
 }
 
 /**

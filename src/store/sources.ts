@@ -2,7 +2,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source, SourceKind } from '../model/types.js';
-import { bumpDayCount } from './day-counts.js';
+import { bumpDayCounts } from './day-counts.js';
 import type { Database, SourcesTable } from './schema.js';
 
 /** Returns the id of the source with this title and kind, creating it when missing. */
@@ -96,6 +96,7 @@ export async function claimDueSources(db: Kysely<Database>, now: Date, leaseUnti
     .where((eb) => eb.or([eb('next_fetch_at', 'is', null), eb('next_fetch_at', '<=', nowIso)]))
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowIso)]))
     .orderBy(sql`coalesce(next_fetch_at, '')`)
+    .orderBy('id')
     .limit(limit)
     .execute();
   const claimed: Source[] = [];
@@ -205,7 +206,7 @@ export async function deleteSource(db: Kysely<Database>, id: number): Promise<nu
       .where('status', '=', 'published')
       .groupBy('local_day')
       .execute();
-    for (const d of perDay) await bumpDayCount(trx, d.local_day, -Number(d.n));
+    await bumpDayCounts(trx, perDay.map((d) => [d.local_day, -Number(d.n)] as const));
     const gone = await trx.deleteFrom('articles').where('source_id', '=', id).executeTakeFirst();
     await trx.deleteFrom('sources').where('id', '=', id).execute();
     return Number(gone.numDeletedRows);

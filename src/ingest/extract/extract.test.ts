@@ -111,7 +111,7 @@ describe('extractArticle', () => {
     const html = `<html><body>${'<div>'.repeat(100_000)}${'<p>Deep text that is still an article paragraph, long enough to count for Reader View scoring.</p>'.repeat(5)}</body></html>`;
     const start = performance.now();
     expect(extractArticle(html, PAGE)?.contentHtml).toContain('Deep text');
-    expect(performance.now() - start).toBeLessThan(3_000);
+    expect(performance.now() - start).toBeLessThan(5_000); // under 1 s here; minutes without the cap
   });
 });
 

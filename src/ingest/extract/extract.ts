@@ -37,7 +37,7 @@ const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks',
 /**
  * Returns the article on page `url` (its HTML in `html`), or null when there is no readable content.
  * Never throws: bad HTML is parsed much as a browser would, a page over 5 Mi characters is cut
- * there and nesting past 512 levels is flattened first (bound.ts), and a failure inside the parser
+ * there and nesting past 256 levels is flattened first (bound.ts), and a failure inside the parser
  * or Readability counts as "no content". Null too below MIN_TEXT_LENGTH or above MAX_LINK_DENSITY.
  *
  * @example extractArticle(await res.text(), res.url)?.contentHtml

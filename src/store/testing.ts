@@ -1,0 +1,96 @@
+/**
+ * Stores for tests: SQLite in memory by default; a throwaway PostgreSQL schema when
+ * JARIDA_TEST_STORE=postgres (the `postgres` vitest project), in JARIDA_TEST_PG_URL.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { openMigratedStore, openStore, type Store } from './db.js';
+
+export type TestStoreKind = 'sqlite' | 'postgres';
+
+/** Returns the kind of store this test run uses (JARIDA_TEST_STORE, default sqlite). */
+export function testStoreKind(): TestStoreKind {
+  return process.env.JARIDA_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+}
+
+/** Returns the PostgreSQL database test schemas are made in. */
+export function testPostgresUrl(): string {
+  return process.env.JARIDA_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/test';
+}
+
+/** A database for a test to hand to another process (DATABASE_URL), and its removal. */
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
+/**
+ * Returns a new, empty database: a SQLite file in a temporary folder, or a fresh PostgreSQL schema
+ * (`?schema=jarida_test_…`); `drop()` deletes it (schema dropped with CASCADE).
+ */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  if (testStoreKind() === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'jarida-test-'));
+    return { url: `sqlite:${join(dir, 'j.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const schema = `jarida_test_${randomBytes(6).toString('hex')}`;
+  await onServer(sql`create schema ${sql.id(schema)}`);
+  const url = new URL(testPostgresUrl());
+  url.searchParams.set('schema', schema);
+  return { url: url.toString(), drop: () => onServer(sql`drop schema if exists ${sql.id(schema)} cascade`) };
+}
+
+/** Returns a fresh migrated store; its `close()` also deletes it (PostgreSQL: drops its schema). */
+export async function openTestStore(): Promise<Store> {
+  if (testStoreKind() === 'sqlite') return openMigratedStore('sqlite::memory:');
+  const database = await createTestDatabase();
+  let store: Store;
+  try {
+    store = await openMigratedStore(database.url);
+  } catch (err) {
+    await database.drop();
+    throw err;
+  }
+  return {
+    ...store,
+    async close() {
+      await store.close();
+      await database.drop();
+    },
+  };
+}
+
+let probed: Promise<boolean> | undefined;
+
+/**
+ * Returns true when this run's store tests must be skipped: PostgreSQL is asked for but not
+ * reachable, and not required (JARIDA_REQUIRE_POSTGRES=1 makes the tests fail instead). Warns once
+ * per test file when it skips.
+ */
+export function skipStoreTests(): Promise<boolean> {
+  probed ??= (async () => {
+    if (testStoreKind() === 'sqlite') return false;
+    try {
+      await onServer(sql`select 1`);
+      return false;
+    } catch (err) {
+      if (process.env.JARIDA_REQUIRE_POSTGRES === '1') return false; // openTestStore fails, naming the cause
+      console.warn(`SKIPPED PostgreSQL tests: ${(err as Error).message} (start PostgreSQL, or set JARIDA_TEST_PG_URL)`);
+      return true;
+    }
+  })();
+  return probed;
+}
+
+/** Runs one statement on the test server's default schema, on a connection of its own. */
+async function onServer(statement: ReturnType<typeof sql>): Promise<void> {
+  const admin = openStore(testPostgresUrl());
+  try {
+    await statement.execute(admin.db);
+  } finally {
+    await admin.close();
+  }
+}
