@@ -3,6 +3,12 @@
 import { buildProgram } from './cli/program.js';
 import { ConfigError } from './config.js';
 
+// `jarida sources list | head`: a closed pipe ends the command quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 try {
   await buildProgram().parseAsync(process.argv);
 } catch (err) {
