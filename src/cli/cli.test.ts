@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../paths.js';
+import { MAIN, startServe } from './testing.js';
 import { findArticlesByDay } from '../store/articles.js';
 import { findDayCount, findPublishedTotal } from '../store/day-counts.js';
 import { openStore } from '../store/db.js';
 import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 
-const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 
 beforeAll(() => {
   // `npm test` builds first; a bare `vitest` run builds here.
@@ -134,18 +134,8 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
 
   it('serve starts on an empty database with demo content and serves the home page', async () => {
     const db = await tempDb();
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], { env: { PATH: process.env.PATH, DATABASE_URL: db, LOG_LEVEL: 'warn' } });
+    const { child, url } = await startServe({ DATABASE_URL: db });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-        setTimeout(() => reject(new Error('serve did not start')), 20_000);
-      });
       const res = await fetch(`${url}/`);
       expect(res.status).toBe(200);
       const html = await res.text();

@@ -10,10 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { articlePage, rss } from '../ingest/testdata/feeds.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { MAIN, startServe } from './testing.js';
 import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 
-const MAIN = join(PROJECT_ROOT, 'dist', 'src', 'main.js');
 let server: Server;
 let base: string;
 const pages = new Map<string, [string, string]>();
@@ -161,19 +160,8 @@ describe.skipIf(skip)('jarida serve with ingestion in the process', () => {
   it('fetches the sources while serving, and the articles appear on the site', async () => {
     const own = await tempDb();
     expect((await jarida(['sources', 'add', `${base}/feed.xml`], { DATABASE_URL: own })).code).toBe(0);
-    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], {
-      env: { PATH: process.env.PATH, DATABASE_URL: own, JARIDA_ALLOW_PRIVATE: '127.0.0.1/32', JARIDA_INGEST: '1', JARIDA_DEMO: 'false', LOG_LEVEL: 'warn' },
-    });
+    const { child, url } = await startServe({ DATABASE_URL: own, JARIDA_ALLOW_PRIVATE: '127.0.0.1/32', JARIDA_INGEST: '1', JARIDA_DEMO: 'false' });
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        child.stdout.on('data', (d) => {
-          out += d;
-          const m = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-          if (m) resolve(m[1]!);
-        });
-        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)));
-      });
       let html = '';
       for (let i = 0; i < 100 && !html.includes('Harbour plan approved after years of debate'); i++) {
         html = await (await fetch(`${url}/`)).text();
