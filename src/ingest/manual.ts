@@ -4,6 +4,7 @@ import type { Lang } from '../model/types.js';
 import { saveArticle, type SaveResult } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { ensureSource } from '../store/sources.js';
+import { escapeHtml } from './parse/text.js';
 import { plainText, sanitizeArticleHtml } from './sanitize/sanitize.js';
 
 /** What the operator gives for one article. */
@@ -26,7 +27,7 @@ export function bodyToHtml(body: string): string {
     .split(/\r?\n\s*\r?\n/)
     .map((para) => para.trim())
     .filter(Boolean)
-    .map((para) => `<p>${para.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r?\n/g, '<br>')}</p>`)
+    .map((para) => `<p>${escapeHtml(para).replace(/\r?\n/g, '<br>')}</p>`)
     .join('\n');
 }
 

@@ -4,7 +4,6 @@ import type { Store } from '../store/db.js';
 import type { Theme } from './theme.js';
 import { dirOf } from './i18n/strings.js';
 import { buildHeader, type PageContext } from './view.js';
-import { Urls } from './urls.js';
 
 /** What a page handler returns: a template and its data, or a redirect. */
 export type PageView =
@@ -42,10 +41,7 @@ export async function sendPage(
       canonical: view.canonical,
       noindex: view.noindex || status !== 200,
       home: ctx.urls.home(),
-      alternates: ctx.site.languages.map((l) => ({
-        lang: l,
-        href: Urls.switchLang(path, ctx.urls, new Urls(l, ctx.site.defaultLanguage)),
-      })),
+      alternates: header.languages.map((l) => ({ lang: l.lang, href: l.href })),
     },
   });
   return reply.code(status).type('text/html; charset=utf-8').send(html);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { discoverFeeds, looksLikeHtml } from './discover.js';
+import { discoverFeeds, looksLikeHtmlPage } from './discover.js';
 
 const PAGE = 'https://news.example/world/index.html';
 
@@ -62,23 +62,23 @@ describe('discoverFeeds', () => {
   });
 });
 
-describe('looksLikeHtml', () => {
+describe('looksLikeHtmlPage', () => {
   it('is true for web pages, with or without doctype, BOM, XML declaration or comments', () => {
-    expect(looksLikeHtml('<!DOCTYPE html><html><head>')).toBe(true);
-    expect(looksLikeHtml('\uFEFF  <!-- generated --><html lang="en">')).toBe(true);
-    expect(looksLikeHtml('<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x"><html xmlns="http://www.w3.org/1999/xhtml">')).toBe(true);
-    expect(looksLikeHtml('<!doctype HTML>')).toBe(true);
-    expect(looksLikeHtml('\n<head><title>x</title>')).toBe(true);
-    expect(looksLikeHtml('<div class="page">hello</div>')).toBe(true);
+    expect(looksLikeHtmlPage('<!DOCTYPE html><html><head>')).toBe(true);
+    expect(looksLikeHtmlPage('\uFEFF  <!-- generated --><html lang="en">')).toBe(true);
+    expect(looksLikeHtmlPage('<?xml version="1.0"?>\n<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" "x"><html xmlns="http://www.w3.org/1999/xhtml">')).toBe(true);
+    expect(looksLikeHtmlPage('<!doctype HTML>')).toBe(true);
+    expect(looksLikeHtmlPage('\n<head><title>x</title>')).toBe(true);
+    expect(looksLikeHtmlPage('<div class="page">hello</div>')).toBe(true);
   });
 
   it('is false for feeds, JSON, plain text and empty input', () => {
-    expect(looksLikeHtml('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>')).toBe(false);
-    expect(looksLikeHtml('<feed xmlns="http://www.w3.org/2005/Atom">')).toBe(false);
-    expect(looksLikeHtml('<?xml version="1.0"?><rdf:RDF xmlns:rdf="x">')).toBe(false);
-    expect(looksLikeHtml('<?xml version="1.0"?><!-- html --><opml version="2.0">')).toBe(false);
-    expect(looksLikeHtml('{"version": "https://jsonfeed.org/version/1.1"}')).toBe(false);
-    expect(looksLikeHtml('just text with <b>bold</b> later')).toBe(false);
-    expect(looksLikeHtml('')).toBe(false);
+    expect(looksLikeHtmlPage('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>')).toBe(false);
+    expect(looksLikeHtmlPage('<feed xmlns="http://www.w3.org/2005/Atom">')).toBe(false);
+    expect(looksLikeHtmlPage('<?xml version="1.0"?><rdf:RDF xmlns:rdf="x">')).toBe(false);
+    expect(looksLikeHtmlPage('<?xml version="1.0"?><!-- html --><opml version="2.0">')).toBe(false);
+    expect(looksLikeHtmlPage('{"version": "https://jsonfeed.org/version/1.1"}')).toBe(false);
+    expect(looksLikeHtmlPage('just text with <b>bold</b> later')).toBe(false);
+    expect(looksLikeHtmlPage('')).toBe(false);
   });
 });

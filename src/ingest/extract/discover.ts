@@ -93,7 +93,7 @@ export function discoverFeeds(html: string, pageUrl: string): DiscoveredFeed[] {
  * text: its first tag, after any BOM, XML declaration, comments and doctype, is an HTML one,
  * or its doctype is `html`.
  */
-export function looksLikeHtml(text: string): boolean {
+export function looksLikeHtmlPage(text: string): boolean {
   const head = text.slice(0, 4096).replace(/^\uFEFF/, '');
   const skipped = head.replace(/^(?:\s+|<\?[^>]*\?>|<!--[\s\S]*?-->)*/, '');
   if (/^<!doctype\s+html\b/i.test(skipped)) return true;

@@ -4,6 +4,7 @@
  * HTML, not sanitized (ingest/sanitize does that); URLs in it are absolute.
  */
 import { Readability } from '@mozilla/readability';
+import { isRtlLanguage } from '../../model/direction.js';
 import { innerHtml, parseHtmlDocument, resolveUrl } from './dom.js';
 
 /** What Reader View found on an article page. */
@@ -32,7 +33,6 @@ export const MIN_TEXT_LENGTH = 140;
 export const MAX_LINK_DENSITY = 0.5;
 /** An image is "large" for the lead-image fallback when no declared side is below this (px). */
 const MIN_LEAD_IMAGE_SIDE = 150;
-const RTL_LANGUAGES = new Set(['ar', 'arc', 'ckb', 'dv', 'fa', 'he', 'iw', 'ks', 'ku', 'ps', 'sd', 'ug', 'ur', 'yi']);
 
 /**
  * Returns the article on page `url` (its HTML in `html`), or null when there is no readable content.
@@ -79,7 +79,7 @@ function extract(html: string, url: string): ExtractedArticle | null {
     excerpt: clean(article.excerpt),
     leadImageUrl: (metaImage && resolveUrl(metaImage, base)) ?? firstLargeImage(content),
     language: lang,
-    dir: clean(article.dir) ?? (lang && RTL_LANGUAGES.has(lang.split('-')[0]!.toLowerCase()) ? 'rtl' : null),
+    dir: clean(article.dir) ?? (isRtlLanguage(lang) ? 'rtl' : null),
     publishedTime: clean(article.publishedTime) ?? published,
     canonicalUrl: canonical ? resolveUrl(canonical, base) : null,
     siteName: clean(article.siteName),

@@ -1,5 +1,6 @@
 /** OPML 2.0: the subscription lists feed readers exchange (`jarida sources import|export`). */
 import { XMLParser } from 'fast-xml-parser';
+import { escapeHtml as esc } from '../parse/text.js';
 
 /** One feed of an OPML file. */
 export interface OpmlFeed {
@@ -68,6 +69,3 @@ function str(x: unknown): string | null {
   return typeof x === 'string' && x.trim() ? x.trim() : null;
 }
 
-function esc(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}

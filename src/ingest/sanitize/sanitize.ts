@@ -4,7 +4,7 @@
  * Relative URLs are made absolute against the article URL; images load lazily.
  */
 import sanitizeHtml from 'sanitize-html';
-import { decodeEntities } from '../parse/text.js';
+import { htmlToText } from '../parse/text.js';
 
 const VIDEO_HOSTS = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com'];
 
@@ -80,15 +80,7 @@ export function sanitizeArticleHtml(html: string, baseUrl?: string): string {
  * characters on a word boundary. Text only — the result is escaped wherever it is shown.
  */
 export function plainText(html: string, max = 300): string {
-  const text = decodeEntities(
-    html
-      .replace(/<(script|style|noscript|title|template)\b[\s\S]*?<\/\1\s*>/gi, ' ')
-      .replace(/<!--[\s\S]*?-->/g, ' ')
-      .replace(/<\/?(p|div|br|li|h[1-6]|tr|td|th|blockquote|figure|figcaption|section|article)\b[^>]*>/gi, ' ')
-      .replace(/<[^>]*>/g, ''),
-  )
-    .replace(/\s+/g, ' ')
-    .trim();
+  const text = htmlToText(html);
   if (text.length <= max) return text;
   const cut = text.slice(0, max);
   const space = cut.lastIndexOf(' ');

@@ -1,4 +1,5 @@
 /** UI strings of the reader-facing site, one table per language; `{n}` is replaced by a number. */
+import { isRtlLanguage } from '../../model/direction.js';
 import type { Lang } from '../../model/types.js';
 
 export interface Strings {
@@ -139,11 +140,9 @@ const ar: Strings = {
 
 export const STRINGS: Record<Lang, Strings> = { en, tr, ar };
 
-const RTL = new Set(['ar', 'fa', 'he', 'ur', 'ps', 'sd', 'yi', 'ckb', 'dv', 'ug']);
-
 /** Returns 'rtl' for right-to-left languages (by primary subtag), else 'ltr'. */
 export function dirOf(lang: string | null | undefined): 'rtl' | 'ltr' {
-  return lang && RTL.has(lang.toLowerCase().split(/[-_]/)[0]!) ? 'rtl' : 'ltr';
+  return isRtlLanguage(lang) ? 'rtl' : 'ltr';
 }
 
 /** Returns the string with `{name}` placeholders filled. */
