@@ -9,13 +9,11 @@
  * Progress goes to stderr, the report (Markdown) to stdout. Exits non-zero when any response is not
  * a 200 or a step fails; child processes are killed on every exit.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import autocannon from 'autocannon';
 import { parseConfig } from '../src/config.js';
 import type { ArticleInput } from '../src/model/types.js';
 import { findLatestArticles, insertArticles } from '../src/store/articles.js';
@@ -23,14 +21,13 @@ import { findDayCounts, findPublishedTotal } from '../src/store/day-counts.js';
 import { openMigratedStore } from '../src/store/db.js';
 import { ensureSource } from '../src/store/sources.js';
 import { benchArticle, BENCH_SOURCES } from './content.js';
+import { failures, fetchPage, fmt, log, mb, measure, onCleanup, peakRss, startChild, stopChild, runBench, type Fetched, type Measurement } from './lib.js';
 
 const NOW = '2019-02-15T12:00:00+03:00';
 const SPAN_MS = 10 * 365 * 86_400_000;
 const BATCH = 20_000;
 const SERVER_JS = fileURLToPath(new URL('./server.js', import.meta.url));
 const RAW_SERVER_JS = fileURLToPath(new URL('./raw-server.js', import.meta.url));
-/** Response headers not copied to the raw server (per-response or hop-by-hop). */
-const SKIP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
 // ---------------------------------------------------------------------------------------------
 // Options
@@ -74,75 +71,11 @@ function parseOptions(argv: string[]): Options {
   };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Child processes: always killed on exit
-
-const children = new Set<ChildProcess>();
 let tmpDir: string | null = null;
-
-function cleanupSync(): void {
-  for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  children.clear();
+onCleanup(() => {
   if (tmpDir) rmSync(tmpDir, { recursive: true, force: true });
   tmpDir = null;
-}
-process.on('exit', cleanupSync);
-for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-  process.once(sig, () => {
-    log(`${sig}: stopping`);
-    process.exit(130);
-  });
-}
-
-/** Forks a bench child and resolves with the port it reports over IPC. */
-function startChild(script: string, args: string[], name: string, init?: unknown): Promise<{ child: ChildProcess; port: number }> {
-  const child = fork(script, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
-  children.add(child);
-  child.once('exit', () => children.delete(child));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => fail(new Error(`${name}: no port after 60 s`)), 60_000);
-    const onExit = (code: number | null, signal: string | null) => fail(new Error(`${name}: exited before listening (code ${code}, signal ${signal})`));
-    function fail(err: Error) {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      if (child.exitCode === null) child.kill('SIGKILL');
-      reject(err);
-    }
-    child.once('exit', onExit);
-    child.once('error', fail);
-    child.once('message', (msg: { port?: number }) => {
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      if (!msg?.port) return fail(new Error(`${name}: bad ready message ${JSON.stringify(msg)}`));
-      resolve({ child, port: msg.port });
-    });
-    if (init !== undefined) child.send(init as object);
-  });
-}
-
-/** Stops a child with SIGTERM (SIGKILL after 5 s). */
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
-/** Returns the peak resident set size (VmHWM) of a process in bytes, or null off Linux. */
-function peakRss(pid: number | undefined): number | null {
-  if (!pid) return null;
-  try {
-    const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
+});
 
 // ---------------------------------------------------------------------------------------------
 // Filling
@@ -226,71 +159,6 @@ async function pickTargets(path: string): Promise<Targets> {
   }
 }
 
-// ---------------------------------------------------------------------------------------------
-// Measuring
-
-interface Fetched {
-  status: number;
-  headers: Record<string, string>;
-  body: Buffer;
-}
-
-async function fetchPage(url: string): Promise<Fetched> {
-  const res = await fetch(url, { redirect: 'manual' });
-  const body = Buffer.from(await res.arrayBuffer());
-  const headers: Record<string, string> = {};
-  res.headers.forEach((v, k) => {
-    if (!SKIP_HEADERS.has(k)) headers[k] = v;
-  });
-  return { status: res.status, headers, body };
-}
-
-interface Measurement {
-  rps: number;
-  p50: number;
-  p99: number;
-  mean: number;
-  requests: number;
-  bad: number;
-  detail: string;
-}
-
-const failures: string[] = [];
-
-async function measure(label: string, url: string, o: Options): Promise<Measurement> {
-  const warmup = Math.min(2, Math.max(1, Math.round(o.duration / 5)));
-  log(`${label}: ${url} (warm-up ${warmup} s, then ${o.duration} s at ${o.connections} connections)`);
-  const runs = [
-    await autocannon({ url, connections: o.connections, duration: warmup, timeout: 30 }),
-    await autocannon({ url, connections: o.connections, duration: o.duration, timeout: 30 }),
-  ];
-  let bad = 0;
-  const details: string[] = [];
-  for (const r of runs) {
-    for (const [code, s] of Object.entries(r.statusCodeStats)) {
-      if (code !== '200') {
-        bad += s.count;
-        details.push(`${s.count}× ${code}`);
-      }
-    }
-    bad += r.errors + r.timeouts;
-    if (r.errors) details.push(`${r.errors} errors`);
-    if (r.timeouts) details.push(`${r.timeouts} timeouts`);
-  }
-  const r = runs[1]!;
-  if (bad) failures.push(`${label}: ${bad} bad responses (${details.join(', ')})`);
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average, requests: r.requests.total, bad, detail: details.join(', ') };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Output
-
-function log(msg: string): void {
-  process.stderr.write(`bench: ${msg}\n`);
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-const mb = (b: number | null) => (b === null ? 'n/a' : `${fmt(b / 1048576, 1)} MB`);
 
 function fillLine(label: string, f: Fill): string {
   if (f.reused) return `- ${label}: reused existing database, ${fmt(f.articles)} published articles, file ${mb(f.bytes)}`;
@@ -407,12 +275,4 @@ async function main(): Promise<void> {
   if (failures.length) throw new Error(`${failures.length} measurement(s) had non-200 responses or errors`);
 }
 
-try {
-  await main();
-  cleanupSync();
-  process.exit(0);
-} catch (err) {
-  process.stderr.write(`bench: FAILED: ${(err as Error).stack ?? String(err)}\n`);
-  cleanupSync();
-  process.exit(1);
-}
+await runBench(main);

@@ -1,6 +1,6 @@
 /**
- * Benchmark child: serves an already filled SQLite store with the real app.
- * Usage: node dist/bench/server.js DB_PATH JARIDA_NOW [PORT]
+ * Benchmark child: serves an already filled store with the real app.
+ * Usage: node dist/bench/server.js DB_PATH|DATABASE_URL JARIDA_NOW [PORT]
  * Reports `{ port }` over the IPC channel when forked (else prints `port=N`), and exits when the
  * parent goes away or on SIGTERM/SIGINT.
  */
@@ -14,8 +14,10 @@ if (!dbPath || !now) {
   process.exit(2);
 }
 
-const databaseUrl = `sqlite:${dbPath}`;
-const config = parseConfig({ databaseUrl }, { JARIDA_NOW: now });
+const databaseUrl = /^(sqlite|postgres(ql)?):/.test(dbPath) ? dbPath : `sqlite:${dbPath}`;
+// Only the page-cache switch comes from the environment (the scale benchmark measures with it off).
+const cache = process.env.JARIDA_PAGE_CACHE;
+const config = parseConfig({ databaseUrl }, { JARIDA_NOW: now, ...(cache !== undefined ? { JARIDA_PAGE_CACHE: cache } : {}) });
 const store = await openMigratedStore(databaseUrl);
 const app = await buildApp({ store, config });
 await app.listen({ port: Number(portArg ?? 0), host: '127.0.0.1' });

@@ -46,6 +46,16 @@ describe('config', () => {
     expect(c.databaseUrl).toBe('sqlite:/tmp/x.db');
   });
 
+  it('keeps rendered pages in 64 MB unless told otherwise', () => {
+    expect(parseConfig({}).pageCache).toEqual({ enabled: true, maxBytes: 64 * 1024 * 1024 });
+    expect(parseConfig({ pageCache: { enabled: true, megabytes: 8 } }, { JARIDA_PAGE_CACHE: '0' }).pageCache).toEqual({ enabled: false, maxBytes: 8 * 1024 * 1024 });
+    expect(parseConfig({}, { JARIDA_PAGE_CACHE_MB: '16' }).pageCache.maxBytes).toBe(16 * 1024 * 1024);
+    expect(errorsOf(() => parseConfig({ pageCache: { enabled: 'yes', megabytes: 0 } }))).toEqual([
+      'config: pageCache.enabled: must be true or false, got "yes"',
+      'config: pageCache.megabytes: must be an integer from 1 to 65536, got 0',
+    ]);
+  });
+
   it('names every bad field, one line each', () => {
     const errors = errorsOf(() =>
       parseConfig(

@@ -57,9 +57,17 @@ export interface IngestSettings {
   maxBytes: number;
 }
 
+/** Rendered pages kept in memory by `jarida serve` (web/cache.ts). */
+export interface PageCacheSettings {
+  enabled: boolean;
+  /** The budget: least recently used pages go first when over it. */
+  maxBytes: number;
+}
+
 export interface Config {
   databaseUrl: string;
   ingest: IngestSettings;
+  pageCache: PageCacheSettings;
   host: string;
   port: number;
   /** Fixed "now" (JARIDA_NOW) or null for the real clock. */
@@ -138,13 +146,14 @@ export function parseConfig(
   const v = new Validator();
   const known = new Set([
     'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
-    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest',
+    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache',
   ]);
   for (const key of Object.keys(file)) if (!known.has(key)) v.bad(key, 'unknown setting');
 
   const strip = v.object('strip', file.strip);
   const fetchCfg = v.object('fetch', file.fetch);
   const ingestCfg = v.object('ingest', file.ingest);
+  const pageCacheCfg = v.object('pageCache', file.pageCache);
   const hijri = v.object('hijri', file.hijri);
 
   const siteUrlRaw = env.JARIDA_SITE_URL ?? file.siteUrl;
@@ -191,12 +200,17 @@ export function parseConfig(
     totalTimeoutMs: v.int('fetch.timeoutSeconds', fetchCfg.timeoutSeconds, 30, 1, 600) * 1000,
     maxBytes: v.int('fetch.maxMegabytes', fetchCfg.maxMegabytes, 10, 1, 1024) * 1024 * 1024,
   };
+  const pageCache: PageCacheSettings = {
+    enabled: v.bool('pageCache.enabled', env.JARIDA_PAGE_CACHE ?? pageCacheCfg.enabled, true),
+    maxBytes: v.int('pageCache.megabytes', env.JARIDA_PAGE_CACHE_MB ?? pageCacheCfg.megabytes, 64, 1, 65536) * 1024 * 1024,
+  };
   v.throwIfBad();
 
   const base = configPath ? resolve(configPath, '..') : cwd;
   return deepFreeze({
     databaseUrl,
     ingest,
+    pageCache,
     host,
     port,
     fixedNow,

@@ -121,6 +121,40 @@ describe.skipIf((!available && !required) || (await skipStoreTests()))('in a rea
     }
   });
 
+  it('searches from the header box: Enter shows the results with the words marked', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${base}/`);
+      await page.locator('.header-search input').fill('HARBORVIEW');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/search\?q=HARBORVIEW$/);
+      const titles = await page.locator('.results h2').allTextContents();
+      // Title matches rank first; articles naming it only in their text follow.
+      expect(titles.slice(0, 2).map((t) => t.trim()).sort()).toEqual(['Harborview Ferry Terminal Reopens After Six-Month Renovation', 'Harborview Jazz Week Unveils Lineup and a Free Waterfront Stage']);
+      expect(titles.length).toBeGreaterThan(2);
+      expect(await page.locator('.results .snippet mark').count()).toBeGreaterThanOrEqual(titles.length - 2);
+      expect(await page.locator('.results h2 mark').first().textContent()).toBe('Harborview');
+      expect(await page.locator('.search-form input[name=q]').inputValue()).toBe('HARBORVIEW');
+      await page.screenshot({ path: join(SHOTS, 'search-desktop.png') });
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('phone: an Arabic search fits, reads right to left and finds words written with other letter forms', async () => {
+    const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+    try {
+      // مكتبه / المدرسه: taa marbuta written as haa, no article: still found.
+      await page.goto(`${base}/ar/search?q=${encodeURIComponent('مدرسه')}`);
+      expect(await page.evaluate(() => getComputedStyle(document.body).direction)).toBe('rtl');
+      expect((await page.locator('.results h2').allTextContents()).map((t) => t.trim())).toEqual(['طلاب مدرسة ثانوية يفوزون بالمسابقة الإقليمية للروبوتات']);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth)).toBeLessThanOrEqual(0);
+      await page.screenshot({ path: join(SHOTS, 'search-ar-phone.png'), fullPage: true });
+    } finally {
+      await page.close();
+    }
+  });
+
   it('without JavaScript, Scroll Up is a plain link to the top', async () => {
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 360, height: 740 } });
     const page = await context.newPage();

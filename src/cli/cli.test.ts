@@ -7,6 +7,7 @@ import { PROJECT_ROOT } from '../paths.js';
 import { MAIN, startServe } from './testing.js';
 import { findArticlesByDay } from '../store/articles.js';
 import { findDayCount, findPublishedTotal } from '../store/day-counts.js';
+import { searchArticles } from '../store/search.js';
 import { openStore } from '../store/db.js';
 import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 
@@ -112,6 +113,15 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
     expect(await findDayCount(store.db, '2019-02-15')).toBe(0);
     expect(await findPublishedTotal(store.db)).toBe(1);
     await store.close();
+
+    // The search index can be rebuilt from the articles, and finds the article again.
+    const reindex = jarida(['reindex'], { DATABASE_URL: db });
+    expect(reindex.code).toBe(0);
+    expect(reindex.out).toMatch(/^reindex: 1 articles indexed in \d+\.\d s\n$/);
+    store = openStore(db);
+    const found = await searchArticles(store.db, { parts: [{ terms: ['angl'], prefix: false }] }, 5, 0);
+    expect(found.articles.map((x) => x.title)).toEqual(['Late news']);
+    await store.close();
   });
 
   it('loads the demo once', async () => {
@@ -128,7 +138,7 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
 
   it('migrate applies the schema once', async () => {
     const db = await tempDb();
-    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest\n');
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search\n');
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
   });
 

@@ -2,8 +2,10 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { LANGS } from '../model/types.js';
 import { articleAddCommand } from './article-add.js';
+import { backupCommand, restoreCommand } from './backup.js';
 import { parseAge, parseDuration } from './durations.js';
 import { ingestCommand } from './ingest.js';
+import { importCommand } from './import.js';
 import { inspectFeedCommand, inspectPageCommand } from './inspect.js';
 import {
   sourcesAddCommand, sourcesEnableCommand, sourcesExportCommand, sourcesImportCommand, sourcesListCommand, sourcesRemoveCommand, sourcesRulesCommand,
@@ -11,6 +13,7 @@ import {
 import { demoCommand } from './demo.js';
 import { migrateCommand } from './migrate.js';
 import { recountCommand } from './recount.js';
+import { reindexCommand } from './reindex.js';
 import { serveCommand } from './serve.js';
 
 function port(v: string): number {
@@ -81,6 +84,25 @@ export function buildProgram(): Command {
     .description("recompute every article's day in the site time zone, and the day counts")
     .action((_o, cmd: Command) => recountCommand(global(cmd)));
 
+  program
+    .command('reindex')
+    .description('rebuild the search index from the stored articles')
+    .action((_o, cmd: Command) => reindexCommand(global(cmd)));
+
+  program
+    .command('backup')
+    .description('write a consistent copy of the store to a file while the site runs (SQLite file, or pg_dump custom archive)')
+    .argument('<file>', 'the backup file to write')
+    .option('--force', 'overwrite the file if it exists')
+    .action((file: string, o, cmd: Command) => backupCommand(file, { ...global(cmd), ...o }));
+
+  program
+    .command('restore')
+    .description('replace the store with a backup made by `jarida backup` (stop the site first)')
+    .argument('<file>', 'the backup file')
+    .option('--force', 'replace a store that already has articles')
+    .action((file: string, o, cmd: Command) => restoreCommand(file, { ...global(cmd), ...o }));
+
   const article = program.command('article').description('manage articles');
   article
     .command('add')
@@ -148,6 +170,14 @@ export function buildProgram(): Command {
     .description('write the feed sources as OPML 2.0')
     .option('-o, --output <file>', 'write to a file (default: standard output)')
     .action((o, cmd: Command) => sourcesExportCommand({ ...global(cmd), ...o }));
+
+  program
+    .command('import')
+    .description('import an archive: NDJSON (one article per line) or a WordPress export (WXR); - reads standard input')
+    .argument('<file>', 'NDJSON or WordPress/RSS XML file, or - for standard input')
+    .option('--source <name>', 'source of articles that name none (default: the WordPress site title, else the file name)', nonEmpty)
+    .addOption(new Option('--lang <code>', "language of articles that name none (default: the channel's, else the site's)").argParser(lang))
+    .action((file: string, o, cmd: Command) => importCommand(file, { ...global(cmd), ...o }));
 
   program
     .command('ingest')

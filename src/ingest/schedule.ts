@@ -19,7 +19,7 @@ export async function runDueSources(deps: IngestDeps): Promise<RefreshResult[]> 
     const now = deps.now();
     // A refresh may fetch the feed and up to fullTextPerRefresh pages.
     const lease = new Date(now.getTime() + totalTimeoutMs * (2 + fullTextPerRefresh) + 60_000);
-    const batch = await claimDueSources(deps.store.db, now, lease, concurrency * 4);
+    const batch = await claimDueSources(deps.store, now, lease, concurrency * 4);
     if (batch.length === 0) return results;
     await pool(batch, concurrency, async (source) => {
       results.push(await refreshSource(deps, source));

@@ -7,8 +7,10 @@ import { localDay } from '../calendar/zone.js';
 import { slugify } from '../model/slug.js';
 import type { Article, ArticleInput, ArticleStatus } from '../model/types.js';
 import type { ArticlesTable, Database } from './schema.js';
-import { bumpDayCounts } from './day-counts.js';
+import { bumpDayCounts, findPublishedTotal } from './day-counts.js';
+import { signalChange } from './changes.js';
 import { isWriteRace } from './dialect.js';
+import { indexArticles, unindexArticles } from './search.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -101,13 +103,19 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
   const ids = await insertPlanned(trx, planned, now);
   for (const p of planned) if (p.row.status === 'published') bump(p.row.local_day, 1);
   await bumpDayCounts(trx, deltas);
-  return results.map((r, i) => {
+  const saved = results.map((r, i) => {
     if (typeof r !== 'number') return r;
     const own = r === i;
     const target = r >= 0 ? r : -1 - r;
     const made = ids.get(target)!;
     return { ...made, outcome: own ? 'created' : r >= 0 ? 'unchanged' : 'duplicate' } as SaveResult;
   });
+  const changed = saved.flatMap((r, i) => (r.outcome === 'created' || r.outcome === 'updated' ? [i] : []));
+  if (changed.length) {
+    // Each changed article's day, and the days it left (their counts moved).
+    await signalChange(trx, { articles: changed.map((i) => saved[i]!.id), days: [...changed.map((i) => rows[i]!.local_day), ...deltas.keys()] });
+  }
+  return saved;
 }
 
 async function findMatches(trx: Transaction<Database>, rows: Row[]) {
@@ -146,6 +154,7 @@ async function updateMatch(
   }
   const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
   await trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), updated_at: now }).where('id', '=', m.id).execute();
+  await indexArticles(trx, [{ ...row, id: Number(m.id) }]);
   const was = m.status === 'published';
   const is = row.status === 'published';
   if (was && (!is || m.local_day !== row.local_day)) bump(m.local_day, -1);
@@ -180,6 +189,7 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
       .returning(['id', 'slug'])
       .execute();
     const idBySlug = new Map(inserted.map((r) => [r.slug, Number(r.id)]));
+    await indexArticles(trx, chunk.map((p, k) => ({ ...p.row, id: idBySlug.get(slugs[i + k]!)! })), true);
     chunk.forEach((p, k) => out.set(p.index, { id: idBySlug.get(slugs[i + k]!)!, slug: slugs[i + k]! }));
   }
   return out;
@@ -195,6 +205,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
   return db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
     const perDay = new Map<string, number>();
+    const ids: number[] = [];
     let inserted = 0;
     for (let i = 0; i < inputs.length; i += 500) {
       const rows = inputs.slice(i, i + 500).map((input) => {
@@ -202,13 +213,17 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
         const slug = input.slug ? withoutNul(input.slug) : `${slugify(input.title)}-${createHash('sha1').update(`${input.sourceId}\n${input.guid}`).digest('hex').slice(0, 8)}`;
         return { ...row, slug, created_at: now, updated_at: now };
       });
-      const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['local_day', 'status']).execute();
+      const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'slug', 'local_day', 'status']).execute();
+      const bySlug = new Map(rows.map((r) => [r.slug, r]));
+      await indexArticles(trx, out.map((r) => ({ ...bySlug.get(r.slug)!, id: Number(r.id) })), true);
       for (const r of out) {
         inserted++;
+        ids.push(Number(r.id));
         if (r.status === 'published') perDay.set(r.local_day, (perDay.get(r.local_day) ?? 0) + 1);
       }
     }
     await bumpDayCounts(trx, perDay);
+    if (inserted) await signalChange(trx, ids.length > 1000 ? { all: true } : { articles: ids, days: [...perDay.keys()] });
     return inserted;
   });
 }
@@ -220,6 +235,7 @@ export async function setArticleStatus(db: Kysely<Database>, id: number, status:
     if (!existing) return false;
     await trx.updateTable('articles').set({ status, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
     await moveCount(trx, existing, { status, local_day: existing.local_day });
+    await signalChange(trx, { articles: [id], days: [existing.local_day] });
     return true;
   });
 }
@@ -229,8 +245,10 @@ export async function deleteArticle(db: Kysely<Database>, id: number): Promise<b
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('articles').select(['status', 'local_day']).where('id', '=', id).executeTakeFirst();
     if (!existing) return false;
+    await unindexArticles(trx, [id]);
     await trx.deleteFrom('articles').where('id', '=', id).execute();
     if (existing.status === 'published') await bumpDayCounts(trx, [[existing.local_day, -1]]);
+    await signalChange(trx, { articles: [id], days: [existing.local_day] });
     return true;
   });
 }
@@ -246,16 +264,74 @@ export async function findStoredGuids(db: Db, sourceId: number, guids: string[])
   return new Set(guids.filter((g) => stored.has(withoutNul(g))));
 }
 
-/** Returns the newest published articles, newest first. */
-export async function findLatestArticles(db: Db, limit: number, offset = 0): Promise<Article[]> {
-  const rows = await selectArticles(db)
-    .where('a.status', '=', 'published')
-    .orderBy('a.published_at', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
+/**
+ * The offset from which findLatestArticles locates the page through day_counts instead of stepping
+ * over `offset` index entries. Measured (bench/deep-pages.ts, 1,000,000 articles over 9,863 days,
+ * SQLite): both ~0.5 ms at offset 1,000; plain OFFSET 3.3 ms at 10,000 and 2,240 ms at 999,980,
+ * day counts 0.5–0.8 ms at either end and 5 ms at the middle page (half the days read).
+ */
+export const DEEP_OFFSET = 1000;
+
+/**
+ * Returns the newest published articles, newest first, skipping `offset` of them.
+ * Deep pages cost about what page 1 does: the day counts (newest first) tell which local day holds
+ * the article at `offset` and how many newer ones precede that day, so the index is entered at that
+ * day's newest instant and only the few articles of that day before the page are stepped over.
+ * Days are monotonic in published_at (the site time zone; `jarida recount` keeps them so), hence the
+ * result is the same as plain OFFSET. `deepFrom`: the offset from which to do so (tests pass 0).
+ * @example await findLatestArticles(db, 20, 999_980) // page 50,000
+ */
+export async function findLatestArticles(db: Db, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<Article[]> {
+  if (offset < deepFrom) return latestBefore(db, limit, offset);
+  const at = await findDayAtOffset(db, offset);
+  if (at === 'end') return [];
+  // 'moved': a write changed the counts between two reads; the plain way is right, if slow.
+  return at === 'moved' ? latestBefore(db, limit, offset) : latestBefore(db, limit, offset - at.newer, at.day);
+}
+
+/** The newest published articles from `offset` on, counting from the newest of `day` (else the newest of all). */
+async function latestBefore(db: Db, limit: number, offset: number, day?: string): Promise<Article[]> {
+  let q = selectArticles(db).where('a.status', '=', 'published');
+  if (day !== undefined) {
+    // Every article of that day or older is at most the day's newest instant, every newer one after it.
+    const newest = db
+      .selectFrom('articles as d')
+      .select('d.published_at')
+      .where('d.local_day', '=', day)
+      .where('d.status', '=', 'published')
+      .orderBy('d.published_at', 'desc')
+      .limit(1);
+    q = q.where('a.published_at', '<=', newest);
+  }
+  const rows = await q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
   return rows.map(toArticle);
+}
+
+/**
+ * Returns the day that holds the published article at `offset` (newest first) and how many
+ * published articles the newer days hold ('end' past the last article; 'moved' when a write changed
+ * the counts meanwhile). Walks day_counts from the nearer end (the total says which) in growing
+ * chunks, so the last pages are as cheap as the first and the middle one reads half the days.
+ */
+async function findDayAtOffset(db: Db, offset: number): Promise<{ day: string; newer: number } | 'end' | 'moved'> {
+  const total = await findPublishedTotal(db);
+  if (offset >= total) return 'end';
+  const fromNewest = offset < total / 2;
+  const target = fromNewest ? offset : total - 1 - offset; // the article's position counted from that end
+  let seen = 0;
+  let last: string | undefined;
+  for (let size = 64; ; size = Math.min(size * 4, 4096)) {
+    let q = db.selectFrom('day_counts').select(['local_day', 'count']).where('count', '>', 0);
+    if (last !== undefined) q = q.where('local_day', fromNewest ? '<' : '>', last);
+    const rows = await q.orderBy('local_day', fromNewest ? 'desc' : 'asc').limit(size).execute();
+    for (const r of rows) {
+      const n = Number(r.count);
+      if (seen + n > target) return { day: r.local_day, newer: fromNewest ? seen : total - seen - n };
+      seen += n;
+    }
+    if (rows.length < size) return 'moved'; // fewer than the total: a write between the two reads
+    last = rows[rows.length - 1]!.local_day;
+  }
 }
 
 /** Returns the published articles of one local day, newest first. */
@@ -337,6 +413,7 @@ export async function recountDays(db: Kysely<Database>, timeZone: string): Promi
       .values({ name: 'published_total', value: Number(total.n) })
       .onConflict((oc) => oc.column('name').doUpdateSet({ value: Number(total.n) }))
       .execute();
+    await signalChange(trx, { all: true });
     return moved;
   });
 }
@@ -385,6 +462,12 @@ async function moveCount(trx: Transaction<Database>, before: { status: string; l
   await bumpDayCounts(trx, deltas);
 }
 
+/** Returns the articles with these ids (any status), in no particular order. */
+export async function findArticlesByIds(db: Db, ids: readonly number[]): Promise<Article[]> {
+  if (ids.length === 0) return [];
+  const rows = await selectArticles(db).where('a.id', 'in', [...ids]).execute();
+  return rows.map(toArticle);
+}
 
 function selectArticles(db: Db) {
   return db

@@ -1,9 +1,10 @@
 /** Opening the store and running its migrations. */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
-import { databaseLabel, migrationSchema, openDialect, StoreError, type DialectInfo } from './dialect.js';
+import { databaseLabel, migrationSchema, openDialect, StoreError, type DialectInfo, type Notifications } from './dialect.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_ingest.js';
+import * as m0003 from './migrations/0003_search.js';
 
 export { databaseLabel, StoreError };
 
@@ -11,6 +12,8 @@ export { databaseLabel, StoreError };
 export interface Store {
   db: Kysely<Database>;
   dialect: DialectInfo;
+  /** How to hear of committed changes; changes.ts watchChanges() uses it. */
+  notifications: Notifications;
   close(): Promise<void>;
 }
 
@@ -20,12 +23,13 @@ type MigrationModule = { up(db: Kysely<any>, d: DialectInfo): Promise<void>; dow
 const MIGRATIONS: Record<string, MigrationModule> = {
   '0001_initial': m0001,
   '0002_ingest': m0002,
+  '0003_search': m0003,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
 export function openStore(url: string): Store {
-  const { db, info } = openDialect(url);
-  return { db, dialect: info, close: () => db.destroy() };
+  const { db, info, notifications } = openDialect(url);
+  return { db, dialect: info, notifications, close: () => db.destroy() };
 }
 
 /** Applies pending migrations; returns the names applied. Throws StoreError naming the failed one. */

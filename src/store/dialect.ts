@@ -34,6 +34,16 @@ export class StoreError extends Error {
   }
 }
 
+/**
+ * How a process hears of committed changes (store/changes.ts). PostgreSQL: a new client with the
+ * store's connection settings, not from the pool, for LISTEN. SQLite, which has no NOTIFY: the
+ * connection's own `pg_notify()` calls, delivered in this process after COMMIT (dropped at ROLLBACK),
+ * and whether the database is a file another process may write too.
+ */
+export type Notifications =
+  | { kind: 'postgres'; newClient(): pg.Client }
+  | { kind: 'sqlite'; file: boolean; subscribe(listener: (channel: string, payload: string) => void): () => void };
+
 /** Connections per process to PostgreSQL: page queries are short; ingestion holds one per transaction. */
 const PG_POOL_SIZE = 10;
 
@@ -42,7 +52,7 @@ const PG_POOL_SIZE = 10;
  * `postgres://user:password@host:port/database[?schema=NAME]` (any libpq URL parameter pg knows, too).
  * PostgreSQL connects on the first query; a failed connection rejects it with a StoreError.
  */
-export function openDialect(url: string): { db: Kysely<Database>; info: DialectInfo } {
+export function openDialect(url: string): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
   if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length));
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
   throw new StoreError(`store: DATABASE_URL must be sqlite:PATH or postgres://…, got ${databaseLabel(url)}`);
@@ -87,7 +97,7 @@ export function isWriteRace(err: unknown): boolean {
   return (err as { code?: unknown } | null)?.code === '23505' && err instanceof pg.DatabaseError;
 }
 
-function openSqlite(path: string): { db: Kysely<Database>; info: DialectInfo } {
+function openSqlite(path: string): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
   const memory = path === ':memory:' || path === '';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
   let conn: BetterSqlite3.Database;
@@ -102,11 +112,52 @@ function openSqlite(path: string): { db: Kysely<Database>; info: DialectInfo } {
   } catch (err) {
     throw new StoreError(`store: cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn) }) });
-  return { db, info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' } };
+  const notify = emulatedNotify(conn);
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn, notify) }) });
+  return {
+    db,
+    info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' },
+    notifications: { kind: 'sqlite', file: !memory, subscribe: notify.subscribe },
+  };
 }
 
-function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo } {
+/**
+ * PostgreSQL's `pg_notify(channel, payload)` and `current_schema()` on a SQLite connection, so the
+ * store signals changes with the same SQL on both: a notification made inside a transaction is
+ * delivered to this process's listeners after COMMIT and dropped at ROLLBACK, as PostgreSQL does.
+ */
+function emulatedNotify(conn: BetterSqlite3.Database) {
+  const listeners = new Set<(channel: string, payload: string) => void>();
+  let pending: [string, string][] = [];
+  const deliver = (batch: [string, string][]) => {
+    if (batch.length === 0) return;
+    // After the statement returns, like PostgreSQL's delivery between transactions.
+    queueMicrotask(() => {
+      for (const [channel, payload] of batch) for (const l of [...listeners]) l(channel, payload);
+    });
+  };
+  conn.function('pg_notify', { deterministic: false }, (channel: unknown, payload: unknown) => {
+    const n: [string, string] = [String(channel), payload === null ? '' : String(payload)];
+    if (conn.inTransaction) pending.push(n);
+    else deliver([n]);
+    return null;
+  });
+  conn.function('current_schema', () => 'main');
+  return {
+    subscribe(listener: (channel: string, payload: string) => void) {
+      listeners.add(listener);
+      return () => void listeners.delete(listener);
+    },
+    /** The transaction ended: deliver what it signalled (committed) or drop it (rolled back). */
+    ended(committed: boolean) {
+      const batch = pending;
+      pending = [];
+      if (committed) deliver(batch);
+    },
+  };
+}
+
+function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
   const label = databaseLabel(url);
   let u: URL;
   try {
@@ -119,14 +170,14 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo } 
     throw new StoreError(`store: DATABASE_URL ?schema=${schema} must be a lower-case PostgreSQL name (letters, digits, _)`);
   }
   u.searchParams.delete('schema'); // ours, not libpq's
-  const pool = new pg.Pool({
+  const settings = {
     connectionString: u.toString(),
-    max: PG_POOL_SIZE,
     application_name: 'jarida',
     connectionTimeoutMillis: 10_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
-  });
+  };
+  const pool = new pg.Pool({ ...settings, max: PG_POOL_SIZE });
   // An idle connection the server closed (restart, failover): pg drops it from the pool and the
   // next query opens a new one. Without a listener the event would end the process.
   pool.on('error', () => {});
@@ -141,7 +192,11 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo } 
     end: () => pool.end(),
   };
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }), plugins: [withoutNul] });
-  return { db, info: { name: 'postgres', idType: 'bigserial', bigintType: 'bigint', ...(schema ? { schema } : {}) } };
+  return {
+    db,
+    info: { name: 'postgres', idType: 'bigserial', bigintType: 'bigint', ...(schema ? { schema } : {}) },
+    notifications: { kind: 'postgres', newClient: () => new pg.Client({ ...settings, application_name: 'jarida-listen' }) },
+  };
 }
 
 /**
@@ -202,13 +257,37 @@ function connectCause(err: unknown): string {
 
 /**
  * Returns the connection as Kysely's SQLite driver sees it, with prepared statements reused by SQL
- * text (the driver prepares on every query; page queries repeat the same few statements).
+ * text (the driver prepares on every query; page queries repeat the same few statements), and the
+ * end of each transaction (the driver's own COMMIT and ROLLBACK) told to the emulated notify.
  */
-function withStatementCache(conn: BetterSqlite3.Database) {
+function withStatementCache(conn: BetterSqlite3.Database, notify: { ended(committed: boolean): void }) {
   const cache = new Map<string, BetterSqlite3.Statement>();
+  const ending = (sql: string, committed: boolean) => {
+    const stmt = conn.prepare(sql);
+    return {
+      reader: false,
+      run(params: unknown[]) {
+        let ok = false;
+        try {
+          const r = stmt.run(params);
+          ok = true;
+          return r;
+        } finally {
+          // A failed COMMIT leaves the transaction open: its notifications wait for the ROLLBACK.
+          if (ok || !committed) notify.ended(ok && committed);
+        }
+      },
+      all: (params: unknown[]) => stmt.all(params),
+      iterate: (params: unknown[]) => stmt.iterate(params),
+    };
+  };
+  const commit = ending('commit', true);
+  const rollback = ending('rollback', false);
   return {
     close: () => conn.close(),
     prepare(sql: string) {
+      if (sql === 'commit') return commit;
+      if (sql === 'rollback') return rollback;
       let stmt = cache.get(sql);
       if (!stmt) {
         stmt = conn.prepare(sql);

@@ -2,7 +2,10 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source, SourceKind } from '../model/types.js';
+import { signalChange } from './changes.js';
 import { bumpDayCounts } from './day-counts.js';
+import { unindexSource } from './search.js';
+import type { Store } from './db.js';
 import type { Database, SourcesTable } from './schema.js';
 
 /** Returns the id of the source with this title and kind, creating it when missing. */
@@ -83,12 +86,15 @@ export async function findArticleCountsBySource(db: Kysely<Database>): Promise<M
 
 /**
  * Claims up to `limit` enabled feed/page sources that are due at `now` and not claimed by another
- * worker, until `leaseUntil`; returns them. The claim and the read are one statement per source, so
- * two workers never claim the same source.
+ * worker or process, until `leaseUntil`; returns them, the longest overdue first (so none starves).
+ * PostgreSQL claims them in one statement that skips rows another claimer holds
+ * (`FOR UPDATE SKIP LOCKED`); SQLite, one writer at a time, claims each row with a compare-and-set.
+ * The lease frees the sources of a process that dies mid-fetch once it expires.
  */
-export async function claimDueSources(db: Kysely<Database>, now: Date, leaseUntil: Date, limit: number): Promise<Source[]> {
+export async function claimDueSources(store: Store, now: Date, leaseUntil: Date, limit: number): Promise<Source[]> {
   const nowIso = now.toISOString();
-  const due = await db
+  const lease = leaseUntil.toISOString();
+  const due = store.db
     .selectFrom('sources')
     .select('id')
     .where('enabled', '=', 1)
@@ -97,13 +103,21 @@ export async function claimDueSources(db: Kysely<Database>, now: Date, leaseUnti
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowIso)]))
     .orderBy(sql`coalesce(next_fetch_at, '')`)
     .orderBy('id')
-    .limit(limit)
-    .execute();
-  const claimed: Source[] = [];
-  for (const { id } of due) {
-    const row = await db
+    .limit(limit);
+  if (store.dialect.name === 'postgres') {
+    const rows = await store.db
       .updateTable('sources')
-      .set({ claimed_until: leaseUntil.toISOString() })
+      .set({ claimed_until: lease })
+      .where('id', 'in', due.forUpdate().skipLocked())
+      .returningAll()
+      .execute();
+    return rows.map(toSource).sort((a, b) => compare(a.nextFetchAt ?? '', b.nextFetchAt ?? '') || a.id - b.id);
+  }
+  const claimed: Source[] = [];
+  for (const { id } of await due.execute()) {
+    const row = await store.db
+      .updateTable('sources')
+      .set({ claimed_until: lease })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowIso)]))
       .returningAll()
@@ -112,6 +126,8 @@ export async function claimDueSources(db: Kysely<Database>, now: Date, leaseUnti
   }
   return claimed;
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Returns the earliest next fetch time of enabled feed/page sources (null: none scheduled, or none at all). */
 export async function findNextDueAt(db: Kysely<Database>): Promise<string | null | undefined> {
@@ -174,21 +190,27 @@ export async function updateSource(
   id: number,
   s: { enabled?: boolean; rules?: SourceRules; title?: string; language?: string | null; fullText?: boolean; canonicalHere?: boolean; intervalS?: number | null; dueNow?: boolean },
 ): Promise<boolean> {
-  const r = await db
-    .updateTable('sources')
-    .set({
-      ...(s.enabled !== undefined ? { enabled: s.enabled ? 1 : 0 } : {}),
-      ...(s.rules !== undefined ? { rules: JSON.stringify(s.rules) } : {}),
-      ...(s.title !== undefined ? { title: s.title } : {}),
-      ...(s.language !== undefined ? { language: s.language } : {}),
-      ...(s.fullText !== undefined ? { full_text: s.fullText ? 1 : 0 } : {}),
-      ...(s.canonicalHere !== undefined ? { canonical_here: s.canonicalHere ? 1 : 0 } : {}),
-      ...(s.intervalS !== undefined ? { interval_s: s.intervalS } : {}),
-      ...(s.dueNow ? { next_fetch_at: null, error_count: 0 } : {}),
-    })
-    .where('id', '=', id)
-    .executeTakeFirst();
-  return Number(r.numUpdatedRows) > 0;
+  // Its name and canonical choice show on article pages.
+  const shown = s.title !== undefined || s.canonicalHere !== undefined;
+  return db.transaction().execute(async (trx) => {
+    const r = await trx
+      .updateTable('sources')
+      .set({
+        ...(s.enabled !== undefined ? { enabled: s.enabled ? 1 : 0 } : {}),
+        ...(s.rules !== undefined ? { rules: JSON.stringify(s.rules) } : {}),
+        ...(s.title !== undefined ? { title: s.title } : {}),
+        ...(s.language !== undefined ? { language: s.language } : {}),
+        ...(s.fullText !== undefined ? { full_text: s.fullText ? 1 : 0 } : {}),
+        ...(s.canonicalHere !== undefined ? { canonical_here: s.canonicalHere ? 1 : 0 } : {}),
+        ...(s.intervalS !== undefined ? { interval_s: s.intervalS } : {}),
+        ...(s.dueNow ? { next_fetch_at: null, error_count: 0 } : {}),
+      })
+      .where('id', '=', id)
+      .executeTakeFirst();
+    const found = Number(r.numUpdatedRows) > 0;
+    if (found && shown) await signalChange(trx, { sources: [id] });
+    return found;
+  });
 }
 
 /**
@@ -207,8 +229,10 @@ export async function deleteSource(db: Kysely<Database>, id: number): Promise<nu
       .groupBy('local_day')
       .execute();
     await bumpDayCounts(trx, perDay.map((d) => [d.local_day, -Number(d.n)] as const));
+    await unindexSource(trx, id);
     const gone = await trx.deleteFrom('articles').where('source_id', '=', id).executeTakeFirst();
     await trx.deleteFrom('sources').where('id', '=', id).execute();
+    await signalChange(trx, { sources: [id], days: perDay.map((d) => d.local_day) });
     return Number(gone.numDeletedRows);
   });
 }

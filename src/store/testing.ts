@@ -43,6 +43,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   return { url: url.toString(), drop: () => onServer(sql`drop schema if exists ${sql.id(schema)} cascade`) };
 }
 
+/**
+ * Returns an empty place to restore a backup of `from` into: a new SQLite file, or a new PostgreSQL
+ * database with the same `?schema=` (a pg_dump archive restores into its own schema name).
+ */
+export async function createTestRestoreTarget(from: string): Promise<TestDatabase> {
+  if (testStoreKind() === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'jarida-restore-'));
+    return { url: `sqlite:${join(dir, 'restored.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const name = `jarida_restore_${randomBytes(5).toString('hex')}`;
+  await onServer(sql`create database ${sql.id(name)}`);
+  const url = new URL(testPostgresUrl());
+  url.pathname = `/${name}`;
+  const schema = new URL(from).searchParams.get('schema');
+  if (schema) url.searchParams.set('schema', schema);
+  return { url: url.toString(), drop: () => onServer(sql`drop database if exists ${sql.id(name)} with (force)`) };
+}
+
 /** Returns a fresh migrated store; its `close()` also deletes it (PostgreSQL: drops its schema). */
 export async function openTestStore(): Promise<Store> {
   if (testStoreKind() === 'sqlite') return openMigratedStore('sqlite::memory:');

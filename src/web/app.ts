@@ -7,6 +7,7 @@ import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import type { Store } from '../store/db.js';
+import { registerPageCache, type PageCache } from './cache.js';
 import { HttpError } from './errors.js';
 import { STRINGS } from './i18n/strings.js';
 import { sendPage } from './page.js';
@@ -26,9 +27,9 @@ export interface WebDeps {
 /** Longest query string a page accepts; longer ones get a 400 page. */
 export const MAX_QUERY_LENGTH = 2048;
 
-/** Returns the app for a store and config, not yet listening. */
+/** Returns the app for a store and config, not yet listening; with `cache`, pages are served from it (web/cache.ts). */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
@@ -55,6 +56,7 @@ export async function buildApp(
     }
   });
 
+  if (opts.cache) registerPageCache(app, opts.cache, langOfPath);
   registerRoutes(app, deps);
 
   function langOfPath(url: string): Lang {

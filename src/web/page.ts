@@ -41,6 +41,7 @@ export async function sendPage(
       canonical: view.canonical,
       noindex: view.noindex || status !== 200,
       home: ctx.urls.home(),
+      search: ctx.urls.search(),
       alternates: header.languages.map((l) => ({ lang: l.lang, href: l.href })),
     },
   });

@@ -7,7 +7,9 @@ import { articlePage } from './pages/article.js';
 import { dayArchivePage } from './pages/day-archive.js';
 import { homePage } from './pages/home.js';
 import { monthArchivePage } from './pages/month-archive.js';
+import { searchJson, searchPage } from './pages/search.js';
 import { yearArchivePage } from './pages/year-archive.js';
+import { HttpError } from './errors.js';
 import { pageContext, type PageContext } from './view.js';
 
 type Params = Record<string, string>;
@@ -25,6 +27,8 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;
     const page = (handler: Handler) => (req: FastifyRequest, reply: FastifyReply) => render(deps, lang, handler, req, reply);
     app.get(`${prefix}/`, page((d, ctx, _p, q) => homePage(d.store, ctx, q)));
+    app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
+    app.get(`${prefix}/search.json`, (req, reply) => searchJsonRoute(deps, lang, req, reply));
     app.get(`${prefix}/:year/`, page((d, ctx, p) => yearArchivePage(d.store, ctx, { year: p.year! })));
     app.get(`${prefix}/:year/:month/`, page((d, ctx, p) => monthArchivePage(d.store, ctx, { year: p.year!, month: p.month! })));
     app.get(`${prefix}/:year/:month/:day/`, page((d, ctx, p, q) => dayArchivePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day! }, q)));
@@ -39,4 +43,15 @@ async function render(deps: WebDeps, lang: Lang, handler: Handler, req: FastifyR
   const ctx = pageContext(deps.config.site, lang, deps.now());
   const view = await handler(deps, ctx, req.params as Params, req.query);
   return sendPage(reply, deps, ctx, req.url.split('?')[0] ?? '/', view);
+}
+
+/** The JSON search answers errors in JSON too: 400 with `error` naming the bad parameter. */
+async function searchJsonRoute(deps: WebDeps, lang: Lang, req: FastifyRequest, reply: FastifyReply) {
+  const ctx = pageContext(deps.config.site, lang, deps.now());
+  try {
+    return reply.type('application/json; charset=utf-8').send(await searchJson(deps.store, ctx, req.query));
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    return reply.code(err.statusCode).type('application/json; charset=utf-8').send({ error: err.detail ?? err.message });
+  }
 }

@@ -33,6 +33,21 @@ export class Urls {
     return `${this.prefix}/${a.localDay.replaceAll('-', '/')}/${encodeURIComponent(a.slug)}/`;
   }
 
+  /**
+   * Returns the search page URL for these parameters (empty ones left out).
+   * @example urls.search({ q: 'bank', page: 2 }) === '/search?q=bank&page=2'
+   */
+  search(p: { q?: string; page?: number; from?: string; to?: string; source?: number } = {}, format: 'html' | 'json' = 'html'): string {
+    const params = new URLSearchParams();
+    if (p.q) params.set('q', p.q);
+    if (p.from) params.set('from', p.from);
+    if (p.to) params.set('to', p.to);
+    if (p.source) params.set('source', String(p.source));
+    if (p.page && p.page > 1) params.set('page', String(p.page));
+    const qs = params.toString();
+    return `${this.prefix}/search${format === 'json' ? '.json' : ''}${qs ? `?${qs}` : ''}`;
+  }
+
   /** Returns the same path in another language. */
   static switchLang(path: string, from: Urls, to: Urls): string {
     const rest = from.prefix && path.startsWith(from.prefix) ? path.slice(from.prefix.length) : path;

@@ -34,6 +34,19 @@ export interface Strings {
   skipToContent: string;
   languages: string;
   social: string;
+  search: string;
+  searchLabel: string;
+  /** By plural category of the count (Intl.PluralRules); `other` always. */
+  searchResults: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string };
+  searchResultsCapped: string;
+  searchEmpty: string;
+  searchCommon: string;
+  searchOnlyExcluded: string;
+  searchNone: string;
+  searchTruncated: string;
+  searchFrom: string;
+  searchTo: string;
+  searchTitle: string;
 }
 
 const en: Strings = {
@@ -68,6 +81,18 @@ const en: Strings = {
   skipToContent: 'Skip to content',
   languages: 'Languages',
   social: 'Follow us',
+  search: 'Search',
+  searchLabel: 'Search the news',
+  searchResults: { one: '{n} result', other: '{n} results' },
+  searchResultsCapped: 'More than {n} results: the newest {n} are ranked. Add a word or a date range to narrow them.',
+  searchEmpty: 'Type a word to search for.',
+  searchCommon: 'Those words are too common to search for. Add a more specific word.',
+  searchOnlyExcluded: 'Add a word to search for: -word only leaves words out.',
+  searchNone: 'Nothing found for “{q}”.',
+  searchTruncated: 'Only the first {n} words were searched.',
+  searchFrom: 'From',
+  searchTo: 'To',
+  searchTitle: 'Search: {q}',
 };
 
 const tr: Strings = {
@@ -102,6 +127,18 @@ const tr: Strings = {
   skipToContent: 'İçeriğe geç',
   languages: 'Diller',
   social: 'Bizi takip edin',
+  search: 'Ara',
+  searchLabel: 'Haberlerde ara',
+  searchResults: { other: '{n} sonuç' },
+  searchResultsCapped: '{n} sonuçtan fazla: en yeni {n} tanesi sıralandı. Daraltmak için bir kelime ya da tarih aralığı ekleyin.',
+  searchEmpty: 'Aramak için bir kelime yazın.',
+  searchCommon: 'Bu kelimeler aranamayacak kadar yaygın. Daha belirgin bir kelime ekleyin.',
+  searchOnlyExcluded: 'Aranacak bir kelime ekleyin: -kelime yalnızca hariç tutar.',
+  searchNone: '“{q}” için sonuç bulunamadı.',
+  searchTruncated: 'Yalnızca ilk {n} kelime arandı.',
+  searchFrom: 'Başlangıç',
+  searchTo: 'Bitiş',
+  searchTitle: 'Arama: {q}',
 };
 
 const ar: Strings = {
@@ -136,6 +173,18 @@ const ar: Strings = {
   skipToContent: 'انتقل إلى المحتوى',
   languages: 'اللغات',
   social: 'تابعونا',
+  search: 'بحث',
+  searchLabel: 'ابحث في الأخبار',
+  searchResults: { zero: 'لا نتائج', one: 'نتيجة واحدة', two: 'نتيجتان', few: '{n} نتائج', many: '{n} نتيجة', other: '{n} نتيجة' },
+  searchResultsCapped: 'أكثر من {n} نتيجة: رُتّبت أحدث {n} منها. أضف كلمة أو نطاقًا زمنيًا لتضييقها.',
+  searchEmpty: 'اكتب كلمة للبحث عنها.',
+  searchCommon: 'هذه الكلمات شائعة جدًا فلا يُبحث عنها. أضف كلمة أدق.',
+  searchOnlyExcluded: 'أضف كلمة للبحث عنها: الكلمة المسبوقة بـ - تُستبعد فقط.',
+  searchNone: 'لا نتائج عن «{q}».',
+  searchTruncated: 'بُحث عن أول {n} كلمة فقط.',
+  searchFrom: 'من',
+  searchTo: 'إلى',
+  searchTitle: 'بحث: {q}',
 };
 
 export const STRINGS: Record<Lang, Strings> = { en, tr, ar };
@@ -148,4 +197,16 @@ export function dirOf(lang: string | null | undefined): 'rtl' | 'ltr' {
 /** Returns the string with `{name}` placeholders filled. */
 export function fill(template: string, values: Record<string, string | number>): string {
   return template.replace(/\{(\w+)\}/g, (m, k: string) => (k in values ? String(values[k]) : m));
+}
+
+const pluralRules = new Map<Lang, Intl.PluralRules>();
+
+/**
+ * Returns the form of `forms` for count `n` in the language (Intl.PluralRules), with `{n}` filled by `shown`.
+ * @example plural('ar', STRINGS.ar.searchResults, 2, '٢') === 'نتيجتان'
+ */
+export function plural(lang: Lang, forms: Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }, n: number, shown: string): string {
+  let rules = pluralRules.get(lang);
+  if (!rules) pluralRules.set(lang, (rules = new Intl.PluralRules(lang)));
+  return fill(forms[rules.select(n)] ?? forms.other, { n: shown });
 }

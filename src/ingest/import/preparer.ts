@@ -1,0 +1,88 @@
+/**
+ * The CPU-heavy part of an import — JSON parsing, checks and sanitizing of a batch — run on worker
+ * threads when there are any (the main thread writes to the store meanwhile), else inline.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { PROJECT_ROOT } from '../../paths.js';
+import { parseNdjsonLine, type Line } from './ndjson.js';
+import { prepareEntry, type ImportEntry, type PreparedEntry } from './record.js';
+
+/** A batch to prepare: NDJSON lines as read, or entries a reader already made (WXR). */
+export interface PrepareJob {
+  lines?: Line[];
+  entries?: ImportEntry[];
+  /** The language of articles that do not name theirs (nor does their source). */
+  language: string;
+}
+
+/** Returns the batch's entries prepared for the store, in order. */
+export function prepareBatch(job: PrepareJob): PreparedEntry[] {
+  const entries = job.entries ?? (job.lines ?? []).map(parseNdjsonLine);
+  return entries.map((e) => prepareEntry(e, job.language));
+}
+
+/** Prepares batches, on worker threads or inline. */
+export interface Preparer {
+  run(job: PrepareJob): Promise<PreparedEntry[]>;
+  close(): Promise<void>;
+}
+
+type Reply = { id: number; ok: PreparedEntry[] } | { id: number; error: string };
+
+/**
+ * Returns a preparer with `size` worker threads (inline when 0, or when the compiled worker is not
+ * there — tests running the TypeScript sources). Jobs go to the worker with the fewest pending.
+ */
+export function createPreparer(size: number): Preparer {
+  const file = workerFile();
+  if (size < 1 || !file) return { run: async (job) => prepareBatch(job), close: async () => {} };
+  const pending = new Map<number, { resolve: (r: PreparedEntry[]) => void; reject: (e: Error) => void; worker: Worker }>();
+  const load = new Map<Worker, number>();
+  let nextId = 0;
+  const workers = Array.from({ length: size }, () => {
+    // A larger young generation: sanitizing allocates many short-lived strings.
+    const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    load.set(w, 0);
+    w.on('message', (reply: Reply) => {
+      const task = pending.get(reply.id);
+      if (!task) return;
+      pending.delete(reply.id);
+      load.set(w, load.get(w)! - 1);
+      if ('ok' in reply) task.resolve(reply.ok);
+      else task.reject(new Error(`import: prepare: ${reply.error}`));
+    });
+    w.on('error', (err) => {
+      for (const [id, task] of pending) {
+        if (task.worker !== w) continue;
+        pending.delete(id);
+        task.reject(new Error(`import: worker failed: ${err.message}`, { cause: err }));
+      }
+    });
+    return w;
+  });
+  return {
+    run(job) {
+      const w = workers.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
+      const id = nextId++;
+      load.set(w, load.get(w)! + 1);
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, worker: w });
+        w.postMessage({ id, job });
+      });
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
+
+function workerFile(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = here.replace(/preparer\.(ts|js)$/, 'prepare-worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  const built = join(PROJECT_ROOT, 'dist', 'src', 'ingest', 'import', 'prepare-worker.js');
+  return existsSync(built) ? built : null;
+}

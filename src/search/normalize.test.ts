@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { foldText, searchTerms, termOf, wordsOf } from './normalize.js';
+
+describe('search normalization', () => {
+  it('folds Turkish case and letters the way Turkish readers type them', () => {
+    for (const w of ['İstanbul', 'ISTANBUL', 'istanbul', 'Istanbul', 'ıstanbul', 'İSTANBUL']) expect(searchTerms(w)).toEqual(['istanbul']);
+    expect(searchTerms('Kadıköy ŞEHİR Çağrı Ölçü Üsküdar')).toEqual(searchTerms('kadikoy sehir cagri olcu uskudar'));
+    // The apostrophe before a Turkish suffix separates it.
+    expect(searchTerms('Ankara’da İzmir\'e')).toEqual(['ankara', 'da', 'izmir', 'e']);
+  });
+
+  it('normalizes Arabic: tashkeel, tatweel, alef and hamza forms, taa marbuta, alef maqsura, digits, the article', () => {
+    const plain = searchTerms('كتاب');
+    for (const w of ['الكتاب', 'الْكِتَابُ', 'كِتَاب', 'كتـــاب', 'والكتاب', 'بالكتاب', 'للكتاب']) expect(searchTerms(w), w).toEqual(plain);
+    expect(searchTerms('أحمد إسلام آمال ٱلله')).toEqual(searchTerms('احمد اسلام امال الله'));
+    expect(searchTerms('مدرسة')).toEqual(searchTerms('مدرسه'));
+    expect(searchTerms('مستشفى')).toEqual(searchTerms('مستشفي'));
+    expect(searchTerms('مسؤول رئيس')).toEqual(searchTerms('مسوول رييس'));
+    expect(searchTerms('٢٠٢٤ ۱۴۰۳')).toEqual(['2024', '1403']);
+    // Presentation forms (lam-alef ligature) read as the letters.
+    expect(searchTerms('ﻻ')).toEqual(['لا']);
+    // Too short to lose "ال": the word stays.
+    expect(termOf('الم')).toBe('الم');
+  });
+
+  it('stems English words (Porter)', () => {
+    expect(searchTerms('Elections elected electing')).toEqual(['elect', 'elect', 'elect']);
+    expect(searchTerms('happy happiness')).toEqual(['happi', 'happi']);
+    expect(termOf('is')).toBe('is');
+  });
+
+  it('keeps only letters and digits: markup, punctuation, emoji and controls separate words', () => {
+    expect(searchTerms('<b>bank</b> & "rates" 😀 \u0000x \u202eok')).toEqual(['b', 'bank', 'b', 'rate', 'x', 'ok']);
+    expect(searchTerms('')).toEqual([]);
+    expect(foldText('Straße')).toBe('strasse');
+  });
+
+  it('finds words again in the original text with their terms', () => {
+    const text = 'Der İstanbul’da, الْكِتَابُ!';
+    const words = wordsOf(text);
+    expect(words.map((w) => text.slice(w.start, w.end))).toEqual(['Der', 'İstanbul', 'da', 'الْكِتَابُ']);
+    expect(words.map((w) => w.term)).toEqual(['der', 'istanbul', 'da', 'كتاب']);
+  });
+});

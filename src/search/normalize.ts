@@ -1,0 +1,126 @@
+/**
+ * Search normalization: one function turns a word into the term both the index and a query use,
+ * so SQLite and PostgreSQL match alike and the query side can never disagree with the index side.
+ *
+ * - Case folding that works for Turkish: İ, I, ı and i all fold to `i`, and Turkish letters lose
+ *   their marks (ş→s, ğ→g, ç→c, ö→o, ü→u), as readers type them on any keyboard.
+ * - Arabic: tashkeel and tatweel removed, alef forms (أ إ آ ٱ) → ا, hamza carriers ؤ→و ئ→ي,
+ *   taa marbuta ة→ه, alef maqsura ى→ي, Arabic-Indic digits → 0–9, and the article ال (with و ب ك ف ل
+ *   before it) dropped from words long enough to keep a stem.
+ * - English (any word in Latin letters a–z): the Porter stemmer (elections → elect).
+ */
+import { stemmer } from 'stemmer';
+
+/** Arabic combining marks NFD leaves (tashkeel, maddah, hamza above/below, superscript alef, Quranic marks). */
+const MARKS = /[\p{M}\u0640]/gu;
+const WORD = /[\p{L}\p{N}]+/gu;
+const LATIN = /^[a-z]+$/;
+const ARABIC_ARTICLE = /^(?:[وبكف]?ال|لل)(?=[\u0621-\u064a]{2})/;
+
+/** Characters mapped one to one after marks are gone. */
+const MAP: Readonly<Record<string, string>> = {
+  'ı': 'i', 'ٱ': 'ا', 'ة': 'ه', 'ى': 'ي', 'ی': 'ي', 'ک': 'ك', 'ß': 'ss', 'ø': 'o', 'đ': 'd', 'ł': 'l', 'æ': 'ae', 'œ': 'oe',
+};
+const MAP_RE = new RegExp(`[${Object.keys(MAP).join('')}\u0660-\u0669\u06f0-\u06f9]`, 'g');
+
+function mapChar(c: string): string {
+  const code = c.charCodeAt(0);
+  if (code >= 0x0660 && code <= 0x0669) return String(code - 0x0660);
+  if (code >= 0x06f0 && code <= 0x06f9) return String(code - 0x06f0);
+  return MAP[c]!;
+}
+
+/**
+ * Returns the text folded for search, words kept apart as in the text (no stemming): marks removed,
+ * case folded, letters mapped. Used by `searchTerms` and by snippets to find words again.
+ * @example foldText('İSTANBUL’da') === 'istanbul’da'
+ */
+export function foldText(text: string): string {
+  // ı and İ first: İ would lower-case to i + combining dot, I to i (not ı) — both fine once marks go.
+  return text.normalize('NFKD').replace(MARKS, '').toLowerCase().replace(MAP_RE, mapChar);
+}
+
+/**
+ * Returns the search term of one folded word: the Arabic article dropped, Latin words stemmed.
+ * @example termOf('elections') === 'elect'; termOf('الكتاب') === 'كتاب'
+ */
+export function termOf(folded: string): string {
+  if (LATIN.test(folded)) return folded.length > 2 ? stemmer(folded) : folded;
+  return folded.replace(ARABIC_ARTICLE, '');
+}
+
+/** A character of a written word: letters, digits and the marks and tatweel inside it. */
+const WORD_CHAR = /[\p{L}\p{N}\p{M}\u0640]/u;
+
+/** 1 for each UTF-16 code unit (outside surrogates) that is a word character: a table lookup is ~10× a Unicode regex. */
+const WORD_UNITS = (() => {
+  const t = new Uint8Array(0x10000);
+  for (let c = 0; c < 0x10000; c++) if ((c < 0xd800 || c > 0xdfff) && WORD_CHAR.test(String.fromCharCode(c))) t[c] = 1;
+  return t;
+})();
+
+/** Calls `word(start, end)` for every written word of the text, in order. */
+function scanWords(text: string, word: (start: number, end: number) => void): void {
+  let start = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    let isWord: boolean;
+    let width = 1;
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+      // A character beyond the BMP (emoji, rare CJK): ask the regex.
+      isWord = WORD_CHAR.test(text.slice(i, i + 2));
+      width = 2;
+    } else isWord = WORD_UNITS[c] === 1;
+    if (isWord) {
+      if (start < 0) start = i;
+    } else if (start >= 0) {
+      word(start, i);
+      start = -1;
+    }
+    i += width - 1;
+  }
+  if (start >= 0) word(start, text.length);
+}
+
+/**
+ * Returns the search terms of a text, in order (repeats kept: they weigh in ranking).
+ * @example searchTerms('Elections in İstanbul’da') // ['elect', 'in', 'istanbul', 'da']
+ */
+export function searchTerms(text: string): string[] {
+  const out: string[] = [];
+  scanWords(text, (start, end) => {
+    const terms = termsOfWord(text.slice(start, end));
+    if (terms.length === 1) out.push(terms[0]!);
+    else out.push(...terms);
+  });
+  return out;
+}
+
+/**
+ * Returns the words of a text with where each starts and ends, and its term (for highlighting).
+ * Folding keeps string length for most scripts but not all (ß → ss); offsets are in the original.
+ */
+export function wordsOf(text: string): { start: number; end: number; term: string }[] {
+  const out: { start: number; end: number; term: string }[] = [];
+  scanWords(text, (start, end) => {
+    const terms = termsOfWord(text.slice(start, end));
+    if (terms.length) out.push({ start, end, term: terms.join('') });
+  });
+  return out;
+}
+
+// Words repeat (a news archive has a vocabulary of some 10^5 words): each written form is folded
+// and stemmed once. Bounded: emptied when full.
+const WORD_CACHE = new Map<string, readonly string[]>();
+const WORD_CACHE_SIZE = 100_000;
+
+/** Returns the terms of one written word (usually one; a lone mark none; ß-like folds may split none). */
+function termsOfWord(word: string): readonly string[] {
+  let terms = WORD_CACHE.get(word);
+  if (terms === undefined) {
+    terms = (foldText(word).match(WORD) ?? []).map(termOf);
+    if (WORD_CACHE.size >= WORD_CACHE_SIZE) WORD_CACHE.clear();
+    WORD_CACHE.set(word, terms);
+  }
+  return terms;
+}

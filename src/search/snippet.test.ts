@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { makeSnippet } from './snippet.js';
+
+const render = (pieces: { text: string; mark: boolean }[]) => pieces.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
+
+describe('snippets', () => {
+  it('marks the words searched for, in their written form', () => {
+    expect(render(makeSnippet('The İSTANBUL metro and Ankara’daki trains.', new Set(['istanbul', 'ankara'])))).toBe('The [İSTANBUL] metro and [Ankara]’daki trains.');
+  });
+
+  it('cuts the text around the densest run of different matching words', () => {
+    const filler = Array.from({ length: 60 }, (_, i) => `w${i}`).join(' ');
+    const text = `bank ${filler} central bank rates ${filler} end`;
+    const out = render(makeSnippet(text, new Set(['central', 'bank']), 10));
+    expect(out.startsWith('… ')).toBe(true);
+    expect(out).toContain('[central] [bank] rates');
+    expect(out.endsWith(' …')).toBe(true);
+  });
+
+  it('starts at the beginning when nothing matches, and handles empty text', () => {
+    expect(render(makeSnippet('One two three four', new Set(['zebra']), 2))).toBe('One two …');
+    expect(makeSnippet('', new Set(['x']))).toEqual([]);
+    expect(render(makeSnippet('😀 🎉', new Set(['x'])))).toBe('😀 🎉');
+  });
+
+  it('matches Arabic with tashkeel against the normalized term', () => {
+    expect(render(makeSnippet('افتتاح الْمَكْتَبَةِ اليوم', new Set(['مكتبه'])))).toBe('افتتاح [الْمَكْتَبَةِ] اليوم');
+  });
+});

@@ -1,0 +1,146 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ArticleInput } from '../model/types.js';
+import { parseSearchQuery } from '../search/query.js';
+import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
+import type { Store } from './db.js';
+import { SEARCH_CANDIDATES, rebuildSearchIndex, searchArticles, type SearchFilter } from './search.js';
+import { deleteSource, ensureSource } from './sources.js';
+import { openTestStore, skipStoreTests } from './testing.js';
+
+const TZ = 'Europe/Istanbul';
+let store: Store;
+let desk: number;
+let wire: number;
+
+beforeEach(async () => {
+  store = await openTestStore();
+  desk = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+  wire = await ensureSource(store.db, { kind: 'manual', title: 'Wire' });
+});
+afterEach(() => store.close());
+
+let n = 0;
+const article = (title: string, body: string, publishedAt: string, extra: Partial<ArticleInput> = {}): ArticleInput => ({
+  sourceId: desk,
+  guid: `g${++n}`,
+  title,
+  contentHtml: `<p>${body}</p>`,
+  publishedAt: new Date(publishedAt),
+  ...extra,
+});
+
+/** Returns the titles found for what a reader typed. */
+async function titles(q: string, filter: Partial<SearchFilter> = {}, limit = 20, offset = 0): Promise<string[]> {
+  const parsed = parseSearchQuery(q);
+  if (!parsed.ok) throw new Error(`query ${q}: ${parsed.reason}`);
+  const r = await searchArticles(store.db, { parts: parsed.parts, exclude: parsed.exclude, ...filter }, limit, offset);
+  return r.articles.map((a) => a.title);
+}
+
+describe.skipIf(await skipStoreTests())('search', () => {
+  beforeEach(async () => {
+    await saveArticles(store.db, [
+      article('İstanbul’da metro hattı açıldı', 'Yeni hat Kadıköy ile Kartal arasında çalışacak.', '2024-03-01T09:00:00Z', { language: 'tr' }),
+      article('ISTANBUL BELEDİYESİ bütçeyi onayladı', 'Meclis ıslak imza ile karar aldı.', '2024-03-02T09:00:00Z', { language: 'tr' }),
+      article('Ankara’daki toplantı ertelendi', 'Bakanlar Ankaradaki görüşmeyi erteledi.', '2024-03-03T09:00:00Z', { language: 'tr', sourceId: wire }),
+      article('افتتاح المكتبة الوطنية', 'قالت وزارةُ الثقافة إنَّ المَكْتَبَةَ ستفتح أبوابها للقراء. مدرسة الأطفال قريبة.', '2024-03-04T09:00:00Z', { language: 'ar' }),
+      article('Elections in the region', 'Voters went to the polls as the election board counted ballots.', '2024-03-05T09:00:00Z', { language: 'en' }),
+      article('Central bank raises rates', 'The central bank raised interest rates again.', '2024-03-06T09:00:00Z', { language: 'en' }),
+      article('Bank holiday traffic', 'Roads were busy. A central square was closed.', '2024-03-07T09:00:00Z', { language: 'en' }),
+    ], TZ);
+  });
+
+  it('folds Turkish case: İstanbul, ISTANBUL, istanbul and ıstanbul find the same articles', async () => {
+    const expected = ['ISTANBUL BELEDİYESİ bütçeyi onayladı', 'İstanbul’da metro hattı açıldı'].sort();
+    for (const q of ['İstanbul', 'ISTANBUL', 'istanbul', 'Istanbul', 'ıstanbul']) expect((await titles(q)).sort(), q).toEqual(expected);
+    // Typed without Turkish letters, as on a foreign keyboard: ı/i, ş/s, ö/o.
+    expect(await titles('kadikoy')).toEqual(['İstanbul’da metro hattı açıldı']);
+    expect(await titles('ISLAK')).toEqual(['ISTANBUL BELEDİYESİ bütçeyi onayladı']);
+  });
+
+  it('matches Turkish words with suffixes from their stem (ankara finds Ankara’daki, Ankaradaki)', async () => {
+    expect(await titles('ankara')).toEqual(['Ankara’daki toplantı ertelendi']);
+    expect(await titles('erteled')).toEqual(['Ankara’daki toplantı ertelendi']);
+  });
+
+  it('normalizes Arabic: tashkeel, tatweel, alef and taa marbuta forms, the article ال', async () => {
+    for (const q of ['المكتبة', 'مكتبه', 'الْمَكْتَبَة', 'المكتـــبة', 'مدرسه', 'وزاره', 'الاطفال']) {
+      expect(await titles(q), q).toEqual(['افتتاح المكتبة الوطنية']);
+    }
+  });
+
+  it('stems English: election finds elections, raising finds raises', async () => {
+    expect(await titles('election')).toEqual(['Elections in the region']);
+    expect(await titles('voter')).toEqual(['Elections in the region']);
+    expect(await titles('raising')).toEqual(['Central bank raises rates']);
+  });
+
+  it('ranks title matches first, then more matches, ties newest first', async () => {
+    // "bank" is in two titles; "central bank" twice in one body.
+    expect(await titles('bank')).toEqual(['Central bank raises rates', 'Bank holiday traffic']);
+    expect(await titles('central')).toEqual(['Central bank raises rates', 'Bank holiday traffic']);
+  });
+
+  it('needs every word, matches phrases as written, leaves out -words', async () => {
+    expect(await titles('central bank rates')).toEqual(['Central bank raises rates']);
+    expect(await titles('"central square"')).toEqual(['Bank holiday traffic']);
+    expect(await titles('"square central"')).toEqual([]);
+    expect(await titles('bank -rates')).toEqual(['Bank holiday traffic']);
+  });
+
+  it('filters by day range and source', async () => {
+    expect(await titles('bank', { fromDay: '2024-03-07' })).toEqual(['Bank holiday traffic']);
+    expect(await titles('bank', { toDay: '2024-03-06' })).toEqual(['Central bank raises rates']);
+    expect(await titles('ankara', { sourceId: desk })).toEqual([]);
+    expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
+  });
+
+  it('follows every write: update, hide, delete, source removal', async () => {
+    const saved = await saveArticle(store.db, article('Harbour reopens', 'Ships return.', '2024-03-08T09:00:00Z', { guid: 'h' }), TZ);
+    expect(await titles('harbour')).toEqual(['Harbour reopens']);
+    await saveArticle(store.db, article('Port reopens', 'Ships return.', '2024-03-08T09:00:00Z', { guid: 'h' }), TZ);
+    expect(await titles('harbour')).toEqual([]);
+    expect(await titles('port')).toEqual(['Port reopens']);
+    await setArticleStatus(store.db, saved.id, 'hidden');
+    expect(await titles('port')).toEqual([]);
+    await setArticleStatus(store.db, saved.id, 'published');
+    expect(await titles('port')).toEqual(['Port reopens']);
+    await deleteArticle(store.db, saved.id);
+    expect(await titles('ships')).toEqual([]);
+    expect(await titles('ankara')).toHaveLength(1);
+    await deleteSource(store.db, wire);
+    expect(await titles('ankara')).toEqual([]);
+    // A new article may reuse a deleted one's id (SQLite): no stale entry may answer for it.
+    await saveArticle(store.db, article('Weather', 'Sunny.', '2024-03-09T09:00:00Z'), TZ);
+    expect(await titles('ships')).toEqual([]);
+  });
+
+  it('indexes bulk inserts and rebuilds the whole index', async () => {
+    await insertArticles(store.db, [article('Olive harvest begins', 'Farmers pick olives.', '2024-03-10T09:00:00Z')], TZ);
+    expect(await titles('olive')).toEqual(['Olive harvest begins']);
+    expect(await rebuildSearchIndex(store.db)).toBe(8);
+    expect(await titles('olive')).toEqual(['Olive harvest begins']);
+    expect((await titles('istanbul')).length).toBe(2);
+  });
+
+  it('pages through results and counts them; a common word ranks its newest matches only', async () => {
+    const many = Array.from({ length: SEARCH_CANDIDATES + 30 }, (_, i) =>
+      article(`Market report ${i}`, 'Prices steady.', new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString()));
+    await insertArticles(store.db, many, TZ);
+    const parsed = parseSearchQuery('market');
+    if (!parsed.ok) throw new Error('market');
+    const first = await searchArticles(store.db, { parts: parsed.parts }, 20, 0);
+    expect(first.total).toBe(SEARCH_CANDIDATES);
+    expect(first.capped).toBe(true);
+    // Same relevance: newest first.
+    expect(first.articles[0]!.title).toBe(`Market report ${SEARCH_CANDIDATES + 29}`);
+    const last = await searchArticles(store.db, { parts: parsed.parts }, 20, SEARCH_CANDIDATES - 10);
+    expect(last.articles).toHaveLength(10);
+    const beyond = await searchArticles(store.db, { parts: parsed.parts }, 20, SEARCH_CANDIDATES + 40);
+    expect(beyond.articles).toEqual([]);
+    expect(beyond.total).toBe(SEARCH_CANDIDATES);
+    // A date range reaches the older ones.
+    const old = await titles('market', { toDay: '2023-01-01' }, 50);
+    expect(old).toHaveLength(21); // 00:00–23:00 UTC is 03:00 on the 1st to 02:00 on the 2nd in Istanbul
+  });
+});

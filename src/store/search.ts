@@ -1,0 +1,201 @@
+/**
+ * The search index and search queries. SQLite: FTS5 (`articles_fts`, contentless, rowid = article
+ * id) ranked by bm25. PostgreSQL: `article_search` tsvectors (`simple` config) with a GIN index,
+ * ranked by ts_rank. Terms are normalized in src/search before either store sees them, so both
+ * match the same words; the query text reaching SQL is built here from terms of letters and digits
+ * only, and passed as a parameter.
+ */
+import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import type { Article } from '../model/types.js';
+import { searchDocument } from '../search/document.js';
+import type { QueryPart } from '../search/query.js';
+import { findArticlesByIds } from './articles.js';
+import type { Database } from './schema.js';
+
+type Db = Kysely<Database> | Transaction<Database>;
+
+/**
+ * Matches ranked per search, newest first: a word found in more articles than this is ranked among
+ * its newest this many matches (and the count says "more than"), so a common word costs what a
+ * rare one does. Narrowing by more words, a day range or a source searches the older ones.
+ */
+export const SEARCH_CANDIDATES = 1000;
+
+/** What to find: parts all present, none of `exclude`; optional day range and source. */
+export interface SearchFilter {
+  parts: QueryPart[];
+  exclude?: QueryPart[];
+  fromDay?: string;
+  toDay?: string;
+  sourceId?: number;
+}
+
+/** A page of search results. */
+export interface SearchResults {
+  articles: Article[];
+  /** Matches found, at most SEARCH_CANDIDATES. */
+  total: number;
+  /** True when there are more matches than were ranked. */
+  capped: boolean;
+}
+
+/** An article as the index takes it. */
+export interface IndexedArticle {
+  id: number;
+  title: string;
+  summary: string | null;
+  content_html: string | null;
+}
+
+/**
+ * Adds or replaces the index entries of these articles (in the caller's transaction); `fresh`: they
+ * were just inserted, so there is nothing to replace (a deleted article's entry went with it).
+ * @example await indexArticles(trx, [{ id: 7, title: 'Budget', summary: null, content_html: '<p>…</p>' }])
+ */
+export async function indexArticles(db: Db, articles: readonly IndexedArticle[], fresh = false): Promise<void> {
+  if (articles.length === 0) return;
+  const docs = articles.map((a) => ({ id: Number(a.id), ...searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html }) }));
+  if (isSqlite(db)) {
+    if (!fresh) await unindexArticles(db, docs.map((d) => d.id));
+    for (let i = 0; i < docs.length; i += 300) {
+      const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}, ${d.title}, ${d.body})`);
+      await sql`insert into articles_fts (rowid, title, body) values ${sql.join(rows)}`.execute(db);
+    }
+    return;
+  }
+  for (let i = 0; i < docs.length; i += 300) {
+    const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}::bigint, setweight(to_tsvector('simple', ${d.title}), 'A') || to_tsvector('simple', ${d.body}))`);
+    await sql`insert into article_search (article_id, document) values ${sql.join(rows)}
+      on conflict (article_id) do update set document = excluded.document`.execute(db);
+  }
+}
+
+/** Removes the index entries of these articles (PostgreSQL removes them with the article anyway). */
+export async function unindexArticles(db: Db, ids: readonly number[]): Promise<void> {
+  if (!isSqlite(db) || ids.length === 0) return;
+  for (let i = 0; i < ids.length; i += 500) {
+    await sql`delete from articles_fts where rowid in (${sql.join(ids.slice(i, i + 500))})`.execute(db);
+  }
+}
+
+/** Removes the index entries of a source's articles, before the source and its articles go. */
+export async function unindexSource(db: Db, sourceId: number): Promise<void> {
+  if (!isSqlite(db)) return;
+  await sql`delete from articles_fts where rowid in (select id from articles where source_id = ${sourceId})`.execute(db);
+}
+
+/**
+ * Rebuilds the whole index from the stored articles (migration 0003; `jarida reindex` after the
+ * normalization changes). Returns how many articles were indexed.
+ */
+export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
+  const d = db as Kysely<Database>;
+  await (isSqlite(d) ? sql`delete from articles_fts` : sql`delete from article_search`).execute(d);
+  let lastId = 0;
+  let n = 0;
+  for (;;) {
+    const batch = await d.selectFrom('articles').select(['id', 'title', 'summary', 'content_html']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
+    if (batch.length === 0) return n;
+    await indexArticles(d, batch);
+    n += batch.length;
+    lastId = Number(batch[batch.length - 1]!.id);
+  }
+}
+
+/**
+ * Returns the published articles matching the filter, best first (title matches weigh more; ties:
+ * newest first), `limit` from `offset`, and how many matched.
+ * @example await searchArticles(db, { parts: [{ terms: ['budget'], prefix: true }] }, 20, 0)
+ */
+export async function searchArticles(db: Db, filter: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
+  const plan = await planOf(db, filter);
+  // Words exactly first: a word found that often needs no prefix matches (which cost more: every
+  // word a prefix begins is merged). Else words also match words they begin.
+  let page = await rankedPage(db, plan, filter, false, limit, offset);
+  if (page.total < SEARCH_CANDIDATES && filter.parts.some((p) => p.prefix)) page = await rankedPage(db, plan, filter, true, limit, offset);
+  const { rows, total } = page;
+  const byId = new Map((await findArticlesByIds(db, rows.map((r) => Number(r.id)))).map((a) => [a.id, a]));
+  return {
+    articles: rows.flatMap((r) => byId.get(Number(r.id)) ?? []),
+    total,
+    capped: total >= SEARCH_CANDIDATES,
+  };
+}
+
+/** How the store finds candidates: SQLite asks FTS5, in a narrow day range among that range's ids. */
+type Plan = 'sqlite' | 'sqlite-in-days' | 'postgres';
+
+/** Articles in a day range below which SQLite looks among the range's ids rather than all matches. */
+const NARROW_RANGE = 20_000;
+
+async function planOf(db: Db, f: SearchFilter): Promise<Plan> {
+  if (!isSqlite(db)) return 'postgres';
+  if (!f.fromDay && !f.toDay) return 'sqlite';
+  const { rows } = await sql<{ n: number | null }>`select sum(count) as n from day_counts
+    where local_day >= ${f.fromDay ?? '0000-00-00'} and local_day <= ${f.toDay ?? '9999-99-99'}`.execute(db);
+  return Number(rows[0]?.n ?? 0) <= NARROW_RANGE ? 'sqlite-in-days' : 'sqlite';
+}
+
+/** One ranked page of the newest SEARCH_CANDIDATES matches, and how many there were. */
+async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: boolean, limit: number, offset: number) {
+  const conditions = [sql`a.status = 'published'`];
+  if (filter.fromDay) conditions.push(sql`a.local_day >= ${filter.fromDay}`);
+  if (filter.toDay) conditions.push(sql`a.local_day <= ${filter.toDay}`);
+  if (filter.sourceId !== undefined) conditions.push(sql`a.source_id = ${filter.sourceId}`);
+  const where = sql.join(conditions, sql` and `);
+  let candidates;
+  if (plan === 'postgres') {
+    candidates = sql`select s.article_id as id, -ts_rank(s.document, q) as score, a.published_at
+      from article_search s join articles a on a.id = s.article_id, to_tsquery('simple', ${tsQuery(filter, prefix)}) q
+      where s.document @@ q and ${where}
+      order by s.article_id desc limit ${SEARCH_CANDIDATES}`;
+  } else if (plan === 'sqlite') {
+    candidates = sql`select f.rowid as id, bm25(articles_fts, 5.0, 1.0) as score, a.published_at
+      from articles_fts f join articles a on a.id = f.rowid
+      where articles_fts match ${fts5Query(filter, prefix)} and ${where}
+      order by f.rowid desc limit ${SEARCH_CANDIDATES}`;
+  } else {
+    // The range's ids first (the day index), then matches among them: FTS5 asked per id would
+    // evaluate the whole query again for each.
+    candidates = sql`select f.rowid as id, bm25(articles_fts, 5.0, 1.0) as score, a.published_at
+      from articles_fts f join articles a on a.id = f.rowid
+      where articles_fts match ${fts5Query(filter, prefix)}
+        and +f.rowid in (select a.id from articles a indexed by articles_day where ${where})
+      order by f.rowid desc limit ${SEARCH_CANDIDATES}`;
+  }
+  const { rows } = await sql<{ id: number; score: number; published_at: string; total: number }>`
+    select id, score, published_at, count(*) over () as total from (${candidates}) m
+    order by score, published_at desc, id desc
+    limit ${limit} offset ${offset}`.execute(db);
+  let total = rows[0] ? Number(rows[0].total) : 0;
+  if (rows.length === 0 && offset > 0) {
+    const counted = await sql<{ n: number }>`select count(*) as n from (${candidates}) m`.execute(db);
+    total = Number(counted.rows[0]?.n ?? 0);
+  }
+  return { rows, total };
+}
+
+/** FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)` (exact matches score twice); phrases `"a b"`, AND, NOT. */
+function fts5Query(f: SearchFilter, prefix: boolean): string {
+  const part = (p: QueryPart) => {
+    const quoted = `"${p.terms.join(' ').replaceAll('"', '""')}"`;
+    return prefix && p.prefix ? `(${quoted} OR ${quoted}*)` : quoted;
+  };
+  const all = f.parts.map(part).join(' AND ');
+  return f.exclude?.length ? `(${all}) NOT (${f.exclude.map(part).join(' OR ')})` : all;
+}
+
+/** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, `&`, `!`. Terms are letters and digits. */
+function tsQuery(f: SearchFilter, prefix: boolean): string {
+  const part = (p: QueryPart) => {
+    const terms = p.terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, ''));
+    if (terms.length > 1) return `(${terms.join(' <-> ')})`;
+    return prefix && p.prefix ? `(${terms[0]} | ${terms[0]}:*)` : terms[0]!;
+  };
+  const all = f.parts.map(part).join(' & ');
+  return f.exclude?.length ? `(${all}) & !(${f.exclude.map(part).join(' | ')})` : all;
+}
+
+function isSqlite(db: Db): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
+}
