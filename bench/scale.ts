@@ -17,13 +17,15 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
 import type { ArticleInput } from '../src/model/types.js';
 import { findArticlesByDay, findLatestArticles, insertArticles } from '../src/store/articles.js';
 import { findPublishedTotal } from '../src/store/day-counts.js';
 import { openMigratedStore, openStore } from '../src/store/db.js';
 import { ensureSource } from '../src/store/sources.js';
-import { benchArticle, BENCH_SOURCES } from './content.js';
+import { BENCH_SOURCES } from './content.js';
+import type { FillJob } from './fill-worker.js';
 import { failures, fetchPage, fmt, log, mb, measure, onCleanup, peakRss, runBench, startChild, stopChild, type Measurement } from './lib.js';
 
 const NOW = '2019-02-15T12:00:00+03:00';
@@ -33,6 +35,7 @@ const TZ = 'Europe/Istanbul';
 const ARTICLES_PER_DAY = 270;
 const BATCH = 20_000;
 const SERVER_JS = fileURLToPath(new URL('./server.js', import.meta.url));
+const FILL_WORKER_JS = fileURLToPath(new URL('./fill-worker.js', import.meta.url));
 
 /** What readers search for: rare and common words, phrases, three languages, a day range. */
 const SEARCHES = [
@@ -117,13 +120,30 @@ async function fill(url: string, total: number, o: Options): Promise<Fill> {
     for (const s of BENCH_SOURCES) {
       sourceIds.push(await ensureSource(store.db, { kind: 'feed', title: s.title, url: `${s.siteUrl}feed.xml`, siteUrl: s.siteUrl, language: s.language }));
     }
+    // A worker makes the articles and their search terms (as bulk import's workers do) while
+    // this thread writes the previous batch.
+    const worker = new Worker(FILL_WORKER_JS);
+    const make = (start: number) => new Promise<ArticleInput[]>((resolve, reject) => {
+      worker.once('error', reject);
+      worker.once('message', (batch: ArticleInput[]) => {
+        worker.off('error', reject);
+        resolve(batch);
+      });
+      const job: FillJob = { start, end: Math.min(start + BATCH, total), total, nowMs: NOW_MS, spanMs: span, sourceIds };
+      worker.postMessage(job);
+    });
     let inserted = 0;
-    for (let start = 0; start < total; start += BATCH) {
-      const batch: ArticleInput[] = [];
-      for (let i = start; i < Math.min(start + BATCH, total); i++) batch.push(benchArticle(i, total, NOW_MS, span, sourceIds));
-      inserted += await insertArticles(store.db, batch, TZ);
-      const s = (performance.now() - t0) / 1000;
-      if (total > BATCH) log(`fill ${fmt(total)}: ${fmt(inserted)} (${fmt(inserted / s)} articles/s)`);
+    try {
+      let next = make(0);
+      for (let start = 0; start < total; start += BATCH) {
+        const batch = await next;
+        if (start + BATCH < total) next = make(start + BATCH);
+        inserted += await insertArticles(store.db, batch, TZ);
+        const s = (performance.now() - t0) / 1000;
+        if (total > BATCH) log(`fill ${fmt(total)}: ${fmt(inserted)} (${fmt(inserted / s)} articles/s)`);
+      }
+    } finally {
+      await worker.terminate();
     }
     if (inserted !== total) throw new Error(`fill: inserted ${inserted} of ${total} (duplicate slug or guid?)`);
   } finally {

@@ -51,6 +51,11 @@ export interface ArticleInput {
   status?: ArticleStatus;
   slug?: string;
   categories?: string[];
+  /**
+   * The article's search terms (src/search/document.ts), when computed off the store's thread (bulk
+   * import prepares them on its workers); else the store computes them. Must match title and content.
+   */
+  searchDocument?: { title: string; body: string };
 }
 
 export type SourceKind = 'feed' | 'page' | 'manual';

@@ -2,12 +2,12 @@
  * Articles: every write keeps day_counts and the published total exact in the same transaction.
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import { localDay } from '../calendar/zone.js';
 import { slugify } from '../model/slug.js';
 import type { Article, ArticleInput, ArticleStatus } from '../model/types.js';
 import type { ArticlesTable, Database } from './schema.js';
-import { bumpDayCounts, findPublishedTotal } from './day-counts.js';
+import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.js';
 import { signalChange } from './changes.js';
 import { isWriteRace } from './dialect.js';
 import { indexArticles, unindexArticles } from './search.js';
@@ -154,7 +154,7 @@ async function updateMatch(
   }
   const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
   await trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), updated_at: now }).where('id', '=', m.id).execute();
-  await indexArticles(trx, [{ ...row, id: Number(m.id) }]);
+  await indexArticles(trx, [{ ...row, id: Number(m.id), document: input.searchDocument }]);
   const was = m.status === 'published';
   const is = row.status === 'published';
   if (was && (!is || m.local_day !== row.local_day)) bump(m.local_day, -1);
@@ -189,7 +189,7 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
       .returning(['id', 'slug'])
       .execute();
     const idBySlug = new Map(inserted.map((r) => [r.slug, Number(r.id)]));
-    await indexArticles(trx, chunk.map((p, k) => ({ ...p.row, id: idBySlug.get(slugs[i + k]!)! })), true);
+    await indexArticles(trx, chunk.map((p, k) => ({ ...p.row, id: idBySlug.get(slugs[i + k]!)!, document: p.input.searchDocument })), true);
     chunk.forEach((p, k) => out.set(p.index, { id: idBySlug.get(slugs[i + k]!)!, slug: slugs[i + k]! }));
   }
   return out;
@@ -214,7 +214,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
         return { ...row, slug, created_at: now, updated_at: now };
       });
       const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'slug', 'local_day', 'status']).execute();
-      const bySlug = new Map(rows.map((r) => [r.slug, r]));
+      const bySlug = new Map(rows.map((r, k) => [r.slug, { ...r, document: inputs[i + k]!.searchDocument }]));
       await indexArticles(trx, out.map((r) => ({ ...bySlug.get(r.slug)!, id: Number(r.id) })), true);
       for (const r of out) {
         inserted++;
@@ -281,12 +281,10 @@ export const DEEP_OFFSET = 1000;
  * result is the same as plain OFFSET. `deepFrom`: the offset from which to do so (tests pass 0).
  * @example await findLatestArticles(db, 20, 999_980) // page 50,000
  */
-export async function findLatestArticles(db: Db, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<Article[]> {
+export async function findLatestArticles(db: Kysely<Database>, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<Article[]> {
   if (offset < deepFrom) return latestBefore(db, limit, offset);
   const at = await findDayAtOffset(db, offset);
-  if (at === 'end') return [];
-  // 'moved': a write changed the counts between two reads; the plain way is right, if slow.
-  return at === 'moved' ? latestBefore(db, limit, offset) : latestBefore(db, limit, offset - at.newer, at.day);
+  return at ? latestBefore(db, limit, offset - at.newer, at.day) : [];
 }
 
 /** The newest published articles from `offset` on, counting from the newest of `day` (else the newest of all). */
@@ -305,33 +303,6 @@ async function latestBefore(db: Db, limit: number, offset: number, day?: string)
   }
   const rows = await q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
   return rows.map(toArticle);
-}
-
-/**
- * Returns the day that holds the published article at `offset` (newest first) and how many
- * published articles the newer days hold ('end' past the last article; 'moved' when a write changed
- * the counts meanwhile). Walks day_counts from the nearer end (the total says which) in growing
- * chunks, so the last pages are as cheap as the first and the middle one reads half the days.
- */
-async function findDayAtOffset(db: Db, offset: number): Promise<{ day: string; newer: number } | 'end' | 'moved'> {
-  const total = await findPublishedTotal(db);
-  if (offset >= total) return 'end';
-  const fromNewest = offset < total / 2;
-  const target = fromNewest ? offset : total - 1 - offset; // the article's position counted from that end
-  let seen = 0;
-  let last: string | undefined;
-  for (let size = 64; ; size = Math.min(size * 4, 4096)) {
-    let q = db.selectFrom('day_counts').select(['local_day', 'count']).where('count', '>', 0);
-    if (last !== undefined) q = q.where('local_day', fromNewest ? '<' : '>', last);
-    const rows = await q.orderBy('local_day', fromNewest ? 'desc' : 'asc').limit(size).execute();
-    for (const r of rows) {
-      const n = Number(r.count);
-      if (seen + n > target) return { day: r.local_day, newer: fromNewest ? seen : total - seen - n };
-      seen += n;
-    }
-    if (rows.length < size) return 'moved'; // fewer than the total: a write between the two reads
-    last = rows[rows.length - 1]!.local_day;
-  }
 }
 
 /** Returns the published articles of one local day, newest first. */
@@ -399,20 +370,7 @@ export async function recountDays(db: Kysely<Database>, timeZone: string): Promi
       }
       lastId = batch[batch.length - 1]!.id;
     }
-    await trx.deleteFrom('day_counts').execute();
-    await trx
-      .insertInto('day_counts')
-      .columns(['local_day', 'count'])
-      .expression(
-        trx.selectFrom('articles').select(['local_day', sql<number>`count(*)`.as('count')]).where('status', '=', 'published').groupBy('local_day'),
-      )
-      .execute();
-    const total = await trx.selectFrom('day_counts').select(sql<number>`coalesce(sum(count), 0)`.as('n')).executeTakeFirstOrThrow();
-    await trx
-      .insertInto('counters')
-      .values({ name: 'published_total', value: Number(total.n) })
-      .onConflict((oc) => oc.column('name').doUpdateSet({ value: Number(total.n) }))
-      .execute();
+    await rebuildDayCounts(trx);
     await signalChange(trx, { all: true });
     return moved;
   });

@@ -6,6 +6,8 @@ import type { Database } from './schema.js';
 type Db = Kysely<Database> | Transaction<Database>;
 
 const TOTAL = 'published_total';
+/** Bumped by every change to day_counts: tells readers that keep a copy of them (findDayAtOffset) it is stale. */
+const VERSION = 'day_counts_version';
 
 /**
  * Adds each delta to its day's count and their sum to the total; call inside the article write's
@@ -23,13 +25,71 @@ export async function bumpDayCounts(trx: Transaction<Database>, deltas: Iterable
       .onConflict((oc) => oc.column('local_day').doUpdateSet({ count: sql`day_counts.count + excluded.count` }))
       .execute();
   }
+  if (rows.length === 0) return;
   const total = rows.reduce((sum, [, n]) => sum + n, 0);
-  if (total === 0) return;
+  // Both counters in one statement, in name order (as every writer locks them).
   await trx
     .insertInto('counters')
-    .values({ name: TOTAL, value: total })
-    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`counters.value + ${total}` }))
+    .values([{ name: VERSION, value: 1 }, ...(total ? [{ name: TOTAL, value: total }] : [])])
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`counters.value + excluded.value` }))
     .execute();
+}
+
+/** Recomputes day_counts and the total from the articles (in the caller's transaction). */
+export async function rebuildDayCounts(trx: Transaction<Database>): Promise<void> {
+  await trx.deleteFrom('day_counts').execute();
+  await trx
+    .insertInto('day_counts')
+    .columns(['local_day', 'count'])
+    .expression(trx.selectFrom('articles').select(['local_day', sql<number>`count(*)`.as('count')]).where('status', '=', 'published').groupBy('local_day'))
+    .execute();
+  const total = await trx.selectFrom('day_counts').select(sql<number>`coalesce(sum(count), 0)`.as('n')).executeTakeFirstOrThrow();
+  await trx
+    .insertInto('counters')
+    .values([{ name: VERSION, value: 1 }, { name: TOTAL, value: Number(total.n) }])
+    .onConflict((oc) => oc.column('name').doUpdateSet({ value: sql`case when counters.name = ${VERSION} then counters.value + 1 else excluded.value end` }))
+    .execute();
+}
+
+/** The published days newest first, with how many published articles the newer days hold. */
+interface DayIndex {
+  version: number;
+  days: string[];
+  /** newer[i]: published articles on days newer than days[i]; newer[days.length]: the total. */
+  newer: number[];
+}
+
+const dayIndexes = new WeakMap<object, DayIndex>();
+
+/**
+ * Returns the day that holds the published article at `offset` (newest first) and how many
+ * published articles the newer days hold; undefined past the last article. Keeps a copy of the day
+ * counts per connection, read again only after they changed (a version counter bumped with them):
+ * a binary search then, whatever the offset.
+ * @example await findDayAtOffset(db, 999_980) // { day: '2009-02-17', newer: 999_812 }
+ */
+export async function findDayAtOffset(db: Kysely<Database>, offset: number): Promise<{ day: string; newer: number } | undefined> {
+  const row = await db.selectFrom('counters').select('value').where('name', '=', VERSION).executeTakeFirst();
+  const version = Number(row?.value ?? 0);
+  let index = dayIndexes.get(db);
+  if (!index || index.version !== version) {
+    const rows = await db.selectFrom('day_counts').select(['local_day', 'count']).where('count', '>', 0).orderBy('local_day', 'desc').execute();
+    const newer = [0];
+    for (const r of rows) newer.push(newer[newer.length - 1]! + Number(r.count));
+    index = { version, days: rows.map((r) => r.local_day), newer };
+    dayIndexes.set(db, index);
+  }
+  const { days, newer } = index;
+  if (offset >= newer[days.length]!) return undefined;
+  // The last day whose newer count is at most offset.
+  let lo = 0;
+  let hi = days.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (newer[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { day: days[lo]!, newer: newer[lo]! };
 }
 
 /** Returns the published count of each day from `fromDay` to `toDay` inclusive (days without articles absent). */

@@ -7,7 +7,7 @@
  */
 import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
 import type { Article } from '../model/types.js';
-import { searchDocument } from '../search/document.js';
+import { searchDocument, type SearchDocument } from '../search/document.js';
 import type { QueryPart } from '../search/query.js';
 import { findArticlesByIds } from './articles.js';
 import type { Database } from './schema.js';
@@ -45,6 +45,8 @@ export interface IndexedArticle {
   title: string;
   summary: string | null;
   content_html: string | null;
+  /** Its terms, when already computed (ArticleInput.searchDocument). */
+  document?: SearchDocument;
 }
 
 /**
@@ -54,7 +56,7 @@ export interface IndexedArticle {
  */
 export async function indexArticles(db: Db, articles: readonly IndexedArticle[], fresh = false): Promise<void> {
   if (articles.length === 0) return;
-  const docs = articles.map((a) => ({ id: Number(a.id), ...searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html }) }));
+  const docs = articles.map((a) => ({ id: Number(a.id), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html })) }));
   if (isSqlite(db)) {
     if (!fresh) await unindexArticles(db, docs.map((d) => d.id));
     for (let i = 0; i < docs.length; i += 300) {
@@ -111,8 +113,11 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
   const plan = await planOf(db, filter);
   // Words exactly first: a word found that often needs no prefix matches (which cost more: every
   // word a prefix begins is merged). Else words also match words they begin.
+  // In a narrow day range every match of a word is read (FTS5 cannot seek by id), and a prefix
+  // reads every word it begins: there, prefixes only when nothing matches exactly.
   let page = await rankedPage(db, plan, filter, false, limit, offset);
-  if (page.total < SEARCH_CANDIDATES && filter.parts.some((p) => p.prefix)) page = await rankedPage(db, plan, filter, true, limit, offset);
+  const widen = plan === 'sqlite-in-days' ? page.total === 0 : page.total < SEARCH_CANDIDATES;
+  if (widen && filter.parts.some((p) => p.prefix)) page = await rankedPage(db, plan, filter, true, limit, offset);
   const { rows, total } = page;
   const byId = new Map((await findArticlesByIds(db, rows.map((r) => Number(r.id)))).map((a) => [a.id, a]));
   return {

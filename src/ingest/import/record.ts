@@ -4,6 +4,7 @@
  * language settled. Pure: runs on a worker thread (see preparer.ts).
  */
 import type { ArticleInput, ArticleStatus } from '../../model/types.js';
+import { searchDocument } from '../../search/document.js';
 import { normalizeUrl } from '../process/url.js';
 import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
 
@@ -84,6 +85,8 @@ export function prepareEntry(entry: ImportEntry, defaultLanguage: string): Prepa
       status: a.status,
       categories: a.categories,
       source: a.source,
+      // Here on a worker thread, not on the thread that writes to the store.
+      searchDocument: searchDocument({ title: a.title, summary, contentHtml }),
     },
   };
 }
