@@ -110,6 +110,14 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
  * @example await searchArticles(db, { parts: [{ terms: ['budget'], prefix: true }] }, 20, 0)
  */
 export async function searchArticles(db: Db, filter: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
+  if (!isSqlite(db) && !db.isTransaction) {
+    // PostgreSQL's planner prices `document @@ q` over the heap as cheap (the tsvectors are in TOAST,
+    // read one by one: 70 ms for a word in no article of 30,000, against 1 ms through the GIN index).
+    return (db as Kysely<Database>).transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx);
+      return searchArticles(trx, filter, limit, offset);
+    });
+  }
   const plan = await planOf(db, filter);
   // Words exactly first: a word found that often needs no prefix matches (which cost more: every
   // word a prefix begins is merged). Else words also match words they begin.
@@ -150,9 +158,11 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
   const where = sql.join(conditions, sql` and `);
   let candidates;
   if (plan === 'postgres') {
-    candidates = sql`select s.article_id as id, -ts_rank(s.document, q) as score, a.published_at
-      from article_search s join articles a on a.id = s.article_id, to_tsquery('simple', ${tsQuery(filter, prefix)}) q
-      where s.document @@ q and ${where}
+    // The tsquery inline (not a FROM item): the planner then sees a constant and uses the GIN index.
+    const q = sql`to_tsquery('simple', ${tsQuery(filter, prefix)})`;
+    candidates = sql`select s.article_id as id, -ts_rank(s.document, ${q}) as score, a.published_at
+      from article_search s join articles a on a.id = s.article_id
+      where s.document @@ ${q} and ${where}
       order by s.article_id desc limit ${SEARCH_CANDIDATES}`;
   } else if (plan === 'sqlite') {
     candidates = sql`select f.rowid as id, bm25(articles_fts, 5.0, 1.0) as score, a.published_at
