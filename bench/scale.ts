@@ -185,6 +185,8 @@ async function onServer(o: Options, statement: (schema: string) => ReturnType<ty
 interface Target {
   name: string;
   paths: string[];
+  /** Connections for this page (default --connections): one shows a request's own latency, without queueing. */
+  connections?: number;
 }
 
 /** Picks the measured URLs: home, the middle home page, the middle article, its day and month, the searches. */
@@ -195,17 +197,15 @@ async function pickTargets(url: string, total: number): Promise<Target[]> {
     if (!a) throw new Error(`no article at offset ${Math.floor(total / 2)}`);
     const [first] = await findArticlesByDay(store.db, a.localDay, 1);
     const day = a.localDay.replaceAll('-', '/');
-    const from = a.localDay;
+    const searches = [...SEARCHES.map((q) => `/search?q=${encodeURIComponent(q)}`), `/search?q=minister&from=${a.localDay}&to=${a.localDay}`];
     return [
       { name: 'home', paths: ['/'] },
       { name: `home, page ${fmt(Math.floor(total / 40))}`, paths: [`/?page=${Math.floor(total / 40)}`] },
       { name: 'article', paths: [`/${day}/${encodeURIComponent((first ?? a).slug)}/`] },
       { name: 'day archive', paths: [`/${day}/`] },
       { name: 'month archive', paths: [`/${day.slice(0, 7)}/`] },
-      {
-        name: `search (${SEARCHES.length + 1} queries)`,
-        paths: [...SEARCHES.map((q) => `/search?q=${encodeURIComponent(q)}`), `/search?q=minister&from=${from}&to=${from}`],
-      },
+      { name: `search (${searches.length} queries)`, paths: searches },
+      { name: 'search, 1 connection', paths: searches, connections: 1 },
     ];
   } finally {
     await store.close();
@@ -238,7 +238,7 @@ async function runSize(o: Options, n: number, tmp: string): Promise<SizeResult> 
         if (f.status !== 200) throw new Error(`${t.name} ${p}: status ${f.status}`);
         bytes += f.body.length;
       }
-      const m = await measure(`${fmt(n)} ${t.name}`, base, o, t.paths);
+      const m = await measure(`${fmt(n)} ${t.name}`, base, { ...o, connections: t.connections ?? o.connections }, t.paths);
       pages.push({ name: t.name, m, bytes: Math.round(bytes / t.paths.length) });
     }
   } finally {

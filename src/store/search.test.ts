@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
@@ -127,6 +128,9 @@ describe.skipIf(await skipStoreTests())('search', () => {
     const many = Array.from({ length: SEARCH_CANDIDATES + 30 }, (_, i) =>
       article(`Market report ${i}`, 'Prices steady.', new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString()));
     await insertArticles(store.db, many, TZ);
+    // PostgreSQL: with statistics that call "market" common, the newest articles are walked in order
+    // instead of listed from the GIN index; the answers must not change.
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
     const parsed = parseSearchQuery('market');
     if (!parsed.ok) throw new Error('market');
     const first = await searchArticles(store.db, { parts: parsed.parts }, 20, 0);

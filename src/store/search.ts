@@ -110,22 +110,27 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
  * @example await searchArticles(db, { parts: [{ terms: ['budget'], prefix: true }] }, 20, 0)
  */
 export async function searchArticles(db: Db, filter: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
-  if (!isSqlite(db) && !db.isTransaction) {
+  if (!isSqlite(db)) {
+    const common = await lexemeShares(db);
     // PostgreSQL's planner prices `document @@ q` over the heap as cheap (the tsvectors are in TOAST,
     // read one by one: 70 ms for a word in no article of 30,000, against 1 ms through the GIN index).
-    return (db as Kysely<Database>).transaction().execute(async (trx) => {
+    const run = async (trx: Transaction<Database>) => {
       await sql`set local enable_seqscan = off`.execute(trx);
-      return searchArticles(trx, filter, limit, offset);
-    });
+      return searchIn(trx, 'postgres', filter, limit, offset, common);
+    };
+    return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run);
   }
-  const plan = await planOf(db, filter);
+  return searchIn(db, await planOf(db, filter), filter, limit, offset, new Map());
+}
+
+async function searchIn(db: Db, plan: Plan, filter: SearchFilter, limit: number, offset: number, common: ReadonlyMap<string, number>): Promise<SearchResults> {
   // Words exactly first: a word found that often needs no prefix matches (which cost more: every
   // word a prefix begins is merged). Else words also match words they begin.
   // In a narrow day range every match of a word is read (FTS5 cannot seek by id), and a prefix
   // reads every word it begins: there, prefixes only when nothing matches exactly.
-  let page = await rankedPage(db, plan, filter, false, limit, offset);
+  let page = await rankedPage(db, plan, filter, false, limit, offset, common);
   const widen = plan === 'sqlite-in-days' ? page.total === 0 : page.total < SEARCH_CANDIDATES;
-  if (widen && filter.parts.some((p) => p.prefix)) page = await rankedPage(db, plan, filter, true, limit, offset);
+  if (widen && filter.parts.some((p) => p.prefix)) page = await rankedPage(db, plan, filter, true, limit, offset, common);
   const { rows, total } = page;
   const byId = new Map((await findArticlesByIds(db, rows.map((r) => Number(r.id)))).map((a) => [a.id, a]));
   return {
@@ -135,14 +140,13 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
   };
 }
 
-/** How the store finds candidates: SQLite asks FTS5, in a narrow day range among that range's ids. */
+/** How the store finds candidates: SQLite asks FTS5 (in a narrow day range, among that range's ids); PostgreSQL, see rankedPage. */
 type Plan = 'sqlite' | 'sqlite-in-days' | 'postgres';
 
 /** Articles in a day range below which SQLite looks among the range's ids rather than all matches. */
 const NARROW_RANGE = 20_000;
 
 async function planOf(db: Db, f: SearchFilter): Promise<Plan> {
-  if (!isSqlite(db)) return 'postgres';
   if (!f.fromDay && !f.toDay) return 'sqlite';
   const { rows } = await sql<{ n: number | null }>`select sum(count) as n from day_counts
     where local_day >= ${f.fromDay ?? '0000-00-00'} and local_day <= ${f.toDay ?? '9999-99-99'}`.execute(db);
@@ -150,7 +154,7 @@ async function planOf(db: Db, f: SearchFilter): Promise<Plan> {
 }
 
 /** One ranked page of the newest SEARCH_CANDIDATES matches, and how many there were. */
-async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: boolean, limit: number, offset: number) {
+async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: boolean, limit: number, offset: number, common: ReadonlyMap<string, number>) {
   const conditions = [sql`a.status = 'published'`];
   if (filter.fromDay) conditions.push(sql`a.local_day >= ${filter.fromDay}`);
   if (filter.toDay) conditions.push(sql`a.local_day <= ${filter.toDay}`);
@@ -158,12 +162,29 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
   const where = sql.join(conditions, sql` and `);
   let candidates;
   if (plan === 'postgres') {
-    // The tsquery inline (not a FROM item): the planner then sees a constant and uses the GIN index.
+    // The tsquery inline (not a FROM item): the planner then sees a constant and can use the index.
     const q = sql`to_tsquery('simple', ${tsQuery(filter, prefix)})`;
-    candidates = sql`select s.article_id as id, -ts_rank(s.document, ${q}) as score, a.published_at
-      from article_search s join articles a on a.id = s.article_id
-      where s.document @@ ${q} and ${where}
-      order by s.article_id desc limit ${SEARCH_CANDIDATES}`;
+    const ordered = isCommon(common, filter, prefix);
+    // Without sequential scans (see searchArticles) the planner's next idea for a prefix is a full
+    // scan of the primary key, reading every tsvector: only the ordered walk may use index scans
+    // (on again once the candidates are read).
+    await sql.raw(`set local enable_indexscan = ${ordered ? 'on' : 'off'}`).execute(db);
+    if (ordered) {
+      // A word in many articles: walk the newest first until enough match (reading few tsvectors).
+      candidates = sql`select s.article_id as id, -ts_rank(s.document, ${q}) as score, a.published_at
+        from article_search s join articles a on a.id = s.article_id
+        where s.document @@ ${q} and ${where}
+        order by s.article_id desc limit ${SEARCH_CANDIDATES}`;
+    } else {
+      // Else the GIN index finds them all (`+ 0`: not ordered by the primary key, which would read
+      // every tsvector from the newest on), and only the newest ones are ranked.
+      candidates = sql`select c.id, -ts_rank(s.document, ${q}) as score, c.published_at from (
+          select s.article_id as id, a.published_at
+          from article_search s join articles a on a.id = s.article_id
+          where s.document @@ ${q} and ${where}
+          order by s.article_id + 0 desc limit ${SEARCH_CANDIDATES}
+        ) c join article_search s on s.article_id = c.id`;
+    }
   } else if (plan === 'sqlite') {
     candidates = sql`select f.rowid as id, bm25(articles_fts, 5.0, 1.0) as score, a.published_at
       from articles_fts f join articles a on a.id = f.rowid
@@ -187,7 +208,48 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
     const counted = await sql<{ n: number }>`select count(*) as n from (${candidates}) m`.execute(db);
     total = Number(counted.rows[0]?.n ?? 0);
   }
+  if (plan === 'postgres') await sql`set local enable_indexscan = on`.execute(db); // the articles are read by id next
   return { rows, total };
+}
+
+/** Lexemes in at least this share of articles are common: walking the newest articles finds enough of them sooner than the GIN index lists them all (measured: the crossover lies near 10–20%). */
+const COMMON_SHARE = 0.1;
+const lexemeStats = new WeakMap<object, { at: number; shares: Map<string, number> }>();
+
+/**
+ * Returns the share of articles each common lexeme is in, from PostgreSQL's statistics
+ * (pg_stats.most_common_elems, kept by ANALYZE); read again every ten minutes, per store.
+ */
+async function lexemeShares(db: Db): Promise<ReadonlyMap<string, number>> {
+  let stats = lexemeStats.get(db);
+  if (!stats || Date.now() - stats.at > 600_000) {
+    const { rows } = await sql<{ elems: string[] | null; freqs: number[] | null }>`
+      select most_common_elems::text::text[] as elems, most_common_elem_freqs::text::float8[] as freqs from pg_stats
+      where schemaname = current_schema() and tablename = 'article_search' and attname = 'document'`.execute(db);
+    const shares = new Map<string, number>();
+    const r = rows[0];
+    r?.elems?.forEach((e, i) => shares.set(e, r.freqs?.[i] ?? 0));
+    stats = { at: Date.now(), shares };
+    lexemeStats.set(db, stats);
+  }
+  return stats.shares;
+}
+
+/**
+ * Returns true when every article of the query must contain a lexeme found in at least
+ * COMMON_SHARE of the articles; a prefix counts by its most common completion.
+ */
+function isCommon(shares: ReadonlyMap<string, number>, f: SearchFilter, prefix: boolean): boolean {
+  const share = (p: QueryPart) => {
+    let best = 0;
+    for (const t of p.terms) {
+      best = Math.max(best, shares.get(t) ?? 0);
+      if (prefix && p.prefix) for (const [e, n] of shares) if (e.startsWith(t)) best = Math.max(best, n);
+    }
+    return best;
+  };
+  // Every part must match: the rarest part bounds how many articles match.
+  return Math.min(...f.parts.map(share)) >= COMMON_SHARE;
 }
 
 /** FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)` (exact matches score twice); phrases `"a b"`, AND, NOT. */
