@@ -23,6 +23,7 @@ import type { ArticleInput } from '../src/model/types.js';
 import { findArticlesByDay, findLatestArticles, insertArticles } from '../src/store/articles.js';
 import { findPublishedTotal } from '../src/store/day-counts.js';
 import { openMigratedStore, openStore } from '../src/store/db.js';
+import { analyzeAfterBulkWrite } from '../src/store/search.js';
 import { ensureSource } from '../src/store/sources.js';
 import { BENCH_SOURCES } from './content.js';
 import type { FillJob } from './fill-worker.js';
@@ -146,6 +147,7 @@ async function fill(url: string, total: number, o: Options): Promise<Fill> {
       await worker.terminate();
     }
     if (inserted !== total) throw new Error(`fill: inserted ${inserted} of ${total} (duplicate slug or guid?)`);
+    await analyzeAfterBulkWrite(store.db); // as `jarida import` does
   } finally {
     await store.close();
   }

@@ -7,6 +7,7 @@
 import { parseConfig } from '../src/config.js';
 import { openMigratedStore } from '../src/store/db.js';
 import { buildApp } from '../src/web/app.js';
+import { createLogger } from '../src/log.js';
 
 const [dbPath, now, portArg] = process.argv.slice(2);
 if (!dbPath || !now) {
@@ -19,7 +20,7 @@ const databaseUrl = /^(sqlite|postgres(ql)?):/.test(dbPath) ? dbPath : `sqlite:$
 const cache = process.env.JARIDA_PAGE_CACHE;
 const config = parseConfig({ databaseUrl }, { JARIDA_NOW: now, ...(cache !== undefined ? { JARIDA_PAGE_CACHE: cache } : {}) });
 const store = await openMigratedStore(databaseUrl);
-const app = await buildApp({ store, config });
+const app = await buildApp({ store, config, log: createLogger() }); // errors to stderr (LOG_LEVEL)
 await app.listen({ port: Number(portArg ?? 0), host: '127.0.0.1' });
 const address = app.server.address();
 const port = typeof address === 'object' && address ? address.port : 0;

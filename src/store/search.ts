@@ -87,6 +87,15 @@ export async function unindexSource(db: Db, sourceId: number): Promise<void> {
 }
 
 /**
+ * Refreshes the planner's statistics after a bulk write (PostgreSQL: ANALYZE of the articles and the
+ * search index, which the search plan reads; autovacuum would get there later). SQLite: nothing.
+ */
+export async function analyzeAfterBulkWrite(db: Kysely<Database>): Promise<void> {
+  if (isSqlite(db)) return;
+  for (const table of ['articles', 'article_search', 'day_counts']) await sql`analyze ${sql.table(table)}`.execute(db);
+}
+
+/**
  * Rebuilds the whole index from the stored articles (migration 0003; `jarida reindex` after the
  * normalization changes). Returns how many articles were indexed.
  */
@@ -116,6 +125,7 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
     // read one by one: 70 ms for a word in no article of 30,000, against 1 ms through the GIN index).
     const run = async (trx: Transaction<Database>) => {
       await sql`set local enable_seqscan = off`.execute(trx);
+      await sql`set local jit = off`.execute(trx); // compiling costs more than these short queries take
       return searchIn(trx, 'postgres', filter, limit, offset, common);
     };
     return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run);
@@ -164,12 +174,7 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
   if (plan === 'postgres') {
     // The tsquery inline (not a FROM item): the planner then sees a constant and can use the index.
     const q = sql`to_tsquery('simple', ${tsQuery(filter, prefix)})`;
-    const ordered = isCommon(common, filter, prefix);
-    // Without sequential scans (see searchArticles) the planner's next idea for a prefix is a full
-    // scan of the primary key, reading every tsvector: only the ordered walk may use index scans
-    // (on again once the candidates are read).
-    await sql.raw(`set local enable_indexscan = ${ordered ? 'on' : 'off'}`).execute(db);
-    if (ordered) {
+    if (isCommon(common, filter, prefix)) {
       // A word in many articles: walk the newest first until enough match (reading few tsvectors).
       candidates = sql`select s.article_id as id, -ts_rank(s.document, ${q}) as score, a.published_at
         from article_search s join articles a on a.id = s.article_id
@@ -178,11 +183,14 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
     } else {
       // Else the GIN index finds them all (`+ 0`: not ordered by the primary key, which would read
       // every tsvector from the newest on), and only the newest ones are ranked.
+      // `offset 0` keeps the match list a query of its own, so that no estimate (a table not yet
+      // analyzed) can turn it into a walk over the articles testing each.
       candidates = sql`select c.id, -ts_rank(s.document, ${q}) as score, c.published_at from (
-          select s.article_id as id, a.published_at
-          from article_search s join articles a on a.id = s.article_id
-          where s.document @@ ${q} and ${where}
-          order by s.article_id + 0 desc limit ${SEARCH_CANDIDATES}
+          select m.article_id as id, a.published_at
+          from (select article_id from article_search where document @@ ${q} offset 0) m
+          join articles a on a.id = m.article_id
+          where ${where}
+          order by m.article_id + 0 desc limit ${SEARCH_CANDIDATES}
         ) c join article_search s on s.article_id = c.id`;
     }
   } else if (plan === 'sqlite') {
@@ -208,7 +216,6 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
     const counted = await sql<{ n: number }>`select count(*) as n from (${candidates}) m`.execute(db);
     total = Number(counted.rows[0]?.n ?? 0);
   }
-  if (plan === 'postgres') await sql`set local enable_indexscan = on`.execute(db); // the articles are read by id next
   return { rows, total };
 }
 

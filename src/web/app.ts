@@ -6,7 +6,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
-import type { Store } from '../store/db.js';
+import { StoreError, type Store } from '../store/db.js';
 import { registerPageCache, type PageCache } from './cache.js';
 import { HttpError } from './errors.js';
 import { STRINGS } from './i18n/strings.js';
@@ -80,7 +80,10 @@ export async function buildApp(
 
   app.setNotFoundHandler((req, reply) => errorPage(req, reply, 404));
   app.setErrorHandler(async (err: Error & { statusCode?: number; code?: string }, req, reply) => {
-    const status = err instanceof HttpError ? err.statusCode : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+    // The store unreachable or out of connections (a burst beyond the pool): 503, try again soon.
+    const unavailable = err instanceof StoreError;
+    if (unavailable) reply.header('retry-after', '5');
+    const status = err instanceof HttpError ? err.statusCode : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : unavailable ? 503 : 500;
     if (status >= 500) req.log.error({ err, url: req.url }, 'web: page failed');
     try {
       return await errorPage(req, reply, status, err instanceof HttpError ? err.detail : err.message);

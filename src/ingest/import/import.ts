@@ -11,6 +11,7 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ArticleInput } from '../../model/types.js';
 import { saveArticles } from '../../store/articles.js';
+import { analyzeAfterBulkWrite } from '../../store/search.js';
 import type { Store } from '../../store/db.js';
 import { ensureSource, findSourceByUrl } from '../../store/sources.js';
 import { normalizeUrl } from '../process/url.js';
@@ -128,6 +129,8 @@ export async function importFile(store: Store, path: string, options: ImportOpti
       } finally {
         await preparer.close();
       }
+      // Searches plan with the table statistics: a bulk write makes them stale at once.
+      await analyzeAfterBulkWrite(store.db);
       return tally.summary(progress.bytes, (performance.now() - started) / 1000);
     } finally {
       close();
