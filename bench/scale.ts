@@ -10,7 +10,7 @@
  *
  * --db-dir DIR keeps SQLite stores there (scale-N.db), reused when present. PostgreSQL stores are
  * schemas `jarida_bench_N` in DATABASE_URL (default postgres://postgres@127.0.0.1:5432/test),
- * dropped at the end. Progress goes to stderr, the report (Markdown) to stdout.
+ * dropped at the end; with --reuse kept, and reused when they hold N articles. Progress goes to stderr, the report (Markdown) to stdout.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -52,6 +52,8 @@ interface Options {
   duration: number;
   connections: number;
   dbDir: string | null;
+  /** PostgreSQL: keep the bench schemas, and reuse one that holds N articles. */
+  reuse: boolean;
   pgUrl: string;
 }
 
@@ -64,12 +66,13 @@ function parseOptions(argv: string[]): Options {
       duration: { type: 'string', default: '5' },
       connections: { type: 'string', default: '16' },
       'db-dir': { type: 'string' },
+      reuse: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
-    process.stdout.write('usage: node dist/bench/scale.js [--articles N[,N…]=100000] [--store sqlite|postgres] [--duration S=5] [--connections C=16] [--db-dir DIR]\n');
+    process.stdout.write('usage: node dist/bench/scale.js [--articles N[,N…]=100000] [--store sqlite|postgres] [--duration S=5] [--connections C=16] [--db-dir DIR] [--reuse]\n');
     process.exit(0);
   }
   const int = (name: string, raw: string, min: number) => {
@@ -84,6 +87,7 @@ function parseOptions(argv: string[]): Options {
     duration: int('duration', values.duration, 1),
     connections: int('connections', values.connections, 1),
     dbDir: values['db-dir'] ?? null,
+    reuse: values.reuse ?? false,
     pgUrl: process.env.DATABASE_URL?.startsWith('postgres') ? process.env.DATABASE_URL : 'postgres://postgres@127.0.0.1:5432/test',
   };
 }
@@ -112,7 +116,14 @@ async function fill(url: string, total: number, o: Options): Promise<Fill> {
     if (n === total) return { articles: n, seconds: 0, bytes: await storeBytes(url, o), reused: true };
     throw new Error(`${url} holds ${n} articles, not ${total}: remove it`);
   }
-  if (o.store === 'postgres') await onServer(o, (schema) => sql`drop schema if exists ${sql.id(schema)} cascade; create schema ${sql.id(schema)}`, url);
+  if (o.store === 'postgres') {
+    if (o.reuse && (await countIn(url)) === total) {
+      const store = openStore(url);
+      await analyzeAfterBulkWrite(store.db).finally(() => store.close());
+      return { articles: total, seconds: 0, bytes: await storeBytes(url, o), reused: true };
+    }
+    await onServer(o, (schema) => sql`drop schema if exists ${sql.id(schema)} cascade; create schema ${sql.id(schema)}`, url);
+  }
   const store = await openMigratedStore(url);
   const span = (total / ARTICLES_PER_DAY) * 86_400_000;
   const t0 = performance.now();
@@ -153,6 +164,18 @@ async function fill(url: string, total: number, o: Options): Promise<Fill> {
   }
   const seconds = (performance.now() - t0) / 1000;
   return { articles: total, seconds, bytes: await storeBytes(url, o), reused: false };
+}
+
+/** Returns the published articles of a PostgreSQL bench schema, or -1 when it is not there. */
+async function countIn(url: string): Promise<number> {
+  const store = openStore(url);
+  try {
+    return await findPublishedTotal(store.db);
+  } catch {
+    return -1;
+  } finally {
+    await store.close();
+  }
 }
 
 /** Returns the store's size on disk: SQLite file (+ WAL), or the schema's tables, indexes and TOAST. */
@@ -260,7 +283,7 @@ async function main(): Promise<void> {
     results.push(await runSize(o, n, tmp));
     if (o.store === 'sqlite' && !o.dbDir) rmSync(join(tmp, `scale-${n}.db`), { force: true });
   }
-  if (o.store === 'postgres') {
+  if (o.store === 'postgres' && !o.reuse) {
     for (const n of o.sizes) await onServer(o, (schema) => sql`drop schema if exists ${sql.id(schema)} cascade`, storeUrl(o, n, tmp)).catch(() => {});
   }
 

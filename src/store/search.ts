@@ -219,8 +219,12 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
   return { rows, total };
 }
 
-/** Lexemes in at least this share of articles are common: walking the newest articles finds enough of them sooner than the GIN index lists them all (measured: the crossover lies near 10–20%). */
-const COMMON_SHARE = 0.1;
+/**
+ * Lexemes in at least this share of articles are common: walking the newest articles finds enough of
+ * them sooner than the GIN index lists them all (at 1,000,000 articles a word in 3% of them: 110 ms
+ * walking, 280 ms through GIN; in 8%: 80 against 400 ms; in 0.1%: GIN, 3–30 ms).
+ */
+const COMMON_SHARE = 0.02;
 const lexemeStats = new WeakMap<object, { at: number; shares: Map<string, number> }>();
 
 /**
