@@ -170,7 +170,7 @@ describe.skipIf(skip)('bad URLs', () => {
     it(`${url.slice(0, 60)} → ${status} in the site's look`, async () => {
       const res = await get(url);
       expect(res.statusCode).toBe(status);
-      expect(res.body).toBe('503\n');
+      expect(res.headers['content-type']).toContain('text/html');
       expect(res.body).toContain('Islamic Invitation Turkey');
       expect(text(res.body)).toContain(url.startsWith('/tr/') ? 'Toplam: 147.805 içerik' : 'Total: 147,805 content');
     });
