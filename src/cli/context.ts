@@ -38,6 +38,6 @@ export async function openContext(
 }
 
 /** Returns what ingestion needs, from an open command context; close its digester when done. */
-export function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }, onArticlesChanged?: () => void): IngestDeps {
-  return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), digester: createDigester(ctx.config.ingest.workers), onArticlesChanged };
+export function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): IngestDeps {
+  return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), digester: createDigester(ctx.config.ingest.workers) };
 }

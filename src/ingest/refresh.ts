@@ -27,8 +27,6 @@ export interface IngestDeps {
   now: () => Date;
   /** Parses and prepares bodies, on worker threads or inline (digest.ts). */
   digester: Digester;
-  /** Called after a refresh stored new or changed articles (clears page caches). */
-  onArticlesChanged?: () => void;
 }
 
 /** What one refresh did. */
@@ -91,7 +89,6 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       ttlMinutes: feed.ttlMinutes,
       skipHours: feed.skipHours,
     });
-    if (result.created || result.updated) deps.onArticlesChanged?.();
     deps.log.info({ sourceId: source.id, url: source.url, ...counts(result), movedTo: res.permanentRedirectTo ?? undefined }, 'refresh: done');
     return { ...result, nextFetchAt: next.at.toISOString() };
   } catch (err) {
@@ -100,7 +97,6 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     const next = nextFetchAt({ now, sourceId: source.id, itemDates: [], ttlMinutes: source.ttlMinutes, skipHours: source.skipHours, errorCount, retryAfterSeconds: e.retryAfterSeconds ?? null, previousIntervalS: source.intervalS }, bounds);
     const message = oneLine(e.message ?? String(err));
     await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount, lastError: message, lastStatus: e.status ?? null, lastFetchedAt: now.toISOString() });
-    if (result.created || result.updated) deps.onArticlesChanged?.();
     deps.log.warn({ sourceId: source.id, url: source.url, err: message, errorCount, next: next.at.toISOString() }, 'refresh: failed');
     return { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() };
   }

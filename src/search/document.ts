@@ -20,13 +20,11 @@ export interface SearchDocument {
  *   // { title: 'istanbul elect', body: 'vote' }
  */
 export function searchDocument(a: { title: string; summary: string | null; contentHtml: string | null }): SearchDocument {
-  const html = a.contentHtml || a.summary || '';
-  const text = htmlToText(html.length > MAX_BODY_CHARS * 2 ? html.slice(0, MAX_BODY_CHARS * 2) : html).slice(0, MAX_BODY_CHARS);
-  return { title: searchTerms(a.title).join(' '), body: searchTerms(text).join(' ') };
+  return { title: searchTerms(a.title).join(' '), body: searchTerms(searchText(a)).join(' ') };
 }
 
-/** Returns an article's plain text for snippets: its content as text, else its summary. */
+/** Returns an article's plain text as searched (and shown in snippets): its content as text, else its summary. */
 export function searchText(a: { summary: string | null; contentHtml: string | null }): string {
   const html = a.contentHtml || a.summary || '';
-  return htmlToText(html.length > MAX_BODY_CHARS ? html.slice(0, MAX_BODY_CHARS) : html);
+  return htmlToText(html.length > MAX_BODY_CHARS * 2 ? html.slice(0, MAX_BODY_CHARS * 2) : html).slice(0, MAX_BODY_CHARS);
 }

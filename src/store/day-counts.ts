@@ -104,6 +104,14 @@ export async function findDayCounts(db: Db, fromDay: string, toDay: string): Pro
   return new Map(rows.map((r) => [r.local_day, Number(r.count)]));
 }
 
+/** Returns how many published articles the days from `fromDay` to `toDay` hold (either end open when undefined). */
+export async function countPublishedBetween(db: Db, fromDay?: string, toDay?: string): Promise<number> {
+  let q = db.selectFrom('day_counts').select(sql<number | null>`sum(count)`.as('n'));
+  if (fromDay) q = q.where('local_day', '>=', fromDay);
+  if (toDay) q = q.where('local_day', '<=', toDay);
+  return Number((await q.executeTakeFirst())?.n ?? 0);
+}
+
 /** Returns the days of one month that have articles, with counts, newest first. */
 export async function findMonthDays(db: Db, year: number, month: number): Promise<DayCount[]> {
   const prefix = `${year}-${String(month).padStart(2, '0')}-`;

@@ -10,6 +10,7 @@ import type { Article } from '../model/types.js';
 import { searchDocument, type SearchDocument } from '../search/document.js';
 import type { QueryPart } from '../search/query.js';
 import { findArticlesByIds } from './articles.js';
+import { countPublishedBetween } from './day-counts.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -107,7 +108,7 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
   for (;;) {
     const batch = await d.selectFrom('articles').select(['id', 'title', 'summary', 'content_html']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
     if (batch.length === 0) return n;
-    await indexArticles(d, batch);
+    await indexArticles(d, batch, true); // the index was emptied above
     n += batch.length;
     lastId = Number(batch[batch.length - 1]!.id);
   }
@@ -158,9 +159,7 @@ const NARROW_RANGE = 20_000;
 
 async function planOf(db: Db, f: SearchFilter): Promise<Plan> {
   if (!f.fromDay && !f.toDay) return 'sqlite';
-  const { rows } = await sql<{ n: number | null }>`select sum(count) as n from day_counts
-    where local_day >= ${f.fromDay ?? '0000-00-00'} and local_day <= ${f.toDay ?? '9999-99-99'}`.execute(db);
-  return Number(rows[0]?.n ?? 0) <= NARROW_RANGE ? 'sqlite-in-days' : 'sqlite';
+  return (await countPublishedBetween(db, f.fromDay, f.toDay)) <= NARROW_RANGE ? 'sqlite-in-days' : 'sqlite';
 }
 
 /** One ranked page of the newest SEARCH_CANDIDATES matches, and how many there were. */
