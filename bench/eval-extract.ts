@@ -27,9 +27,10 @@ import {
   htmlText, METADATA_FIELDS, readReaderCorpus, scorePage, summarize,
   type CorpusPage, type ExtractedMetadata, type PageScore,
 } from '../src/ingest/extract/score.js';
+import { CORPORA_URL } from '../src/paths.js';
 
 const PAGE_URL = 'http://fakehost/test/page.html';
-const DEFAULT_CORPUS = fileURLToPath(new URL('../../../shared/corpora/readability/', import.meta.url));
+const DEFAULT_CORPUS = fileURLToPath(new URL('readability/', CORPORA_URL));
 const FIXTURES = new URL('../../src/ingest/extract/testdata/', import.meta.url);
 
 type Extraction = { contentHtml: string; metadata: ExtractedMetadata } | null;

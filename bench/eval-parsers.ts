@@ -31,6 +31,7 @@ import { Parser as HtmlParser } from 'htmlparser2';
 import type { FeedItem, ParsedFeed } from '../src/model/feed.js';
 import { decodeText } from '../src/ingest/parse/decode.js';
 import { parseFeed } from '../src/ingest/parse/parse.js';
+import { CORPORA_URL } from '../src/paths.js';
 
 // ───────────────────────────── candidates ─────────────────────────────
 
@@ -1276,7 +1277,7 @@ async function main(): Promise<void> {
     const [k, v] = a.replace(/^--/, '').split('=');
     return [k!, v ?? 'true'] as const;
   }));
-  const root = process.env.JARIDA_CORPORA ?? fileURLToPath(new URL('../../../shared/corpora/', import.meta.url));
+  const root = fileURLToPath(CORPORA_URL);
   const { cases, skipped } = loadCases(root, args.get('corpus'));
   const only = args.get('only')?.split(',');
   const cands = candidates().filter((c) => !only || only.includes(c.name));

@@ -1,7 +1,7 @@
 /** Where the project's shipped files (themes, demo content) are, from source and from dist alike. */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 function findRoot(start: string): string {
   let dir = start;
@@ -19,3 +19,8 @@ export const PROJECT_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
 export const DEFAULT_THEME_DIR = join(PROJECT_ROOT, 'themes', 'default');
 /** The shipped demo content. */
 export const DEMO_FILE = join(PROJECT_ROOT, 'demo', 'articles.json');
+/**
+ * The shared test corpora (feed cases, Reader View pages, XSS vectors, the Umm al-Qura table), for
+ * tests and evaluations: `JARIDA_CORPORA` when set, else `../shared/corpora` beside the project.
+ */
+export const CORPORA_URL = pathToFileURL(`${resolve(process.env.JARIDA_CORPORA || join(PROJECT_ROOT, '..', 'shared', 'corpora'))}/`);

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { toHijri, ummAlQuraTableSpan, type HijriDate, type HijriVariant } from './hijri.js';
 import { UMM_AL_QURA_FIRST_YEAR, UMM_AL_QURA_MONTH_STARTS } from './ummalqura-data.js';
 import { addDays, dayFromNumber, dayNumber } from './zone.js';
+import { CORPORA_URL } from '../paths.js';
 
-const CORPUS = new URL('../../../shared/corpora/hijri-ummalqura/', import.meta.url);
+const CORPUS = new URL('hijri-ummalqura/', CORPORA_URL);
 const CORPUS_FILES = ['month_starts.csv', 'kfupm_comparison_calendar.json', 'ummalqura_calendar_website.json',
   'ummalqura_newspaper_issues.json'];
 const corpusPresent = CORPUS_FILES.every((f) => existsSync(new URL(f, CORPUS)));

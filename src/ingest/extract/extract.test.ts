@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { extractArticle } from './extract.js';
 import { readReaderCorpus, scorePage, summarize } from './score.js';
+import { CORPORA_URL } from '../../paths.js';
 
 const fixture = (name: string): string => readFileSync(new URL(`./testdata/${name}`, import.meta.url), 'utf8');
 const PAGE = 'https://news.example/section/story.html';
@@ -116,7 +117,7 @@ describe('extractArticle', () => {
 });
 
 // The Firefox Reader View pages (third-party captures, kept outside the project): see bench/eval-extract.ts.
-const CORPUS = new URL('../../../../shared/corpora/readability/', import.meta.url);
+const CORPUS = new URL('readability/', CORPORA_URL);
 const hasCorpus = existsSync(CORPUS);
 
 describe('extractArticle on the Reader View corpus', () => {

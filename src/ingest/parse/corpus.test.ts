@@ -2,10 +2,11 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { candidates, loadCases, runCandidate } from '../../../bench/eval-parsers.js';
+import { CORPORA_URL } from '../../paths.js';
 
 // The shared corpora sit beside the project root; bench/eval-parsers.ts holds the checks and
 // prints the comparison with the npm candidates (npm run eval:parsers).
-const CORPORA = new URL('../../../../shared/corpora/', import.meta.url);
+const CORPORA = CORPORA_URL;
 const present = ['feedparser/', 'gofeed/', 'rss-parser/'].every((d) => existsSync(new URL(d, CORPORA)));
 const required = process.env.JARIDA_REQUIRE_CORPORA === '1';
 

@@ -1,6 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { plainText, sanitizeArticleHtml } from './sanitize.js';
+import { CORPORA_URL } from '../../paths.js';
 
 describe('sanitizeArticleHtml', () => {
   it('keeps article markup, makes URLs absolute and images lazy', () => {
@@ -22,7 +23,7 @@ describe('sanitizeArticleHtml', () => {
     expect(sanitizeArticleHtml('<iframe src="https://www.youtube.com/embed/x"></iframe>')).toContain('youtube.com/embed/x');
   });
 
-  const corpora = new URL('../../../../shared/corpora/', import.meta.url);
+  const corpora = CORPORA_URL;
   const haveCorpora = existsSync(corpora) || process.env.JARIDA_REQUIRE_CORPORA === '1';
 
   /** Every '<' left in sanitized output opens a real tag (text is escaped): check those tags. */
