@@ -1,21 +1,28 @@
 /**
- * What the HTTP benchmarks share: child processes that are always killed on exit, fetching a page
- * once, measuring a URL (or a mix of URLs) with autocannon, peak memory, and number formatting.
+ * What the HTTP benchmarks share: child processes (and their process groups) that are always killed
+ * on exit, fetching a page once, measuring a URL (or a mix of URLs) with autocannon, memory of a
+ * process tree, and number formatting.
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 
 /** Response headers not copied to the raw server (per-response or hop-by-hop). */
 export const SKIP_HEADERS = new Set(['date', 'connection', 'keep-alive', 'transfer-encoding', 'content-length']);
 
 const children = new Set<ChildProcess>();
+/** Process groups of detached children (a server and its cluster workers). */
+const groups = new Set<number>();
 const cleanups: (() => void)[] = [];
 
-/** Kills every child still running and runs the registered cleanups (also on exit and signals). */
+/** Kills every child (and child process group) still running and runs the registered cleanups (also on exit and signals). */
 export function cleanupSync(): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
   children.clear();
+  for (const g of groups) killGroup(g);
+  groups.clear();
   while (cleanups.length) cleanups.pop()!();
 }
 process.on('exit', cleanupSync);
@@ -70,6 +77,141 @@ export async function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Sends SIGKILL to the process group `pgid` (a detached child and what it forked); ignores a group already gone. */
+function killGroup(pgid: number): void {
+  try {
+    process.kill(-pgid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Spawns a server command in its own process group and resolves once a stdout line matches
+ * `ready` (its stdout and stderr are passed through to stderr); fails when it exits first or after
+ * `timeoutMs`. Stop it with stopServer; it and its workers are killed on exit either way.
+ */
+export function startServer(cmd: string, args: string[], o: { name: string; ready: RegExp; env: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number }): Promise<ChildProcess> {
+  const child = spawn(cmd, args, { env: o.env, cwd: o.cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  if (child.pid) groups.add(child.pid);
+  child.once('exit', () => children.delete(child));
+  child.stderr!.on('data', (b: Buffer) => process.stderr.write(prefixLines(o.name, b)));
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => fail(new Error(`${o.name}: no ready line after ${(o.timeoutMs ?? 600_000) / 1000} s`)), o.timeoutMs ?? 600_000);
+    const onExit = (code: number | null, signal: string | null) => fail(new Error(`${o.name}: exited before it was ready (code ${code}, signal ${signal})`));
+    const onData = (b: Buffer) => {
+      process.stderr.write(prefixLines(o.name, b));
+      seen = (seen + b.toString('utf8')).slice(-4096);
+      if (!o.ready.test(seen)) return;
+      cleanup();
+      resolve(child);
+    };
+    function cleanup() {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      child.stdout!.off('data', onData);
+      child.stdout!.resume(); // keep draining what it prints later
+    }
+    function fail(err: Error) {
+      cleanup();
+      if (child.pid) killGroup(child.pid);
+      reject(err);
+    }
+    child.once('exit', onExit);
+    child.once('error', fail);
+    child.stdout!.on('data', onData);
+  });
+}
+
+/** Stops a server from startServer with SIGTERM (SIGKILL after 10 s), then kills whatever is left of its process group. */
+export async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      child.once('exit', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      child.kill('SIGTERM');
+    });
+  }
+  if (child.pid) {
+    killGroup(child.pid);
+    groups.delete(child.pid);
+  }
+}
+
+function prefixLines(name: string, b: Buffer): string {
+  return b.toString('utf8').replace(/^(?=.)/gm, `  [${name}] `);
+}
+
+/** Resolves with a TCP port free on 127.0.0.1 right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident memory of a process tree: its processes, their summed and largest peak (VmHWM) and current (VmRSS) sizes, in bytes. */
+export interface TreeMemory {
+  processes: number;
+  hwmTotal: number;
+  hwmMax: number;
+  rssTotal: number;
+  /** Each process's VmHWM, the root first. */
+  hwms: number[];
+}
+
+/** Returns the memory of `pid` and all its descendants (Linux /proc), or null when it is gone or /proc is missing. */
+export function treeMemory(pid: number | undefined): TreeMemory | null {
+  if (!pid) return null;
+  const m: TreeMemory = { processes: 0, hwmTotal: 0, hwmMax: 0, rssTotal: 0, hwms: [] };
+  const visit = (p: number) => {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${p}/status`, 'utf8');
+    } catch {
+      return; // exited meanwhile
+    }
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+    m.processes++;
+    m.hwmTotal += kb('VmHWM');
+    m.hwmMax = Math.max(m.hwmMax, kb('VmHWM'));
+    m.hwms.push(kb('VmHWM'));
+    m.rssTotal += kb('VmRSS');
+    for (const c of childPids(p)) visit(c);
+  };
+  visit(pid);
+  return m.processes ? m : null;
+}
+
+/** Returns the pids of a process's children, from /proc/PID/task/TID/children. */
+function childPids(pid: number): number[] {
+  const out: number[] = [];
+  let tasks: string[];
+  try {
+    tasks = readdirSync(`/proc/${pid}/task`);
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      for (const c of readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').split(' ')) if (c.trim()) out.push(Number(c));
+    } catch {
+      // task gone
+    }
+  }
+  return out;
+}
+
 /** Returns the peak resident set size (VmHWM) of a process in bytes, or null off Linux. */
 export function peakRss(pid: number | undefined): number | null {
   if (!pid) return null;
@@ -97,6 +239,29 @@ export async function fetchPage(url: string): Promise<Fetched> {
     if (!SKIP_HEADERS.has(k)) headers[k] = v;
   });
   return { status: res.status, headers, body };
+}
+
+/**
+ * Fetches a URL once on a new connection with node:http and no request headers but Host (and
+ * Connection) unless given, as wrk sends: no Accept-Encoding, so the body is what wrk gets.
+ */
+export function fetchBare(url: string, headers: Record<string, string> = {}): Promise<Fetched> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: false }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('error', reject);
+      res.on('end', () => {
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) {
+          if (v !== undefined && !SKIP_HEADERS.has(k)) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+        }
+        resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
+      });
+    });
+    req.on('error', (err) => reject(new Error(`fetch ${url}: ${err.message}`, { cause: err })));
+    req.end();
+  });
 }
 
 /** autocannon's numbers for one URL (or mix). */

@@ -17,26 +17,16 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
 import { sql } from 'kysely';
-import type { ArticleInput } from '../src/model/types.js';
-import { findArticlesByDay, findLatestArticles, insertArticles } from '../src/store/articles.js';
+import { findArticlesByDay, findLatestArticles } from '../src/store/articles.js';
 import { findPublishedTotal } from '../src/store/day-counts.js';
 import { openMigratedStore, openStore } from '../src/store/db.js';
 import { analyzeAfterBulkWrite } from '../src/store/search.js';
-import { ensureSource } from '../src/store/sources.js';
-import { BENCH_SOURCES } from './content.js';
-import type { FillJob } from './fill-worker.js';
+import { ARTICLES_PER_DAY, BENCH_NOW, fillStore } from './fill.js';
 import { failures, fetchPage, fmt, log, mb, measure, onCleanup, peakRss, runBench, startChild, stopChild, type Measurement } from './lib.js';
 
-const NOW = '2019-02-15T12:00:00+03:00';
-const NOW_MS = Date.parse(NOW);
-const TZ = 'Europe/Istanbul';
-/** Articles per day stay near a real network's (~270/day): the span grows with N. */
-const ARTICLES_PER_DAY = 270;
-const BATCH = 20_000;
+const NOW = new Date(BENCH_NOW).toISOString();
 const SERVER_JS = fileURLToPath(new URL('./server.js', import.meta.url));
-const FILL_WORKER_JS = fileURLToPath(new URL('./fill-worker.js', import.meta.url));
 
 /** What readers search for: rare and common words, phrases, three languages, a day range. */
 const SEARCHES = [
@@ -124,45 +114,7 @@ async function fill(url: string, total: number, o: Options): Promise<Fill> {
     }
     await onServer(o, (schema) => sql`drop schema if exists ${sql.id(schema)} cascade; create schema ${sql.id(schema)}`, url);
   }
-  const store = await openMigratedStore(url);
-  const span = (total / ARTICLES_PER_DAY) * 86_400_000;
-  const t0 = performance.now();
-  try {
-    const sourceIds: number[] = [];
-    for (const s of BENCH_SOURCES) {
-      sourceIds.push(await ensureSource(store.db, { kind: 'feed', title: s.title, url: `${s.siteUrl}feed.xml`, siteUrl: s.siteUrl, language: s.language }));
-    }
-    // A worker makes the articles and their search terms (as bulk import's workers do) while
-    // this thread writes the previous batch.
-    const worker = new Worker(FILL_WORKER_JS);
-    const make = (start: number) => new Promise<ArticleInput[]>((resolve, reject) => {
-      worker.once('error', reject);
-      worker.once('message', (batch: ArticleInput[]) => {
-        worker.off('error', reject);
-        resolve(batch);
-      });
-      const job: FillJob = { start, end: Math.min(start + BATCH, total), total, nowMs: NOW_MS, spanMs: span, sourceIds };
-      worker.postMessage(job);
-    });
-    let inserted = 0;
-    try {
-      let next = make(0);
-      for (let start = 0; start < total; start += BATCH) {
-        const batch = await next;
-        if (start + BATCH < total) next = make(start + BATCH);
-        inserted += await insertArticles(store.db, batch, TZ);
-        const s = (performance.now() - t0) / 1000;
-        if (total > BATCH) log(`fill ${fmt(total)}: ${fmt(inserted)} (${fmt(inserted / s)} articles/s)`);
-      }
-    } finally {
-      await worker.terminate();
-    }
-    if (inserted !== total) throw new Error(`fill: inserted ${inserted} of ${total} (duplicate slug or guid?)`);
-    await analyzeAfterBulkWrite(store.db); // as `jarida import` does
-  } finally {
-    await store.close();
-  }
-  const seconds = (performance.now() - t0) / 1000;
+  const seconds = await fillStore(url, total, (line) => log(`fill ${fmt(total)}: ${line}`));
   return { articles: total, seconds, bytes: await storeBytes(url, o), reused: false };
 }
 

@@ -64,10 +64,21 @@ export interface PageCacheSettings {
   maxBytes: number;
 }
 
+/** Cache-Control for CDNs and other shared caches (seconds). */
+export interface HttpCacheSettings {
+  /** How long a page stays fresh in a shared cache (s-maxage). */
+  sMaxAge: number;
+  /** How long past that a shared cache may serve it while it fetches it again. */
+  staleWhileRevalidate: number;
+}
+
 export interface Config {
   databaseUrl: string;
   ingest: IngestSettings;
   pageCache: PageCacheSettings;
+  http: HttpCacheSettings;
+  /** Processes `serve` runs on one port (node:cluster); 1: no cluster. */
+  workers: number;
   host: string;
   port: number;
   /** Fixed "now" (JARIDA_NOW) or null for the real clock. */
@@ -146,7 +157,7 @@ export function parseConfig(
   const v = new Validator();
   const known = new Set([
     'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
-    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache',
+    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers',
   ]);
   for (const key of Object.keys(file)) if (!known.has(key)) v.bad(key, 'unknown setting');
 
@@ -154,6 +165,7 @@ export function parseConfig(
   const fetchCfg = v.object('fetch', file.fetch);
   const ingestCfg = v.object('ingest', file.ingest);
   const pageCacheCfg = v.object('pageCache', file.pageCache);
+  const httpCfg = v.object('http', file.http);
   const hijri = v.object('hijri', file.hijri);
 
   const siteUrlRaw = env.JARIDA_SITE_URL ?? file.siteUrl;
@@ -204,6 +216,11 @@ export function parseConfig(
     enabled: v.bool('pageCache.enabled', env.JARIDA_PAGE_CACHE ?? pageCacheCfg.enabled, true),
     maxBytes: v.int('pageCache.megabytes', env.JARIDA_PAGE_CACHE_MB ?? pageCacheCfg.megabytes, 64, 1, 65536) * 1024 * 1024,
   };
+  const http: HttpCacheSettings = {
+    sMaxAge: v.int('http.sMaxAge', env.JARIDA_S_MAXAGE ?? httpCfg.sMaxAge, 60, 0, 31_536_000),
+    staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
+  };
+  const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   v.throwIfBad();
 
   const base = configPath ? resolve(configPath, '..') : cwd;
@@ -211,6 +228,8 @@ export function parseConfig(
     databaseUrl,
     ingest,
     pageCache,
+    http,
+    workers,
     host,
     port,
     fixedNow,

@@ -87,6 +87,7 @@ function instanceEnv(name: string): Record<string, string> {
   return {
     DATABASE_URL: database!.url,
     JARIDA_CONFIG: config,
+    JARIDA_WORKERS: '1', // one process each: the test reads each instance's own cache
     JARIDA_ALLOW_PRIVATE: '127.0.0.1/32',
     JARIDA_INGEST: '1',
     JARIDA_INGEST_CONCURRENCY: '2',

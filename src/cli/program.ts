@@ -21,6 +21,11 @@ function port(v: string): number {
   return Number(v);
 }
 
+function workerCount(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > 64) throw new InvalidArgumentError('must be a number of processes 1-64.');
+  return Number(v);
+}
+
 function instant(v: string): Date {
   const d = new Date(v);
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/.test(v) || Number.isNaN(d.getTime())) {
@@ -67,6 +72,7 @@ export function buildProgram(): Command {
     .description('serve the site (migrates first; an empty store gets the demo content)')
     .option('-p, --port <n>', 'port (default PORT or 3000)', port)
     .option('--host <host>', 'address to bind (default HOST or 127.0.0.1)')
+    .option('-w, --workers <n>', 'processes serving on the port (default JARIDA_WORKERS, config workers, or the number of cores)', workerCount)
     .action((o, cmd: Command) => serveCommand({ ...global(cmd), ...o }));
 
   program

@@ -11,6 +11,7 @@ import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.j
 import { signalChange } from './changes.js';
 import { isWriteRace } from './dialect.js';
 import { indexArticles, unindexArticles } from './search.js';
+import { prepared } from './prepared.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -282,66 +283,86 @@ export const DEEP_OFFSET = 1000;
  * @example await findLatestArticles(db, 20, 999_980) // page 50,000
  */
 export async function findLatestArticles(db: Kysely<Database>, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<Article[]> {
-  if (offset < deepFrom) return latestBefore(db, limit, offset);
+  if (offset < deepFrom) return (await latest(db, limit, offset)).map(toArticle);
   const at = await findDayAtOffset(db, offset);
-  return at ? latestBefore(db, limit, offset - at.newer, at.day) : [];
+  return at ? (await latestBeforeDay(db, at.day, limit, offset - at.newer)).map(toArticle) : [];
 }
 
-/** The newest published articles from `offset` on, counting from the newest of `day` (else the newest of all). */
-async function latestBefore(db: Db, limit: number, offset: number, day?: string): Promise<Article[]> {
-  let q = selectArticles(db).where('a.status', '=', 'published');
-  if (day !== undefined) {
-    // Every article of that day or older is at most the day's newest instant, every newer one after it.
-    const newest = db
-      .selectFrom('articles as d')
-      .select('d.published_at')
-      .where('d.local_day', '=', day)
-      .where('d.status', '=', 'published')
-      .orderBy('d.published_at', 'desc')
-      .limit(1);
-    q = q.where('a.published_at', '<=', newest);
-  }
-  const rows = await q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc').limit(limit).offset(offset).execute();
-  return rows.map(toArticle);
+/** What a list of articles shows of each: no body, author, image or URLs. */
+export type ArticleHeadline = Pick<Article, 'id' | 'slug' | 'title' | 'summary' | 'language' | 'publishedAt' | 'localDay' | 'sourceTitle'>;
+
+/**
+ * Returns the headlines of the newest published articles, as findLatestArticles finds them (deep
+ * pages too); lists need neither the bodies (most of a row's bytes) nor the other columns.
+ */
+export async function findLatestHeadlines(db: Kysely<Database>, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<ArticleHeadline[]> {
+  if (offset < deepFrom) return (await latestHeadlines(db, limit, offset)).map(toHeadline);
+  const at = await findDayAtOffset(db, offset);
+  return at ? (await headlinesBeforeDay(db, at.day, limit, offset - at.newer)).map(toHeadline) : [];
+}
+
+/** Returns the headlines of one local day's published articles, newest first. */
+export async function findHeadlinesByDay(db: Kysely<Database>, day: string, limit: number, offset = 0): Promise<ArticleHeadline[]> {
+  return (await headlinesByDay(db, day, limit, offset)).map(toHeadline);
+}
+
+// The newest published articles from `offset` on, counting from the newest of all or from the
+// newest of `day`: every article of that day or older is at most the day's newest instant, every
+// newer one after it.
+const latest = prepared((db, limit: number, offset: number) => newestFirst(selectArticles(db).where('a.status', '=', 'published')).limit(limit).offset(offset));
+const latestBeforeDay = prepared((db, day: string, limit: number, offset: number) =>
+  newestFirst(selectArticles(db).where('a.status', '=', 'published').where('a.published_at', '<=', newestOfDay(db, day))).limit(limit).offset(offset));
+const latestHeadlines = prepared((db, limit: number, offset: number) => newestFirst(selectHeadlines(db).where('a.status', '=', 'published')).limit(limit).offset(offset));
+const headlinesBeforeDay = prepared((db, day: string, limit: number, offset: number) =>
+  newestFirst(selectHeadlines(db).where('a.status', '=', 'published').where('a.published_at', '<=', newestOfDay(db, day))).limit(limit).offset(offset));
+
+function newestOfDay(db: Kysely<Database>, day: string) {
+  return db
+    .selectFrom('articles as d')
+    .select('d.published_at')
+    .where('d.local_day', '=', day)
+    .where('d.status', '=', 'published')
+    .orderBy('d.published_at', 'desc')
+    .limit(1);
 }
 
 /** Returns the published articles of one local day, newest first. */
 export async function findArticlesByDay(db: Db, day: string, limit: number, offset = 0): Promise<Article[]> {
-  const rows = await selectArticles(db)
-    .where('a.local_day', '=', day)
-    .where('a.status', '=', 'published')
-    .orderBy('a.published_at', 'desc')
-    .orderBy('a.id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
-  return rows.map(toArticle);
+  return (await articlesByDay(db, day, limit, offset)).map(toArticle);
 }
+
+const articlesByDay = prepared((db, day: string, limit: number, offset: number) =>
+  newestFirst(selectArticles(db).where('a.local_day', '=', day).where('a.status', '=', 'published')).limit(limit).offset(offset));
+const headlinesByDay = prepared((db, day: string, limit: number, offset: number) =>
+  newestFirst(selectHeadlines(db).where('a.local_day', '=', day).where('a.status', '=', 'published')).limit(limit).offset(offset));
 
 /** Returns the published article with this slug, or undefined. */
 export async function findArticleBySlug(db: Db, slug: string): Promise<Article | undefined> {
-  const row = await selectArticles(db).where('a.slug', '=', slug).where('a.status', '=', 'published').executeTakeFirst();
+  const [row] = await articleBySlug(db, slug);
   return row && toArticle(row);
 }
+
+const articleBySlug = prepared((db, slug: string) => selectArticles(db).where('a.slug', '=', slug).where('a.status', '=', 'published'));
 
 /** Returns the published articles just older and just newer than this one (previous / next). */
 export async function findNeighbours(db: Db, a: Pick<Article, 'id' | 'publishedAt'>): Promise<{ older?: Article; newer?: Article }> {
-  const [older, newer] = await Promise.all([neighbour(db, a, '<'), neighbour(db, a, '>')]);
-  return { older, newer };
+  const [[older], [newer]] = await Promise.all([olderThan(db, a.publishedAt, a.id), newerThan(db, a.publishedAt, a.id)]);
+  return { older: older && toArticle(older), newer: newer && toArticle(newer) };
 }
 
-async function neighbour(db: Db, a: Pick<Article, 'id' | 'publishedAt'>, op: '<' | '>'): Promise<Article | undefined> {
+const olderThan = prepared((db, publishedAt: string, id: number) => neighbour(db, publishedAt, id, '<'));
+const newerThan = prepared((db, publishedAt: string, id: number) => neighbour(db, publishedAt, id, '>'));
+
+function neighbour(db: Db, publishedAt: string, id: number, op: '<' | '>') {
   const order = op === '<' ? 'desc' : 'asc';
-  const row = await selectArticles(db)
+  return selectArticles(db)
     .where('a.status', '=', 'published')
     // The first condition alone bounds the index range; the second breaks ties on equal instants.
-    .where('a.published_at', op === '<' ? '<=' : '>=', a.publishedAt)
-    .where((eb) => eb.or([eb('a.published_at', op, a.publishedAt), eb('a.id', op, a.id)]))
+    .where('a.published_at', op === '<' ? '<=' : '>=', publishedAt)
+    .where((eb) => eb.or([eb('a.published_at', op, publishedAt), eb('a.id', op, id)]))
     .orderBy('a.published_at', order)
     .orderBy('a.id', order)
-    .limit(1)
-    .executeTakeFirst();
-  return row && toArticle(row);
+    .limit(1);
 }
 
 /**
@@ -432,6 +453,31 @@ function selectArticles(db: Db) {
     .selectFrom('articles as a')
     .innerJoin('sources as s', 's.id', 'a.source_id')
     .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.site_url as source_site_url', 's.canonical_here as source_canonical_here']);
+}
+
+function selectHeadlines(db: Db) {
+  return db
+    .selectFrom('articles as a')
+    .innerJoin('sources as s', 's.id', 'a.source_id')
+    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.language', 'a.published_at', 'a.local_day', 's.title as source_title']);
+}
+
+/** Newest first; equal instants by id, so that pages never overlap. */
+function newestFirst<Q extends { orderBy(ref: 'a.published_at' | 'a.id', dir: 'desc'): Q }>(q: Q): Q {
+  return q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc');
+}
+
+function toHeadline(r: { id: number; slug: string; title: string; summary: string | null; language: string | null; published_at: string; local_day: string; source_title: string | null }): ArticleHeadline {
+  return {
+    id: Number(r.id),
+    slug: r.slug,
+    title: r.title,
+    summary: r.summary,
+    language: r.language,
+    publishedAt: r.published_at,
+    localDay: r.local_day,
+    sourceTitle: r.source_title,
+  };
 }
 
 function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_site_url: string | null; source_canonical_here: number }): Article {

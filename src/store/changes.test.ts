@@ -73,12 +73,13 @@ describe.skipIf(await skipStoreTests())(`changes on the ${testStoreKind()} store
     const source = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
     const a = await saveArticle(store.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-14T22:30:00Z') }, TZ);
     await until(() => heard.length === 1);
-    expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15'], articles: [a.id] });
+    // With the article's published instant: the article pages on either side of it link to it now.
+    expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15'], articles: [a.id], times: [Date.parse('2019-02-14T22:30:00Z')] });
 
     await saveArticle(store.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-14T22:30:00Z') }, TZ); // unchanged
     await saveArticle(store.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-16T10:00:00Z') }, TZ); // moved a day
     await until(() => heard.length >= 2);
-    expect(heard[1]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15', '2019-02-16'], articles: [a.id] });
+    expect(heard[1]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15', '2019-02-16'], articles: [a.id], times: [Date.parse('2019-02-16T10:00:00Z')] });
 
     await setArticleStatus(store.db, a.id, 'hidden');
     await deleteArticle(store.db, a.id);
@@ -88,8 +89,8 @@ describe.skipIf(await skipStoreTests())(`changes on the ${testStoreKind()} store
     await until(() => heard.length >= 6);
     await new Promise((r) => setTimeout(r, 100));
     expect(heard.slice(2)).toEqual([
-      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id] },
-      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id] },
+      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id], times: [Date.parse('2019-02-16T10:00:00Z')] },
+      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id] }, // deleted: no time left to say
       { origin: INSTANCE_ID, sources: [source] },
       { origin: INSTANCE_ID, sources: [source] },
     ]);
@@ -113,7 +114,7 @@ describe.skipIf(await skipStoreTests())(`changes on the ${testStoreKind()} store
 });
 
 describe.skipIf(testStoreKind() !== 'sqlite')('changes by another SQLite connection', () => {
-  it('are seen through PRAGMA data_version; our own are heard once, as they commit', async () => {
+  it('are read from the change log when PRAGMA data_version moves; our own are heard once, as they commit', async () => {
     const file = await createTestDatabase();
     const ours = await openMigratedStore(file.url);
     const theirs = await openMigratedStore(file.url);
@@ -121,15 +122,22 @@ describe.skipIf(testStoreKind() !== 'sqlite')('changes by another SQLite connect
     const stop = watchChanges(ours, (c) => heard.push(c), { pollMs: 20 });
     try {
       await stop.ready;
-      await ensureSource(theirs.db, { kind: 'manual', title: 'Desk' });
+      const source = await ensureSource(theirs.db, { kind: 'manual', title: 'Desk' });
+      const b = await saveArticle(theirs.db, { sourceId: source, guid: 'b', title: 'B', publishedAt: new Date('2019-02-13T10:00:00Z') }, TZ);
       await until(() => heard.length === 1);
-      expect(heard[0]).toEqual({ origin: 'unknown', all: true });
+      // What the other connection's write changed, precisely (the same process here: one INSTANCE_ID).
+      expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-13'], articles: [b.id], times: [Date.parse('2019-02-13T10:00:00Z')] });
 
-      const source = await ensureSource(ours.db, { kind: 'manual', title: 'Desk' });
       const a = await saveArticle(ours.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-14T10:00:00Z') }, TZ);
       await until(() => heard.length === 2);
-      await new Promise((r) => setTimeout(r, 100)); // several polls: none sees our own write
-      expect(heard).toEqual([{ origin: 'unknown', all: true }, { origin: INSTANCE_ID, days: ['2019-02-14'], articles: [a.id] }]);
+      await new Promise((r) => setTimeout(r, 100)); // several polls: none sees our own write again
+      expect(heard.slice(1)).toEqual([{ origin: INSTANCE_ID, days: ['2019-02-14'], articles: [a.id], times: [Date.parse('2019-02-14T10:00:00Z')] }]);
+
+      // A watcher that fell behind the pruned log hears "everything".
+      await sql`delete from change_log`.execute(theirs.db);
+      await saveArticle(theirs.db, { sourceId: source, guid: 'c', title: 'C', publishedAt: new Date('2019-02-12T10:00:00Z') }, TZ);
+      await until(() => heard.length >= 3);
+      expect(heard[2]).toEqual({ origin: 'unknown', all: true });
     } finally {
       await stop();
       await ours.close();

@@ -4,11 +4,11 @@
  *
  * The signal is the same SQL on both stores, `select pg_notify(channel, payload)`: PostgreSQL
  * delivers it at COMMIT to every session that LISTENs, never for a rolled-back write; on SQLite the
- * store emulates it in-process (dialect.ts), and other processes' commits show as a new
- * `PRAGMA data_version`.
+ * store emulates it in-process (dialect.ts), and the write also appends it to `change_log`, which
+ * other processes read when `PRAGMA data_version` says another connection committed.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from '../log.js';
 import type { Store } from './db.js';
@@ -27,6 +27,8 @@ export interface Change {
   days?: string[];
   /** Articles created, changed or removed. */
   articles?: number[];
+  /** Published instants (ms) of the changed articles still stored: pages linking to a neighbour around them change. */
+  times?: number[];
   /** Sources whose name or articles changed. */
   sources?: number[];
 }
@@ -45,9 +47,24 @@ const CHANNEL_SQL = "substr('jarida_changes.' || current_schema(), 1, 63)";
  * for a rollback.
  * @example await signalChange(trx, { articles: [id], days: ['2019-02-15'] });
  */
-export async function signalChange(trx: Transaction<Database> | Kysely<Database>, change: Omit<Change, 'origin'>): Promise<void> {
-  await sql`select pg_notify(${sql.raw(CHANNEL_SQL)}, ${changePayload(change)})`.execute(trx);
+export async function signalChange(trx: Transaction<Database> | Kysely<Database>, change: Omit<Change, 'origin' | 'times'>): Promise<void> {
+  const full: Omit<Change, 'origin'> = { ...change };
+  if (!change.all && change.articles?.length && change.articles.length <= MAX_TIMED) {
+    const rows = await trx.selectFrom('articles').select('published_at').where('id', 'in', change.articles).execute();
+    full.times = rows.map((r) => Date.parse(r.published_at));
+  }
+  const payload = changePayload(full);
+  await sql`select pg_notify(${sql.raw(CHANNEL_SQL)}, ${payload})`.execute(trx);
+  if (trx.getExecutor().adapter instanceof SqliteAdapter) {
+    const { insertId } = await sql`insert into change_log (writer, payload) values (jarida_connection(), ${payload})`.execute(trx);
+    if (insertId !== undefined && insertId % 100n === 0n) await sql`delete from change_log where id <= ${insertId - BigInt(CHANGE_LOG_KEEP)}`.execute(trx);
+  }
 }
+
+/** Changes listing more articles than this carry no times (their pages are marked by day and tags). */
+const MAX_TIMED = 1000;
+/** Rows of change_log kept (SQLite): a process that falls further behind treats it as "everything changed". */
+export const CHANGE_LOG_KEEP = 1000;
 
 /** Returns the JSON payload of a change from this instance, under MAX_PAYLOAD_BYTES ("everything" when the lists are too long). */
 export function changePayload(change: Omit<Change, 'origin'>): string {
@@ -56,6 +73,7 @@ export function changePayload(change: Omit<Change, 'origin'>): string {
   else {
     if (change.days?.length) full.days = [...new Set(change.days)].sort();
     if (change.articles?.length) full.articles = [...new Set(change.articles)].sort((a, b) => a - b);
+    if (change.times?.length) full.times = [...new Set(change.times)].sort((a, b) => a - b);
     if (change.sources?.length) full.sources = [...new Set(change.sources)].sort((a, b) => a - b);
   }
   const json = JSON.stringify(full);
@@ -77,8 +95,8 @@ export function parseChange(payload: string | undefined): Change {
 /** Stops watching; `ready` resolves once changes are heard (LISTEN active, or the first poll done). */
 export type StopWatching = (() => Promise<void>) & { ready: Promise<void> };
 
-/** How often a SQLite store looks for other processes' commits. */
-export const SQLITE_POLL_MS = 1000;
+/** How often a SQLite store looks for other processes' commits (a cheap read of shared memory). */
+export const SQLITE_POLL_MS = 200;
 const BACKOFF_FIRST_MS = 250;
 const BACKOFF_MAX_MS = 30_000;
 
@@ -86,8 +104,8 @@ const BACKOFF_MAX_MS = 30_000;
  * Calls `onChange` for every committed change to the store, by this process or another, until the
  * returned function is called. PostgreSQL: LISTEN on a dedicated connection, reconnected with backoff
  * when it drops, then one "everything" change since notifications may have been missed. SQLite: this
- * process's writes as they commit; another process's, by polling `PRAGMA data_version` every second
- * ("everything").
+ * process's writes as they commit; another process's, by polling `PRAGMA data_version` and reading
+ * the change_log rows added since (a gap in them: "everything").
  * @example const stop = watchChanges(store, () => cache.clear(), { log }); … await stop();
  */
 export function watchChanges(store: Store, onChange: (change: Change) => void, opts: { log?: Logger; pollMs?: number } = {}): StopWatching {
@@ -168,16 +186,24 @@ function watchSqlite(
   if (!n.file) return Object.assign(async () => unsubscribe(), { ready: Promise.resolve() });
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  let last: number | undefined;
-  // Changes when another connection (another process: `jarida ingest` from cron) commits; not for our own.
+  let version: number | undefined;
+  let lastId: number | undefined;
+  let me: string | undefined;
+  // data_version moves when another connection (another process) commits; not for our own.
   const poll = async () => {
     try {
       const { rows } = await sql<{ data_version: number }>`pragma data_version`.execute(store.db);
       const v = Number(rows[0]?.data_version);
-      if (last !== undefined && v !== last) onChange({ origin: 'unknown', all: true });
-      last = v;
+      if (version === undefined || v !== version) {
+        const seen = version !== undefined;
+        version = v;
+        me ??= (await sql<{ me: string }>`select jarida_connection() as me`.execute(store.db)).rows[0]!.me;
+        const read = await readChangeLog(store, lastId, seen);
+        lastId = read.lastId;
+        for (const c of read.changes) if (c.writer !== me) onChange(c.change);
+      }
     } catch (err) {
-      if (!stopped) log?.warn({ err }, 'changes: cannot read PRAGMA data_version');
+      if (!stopped) log?.warn({ err }, 'changes: cannot read the SQLite change log');
     }
   };
   const tick = async () => {
@@ -199,3 +225,24 @@ function watchSqlite(
   );
 }
 
+
+/**
+ * Returns the change_log rows after `lastId` (all of them but the newest's id when `lastId` is
+ * unknown: the first poll only learns where the log is). When rows after `lastId` were pruned
+ * already, one "everything" change stands for them.
+ */
+async function readChangeLog(
+  store: Store,
+  lastId: number | undefined,
+  report: boolean,
+): Promise<{ lastId: number; changes: { writer: string; change: Change }[] }> {
+  const unknown = { writer: '', change: { origin: 'unknown', all: true } };
+  if (lastId === undefined) {
+    const { rows } = await sql<{ id: number | null }>`select max(id) as id from change_log`.execute(store.db);
+    return { lastId: Number(rows[0]?.id ?? 0), changes: report ? [unknown] : [] };
+  }
+  const { rows } = await sql<{ id: number; writer: string; payload: string }>`select id, writer, payload from change_log where id > ${lastId} order by id`.execute(store.db);
+  const changes = rows.map((r) => ({ writer: r.writer, change: parseChange(r.payload) }));
+  if (rows.length && Number(rows[0]!.id) !== lastId + 1) changes.unshift(unknown);
+  return { lastId: rows.length ? Number(rows[rows.length - 1]!.id) : lastId, changes };
+}

@@ -2,6 +2,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DayCount } from '../model/types.js';
 import type { Database } from './schema.js';
+import { prepared } from './prepared.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -94,15 +95,12 @@ export async function findDayAtOffset(db: Kysely<Database>, offset: number): Pro
 
 /** Returns the published count of each day from `fromDay` to `toDay` inclusive (days without articles absent). */
 export async function findDayCounts(db: Db, fromDay: string, toDay: string): Promise<Map<string, number>> {
-  const rows = await db
-    .selectFrom('day_counts')
-    .select(['local_day', 'count'])
-    .where('local_day', '>=', fromDay)
-    .where('local_day', '<=', toDay)
-    .where('count', '>', 0)
-    .execute();
+  const rows = await dayCountsBetween(db, fromDay, toDay);
   return new Map(rows.map((r) => [r.local_day, Number(r.count)]));
 }
+
+const dayCountsBetween = prepared((db, fromDay: string, toDay: string) =>
+  db.selectFrom('day_counts').select(['local_day', 'count']).where('local_day', '>=', fromDay).where('local_day', '<=', toDay).where('count', '>', 0));
 
 /** Returns how many published articles the days from `fromDay` to `toDay` hold (either end open when undefined). */
 export async function countPublishedBetween(db: Db, fromDay?: string, toDay?: string): Promise<number> {
@@ -115,40 +113,43 @@ export async function countPublishedBetween(db: Db, fromDay?: string, toDay?: st
 /** Returns the days of one month that have articles, with counts, newest first. */
 export async function findMonthDays(db: Db, year: number, month: number): Promise<DayCount[]> {
   const prefix = `${year}-${String(month).padStart(2, '0')}-`;
-  const rows = await db
-    .selectFrom('day_counts')
-    .select(['local_day', 'count'])
-    .where('local_day', '>=', `${prefix}01`)
-    .where('local_day', '<=', `${prefix}31`)
-    .where('count', '>', 0)
-    .orderBy('local_day', 'desc')
-    .execute();
+  const rows = await monthDays(db, `${prefix}01`, `${prefix}31`);
   return rows.map((r) => ({ day: r.local_day, count: Number(r.count) }));
 }
 
+const monthDays = prepared((db, fromDay: string, toDay: string) =>
+  db.selectFrom('day_counts').select(['local_day', 'count']).where('local_day', '>=', fromDay).where('local_day', '<=', toDay).where('count', '>', 0).orderBy('local_day', 'desc'));
+
 /** Returns the months of one year that have articles ('YYYY-MM' and count), newest first. */
 export async function findYearMonths(db: Db, year: number): Promise<{ month: string; count: number }[]> {
-  const month = sql<string>`substr(local_day, 1, 7)`;
-  const rows = await db
-    .selectFrom('day_counts')
-    .select([month.as('month'), sql<number>`sum(count)`.as('count')])
-    .where('local_day', '>=', `${year}-01-01`)
-    .where('local_day', '<=', `${year}-12-31`)
-    .where('count', '>', 0)
-    .groupBy(month)
-    .orderBy(month, 'desc')
-    .execute();
+  const rows = await yearMonths(db, `${year}-01-01`, `${year}-12-31`);
   return rows.map((r) => ({ month: r.month, count: Number(r.count) }));
 }
 
+const yearMonths = prepared((db, fromDay: string, toDay: string) => {
+  const month = sql<string>`substr(local_day, 1, 7)`;
+  return db
+    .selectFrom('day_counts')
+    .select([month.as('month'), sql<number>`sum(count)`.as('count')])
+    .where('local_day', '>=', fromDay)
+    .where('local_day', '<=', toDay)
+    .where('count', '>', 0)
+    .groupBy(month)
+    .orderBy(month, 'desc');
+});
+
 /** Returns the number of published articles on one day. */
 export async function findDayCount(db: Db, day: string): Promise<number> {
-  const row = await db.selectFrom('day_counts').select('count').where('local_day', '=', day).executeTakeFirst();
+  const [row] = await dayCount(db, day);
   return Number(row?.count ?? 0);
 }
 
+const dayCount = prepared((db, day: string) => db.selectFrom('day_counts').select('count').where('local_day', '=', day));
+
 /** Returns the total number of published articles (one counter row, no scan). */
 export async function findPublishedTotal(db: Db): Promise<number> {
-  const row = await db.selectFrom('counters').select('value').where('name', '=', TOTAL).executeTakeFirst();
+  const [row] = await publishedTotal(db);
   return Number(row?.value ?? 0);
 }
+
+const publishedTotal = prepared((db) => db.selectFrom('counters').select('value').where('name', '=', TOTAL));

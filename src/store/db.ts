@@ -5,6 +5,7 @@ import { databaseLabel, migrationSchema, openDialect, StoreError, type DialectIn
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_ingest.js';
 import * as m0003 from './migrations/0003_search.js';
+import * as m0004 from './migrations/0004_change_log.js';
 
 export { databaseLabel, StoreError };
 
@@ -24,6 +25,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0001_initial': m0001,
   '0002_ingest': m0002,
   '0003_search': m0003,
+  '0004_change_log': m0004,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

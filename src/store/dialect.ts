@@ -3,6 +3,7 @@
  * connection settings, how numbers come back and column types used by migrations. The rest of
  * src/store is portable SQL.
  */
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
@@ -143,6 +144,9 @@ function emulatedNotify(conn: BetterSqlite3.Database) {
     return null;
   });
   conn.function('current_schema', () => 'main');
+  // Names this connection in the change log (changes.ts), so its watcher skips what it heard already.
+  const connection = randomUUID();
+  conn.function('jarida_connection', () => connection);
   return {
     subscribe(listener: (channel: string, payload: string) => void) {
       listeners.add(listener);
@@ -204,7 +208,7 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; n
  * carry one; every string parameter loses its NULs, so writes and the lookups that find them agree.
  */
 const withoutNul: KyselyPlugin = (() => {
-  const strip = (v: unknown) => (typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v);
+  const strip = withoutNulParam;
   class StripNul extends OperationNodeTransformer {
     protected override transformValue(node: ValueNode): ValueNode {
       const v = strip(node.value);
@@ -220,6 +224,16 @@ const withoutNul: KyselyPlugin = (() => {
     transformResult: async (args) => args.result,
   };
 })();
+
+/** Returns a query parameter as PostgreSQL may take it: a string without U+0000 (see withoutNul). */
+export function withoutNulParam(v: unknown): unknown {
+  return typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v;
+}
+
+/** Returns true when the database's string parameters lose their NULs (PostgreSQL); prepared.ts applies it itself. */
+export function stripsNul(db: Kysely<Database>): boolean {
+  return db.getExecutor().plugins.includes(withoutNul);
+}
 
 const INT8 = 20;
 const NUMERIC = 1700;
@@ -281,11 +295,15 @@ function withStatementCache(conn: BetterSqlite3.Database, notify: { ended(commit
       iterate: (params: unknown[]) => stmt.iterate(params),
     };
   };
+  const begin = conn.prepare('begin immediate');
   const commit = ending('commit', true);
   const rollback = ending('rollback', false);
   return {
     close: () => conn.close(),
     prepare(sql: string) {
+      // Every transaction here writes: take the write lock at BEGIN, where busy_timeout waits for it,
+      // not at the first write, where another process's commit would fail ours with SQLITE_BUSY.
+      if (sql === 'begin') return begin;
       if (sql === 'commit') return commit;
       if (sql === 'rollback') return rollback;
       let stmt = cache.get(sql);

@@ -2,18 +2,20 @@
  * buildApp(): the Fastify instance serving the reader-facing site. It does not listen, so tests
  * drive it with `inject()` and `jarida serve` calls `listen()`.
  */
+import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import { StoreError, type Store } from '../store/db.js';
-import { registerPageCache, type PageCache } from './cache.js';
+import type { PageCache } from './cache.js';
 import { HttpError } from './errors.js';
+import { pageFront, registerPageHttp } from './http.js';
 import { STRINGS } from './i18n/strings.js';
-import { sendPage } from './page.js';
+import { renderCounts, sendPage } from './page.js';
 import { registerRoutes } from './routes.js';
 import { loadTheme, type Theme } from './theme.js';
-import { pageContext } from './view.js';
+import { buildHeader, pageContext } from './view.js';
 
 /** What the web tier needs; the store and config come from the caller. */
 export interface WebDeps {
@@ -27,7 +29,10 @@ export interface WebDeps {
 /** Longest query string a page accepts; longer ones get a 400 page. */
 export const MAX_QUERY_LENGTH = 2048;
 
-/** Returns the app for a store and config, not yet listening; with `cache`, pages are served from it (web/cache.ts). */
+/**
+ * Returns the app for a store and config, not yet listening; with `cache`, pages are served from it
+ * (web/cache.ts) by a handler in front of Fastify's (http.ts) — `listen()` uses it, `inject()` does not.
+ */
 export async function buildApp(
   opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache },
 ): Promise<FastifyInstance> {
@@ -47,6 +52,7 @@ export async function buildApp(
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
       errorPage(req, reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
+    ...(opts.cache ? { serverFactory: (handler: Parameters<typeof pageFront>[2]) => createServer(pageFront(opts.cache!, config.http, handler, opts.log)) } : {}),
   } as FastifyServerOptions);
 
   app.addHook('onRequest', async (req) => {
@@ -56,7 +62,13 @@ export async function buildApp(
     }
   });
 
-  if (opts.cache) registerPageCache(app, opts.cache, langOfPath);
+  registerPageHttp(app, { cache: opts.cache, http: config.http, now: deps.now });
+  if (opts.cache) {
+    opts.cache.renderCounts = async (lang) => {
+      const ctx = pageContext(config.site, lang, deps.now());
+      return renderCounts(deps.theme, ctx, await buildHeader(deps.store, ctx, ctx.urls.home()));
+    };
+  }
   registerRoutes(app, deps);
 
   function langOfPath(url: string): Lang {

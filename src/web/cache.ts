@@ -1,21 +1,102 @@
 /**
- * The page cache: rendered 200 HTML pages kept in memory, least recently used first out when over
- * the byte budget, emptied by every change signal (store/changes.ts) and at midnight in the site's
- * time zone (pages show today's date and the strip of recent days).
+ * The page cache: rendered pages kept in memory, least recently used first out when over the byte
+ * budget, and cleared precisely. Every page names what it shows with tags (`home`, `article-42`,
+ * `day-2019-02-15` …, the same words a CDN gets as Surrogate-Key); a change marks stale only the
+ * pages whose tags it touches, plus the article pages whose previous/next links it moved (their
+ * "span" holds the new article's time). A stale page is rendered again by the next request for it,
+ * and served as it was to the requests that come while that render runs (stale-while-revalidate).
+ *
+ * The header's counts (the recent-days strip and the total) change with every new article and are on
+ * every page, so a page is kept with a hole where they go: the counts are rendered once per language
+ * and change, and pasted into each page when it is next served (http.ts). At midnight in the site's
+ * time zone everything goes (every header shows today's date).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { addDays, dayStartInstant, localDay } from '../calendar/zone.js';
+import type { Lang } from '../model/types.js';
+import type { Change } from '../store/changes.js';
+import { PageBody } from './http.js';
+
+/** Where the header's counts sit in a page's bytes, and in which language they are. */
+export interface CountsHole {
+  start: number;
+  end: number;
+  lang: Lang;
+}
+
+/** What a rendered page says about itself (page.ts fills it in). */
+export interface PageMeta {
+  /** What the page shows, as cache tags: see `tags`. */
+  tags: readonly string[];
+  /** An article page: the published instants (ms) of its older and newer neighbours; a new article between them changes its links. */
+  span?: readonly [number, number];
+  /** Where the header's counts are, when the theme's layout marks them (page.ts). */
+  hole?: CountsHole;
+}
 
 /** A cached page. */
-export interface PageCacheEntry {
-  body: string;
-  contentType: string;
-  /** Bytes counted against the budget: the body's UTF-8 length and the key's. */
-  bytes: number;
-  /** What the page shows ('day:2019-02-15', 'article:42' …), for clearing precisely; empty: clear with everything. */
-  tags: readonly string[];
-  /** When it was rendered (ms since the epoch), for ETag/Last-Modified later. */
-  storedAt: number;
+export interface CachedPage {
+  readonly key: string;
+  readonly contentType: string;
+  readonly tags: readonly string[];
+  readonly span?: readonly [number, number];
+  hole?: CountsHole;
+  /** The bytes as last served, with validators and compressed forms. */
+  body: PageBody;
+  /** The counts generation the body's hole was filled at. */
+  countsGen: number;
+  /** Marked by a change: the next request renders it again; until that render is done it is still served. */
+  stale: boolean;
+  /** Bytes counted against the budget. */
+  size: number;
+}
+
+/** Cache tags, one vocabulary for the cache, the change signal and Surrogate-Key headers. */
+export const tags = {
+  home: 'home',
+  feed: 'feed',
+  search: 'search',
+  /** The header counts, for pages whose layout does not mark where they are (they go with every count change). */
+  counts: 'counts',
+  article: (id: number) => `article-${id}`,
+  day: (day: string) => `day-${day}`,
+  month: (day: string) => `month-${day.slice(0, 7)}`,
+  year: (day: string) => `year-${day.slice(0, 4)}`,
+};
+
+/** What changed, in the cache's terms. */
+export interface Invalidation {
+  /** Everything (a bulk change, a source renamed, a change from an unknown writer). */
+  all?: boolean;
+  /** Pages carrying any of these tags. */
+  tags?: readonly string[];
+  /** Instants (ms) where an article appeared, moved or went: article pages whose span holds one. */
+  times?: readonly number[];
+  /** The header counts changed. */
+  counts?: boolean;
+}
+
+/**
+ * Returns what a committed change makes stale: a new, changed or removed article clears the lists of
+ * latest articles (home, feed, search), its own page and the pages naming it, its day, month and
+ * year archives, the article pages whose neighbours it sits between, and the header counts.
+ * A source renamed or removed, or an unknown change: everything.
+ */
+export function invalidationOf(change: Change): Invalidation {
+  if (change.all || change.sources?.length) return { all: true };
+  const days = change.days ?? [];
+  const articles = change.articles ?? [];
+  if (!days.length && !articles.length) return {};
+  return {
+    tags: [
+      tags.home,
+      tags.feed,
+      tags.search,
+      ...articles.map(tags.article),
+      ...new Set(days.flatMap((d) => [tags.day(d), tags.month(d), tags.year(d)])),
+    ],
+    times: change.times,
+    counts: days.length > 0,
+  };
 }
 
 /** Hits, misses and size, for logs and tests. */
@@ -23,12 +104,19 @@ export interface PageCacheStats {
   entries: number;
   bytes: number;
   hits: number;
+  staleHits: number;
   misses: number;
-  clears: number;
+  invalidations: number;
+  countsGen: number;
 }
 
+/** How many recent invalidations are remembered for pages whose render was running meanwhile. */
+const RECENT = 64;
+/** Bytes counted per cached page beyond its body: key, tags, bookkeeping. */
+const OVERHEAD = 512;
+
 /**
- * An in-memory LRU of rendered pages bounded by bytes.
+ * An in-memory LRU of rendered pages, bounded by bytes, cleared by tags.
  * @example const cache = new PageCache({ maxBytes: 64 << 20, timeZone: 'Europe/Istanbul', now: () => new Date() });
  */
 export class PageCache {
@@ -36,13 +124,21 @@ export class PageCache {
   private readonly timeZone: string;
   private readonly now: () => Date;
   /** Insertion order is recency: the first entry is the least recently used. */
-  private readonly entries = new Map<string, PageCacheEntry>();
+  private readonly entries = new Map<string, CachedPage>();
+  private readonly byTag = new Map<string, Set<string>>();
+  private readonly spanned = new Set<string>();
+  private readonly recent: { seq: number; inv: Invalidation }[] = [];
+  private seq = 0;
   private bytes = 0;
   private hits = 0;
+  private staleHits = 0;
   private misses = 0;
-  private clears = 0;
   private expiresAt: number;
   private gen = 0;
+  private readonly countsByLang = new Map<Lang, { gen: number; html: Buffer }>();
+  private readonly countsPending = new Map<Lang, { gen: number; html: Promise<Buffer> }>();
+  /** Renders the header counts of a language; set by the app (app.ts). */
+  renderCounts?: (lang: Lang) => Promise<string>;
 
   constructor(opts: { maxBytes: number; timeZone: string; now: () => Date }) {
     this.maxBytes = opts.maxBytes;
@@ -51,64 +147,174 @@ export class PageCache {
     this.expiresAt = this.nextMidnight();
   }
 
-  /**
-   * Changes at every clear: a page rendered from data read before a clear must not be stored after
-   * it (it may show what the change replaced). Read it before rendering, pass it to set().
-   */
-  get generation(): number {
+  /** Read before rendering a page and pass to store(): a change meanwhile makes the page stored stale. */
+  get mark(): number {
     this.expireAtMidnight();
+    return this.seq;
+  }
+
+  /** The header counts' generation: it moves with every change to the counts. */
+  get countsGen(): number {
     return this.gen;
   }
 
   /** Returns the page under this key, now the most recently used; undefined when absent. */
-  get(key: string): PageCacheEntry | undefined {
+  get(key: string): CachedPage | undefined {
     this.expireAtMidnight();
     const e = this.entries.get(key);
     if (!e) {
       this.misses++;
       return undefined;
     }
-    this.hits++;
+    if (e.stale) this.staleHits++;
+    else this.hits++;
     this.entries.delete(key);
     this.entries.set(key, e);
     return e;
   }
 
   /**
-   * Stores a page rendered at `generation`; returns false when it is not stored (a clear came since,
-   * or it alone is over the budget). Evicts the least recently used pages to make room.
+   * Stores a page rendered since `mark`, stale at once when a change since then touched it. Returns
+   * the entry (also when it is over the budget alone and not kept).
    */
-  set(key: string, page: { body: string; contentType: string; tags?: readonly string[] }, generation = this.generation): boolean {
-    if (generation !== this.generation) return false;
-    const bytes = Buffer.byteLength(page.body) + key.length;
-    if (bytes > this.maxBytes) return false;
+  store(key: string, page: { contentType: string; body: PageBody; meta: PageMeta; countsGen: number }, mark: number): CachedPage {
+    const { meta } = page;
+    const entry: CachedPage = {
+      key,
+      contentType: page.contentType,
+      tags: meta.tags,
+      span: meta.span,
+      hole: meta.hole,
+      body: page.body,
+      countsGen: page.countsGen,
+      stale: this.changedSince(mark, meta),
+      size: 0,
+    };
+    entry.size = page.body.bytes.length + key.length + OVERHEAD;
+    if (entry.size > this.maxBytes) return entry;
     this.remove(key);
-    this.entries.set(key, { body: page.body, contentType: page.contentType, bytes, tags: page.tags ?? [], storedAt: this.now().getTime() });
-    this.bytes += bytes;
+    this.entries.set(key, entry);
+    this.bytes += entry.size;
+    for (const t of entry.tags) {
+      let keys = this.byTag.get(t);
+      if (!keys) this.byTag.set(t, (keys = new Set()));
+      keys.add(key);
+    }
+    if (entry.span) this.spanned.add(key);
+    this.evict();
+    return entry;
+  }
+
+  /** A cached page's bytes changed (counts pasted in, a compressed form made): count them again. */
+  resized(entry: CachedPage): void {
+    const size = entry.body.bytes.length + entry.body.compressedBytes + entry.key.length + OVERHEAD;
+    if (this.entries.get(entry.key) !== entry) {
+      entry.size = size;
+      return;
+    }
+    this.bytes += size - entry.size;
+    entry.size = size;
+    this.evict();
+  }
+
+  /** Marks stale the pages a change touched. */
+  invalidate(inv: Invalidation): void {
+    this.expireAtMidnight();
+    this.recent.push({ seq: ++this.seq, inv });
+    if (this.recent.length > RECENT) this.recent.shift();
+    if (inv.counts || inv.all) this.gen++;
+    if (inv.all) {
+      for (const e of this.entries.values()) e.stale = true;
+      return;
+    }
+    for (const t of inv.tags ?? []) for (const key of this.byTag.get(t) ?? []) this.entries.get(key)!.stale = true;
+    if (inv.times?.length) {
+      for (const key of this.spanned) {
+        const e = this.entries.get(key)!;
+        if (inv.times.some((t) => inSpan(t, e.span!))) e.stale = true;
+      }
+    }
+  }
+
+  /** Forgets every page (a new day began: every header shows the date). */
+  clear(): void {
+    this.entries.clear();
+    this.byTag.clear();
+    this.spanned.clear();
+    this.countsByLang.clear();
+    this.bytes = 0;
+    this.gen++;
+    this.recent.push({ seq: ++this.seq, inv: { all: true } });
+    if (this.recent.length > RECENT) this.recent.shift();
+  }
+
+  /**
+   * Returns the header counts of a language for the current generation, rendered once per change
+   * (concurrent callers share the render).
+   */
+  async counts(lang: Lang): Promise<Buffer> {
+    const gen = this.gen;
+    const have = this.countsByLang.get(lang);
+    if (have && have.gen === gen) return have.html;
+    const pending = this.countsPending.get(lang);
+    if (pending && pending.gen === gen) return pending.html;
+    if (!this.renderCounts) throw new Error('page cache: no renderer for the header counts');
+    const html = this.renderCounts(lang).then((s) => Buffer.from(s));
+    this.countsPending.set(lang, { gen, html });
+    try {
+      const bytes = await html;
+      if (this.gen === gen) this.countsByLang.set(lang, { gen, html: bytes });
+      return bytes;
+    } finally {
+      if (this.countsPending.get(lang)?.html === html) this.countsPending.delete(lang);
+    }
+  }
+
+  stats(): PageCacheStats {
+    return {
+      entries: this.entries.size,
+      bytes: this.bytes,
+      hits: this.hits,
+      staleHits: this.staleHits,
+      misses: this.misses,
+      invalidations: this.seq,
+      countsGen: this.gen,
+    };
+  }
+
+  /** Did an invalidation after `mark` touch a page with this meta? Unknown (too long ago) counts as yes. */
+  private changedSince(mark: number, meta: PageMeta): boolean {
+    if (mark === this.seq) return false;
+    const first = this.recent[0];
+    if (!first || first.seq > mark + 1) return true;
+    for (const { seq, inv } of this.recent) {
+      if (seq <= mark) continue;
+      if (inv.all) return true;
+      if (inv.tags?.some((t) => meta.tags.includes(t))) return true;
+      if (meta.span && inv.times?.some((t) => inSpan(t, meta.span!))) return true;
+      if (inv.counts && meta.tags.includes(tags.counts)) return true;
+    }
+    return false;
+  }
+
+  private evict(): void {
     for (const [k] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
       this.remove(k);
     }
-    return true;
-  }
-
-  /** Empties the cache (a change was committed, or a new day began). */
-  clear(): void {
-    this.entries.clear();
-    this.bytes = 0;
-    this.gen++;
-    this.clears++;
-  }
-
-  stats(): PageCacheStats {
-    return { entries: this.entries.size, bytes: this.bytes, hits: this.hits, misses: this.misses, clears: this.clears };
   }
 
   private remove(key: string): void {
     const e = this.entries.get(key);
     if (!e) return;
     this.entries.delete(key);
-    this.bytes -= e.bytes;
+    this.bytes -= e.size;
+    for (const t of e.tags) {
+      const keys = this.byTag.get(t);
+      keys?.delete(key);
+      if (keys?.size === 0) this.byTag.delete(t);
+    }
+    this.spanned.delete(key);
   }
 
   private expireAtMidnight(): void {
@@ -122,41 +328,22 @@ export class PageCache {
   }
 }
 
-/**
- * Returns the cache key of a page request: language, path, and the query with its parameters sorted
- * (`?b=1&a=2` and `?a=2&b=1` are one page).
- * @example pageCacheKey('en', '/2019/02/?page=2&utm=x') === 'en /2019/02/?page=2&utm=x'
- */
-export function pageCacheKey(lang: string, url: string): string {
-  const q = url.indexOf('?');
-  const path = q < 0 ? url : url.slice(0, q);
-  if (q < 0 || q === url.length - 1) return `${lang} ${path}`;
-  const params = new URLSearchParams(url.slice(q + 1));
-  params.sort();
-  const query = params.toString();
-  return query ? `${lang} ${path}?${query}` : `${lang} ${path}`;
+function inSpan(t: number, span: readonly [number, number]): boolean {
+  return t >= span[0] && t <= span[1];
 }
 
 /**
- * Serves GET pages from the cache and stores rendered 200 HTML pages in it, marking each answer
- * `X-Cache: hit` or `miss`; error pages, redirects and anything not HTML pass by. The handlers do
- * not know about it.
+ * Returns the cache key of a page request: path and query with its parameters sorted (`?b=1&a=2`
+ * and `?a=2&b=1` are one page). The language is part of the path.
+ * @example pageCacheKey('/2019/02/?page=2&utm=x') === '/2019/02/?page=2&utm=x'
  */
-export function registerPageCache(app: FastifyInstance, cache: PageCache, langOf: (url: string) => string): void {
-  const pending = new WeakMap<FastifyRequest, { key: string; generation: number }>();
-  app.addHook('onRequest', async (req, reply) => {
-    if (req.method !== 'GET') return;
-    const key = pageCacheKey(langOf(req.url), req.url);
-    const hit = cache.get(key);
-    if (hit) return reply.header('x-cache', 'hit').type(hit.contentType).send(hit.body);
-    pending.set(req, { key, generation: cache.generation });
-  });
-  app.addHook('onSend', async (req, reply, payload) => {
-    const p = pending.get(req);
-    const type = String(reply.getHeader('content-type') ?? '');
-    if (!p || reply.statusCode !== 200 || typeof payload !== 'string' || !type.startsWith('text/html')) return payload;
-    reply.header('x-cache', 'miss');
-    cache.set(p.key, { body: payload, contentType: type }, p.generation);
-    return payload;
-  });
+export function pageCacheKey(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const path = url.slice(0, q);
+  if (q === url.length - 1) return path;
+  const params = new URLSearchParams(url.slice(q + 1));
+  params.sort();
+  const query = params.toString();
+  return query ? `${path}?${query}` : path;
 }

@@ -1,9 +1,17 @@
 /** Rendering a page view inside the layout, with the header every page carries. */
 import type { FastifyReply } from 'fastify';
 import type { Store } from '../store/db.js';
+import { tags as cacheTags, type PageMeta } from './cache.js';
+import { pageMeta } from './http.js';
 import type { Theme } from './theme.js';
 import { dirOf } from './i18n/strings.js';
-import { buildHeader, type PageContext } from './view.js';
+import { buildHeader, type HeaderView, type PageContext } from './view.js';
+
+/**
+ * Where a layout puts the header counts (`{{ header.counts | raw }}`): the page is kept with a hole
+ * there, filled with the counts of the moment each time it is served (cache.ts).
+ */
+const COUNTS_MARK = '<!--jarida:counts-->';
 
 /** What a page handler returns: a template and its data, or a redirect. */
 export type PageView =
@@ -14,6 +22,10 @@ export type PageView =
       canonical?: string | null;
       noindex?: boolean;
       data: Record<string, unknown>;
+      /** What the page shows, as cache tags (cache.ts `tags`); also sent as Surrogate-Key. */
+      tags?: readonly string[];
+      /** An article page: its neighbours' published instants (cache.ts PageMeta). */
+      span?: readonly [number, number];
     }
   | { redirect: string };
 
@@ -28,10 +40,11 @@ export async function sendPage(
 ): Promise<FastifyReply> {
   if ('redirect' in view) return reply.redirect(view.redirect, 301);
   const header = await buildHeader(deps.store, ctx, path);
+  const counts = await renderCounts(deps.theme, ctx, header);
   const html = await deps.theme.render(view.template, {
     ...view.data,
     t: ctx.t,
-    header,
+    header: { ...header, counts: COUNTS_MARK },
     site: { name: ctx.site.siteName, stylesheet: deps.theme.stylesheet.path },
     page: {
       lang: ctx.lang,
@@ -45,5 +58,32 @@ export async function sendPage(
       alternates: header.languages.map((l) => ({ lang: l.lang, href: l.href })),
     },
   });
-  return reply.code(status).type('text/html; charset=utf-8').send(html);
+  const { page, meta } = fillCounts(html, counts, ctx, view.tags ?? []);
+  if (view.span) meta.span = view.span;
+  pageMeta.set(reply.request.raw, meta);
+  return reply.code(status).type('text/html; charset=utf-8').send(page);
+}
+
+/** Returns the header counts (recent-days strip and total) of a language as HTML, from the theme's `counts` template. */
+export async function renderCounts(theme: Theme, ctx: PageContext, header: HeaderView): Promise<string> {
+  return theme.render('counts', { header, t: ctx.t });
+}
+
+/**
+ * Puts the counts where the layout marked them, and says where they are. A layout without the mark
+ * (an older theme showing `header.strip` itself) gets the `counts` tag: it goes with every count change.
+ */
+function fillCounts(html: string, counts: string, ctx: PageContext, tagList: readonly string[]): { page: string; meta: PageMeta } {
+  const at = html.indexOf(COUNTS_MARK);
+  if (at < 0) return { page: html, meta: { tags: [...tagList, cacheTags.counts] } };
+  const rest = html.slice(at + COUNTS_MARK.length);
+  const again = rest.includes(COUNTS_MARK);
+  const page = html.slice(0, at) + counts + (again ? rest.replaceAll(COUNTS_MARK, counts) : rest);
+  const start = Buffer.byteLength(html.slice(0, at));
+  return {
+    page,
+    meta: again
+      ? { tags: [...tagList, cacheTags.counts] }
+      : { tags: tagList, hole: { start, end: start + Buffer.byteLength(counts), lang: ctx.lang } },
+  };
 }

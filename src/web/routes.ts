@@ -5,11 +5,14 @@ import type { WebDeps } from './app.js';
 import { sendPage, type PageView } from './page.js';
 import { articlePage } from './pages/article.js';
 import { dayArchivePage } from './pages/day-archive.js';
+import { feedRoute } from './pages/feed.js';
 import { homePage } from './pages/home.js';
 import { monthArchivePage } from './pages/month-archive.js';
 import { searchJson, searchPage } from './pages/search.js';
 import { yearArchivePage } from './pages/year-archive.js';
+import { tags } from './cache.js';
 import { HttpError } from './errors.js';
+import { PageBody, pageMeta, sendAsset } from './http.js';
 import { pageContext, type PageContext } from './view.js';
 
 type Params = Record<string, string>;
@@ -20,8 +23,8 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
   const { site } = deps.config;
 
   app.get('/healthz', async () => ({ ok: true }));
-  app.get(deps.theme.stylesheet.path, async (_req, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=31536000, immutable').send(deps.theme.stylesheet.body));
+  const css = new PageBody(deps.theme.stylesheet.body, Date.now());
+  app.get(deps.theme.stylesheet.path, (req, reply) => sendAsset(req, reply, css, 'text/css; charset=utf-8'));
 
   for (const lang of site.languages) {
     const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;
@@ -29,6 +32,7 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     app.get(`${prefix}/`, page((d, ctx, _p, q) => homePage(d.store, ctx, q)));
     app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
     app.get(`${prefix}/search.json`, (req, reply) => searchJsonRoute(deps, lang, req, reply));
+    app.get(`${prefix}/feed.xml`, feedRoute(deps, lang));
     app.get(`${prefix}/:year/`, page((d, ctx, p) => yearArchivePage(d.store, ctx, { year: p.year! })));
     app.get(`${prefix}/:year/:month/`, page((d, ctx, p) => monthArchivePage(d.store, ctx, { year: p.year!, month: p.month! })));
     app.get(`${prefix}/:year/:month/:day/`, page((d, ctx, p, q) => dayArchivePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day! }, q)));
@@ -49,7 +53,9 @@ async function render(deps: WebDeps, lang: Lang, handler: Handler, req: FastifyR
 async function searchJsonRoute(deps: WebDeps, lang: Lang, req: FastifyRequest, reply: FastifyReply) {
   const ctx = pageContext(deps.config.site, lang, deps.now());
   try {
-    return reply.type('application/json; charset=utf-8').send(await searchJson(deps.store, ctx, req.query));
+    const body = await searchJson(deps.store, ctx, req.query);
+    pageMeta.set(req.raw, { tags: [tags.search] });
+    return reply.type('application/json; charset=utf-8').send(body);
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     return reply.code(err.statusCode).type('application/json; charset=utf-8').send({ error: err.detail ?? err.message });

@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Liquid, type FS } from 'liquidjs';
 import { DEFAULT_THEME_DIR } from '../paths.js';
+import { Bail, compileTemplate, type CompiledTemplate } from './theme-compile.js';
 
 /** A loaded theme: renders named templates and serves one stylesheet under a content-hashed name. */
 export interface Theme {
@@ -16,7 +17,8 @@ export interface Theme {
 
 /**
  * Returns the theme for an own folder (or null for the default theme alone). Templates are read
- * once at start and rendered synchronously from memory: no file system access per page.
+ * once at start and rendered synchronously from memory: no file system access per page, and
+ * compiled to closures where they allow (theme-compile.ts).
  */
 export function loadTheme(ownDir: string | null): Theme {
   if (ownDir && !existsSync(ownDir)) throw new Error(`theme: folder not found: ${ownDir}`);
@@ -38,8 +40,22 @@ export function loadTheme(ownDir: string | null): Theme {
   if (!cssFile) throw new Error('theme: no style.css in the theme folders');
   const body = readFileSync(cssFile);
   const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+  // Each template compiled on first use (theme-compile.ts); null: LiquidJS renders it.
+  const compiled = new Map<string, CompiledTemplate | null>();
+  const renderSync = (template: string, context: object): string => {
+    let fast = compiled.get(template);
+    if (fast === undefined) compiled.set(template, (fast = compileTemplate(engine, template)));
+    if (fast) {
+      try {
+        return fast(context);
+      } catch (err) {
+        if (!(err instanceof Bail)) throw err;
+      }
+    }
+    return engine.renderFileSync(template, context) as string;
+  };
   return {
-    render: async (template, context) => engine.renderFileSync(template, context) as string,
+    render: async (template, context) => renderSync(template, context),
     stylesheet: { path: `/assets/style.${hash}.css`, body },
   };
 }

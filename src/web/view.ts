@@ -6,7 +6,8 @@ import { addDays, localDay } from '../calendar/zone.js';
 import { formatDateTime, formatNumber, formatShortDay, formatTodayLine, type CalendarSettings } from '../calendar/format.js';
 import { DEFAULT_HIJRI_MONTH_NAMES } from '../calendar/format.js';
 import type { SiteSettings } from '../config.js';
-import type { Article, Lang } from '../model/types.js';
+import type { Lang } from '../model/types.js';
+import type { ArticleHeadline } from '../store/articles.js';
 import { findDayCounts, findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
 import { STRINGS, dirOf, fill, type Strings } from './i18n/strings.js';
@@ -54,7 +55,7 @@ export interface ArticleCard {
 }
 
 /** Returns the card of an article for a list. */
-export function articleCard(a: Article, ctx: PageContext): ArticleCard {
+export function articleCard(a: ArticleHeadline, ctx: PageContext): ArticleCard {
   const lang = a.language ?? ctx.site.defaultLanguage;
   return {
     title: a.title,

@@ -4,6 +4,7 @@ import { findArticleBySlug, findNeighbours } from '../../store/articles.js';
 import type { Store } from '../../store/db.js';
 import { notFound } from '../errors.js';
 import { dirOf } from '../i18n/strings.js';
+import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { parseDaySegments } from '../params.js';
 import type { PageContext } from '../view.js';
@@ -23,6 +24,9 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
   const canonical = a.sourceCanonicalHere || !original ? `${ctx.site.siteUrl ?? ''}${ctx.urls.article(a)}` : (a.canonicalUrl ?? original);
   return {
     template: 'article',
+    tags: [a, older, newer].flatMap((x) => (x ? [tags.article(x.id)] : [])),
+    // A new article published between the neighbours changes this page's previous/next links.
+    span: [older ? Date.parse(older.publishedAt) : -Infinity, newer ? Date.parse(newer.publishedAt) : Infinity],
     title: a.title,
     description: a.summary,
     canonical,

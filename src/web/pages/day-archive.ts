@@ -1,9 +1,10 @@
 /** `/YYYY/MM/DD/` — the articles of one day in the site time zone, with their number. */
 import { formatDayLong, formatNumber } from '../../calendar/format.js';
-import { findArticlesByDay } from '../../store/articles.js';
+import { findHeadlinesByDay } from '../../store/articles.js';
 import { findDayCount } from '../../store/day-counts.js';
 import type { Store } from '../../store/db.js';
 import { fill } from '../i18n/strings.js';
+import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { checkPageInRange, parseDaySegments, parsePage } from '../params.js';
 import { articleCard, type PageContext } from '../view.js';
@@ -17,10 +18,11 @@ export async function dayArchivePage(store: Store, ctx: PageContext, p: { year: 
   const size = ctx.site.pageSize;
   const pages = Math.ceil(count / size);
   checkPageInRange(page, pages);
-  const articles = count ? await findArticlesByDay(store.db, day, size, (page - 1) * size) : [];
+  const articles = count ? await findHeadlinesByDay(store.db, day, size, (page - 1) * size) : [];
   const date = formatDayLong(day, ctx.lang, ctx.cal);
   return {
     template: 'day',
+    tags: [tags.day(day), ...articles.map((a) => tags.article(a.id))],
     title: date,
     data: {
       heading: fill(ctx.t.dayTitle, { date }),

@@ -1,7 +1,8 @@
 /** `/` — the latest articles, paginated. */
-import { findLatestArticles } from '../../store/articles.js';
+import { findLatestHeadlines } from '../../store/articles.js';
 import { findPublishedTotal } from '../../store/day-counts.js';
 import type { Store } from '../../store/db.js';
+import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { checkPageInRange, parsePage } from '../params.js';
 import { articleCard, type PageContext } from '../view.js';
@@ -13,9 +14,10 @@ export async function homePage(store: Store, ctx: PageContext, query: unknown): 
   const size = ctx.site.pageSize;
   const pages = Math.ceil((await findPublishedTotal(store.db)) / size);
   checkPageInRange(page, pages);
-  const articles = await findLatestArticles(store.db, size, (page - 1) * size);
+  const articles = await findLatestHeadlines(store.db, size, (page - 1) * size);
   return {
     template: 'home',
+    tags: [tags.home, ...articles.map((a) => tags.article(a.id))],
     title: page > 1 ? ctx.t.page.replace('{n}', String(page)) : undefined,
     data: {
       articles: articles.map((a) => articleCard(a, ctx)),

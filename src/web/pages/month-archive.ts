@@ -3,6 +3,7 @@ import { formatMonthYear, formatNumber, formatDayLong } from '../../calendar/for
 import { findMonthDays } from '../../store/day-counts.js';
 import type { Store } from '../../store/db.js';
 import { fill } from '../i18n/strings.js';
+import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { parseMonth } from '../params.js';
 import type { PageContext } from '../view.js';
@@ -15,6 +16,7 @@ export async function monthArchivePage(store: Store, ctx: PageContext, p: { year
   const name = formatMonthYear(Number(p.year), Number(p.month), ctx.lang, ctx.cal);
   return {
     template: 'month',
+    tags: [tags.month(`${month}-01`)],
     title: name,
     data: {
       heading: fill(ctx.t.monthTitle, { month: name }),

@@ -13,6 +13,7 @@ import type { Store } from '../../store/db.js';
 import { SEARCH_CANDIDATES, searchArticles } from '../../store/search.js';
 import { badRequest } from '../errors.js';
 import { fill, plural } from '../i18n/strings.js';
+import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { checkPageInRange, parsePage } from '../params.js';
 import { articleCard, type ArticleCard, type PageContext } from '../view.js';
@@ -51,6 +52,7 @@ export async function searchPage(store: Store, ctx: PageContext, query: unknown)
         : plural(ctx.lang, ctx.t.searchResults, s.total, n(s.total));
   return {
     template: 'search',
+    tags: [tags.search],
     title: params.q ? fill(ctx.t.searchTitle, { q: params.q.slice(0, 100) }) : ctx.t.search,
     noindex: true,
     data: {

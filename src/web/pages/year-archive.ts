@@ -3,6 +3,7 @@ import { formatMonthYear, formatNumber, toLocalDigits } from '../../calendar/for
 import { findYearMonths } from '../../store/day-counts.js';
 import type { Store } from '../../store/db.js';
 import { fill } from '../i18n/strings.js';
+import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { parseYear } from '../params.js';
 import type { PageContext } from '../view.js';
@@ -15,6 +16,7 @@ export async function yearArchivePage(store: Store, ctx: PageContext, p: { year:
   const label = toLocalDigits(String(year), ctx.lang, ctx.cal);
   return {
     template: 'year',
+    tags: [tags.year(`${year}-01-01`)],
     title: label,
     data: {
       heading: fill(ctx.t.yearTitle, { year: label }),

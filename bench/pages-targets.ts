@@ -1,0 +1,73 @@
+/**
+ * The URLs the page benchmark measures, picked from its store: home, the first article of the
+ * busiest recent day, that day's archive, a search for a common word, the feed; and the many
+ * distinct pages that fill the page cache before the warm run.
+ */
+import { findArticlesByDay, findLatestArticles } from '../src/store/articles.js';
+import { findDayCounts, findPublishedTotal } from '../src/store/day-counts.js';
+import { openStore } from '../src/store/db.js';
+import type { Article } from '../src/model/types.js';
+import { BENCH_NOW, BENCH_TZ } from './fill.js';
+
+/** The measured pages, in report order. */
+export const PAGE_NAMES = ['home', 'article', 'day', 'search', 'feed'] as const;
+export type PageName = (typeof PAGE_NAMES)[number];
+
+/** A word in the titles of about one English article in fifteen (bench/content.ts). */
+const SEARCH_WORD = 'minister';
+/** Recent days among which the busiest is the measured day archive. */
+const RECENT_DAYS = 30;
+/** Day archives, home pages and articles offered to fill the cache, biggest pages first (more than a 64 MB cache holds). */
+const FILL_DAYS = 400;
+const FILL_HOME_PAGES = 3000;
+const FILL_ARTICLES = 6000;
+
+/** What pickTargets found. */
+export interface Targets {
+  total: number;
+  pages: { name: PageName; path: string }[];
+  /** Distinct pages to fill the cache with, newest first. */
+  fillPaths: string[];
+  note: string;
+}
+
+/** Returns the targets in `path`'s store for the pages asked. */
+export async function pickTargets(path: string, names: readonly PageName[]): Promise<Targets> {
+  const store = openStore(`sqlite:${path}`);
+  try {
+    const total = await findPublishedTotal(store.db);
+    const today = dayOf(BENCH_NOW);
+    const counts = await findDayCounts(store.db, dayOf(BENCH_NOW - RECENT_DAYS * 86_400_000), dayOf(BENCH_NOW - 86_400_000));
+    const [day, count] = [...counts].sort((a, b) => b[1] - a[1])[0] ?? [today, 0];
+    const [article] = await findArticlesByDay(store.db, day, 1);
+    if (!article) throw new Error(`bench: no article on ${day} in ${path} (${total} articles)`);
+    const all: Record<PageName, string> = {
+      home: '/',
+      article: articlePath(article),
+      day: `/${day.replaceAll('-', '/')}/`,
+      search: `/search?q=${SEARCH_WORD}`,
+      feed: '/feed.xml',
+    };
+    const latest = await findLatestArticles(store.db, FILL_ARTICLES);
+    const days = Array.from({ length: FILL_DAYS }, (_, i) => `/${dayOf(BENCH_NOW - (i + 1) * 86_400_000).replaceAll('-', '/')}/`);
+    const homePages = Array.from({ length: Math.min(FILL_HOME_PAGES, Math.floor(total / 40)) }, (_, i) => `/?page=${i + 2}`);
+    return {
+      total,
+      pages: names.map((name) => ({ name, path: all[name] })),
+      fillPaths: [...days, ...homePages, ...latest.map(articlePath)],
+      note: `${total.toLocaleString('en-US')} articles; day archive ${day} (${count} articles, the busiest of the ${RECENT_DAYS} days before ${today}); article #${article.id} (${article.language}), the first of that day; search "${SEARCH_WORD}"`,
+    };
+  } finally {
+    await store.close();
+  }
+}
+
+/** Returns an article's URL path. */
+function articlePath(a: Article): string {
+  return `/${a.localDay.replaceAll('-', '/')}/${encodeURIComponent(a.slug)}/`;
+}
+
+/** Returns the YYYY-MM-DD day of an instant in the bench site's time zone. */
+function dayOf(ms: number): string {
+  return new Date(ms).toLocaleDateString('en-CA', { timeZone: BENCH_TZ });
+}

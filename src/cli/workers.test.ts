@@ -1,0 +1,127 @@
+/**
+ * `jarida serve --workers 2`: two processes answer on one port, each with its own page cache, and a
+ * change made anywhere (here: another process, as `jarida import` or cron ingestion would) reaches
+ * both caches. SQLite stays consistent with several processes writing at once.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveArticle } from '../store/articles.js';
+import { findPublishedTotal } from '../store/day-counts.js';
+import { openMigratedStore, type Store } from '../store/db.js';
+import { ensureDaysInTimeZone } from '../store/day-zone.js';
+import { ensureSource } from '../store/sources.js';
+import { createTestDatabase, skipStoreTests, type TestDatabase } from '../store/testing.js';
+import { MAIN, startServe } from './testing.js';
+
+const TZ = 'Europe/Istanbul';
+const skip = await skipStoreTests();
+let database: TestDatabase;
+let store: Store;
+let serve: { child: ChildProcess; url: string } | undefined;
+let sourceId: number;
+const dir = mkdtempSync(join(tmpdir(), 'jarida-workers-'));
+
+/** A GET on a new connection each time, so that the cluster hands requests to the workers in turn. */
+function fresh(url: string): Promise<{ status: number; cache: string | undefined; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode!, cache: res.headers['x-cache'] as string | undefined, body }));
+    }).on('error', reject).end();
+  });
+}
+
+async function until(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+beforeAll(async () => {
+  if (skip) return;
+  database = await createTestDatabase();
+  store = await openMigratedStore(database.url);
+  await ensureDaysInTimeZone(store, TZ);
+  sourceId = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+  for (const [i, day] of ['2019-02-13', '2019-02-14'].entries()) {
+    await saveArticle(store.db, { sourceId, guid: `seed-${i}`, title: `Seed story ${i}`, publishedAt: new Date(`${day}T10:00:00Z`) }, TZ);
+  }
+  serve = await startServe({ DATABASE_URL: database.url, JARIDA_WORKERS: '2', JARIDA_TIME_ZONE: TZ, JARIDA_NOW: '2019-02-15T09:00:00Z', JARIDA_DEMO: 'false', JARIDA_INGEST: '0' });
+});
+
+afterAll(async () => {
+  if (serve) {
+    const exited = new Promise((r) => serve!.child.once('exit', r));
+    serve.child.kill('SIGTERM');
+    await exited;
+  }
+  await store?.close();
+  await database?.drop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(skip)('serve --workers 2', () => {
+  it('answers from two processes with a cache each, and a change made elsewhere reaches both', async () => {
+    const { url } = serve!;
+    // Each worker renders the home page once, then answers from its cache.
+    const first = [];
+    for (let i = 0; i < 6; i++) first.push(await fresh(`${url}/`));
+    expect(first.every((r) => r.status === 200)).toBe(true);
+    expect(first.filter((r) => r.cache === 'miss')).toHaveLength(2);
+    expect(first.slice(2).every((r) => r.cache === 'hit')).toBe(true);
+    for (let i = 0; i < 2; i++) await fresh(`${url}/2019/02/13/`);
+
+    // Another process publishes: within a moment both workers show it, with the new counts, and
+    // never the old page after (each request below goes to the workers in turn).
+    await saveArticle(store.db, { sourceId, guid: 'news', title: 'Workers hear this', publishedAt: new Date('2019-02-14T12:00:00Z') }, TZ);
+    await until('both workers to show the new article', async () => {
+      const rs = await Promise.all([fresh(`${url}/`), fresh(`${url}/`)]);
+      return rs.every((r) => r.body.includes('Workers hear this'));
+    });
+    for (let i = 0; i < 6; i++) {
+      const home = await fresh(`${url}/`);
+      expect(home.body).toContain('Workers hear this');
+      expect(home.body).toContain('Total: 3 content');
+      const other = await fresh(`${url}/2019/02/13/`);
+      expect(other.body).toContain('Total: 3 content'); // untouched page, counts of now
+    }
+    const hits = await Promise.all(Array.from({ length: 4 }, () => fresh(`${url}/2019/02/13/`)));
+    expect(hits.every((r) => r.cache === 'hit')).toBe(true);
+  });
+
+  it('keeps SQLite or PostgreSQL consistent with two processes writing at once', async () => {
+    const files = [0, 1].map((k) => {
+      const f = join(dir, `part-${k}.ndjson`);
+      const lines = Array.from({ length: 150 }, (_, i) => JSON.stringify({ guid: `bulk-${k}-${i}`, title: `Bulk ${k} story ${i}`, published: `2019-01-${String(1 + (i % 28)).padStart(2, '0')}T08:00:00Z`, content: `<p>Part ${k}, item ${i}.</p>` }));
+      writeFileSync(f, lines.join('\n') + '\n');
+      return f;
+    });
+    const before = await findPublishedTotal(store.db);
+    const runs = await Promise.all(files.map((f) => new Promise<{ code: number | null; err: string }>((resolve) => {
+      const c = spawn(process.execPath, [MAIN, 'import', f, '--source', 'Bulk'], { env: { PATH: process.env.PATH, DATABASE_URL: database.url, JARIDA_TIME_ZONE: TZ, LOG_LEVEL: 'warn' } });
+      let err = '';
+      c.stderr.on('data', (d) => (err += d));
+      c.on('exit', (code) => resolve({ code, err }));
+    })));
+    for (const r of runs) expect(r.code, r.err).toBe(0);
+    expect(await findPublishedTotal(store.db)).toBe(before + 300);
+    await until('the workers to count them', async () => (await fresh(`${serve!.url}/`)).body.includes(`Total: ${before + 300} content`));
+  });
+
+  it('starts a worker again when one dies', async () => {
+    const pids = spawnSync('pgrep', ['-P', String(serve!.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+    expect(pids).toHaveLength(2);
+    process.kill(pids[0]!, 'SIGKILL');
+    await until('a new worker', async () => {
+      const now = spawnSync('pgrep', ['-P', String(serve!.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+      return now.length === 2 && !now.includes(pids[0]!);
+    }, 10_000);
+    for (let i = 0; i < 4; i++) expect((await fresh(`${serve!.url}/`)).status).toBe(200);
+  });
+});

@@ -1,0 +1,178 @@
+import { XMLParser } from 'fast-xml-parser';
+import type { FastifyInstance } from 'fastify';
+import { JSDOM } from 'jsdom';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig, type Config } from '../../config.js';
+import type { ArticleInput } from '../../model/types.js';
+import { saveArticle } from '../../store/articles.js';
+import type { Store } from '../../store/db.js';
+import { ensureSource } from '../../store/sources.js';
+import { openTestStore } from '../../store/testing.js';
+import { buildApp } from '../app.js';
+import { loadTheme } from '../theme.js';
+import { pageContext } from '../view.js';
+import { feedOrigin, feedXml, xmlText } from './feed.js';
+
+const NOW = '2019-02-15T12:00:00+03:00';
+const HOSTILE_TITLE = `<script>alert("x")</script> & 'quoted' ]]> \u0001\u0008\u000B\u000C\uFFFE\uFFFF Tom & Jerry's`;
+const HOSTILE_SUMMARY = `A <b>bold</b> & "risky" summary ]]> with \u202Eevil\u202C bidi and عربي نص, then \u001B[31m escape.`;
+const config = (file: Record<string, unknown> = {}) => parseConfig({ siteName: 'Jarida <Test> & Co', databaseUrl: 'sqlite::memory:', ...file }, { JARIDA_NOW: NOW });
+
+const { window } = new JSDOM('');
+const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', htmlEntities: true, isArray: (name) => name === 'item' || name === 'category' });
+type Item = { title: string; link: string; guid: { '#text': string; '@isPermaLink': string }; pubDate: string; description?: string; 'dc:creator'?: string; source?: { '#text': string; '@url': string }; category?: string[] };
+/** Parses a feed strictly (jsdom's XML parser rejects what is not well-formed), then into objects. */
+function parse(xml: string) {
+  const doc = new window.DOMParser().parseFromString(xml, 'application/xml');
+  expect(doc.getElementsByTagName('parsererror')).toHaveLength(0);
+  const rss = parser.parse(xml).rss;
+  return { rss, channel: rss.channel, items: (rss.channel.item ?? []) as Item[] };
+}
+
+let store: Store;
+let app: FastifyInstance;
+const inputs: (ArticleInput & { publishedAt: Date })[] = [];
+
+beforeAll(async () => {
+  store = await openTestStore();
+  const wire = await ensureSource(store.db, { kind: 'feed', title: `Wire "A" & <B>`, siteUrl: 'https://wire.example/?a=1&b=2' });
+  const bare = await ensureSource(store.db, { kind: 'feed', title: 'No site' });
+  const langs = ['en', 'tr', 'ar'] as const;
+  for (let i = 0; i < 25; i++) {
+    const lang = langs[i % 3]!;
+    inputs.push({
+      sourceId: i % 4 === 3 ? bare : wire,
+      guid: `g-${i}`,
+      url: i % 4 === 3 ? null : `https://wire.example/story/${i}`,
+      title: i === 24 ? HOSTILE_TITLE : lang === 'ar' ? `خبر رقم ${i} عن الاقتصاد` : lang === 'tr' ? `Haber ${i}: ekonomi ve şirketler` : `Story ${i} about the economy`,
+      summary: i === 24 ? HOSTILE_SUMMARY : i % 5 === 0 ? null : `Summary of story ${i}.`,
+      author: i % 2 === 0 ? `Author ${i} & <team>` : null,
+      language: lang,
+      categories: i === 24 ? ['World & "Politics"', '\u0002'] : [],
+      publishedAt: new Date(Date.parse('2019-02-14T08:00:00+03:00') + i * 600_000),
+    });
+  }
+  for (const a of inputs) await saveArticle(store.db, a, 'Europe/Istanbul');
+  app = await buildApp({ store, config: config({ siteUrl: 'https://news.example/' }) });
+});
+afterAll(async () => {
+  await app?.close();
+  await store?.close();
+});
+
+describe('/feed.xml', () => {
+  it('is RSS 2.0 of the 20 newest articles, newest first, with absolute links under siteUrl', async () => {
+    const res = await app.inject({ url: '/feed.xml' });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers['content-type']).toBe('application/rss+xml; charset=utf-8');
+    expect(res.body.startsWith('<?xml version="1.0" encoding="utf-8"?>')).toBe(true);
+    const { rss, channel, items } = parse(res.body);
+    expect(rss['@version']).toBe('2.0');
+    expect(channel.title).toBe('Jarida <Test> & Co - Latest news');
+    expect(channel.link).toBe('https://news.example/');
+    expect(channel['atom:link']).toMatchObject({ '@href': 'https://news.example/feed.xml', '@rel': 'self', '@type': 'application/rss+xml' });
+    expect(channel.language).toBe('en');
+    expect(channel.lastBuildDate).toBe(inputs[24]!.publishedAt.toUTCString());
+    expect(items).toHaveLength(20);
+    const expected = [...inputs].reverse().slice(0, 20);
+    expect(items.map((i) => Date.parse(i.pubDate))).toEqual(expected.map((a) => a.publishedAt.getTime()));
+    for (const i of items) expect(i.pubDate).toMatch(/^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d\d (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} \d\d:\d\d:\d\d GMT$/);
+    for (const [n, item] of items.entries()) {
+      const a = expected[n]!;
+      expect(item.link).toMatch(/^https:\/\/news\.example\/2019\/02\/14\/[^/]+\/$/);
+      expect(item.guid).toEqual({ '#text': item.link, '@isPermaLink': 'true' });
+      expect(item['dc:creator']).toBe(a.author ?? undefined); // only when there is one
+      expect(item.description).toBe(a.summary ? xmlText(a.summary) : undefined);
+      if (a.sourceId === inputs[0]!.sourceId) expect(item.source).toEqual({ '#text': 'Wire "A" & <B>', '@url': 'https://wire.example/?a=1&b=2' });
+      else expect(item.source).toBeUndefined(); // no URL to give <source url>
+    }
+  });
+
+  it('escapes hostile text and drops characters XML 1.0 forbids; bidi text stays', async () => {
+    const body = (await app.inject({ url: '/feed.xml' })).body;
+    expect(body).not.toMatch(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/);
+    expect(body).not.toContain('<script>');
+    expect(body).not.toContain('<b>');
+    const top = parse(body).items[0]!;
+    expect(top.title).toBe(`<script>alert("x")</script> & 'quoted' ]]>  Tom & Jerry's`);
+    expect(top.description).toBe(`A <b>bold</b> & "risky" summary ]]> with \u202Eevil\u202C bidi and عربي نص, then [31m escape.`);
+    expect(top['dc:creator']).toBe('Author 24 & <team>');
+    expect(top.category).toEqual(['World & "Politics"']);
+    expect(xmlText('a\u0000b\u{1F600}\uFFFDc\t\n\uD800\uDC00\uDFFFd')).toBe('ab\u{1F600}\uFFFDc\t\n\u{10000}d'); // a lone surrogate goes, a pair stays
+  });
+
+  it('has one feed per language under its prefix; the default language prefix redirects', async () => {
+    for (const lang of ['tr', 'ar'] as const) {
+      const res = await app.inject({ url: `/${lang}/feed.xml` });
+      expect(res.statusCode).toBe(200);
+      const { channel, items } = parse(res.body);
+      expect(channel.language).toBe(lang);
+      expect(channel['atom:link']['@href']).toBe(`https://news.example/${lang}/feed.xml`);
+      expect(channel.link).toBe(`https://news.example/${lang}/`);
+      expect(items).toHaveLength(20);
+      for (const i of items) expect(i.link.startsWith(`https://news.example/${lang}/2019/02/14/`)).toBe(true);
+    }
+    expect(parse((await app.inject({ url: '/ar/feed.xml' })).body).channel.title).toBe('Jarida <Test> & Co - آخر الأخبار');
+    const redirect = await app.inject({ url: '/en/feed.xml' });
+    expect(redirect.statusCode).toBe(301);
+    expect(redirect.headers.location).toBe('/feed.xml');
+    // Every article link in the feed is a page that exists.
+    for (const url of ['/feed.xml', '/tr/feed.xml']) {
+      for (const item of parse((await app.inject({ url })).body).items.slice(0, 3)) {
+        expect((await app.inject({ url: item.link.replace('https://news.example', '') })).statusCode).toBe(200);
+      }
+    }
+  });
+
+  it('is absent for a language the site does not enable', async () => {
+    const two = await buildApp({ store, config: config({ languages: ['en', 'tr'] }) });
+    expect((await two.inject({ url: '/tr/feed.xml' })).statusCode).toBe(200);
+    expect((await two.inject({ url: '/ar/feed.xml' })).statusCode).toBe(404);
+    await two.close();
+  });
+
+  it('every page links its language feed in the head', async () => {
+    expect((await app.inject({ url: '/' })).body).toContain('<link rel="alternate" type="application/rss+xml" title="Jarida &lt;Test&gt; &amp; Co - Latest news" href="/feed.xml">');
+    expect((await app.inject({ url: '/tr/' })).body).toContain('type="application/rss+xml" title="Jarida &lt;Test&gt; &amp; Co - Son haberler" href="/tr/feed.xml">');
+  });
+
+  it('without siteUrl, links follow a well-formed Host header and nothing else', async () => {
+    const c = config();
+    const origin = (host?: string, protocol = 'http') => feedOrigin(c, { protocol, headers: { host } });
+    expect(origin('news.example:8080')).toEqual({ origin: 'http://news.example:8080', fromRequest: true });
+    expect(origin('News.Example', 'https')).toEqual({ origin: 'https://news.example', fromRequest: true });
+    expect(origin('news.example:80')).toEqual({ origin: 'http://news.example', fromRequest: true });
+    expect(origin('news.example:443', 'https')).toEqual({ origin: 'https://news.example', fromRequest: true });
+    expect(origin('[::1]:3000')).toEqual({ origin: 'http://[::1]:3000', fromRequest: true });
+    for (const forged of ['evil.example/<x>', 'a@b.example', 'x.example:80:80', 'x.example"', 'x .example', '', '-x.example', 'x.example:123456', undefined]) {
+      expect(origin(forged)).toEqual({ origin: 'http://127.0.0.1:3000', fromRequest: false });
+    }
+    expect(feedOrigin({ ...c, host: '::' }, { protocol: 'http', headers: {} }).origin).toBe('http://127.0.0.1:3000');
+    expect(feedOrigin({ ...c, host: '::1', port: 8 }, { protocol: 'http', headers: {} }).origin).toBe('http://[::1]:8');
+    expect(feedOrigin(config({ siteUrl: 'https://site.example/news' }), { protocol: 'http', headers: { host: 'evil.example' } })).toEqual({ origin: 'https://site.example/news', fromRequest: false });
+
+    const plain = await buildApp({ store, config: c });
+    const res = await plain.inject({ url: '/feed.xml', headers: { host: 'evil.example/"><x' } });
+    expect(parse(res.body).channel.link).toBe('http://127.0.0.1:3000/');
+    expect(parse((await plain.inject({ url: '/tr/feed.xml', headers: { host: 'news.example:8080' } })).body).channel['atom:link']['@href']).toBe('http://news.example:8080/tr/feed.xml');
+    await plain.close();
+  });
+
+  it('returns the ids of the articles it shows, for cache tags; an empty site gives an empty, valid feed', async () => {
+    const c: Config = config();
+    const ctx = pageContext(c.site, 'en', new Date(NOW));
+    const { articleIds, xml } = await feedXml(store, loadTheme(null), ctx, 'https://x.example');
+    const { findArticlesByIds } = await import('../../store/articles.js');
+    const shown = await findArticlesByIds(store.db, articleIds);
+    const byId = new Map(shown.map((a) => [a.id, a]));
+    expect(articleIds.map((id) => `https://x.example${ctx.urls.article(byId.get(id)!)}`)).toEqual(parse(xml).items.map((i) => i.link));
+
+    const empty = await openTestStore();
+    const e = await feedXml(empty, loadTheme(null), ctx, 'https://x.example');
+    expect(e.articleIds).toEqual([]);
+    const { channel, items } = parse(e.xml);
+    expect(items).toEqual([]);
+    expect(channel.lastBuildDate).toBe(new Date(NOW).toUTCString());
+    await empty.close();
+  });
+});

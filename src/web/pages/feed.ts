@@ -1,0 +1,120 @@
+/**
+ * `/feed.xml` — the site's own RSS 2.0 feed of the latest articles, one per language (`/tr/feed.xml` …),
+ * rendered by the theme's `feed.liquid` (output escaped; themes may override it).
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Config } from '../../config.js';
+import type { Article, Lang } from '../../model/types.js';
+import { findLatestArticles } from '../../store/articles.js';
+import type { Store } from '../../store/db.js';
+import type { WebDeps } from '../app.js';
+import { tags } from '../cache.js';
+import { pageMeta } from '../http.js';
+import type { Theme } from '../theme.js';
+import { pageContext, type PageContext } from '../view.js';
+
+export const FEED_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
+
+/** A rendered feed: the XML, the ids of the articles in it (for cache tags), and whether its links came from the request. */
+export interface Feed {
+  xml: string;
+  articleIds: number[];
+  /** True when the absolute URLs were built from the request's Host header (no siteUrl): do not cache it by path alone. */
+  originFromRequest: boolean;
+}
+
+/**
+ * Returns the feed of the latest `pageSize` articles for a page context, with absolute URLs under `origin`.
+ * @example await feedXml(store, theme, ctx, 'https://news.example') // { xml: '<?xml …', articleIds: [42, 41, …] }
+ */
+export async function feedXml(store: Store, theme: Theme, ctx: PageContext, origin: string): Promise<Omit<Feed, 'originFromRequest'>> {
+  const articles = await findLatestArticles(store.db, ctx.site.pageSize);
+  const abs = (path: string) => `${origin}${path}`;
+  const title = `${ctx.site.siteName} - ${ctx.t.latest}`;
+  // The newest article's time, not the clock: an unchanged feed renders the same bytes.
+  const newest = articles.reduce((max, a) => Math.max(max, Date.parse(a.publishedAt)), 0);
+  const xml = await theme.render('feed', {
+    channel: {
+      title: xmlText(title),
+      link: abs(ctx.urls.home()),
+      self: abs(`${ctx.urls.prefix}/feed.xml`),
+      description: xmlText(title),
+      language: ctx.lang,
+      lastBuildDate: new Date(newest || ctx.now.getTime()).toUTCString(),
+    },
+    items: articles.map((a) => feedItem(a, abs(ctx.urls.article(a)))),
+  });
+  return { xml, articleIds: articles.map((a) => a.id) };
+}
+
+/** One `<item>`: every text stripped of what XML 1.0 forbids (the template escapes the rest). */
+function feedItem(a: Article, link: string) {
+  const sourceUrl = httpUrl(a.sourceSiteUrl) ?? httpUrl(a.url);
+  return {
+    title: xmlText(a.title),
+    link,
+    guid: link,
+    pubDate: new Date(a.publishedAt).toUTCString(),
+    description: a.summary ? xmlText(a.summary) : null,
+    creator: a.author ? xmlText(a.author) : null,
+    // RSS 2.0 <source> requires its url attribute: the source's site, else the original article.
+    source: a.sourceTitle && sourceUrl ? { name: xmlText(a.sourceTitle), url: sourceUrl } : null,
+    categories: a.categories.map(xmlText).filter((c) => c !== ''),
+  };
+}
+
+/** Characters XML 1.0 does not allow, even escaped: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
+const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
+
+/** Returns the text without the characters XML 1.0 forbids (bidi controls and the like stay: they are allowed). */
+export function xmlText(s: string): string {
+  return s.replace(NOT_XML, '');
+}
+
+function httpUrl(u: string | null): string | null {
+  if (!u) return null;
+  try {
+    const url = new URL(u);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? xmlText(url.href) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** A Host header we accept for links: a DNS name or an IPv4/[IPv6] address, an optional port; nothing else. */
+const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]{2,45}\])(?::[0-9]{1,5})?$/i;
+
+/**
+ * Returns where absolute links point: the configured siteUrl; without one, the request's Host header
+ * when it is a plain host[:port] (fromRequest: a forged header changes the links, so such a feed must
+ * not be cached by path alone); else the configured listen address (0.0.0.0 / :: as 127.0.0.1).
+ * @example feedOrigin(config, { protocol: 'http', headers: { host: 'news.example:8080' } }) // { origin: 'http://news.example:8080', fromRequest: true }
+ */
+export function feedOrigin(config: Pick<Config, 'site' | 'host' | 'port'>, req: { protocol: string; headers: { host?: string | undefined } }): { origin: string; fromRequest: boolean } {
+  if (config.site.siteUrl) return { origin: config.site.siteUrl, fromRequest: false };
+  const host = req.headers.host;
+  if (host && host.length <= 260 && HOST.test(host)) {
+    const scheme = req.protocol === 'https' ? 'https' : 'http';
+    const hostPort = host.toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, ''); // the scheme's default port goes
+    return { origin: `${scheme}://${hostPort}`, fromRequest: true };
+  }
+  const h = config.host === '0.0.0.0' || config.host === '::' || config.host === '' ? '127.0.0.1' : config.host;
+  return { origin: `http://${h.includes(':') ? `[${h}]` : h}:${config.port}`, fromRequest: false };
+}
+
+/** Returns the whole feed for a request in a language (origin chosen by feedOrigin). */
+export async function feedPage(deps: WebDeps, lang: Lang, req: { protocol: string; headers: { host?: string | undefined } }): Promise<Feed> {
+  const ctx = pageContext(deps.config.site, lang, deps.now());
+  const { origin, fromRequest } = feedOrigin(deps.config, req);
+  return { ...(await feedXml(deps.store, deps.theme, ctx, origin)), originFromRequest: fromRequest };
+}
+
+/** Returns the route handler of a language's feed. */
+export function feedRoute(deps: WebDeps, lang: Lang) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    const feed = await feedPage(deps, lang, req);
+    // Cached (and validated, and named for a CDN) only when its links do not come from the request's Host.
+    if (!feed.originFromRequest) pageMeta.set(req.raw, { tags: [tags.feed, ...feed.articleIds.map(tags.article)] });
+    return reply.type(FEED_CONTENT_TYPE).send(feed.xml);
+  };
+}
