@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     JARIDA_TIME_ZONE: BENCH_TZ,
     JARIDA_DEMO: '0',
     JARIDA_INGEST: '0',
+    JARIDA_SITE_URL: 'https://news.example', // the feed's links: a feed built from the request's Host is not cached
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   delete env.JARIDA_CONFIG; // the cwd is an empty folder too: no jarida.config.json either

@@ -46,10 +46,18 @@ describe('config', () => {
     expect(c.databaseUrl).toBe('sqlite:/tmp/x.db');
   });
 
-  it('keeps rendered pages in 64 MB unless told otherwise', () => {
-    expect(parseConfig({}).pageCache).toEqual({ enabled: true, maxBytes: 64 * 1024 * 1024 });
+  it('keeps rendered pages in 32 MB per worker unless told otherwise', () => {
+    expect(parseConfig({}).pageCache).toEqual({ enabled: true, maxBytes: 32 * 1024 * 1024 });
     expect(parseConfig({ pageCache: { enabled: true, megabytes: 8 } }, { JARIDA_PAGE_CACHE: '0' }).pageCache).toEqual({ enabled: false, maxBytes: 8 * 1024 * 1024 });
     expect(parseConfig({}, { JARIDA_PAGE_CACHE_MB: '16' }).pageCache.maxBytes).toBe(16 * 1024 * 1024);
+    expect(parseConfig({}).http).toEqual({ sMaxAge: 60, staleWhileRevalidate: 600 });
+    expect(parseConfig({ http: { sMaxAge: 300 } }, { JARIDA_STALE_WHILE_REVALIDATE: '30' }).http).toEqual({ sMaxAge: 300, staleWhileRevalidate: 30 });
+    expect(parseConfig({ workers: 3 }).workers).toBe(3);
+    expect(parseConfig({}, { JARIDA_WORKERS: '1' }).workers).toBe(1);
+    expect(errorsOf(() => parseConfig({ workers: 0, http: { sMaxAge: -1 } }))).toEqual([
+      'config: http.sMaxAge: must be an integer from 0 to 31536000, got -1',
+      'config: workers: must be an integer from 1 to 64, got 0',
+    ]);
     expect(errorsOf(() => parseConfig({ pageCache: { enabled: 'yes', megabytes: 0 } }))).toEqual([
       'config: pageCache.enabled: must be true or false, got "yes"',
       'config: pageCache.megabytes: must be an integer from 1 to 65536, got 0',

@@ -214,7 +214,7 @@ export function parseConfig(
   };
   const pageCache: PageCacheSettings = {
     enabled: v.bool('pageCache.enabled', env.JARIDA_PAGE_CACHE ?? pageCacheCfg.enabled, true),
-    maxBytes: v.int('pageCache.megabytes', env.JARIDA_PAGE_CACHE_MB ?? pageCacheCfg.megabytes, 64, 1, 65536) * 1024 * 1024,
+    maxBytes: v.int('pageCache.megabytes', env.JARIDA_PAGE_CACHE_MB ?? pageCacheCfg.megabytes, 32, 1, 65536) * 1024 * 1024,
   };
   const http: HttpCacheSettings = {
     sMaxAge: v.int('http.sMaxAge', env.JARIDA_S_MAXAGE ?? httpCfg.sMaxAge, 60, 0, 31_536_000),

@@ -1,10 +1,9 @@
 /** What every command starts from: the validated config and an open, migrated store in the site's time zone. */
 import { loadConfig, type Config } from '../config.js';
-import { parseAllowList } from '../ingest/fetch/guard.js';
-import { createDigester } from '../ingest/digest.js';
 import type { IngestDeps } from '../ingest/refresh.js';
 import { createLogger, type Logger } from '../log.js';
 import { openMigratedStore, type Store } from '../store/db.js';
+import type { OpenOptions } from '../store/dialect.js';
 import { daysTimeZone, ensureDaysInTimeZone } from '../store/day-zone.js';
 
 /** Global options every command accepts. */
@@ -20,10 +19,11 @@ export interface GlobalOptions {
 export async function openContext(
   opts: GlobalOptions,
   onZoneChange: 'recount' | 'warn' = 'warn',
+  storeOptions: OpenOptions = {},
 ): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
   const config = loadConfig({ configPath: opts.config });
   const log = createLogger();
-  const store = await openMigratedStore(config.databaseUrl);
+  const store = await openMigratedStore(config.databaseUrl, storeOptions);
   const tz = config.site.timeZone;
   if (onZoneChange === 'recount') {
     const previous = await ensureDaysInTimeZone(store, tz);
@@ -37,7 +37,11 @@ export async function openContext(
   return { config, log, store, now: fixed ? () => new Date(fixed) : () => new Date() };
 }
 
-/** Returns what ingestion needs, from an open command context; close its digester when done. */
-export function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): IngestDeps {
+/**
+ * Returns what ingestion needs, from an open command context; close its digester when done. Loads
+ * the fetcher and parsers only now: `serve` without ingestion never does.
+ */
+export async function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): Promise<IngestDeps> {
+  const [{ parseAllowList }, { createDigester }] = await Promise.all([import('../ingest/fetch/guard.js'), import('../ingest/digest.js')]);
   return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), digester: createDigester(ctx.config.ingest.workers) };
 }

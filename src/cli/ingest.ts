@@ -5,7 +5,7 @@ import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 /** Runs one round (`--once`, prints a line per source) or rounds until SIGINT/SIGTERM. */
 export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): Promise<void> {
   const ctx = await openContext(opts);
-  const deps = ingestDepsOf(ctx);
+  const deps = await ingestDepsOf(ctx);
   try {
     if (opts.once) {
       const results = await runDueSources(deps);

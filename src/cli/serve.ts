@@ -7,19 +7,19 @@
 import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
-import { loadDemoIfEmpty } from '../ingest/demo.js';
-import { runIngestLoop } from '../ingest/schedule.js';
 import type { Logger } from '../log.js';
 import { INSTANCE_ID, watchChanges } from '../store/changes.js';
+import { findPublishedTotal } from '../store/day-counts.js';
 import { databaseLabel, type Store } from '../store/db.js';
-import { buildApp } from '../web/app.js';
-import { invalidationOf, PageCache } from '../web/cache.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 
 export type ServeOptions = GlobalOptions & { port?: number; host?: string; workers?: number };
 
 /** What a worker tells the primary. */
 type WorkerMessage = { type: 'listening'; address: string } | { type: 'failed'; message: string };
+
+/** SQLite's page cache in a worker (MB): it reads little per page, and the OS caches the file for all workers. */
+const WEB_SQLITE_CACHE_MB = 16;
 
 /** A worker that dies this soon after starting is not started again (it would only die again). */
 const MIN_UPTIME_MS = 5000;
@@ -29,7 +29,9 @@ export async function serveCommand(opts: ServeOptions): Promise<void> {
   if (cluster.isWorker) return serveWorker(opts);
   const ctx = await openContext(opts, 'recount');
   const { config, log, store, now } = ctx;
-  if (config.demoOnEmpty) {
+  // Modules load as needed: the primary of several workers loads neither the web nor the parsers.
+  if (config.demoOnEmpty && (await findPublishedTotal(store.db)) === 0) {
+    const { loadDemoIfEmpty } = await import('../ingest/demo.js');
     const n = await loadDemoIfEmpty(store, config.site, now());
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
   }
@@ -37,8 +39,8 @@ export async function serveCommand(opts: ServeOptions): Promise<void> {
   const web = workers > 1 ? await startWorkers(ctx, opts, workers) : await startWeb(ctx, opts);
   process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
   const ingestStop = new AbortController();
-  const ingestDeps = config.ingest.inServe ? ingestDepsOf(ctx) : null;
-  const ingesting = ingestDeps ? runIngestLoop(ingestDeps, ingestStop.signal) : Promise.resolve();
+  const ingestDeps = config.ingest.inServe ? await ingestDepsOf(ctx) : null;
+  const ingesting = ingestDeps ? import('../ingest/schedule.js').then((m) => m.runIngestLoop(ingestDeps, ingestStop.signal)) : Promise.resolve();
   if (ingestDeps) log.info({ concurrency: config.ingest.concurrency }, 'ingest: running in this process');
   onStopSignal(log, async () => {
     ingestStop.abort();
@@ -55,7 +57,7 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
   let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
   const tell = (m: WorkerMessage) => process.send?.(m);
   try {
-    ctx = await openContext(opts, 'warn');
+    ctx = await openContext(opts, 'warn', { sqliteCacheMb: WEB_SQLITE_CACHE_MB });
     web = await startWeb(ctx, opts);
   } catch (err) {
     tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
@@ -81,6 +83,7 @@ async function startWeb(
   opts: ServeOptions,
 ): Promise<{ address: string; app: FastifyInstance; close(): Promise<void> }> {
   const { config, log, store, now } = ctx;
+  const [{ buildApp }, { invalidationOf, PageCache }] = await Promise.all([import('../web/app.js'), import('../web/cache.js')]);
   const cache = config.pageCache.enabled ? new PageCache({ maxBytes: config.pageCache.maxBytes, timeZone: config.site.timeZone, now }) : undefined;
   // Every committed change, this process's or another's, marks what it touched (web/cache.ts).
   const watching = cache ? watchChanges(store, (change) => cache.invalidate(invalidationOf(change)), { log }) : undefined;

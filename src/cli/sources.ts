@@ -28,7 +28,7 @@ export async function sourcesAddCommand(url: string, opts: SourceAddOptions): Pr
     if (!exact) throw new Error(`sources add: ${url} is not an http(s) URL`);
     const same = await findSourceByUrl(ctx.store.db, exact);
     if (same) throw new Error(`sources add: ${exact} is already source ${same.id} (${same.title})`);
-    const found = await resolveSource(ingestDepsOf(ctx), exact, { asPage: opts.page });
+    const found = await resolveSource(await ingestDepsOf(ctx), exact, { asPage: opts.page });
     const other = await findSourceByUrl(ctx.store.db, found.url);
     if (other) throw new Error(`sources add: ${found.url} is already source ${other.id} (${other.title})`);
     const title = opts.name ?? found.title ?? new URL(found.url).hostname;

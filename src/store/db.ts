@@ -1,7 +1,7 @@
 /** Opening the store and running its migrations. */
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import type { Database } from './schema.js';
-import { databaseLabel, migrationSchema, openDialect, StoreError, type DialectInfo, type Notifications } from './dialect.js';
+import { databaseLabel, migrationSchema, openDialect, StoreError, type DialectInfo, type Notifications, type OpenOptions } from './dialect.js';
 import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_ingest.js';
 import * as m0003 from './migrations/0003_search.js';
@@ -29,8 +29,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
-export function openStore(url: string): Store {
-  const { db, info, notifications } = openDialect(url);
+export function openStore(url: string, opts: OpenOptions = {}): Store {
+  const { db, info, notifications } = openDialect(url, opts);
   return { db, dialect: info, notifications, close: () => db.destroy() };
 }
 
@@ -56,8 +56,8 @@ export async function migrate(store: Store): Promise<string[]> {
 }
 
 /** Returns an open, migrated store. */
-export async function openMigratedStore(url: string): Promise<Store> {
-  const store = openStore(url);
+export async function openMigratedStore(url: string, opts: OpenOptions = {}): Promise<Store> {
+  const store = openStore(url, opts);
   try {
     await migrate(store);
   } catch (err) {

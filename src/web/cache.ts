@@ -46,6 +46,8 @@ export interface CachedPage {
   countsGen: number;
   /** Marked by a change: the next request renders it again; until that render is done it is still served. */
   stale: boolean;
+  /** Asked for since it last came to the front of the eviction queue (a second chance, CLOCK-style). */
+  used: boolean;
   /** Bytes counted against the budget. */
   size: number;
 }
@@ -168,8 +170,7 @@ export class PageCache {
     }
     if (e.stale) this.staleHits++;
     else this.hits++;
-    this.entries.delete(key);
-    this.entries.set(key, e);
+    e.used = true; // moved back at eviction time, not on every hit: a hit is one write
     return e;
   }
 
@@ -188,6 +189,7 @@ export class PageCache {
       body: page.body,
       countsGen: page.countsGen,
       stale: this.changedSince(mark, meta),
+      used: false,
       size: 0,
     };
     entry.size = page.body.bytes.length + key.length + OVERHEAD;
@@ -297,9 +299,16 @@ export class PageCache {
     return false;
   }
 
+  /** Drops the least recently used pages until within budget: the oldest first, unless asked for since it was queued. */
   private evict(): void {
-    for (const [k] of this.entries) {
+    for (const [k, e] of this.entries) {
       if (this.bytes <= this.maxBytes) break;
+      if (e.used) {
+        e.used = false;
+        this.entries.delete(k);
+        this.entries.set(k, e);
+        continue;
+      }
       this.remove(k);
     }
   }

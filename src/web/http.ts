@@ -39,7 +39,7 @@ export class PageBody {
   private readonly encoded = new Map<Exclude<Encoding, 'identity'>, Promise<Buffer>>();
   private readonly made = new Map<Encoding, Buffer>();
   /** Response headers by encoding and X-Cache, made once (http.ts pageHeaders). */
-  readonly headerSets = new Map<string, Record<string, string>>();
+  readonly headerSets: Record<string, string>[] = [];
   /** Bytes of the compressed forms made so far. */
   compressedBytes = 0;
 
@@ -80,9 +80,22 @@ export class PageBody {
   }
 }
 
+/** Accept-Encoding values seen, and what they pick: browsers send a handful of distinct ones. */
+const picked = new Map<string, Encoding>();
+
 /** Returns the best encoding the client accepts: brotli, then gzip, else none. `q=0` refuses. */
 export function pickEncoding(accept: string | undefined): Encoding {
   if (!accept) return 'identity';
+  let enc = picked.get(accept);
+  if (!enc) {
+    enc = parseAcceptEncoding(accept);
+    if (picked.size >= 256) picked.clear();
+    picked.set(accept, enc);
+  }
+  return enc;
+}
+
+function parseAcceptEncoding(accept: string): Encoding {
   let gz = false;
   for (const part of accept.split(',')) {
     const [name, ...params] = part.trim().toLowerCase().split(';');
@@ -265,13 +278,14 @@ function serveCached(cache: PageCache, e: CachedPage, req: IncomingMessage, res:
 }
 
 function writeCached(e: CachedPage, enc: Encoding, bytes: Buffer, req: IncomingMessage, res: ServerResponse, http: HttpSettings, xCache: string, body = e.body): void {
-  const key = `${enc} ${xCache}`;
-  let headers = body.headerSets.get(key);
+  const slot = (enc === 'identity' ? 0 : enc === 'gzip' ? 2 : 4) + (xCache === 'hit' ? 0 : 1);
+  let headers = body.headerSets[slot];
   if (!headers) {
     headers = { ...pageHeaders(body, enc, e.contentType, e.tags, http, xCache), 'content-length': String(bytes.length) };
-    body.headerSets.set(key, headers);
+    body.headerSets[slot] = headers;
   }
-  if (isNotModified(req.headers, body)) {
+  const h = req.headers;
+  if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, body)) {
     const { 'content-type': _t, 'content-encoding': _e, 'content-length': _l, ...rest } = headers;
     res.writeHead(304, rest);
     res.end();

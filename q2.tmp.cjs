@@ -1,0 +1,11 @@
+const D = require('better-sqlite3');
+const db = new D('/work/bench-data/1m.db', { readonly: true });
+db.pragma('cache_size=-2000');
+console.log(db.prepare("select group_concat(name, ',') as c from pragma_table_info('articles')").get().c);
+const t = (label, sql) => { const s = db.prepare(sql); for (let i = 0; i < 300; i++) s.all(); const t0 = process.hrtime.bigint(); for (let i = 0; i < 3000; i++) s.all(); console.log(label, (Number(process.hrtime.bigint() - t0) / 3000 / 1000).toFixed(1), 'µs'); };
+const base = "from articles a join sources s on s.id = a.source_id where a.status = 'published' order by a.published_at desc, a.id desc limit 20";
+t('id only', `select a.id ${base}`);
+t('id,slug,title', `select a.id, a.slug, a.title ${base}`);
+t('+summary', `select a.id, a.slug, a.title, a.summary ${base}`);
+t('all headline cols', `select a.id, a.slug, a.title, a.summary, a.language, a.published_at, a.local_day, s.title as st ${base}`);
+console.log(db.prepare(`explain query plan select a.id, a.slug, a.title ${base}`).all().map(r => r.detail));
