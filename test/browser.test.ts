@@ -2,45 +2,31 @@
  * A real browser (Debian's Chromium through playwright-core) on the real server: phone and desktop
  * widths, Scroll Up, right-to-left Arabic pages. Screenshots go to test-results/screens/.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
 import { loadDemo } from '../src/ingest/demo.js';
-import { PROJECT_ROOT } from '../src/paths.js';
 import type { Store } from '../src/store/db.js';
 import { openTestStore, skipStoreTests } from '../src/store/testing.js';
 import { buildApp } from '../src/web/app.js';
+import { browserTestsRun, demoSiteConfig, launchBrowser, SHOTS } from './browser-setup.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.JARIDA_REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required) console.warn(`SKIPPED browser tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const SHOTS = join(PROJECT_ROOT, 'test-results', 'screens');
+const runs = browserTestsRun('browser tests');
 
-describe.skipIf((!available && !required) || (await skipStoreTests()))('in a real browser', () => {
+describe.skipIf(!runs || (await skipStoreTests()))('in a real browser', () => {
   let store: Store;
   let app: FastifyInstance;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`Chromium is required (JARIDA_REQUIRE_BROWSER=1) but missing at ${CHROMIUM}`);
-    mkdirSync(SHOTS, { recursive: true });
-    const config = parseConfig(
-      { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
-      { JARIDA_NOW: '2019-02-15T12:00:00+03:00' },
-    );
+    const config = demoSiteConfig();
     store = await openTestStore();
     await loadDemo(store, config.site, config.fixedNow!);
     app = await buildApp({ store, config });
     base = await app.listen({ port: 0, host: '127.0.0.1' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {

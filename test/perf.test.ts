@@ -4,25 +4,19 @@
  * Each page loads in a fresh context (nothing cached); the article's images arrive late, as from a slow
  * image host, so a box that is not reserved for them would show as layout shift.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config.js';
 import { loadDemo } from '../src/ingest/demo.js';
-import { PROJECT_ROOT } from '../src/paths.js';
 import { saveArticle } from '../src/store/articles.js';
 import type { Store } from '../src/store/db.js';
 import { ensureSource } from '../src/store/sources.js';
 import { openTestStore, skipStoreTests } from '../src/store/testing.js';
 import { buildApp } from '../src/web/app.js';
+import { browserTestsRun, demoSiteConfig, launchBrowser, SHOTS } from './browser-setup.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const required = process.env.JARIDA_REQUIRE_BROWSER === '1';
-const available = existsSync(CHROMIUM);
-if (!available && !required) console.warn(`SKIPPED perf tests: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
-const SHOTS = join(PROJECT_ROOT, 'test-results', 'screens');
+const runs = browserTestsRun('perf tests');
 
 /**
  * Budgets, with margin: on a 2-core machine at load average 5–11 (other work running), FCP measured
@@ -37,7 +31,7 @@ const IMAGE_DELAY_MS = 400;
 /** A 1200×500 image (not 16:9: the lead box must not care). */
 const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="500" viewBox="0 0 1200 500"><rect width="1200" height="500" fill="#7a9"/><circle cx="600" cy="250" r="180" fill="#eee"/></svg>`;
 
-describe.skipIf((!available && !required) || (await skipStoreTests()))('first paint and layout shift in a real browser', () => {
+describe.skipIf(!runs || (await skipStoreTests()))('first paint and layout shift in a real browser', () => {
   let store: Store;
   let app: FastifyInstance;
   let browser: Browser;
@@ -45,12 +39,7 @@ describe.skipIf((!available && !required) || (await skipStoreTests()))('first pa
   let articlePath: string;
 
   beforeAll(async () => {
-    if (!available) throw new Error(`Chromium is required (JARIDA_REQUIRE_BROWSER=1) but missing at ${CHROMIUM}`);
-    mkdirSync(SHOTS, { recursive: true });
-    const config = parseConfig(
-      { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
-      { JARIDA_NOW: '2019-02-15T12:00:00+03:00' },
-    );
+    const config = demoSiteConfig();
     store = await openTestStore();
     await loadDemo(store, config.site, config.fixedNow!);
     // The newest article has a lead image and a body image (with its size, as the sanitizer keeps it).
@@ -71,10 +60,7 @@ describe.skipIf((!available && !required) || (await skipStoreTests()))('first pa
     base = await app.listen({ port: 0, host: '127.0.0.1' });
     const home = await app.inject({ url: '/' });
     articlePath = home.body.match(/<h2[^>]*><a href="([^"]+)">New breakwater/)![1]!;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
-    });
+    browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {

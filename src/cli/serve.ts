@@ -35,7 +35,9 @@ export async function serveCommand(opts: ServeOptions): Promise<void> {
     const n = await loadDemoIfEmpty(store, config.site, now());
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
   }
-  const workers = opts.workers ?? config.workers;
+  // An in-memory SQLite database lives in one process: its workers would each see an empty one.
+  const inMemory = /^sqlite:(:memory:)?$/.test(config.databaseUrl);
+  const workers = inMemory ? 1 : (opts.workers ?? config.workers);
   const web = workers > 1 ? await startWorkers(ctx, opts, workers) : await startWeb(ctx, opts);
   process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
   const ingestStop = new AbortController();

@@ -1,0 +1,39 @@
+/**
+ * What the real-browser tests share: where Chromium is, whether it is required (CI), the demo site's
+ * config, and launching it with the flags this machine needs (no sandbox, no network of its own).
+ */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { parseConfig, type Config } from '../src/config.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** JARIDA_REQUIRE_BROWSER=1 (CI): a missing Chromium fails the tests instead of skipping them. */
+export const browserRequired = process.env.JARIDA_REQUIRE_BROWSER === '1';
+export const browserAvailable = existsSync(CHROMIUM);
+export const SHOTS = join(PROJECT_ROOT, 'test-results', 'screens');
+
+/** Says once why a browser test file is skipped; returns whether it runs. */
+export function browserTestsRun(what: string): boolean {
+  if (!browserAvailable && !browserRequired) console.warn(`SKIPPED ${what}: no Chromium at ${CHROMIUM} (apt-get install -y chromium)`);
+  return browserAvailable || browserRequired;
+}
+
+/** The demo site as the browser tests serve it, on the reference page's day. */
+export function demoSiteConfig(): Config {
+  return parseConfig(
+    { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
+    { JARIDA_NOW: '2019-02-15T12:00:00+03:00' },
+  );
+}
+
+/** Launches headless Chromium; throws when it is required but missing. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!browserAvailable) throw new Error(`Chromium is required (JARIDA_REQUIRE_BROWSER=1) but missing at ${CHROMIUM}`);
+  mkdirSync(SHOTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+  });
+}
