@@ -81,20 +81,13 @@ export interface HeaderView {
 
 /** Returns the header; reads two small tables (day_counts, counters), never the articles. */
 export async function buildHeader(store: Store, ctx: PageContext, path: string): Promise<HeaderView> {
-  const today = localDay(ctx.now, ctx.site.timeZone);
-  const first = ctx.site.stripIncludeToday ? 0 : 1;
-  const days = Array.from({ length: ctx.site.stripDays }, (_, i) => addDays(today, -(first + i)));
-  const counts = days.length ? await findDayCounts(store.db, days[days.length - 1]!, days[0]!) : new Map<string, number>();
+  const day = headerDay(ctx);
+  const counts = day.strip.length ? await findDayCounts(store.db, day.strip[day.strip.length - 1]!.iso, day.strip[0]!.iso) : new Map<string, number>();
   const total = await findPublishedTotal(store.db);
   return {
-    today: formatTodayLine(ctx.now, ctx.lang, ctx.cal),
-    todayIso: today,
-    strip: days.map((d) => ({
-      label: formatShortDay(d, ctx.lang, ctx.cal),
-      iso: d,
-      count: formatNumber(counts.get(d) ?? 0, ctx.lang, ctx.cal),
-      href: ctx.urls.day(d),
-    })),
+    today: day.today,
+    todayIso: day.todayIso,
+    strip: day.strip.map((d) => ({ ...d, count: formatNumber(counts.get(d.iso) ?? 0, ctx.lang, ctx.cal) })),
     total: fill(ctx.t.total, { n: formatNumber(total, ctx.lang, ctx.cal) }),
     social: ctx.site.social,
     languages: ctx.site.languages.map((l) => ({
@@ -104,6 +97,36 @@ export async function buildHeader(store: Store, ctx: PageContext, path: string):
       current: l === ctx.lang,
     })),
   };
+}
+
+/** The header's parts that change only with the day: today's line and the strip's days (no counts). */
+interface HeaderDay {
+  today: string;
+  todayIso: string;
+  strip: { label: string; iso: string; href: string }[];
+}
+
+const headerDays = new WeakMap<SiteSettings, Map<string, HeaderDay>>();
+
+/** Returns the day parts of the header for the page's language and local day, formatted once per day (Hijri and Intl formatting are the header's main cost). */
+function headerDay(ctx: PageContext): HeaderDay {
+  let byKey = headerDays.get(ctx.site);
+  if (!byKey) headerDays.set(ctx.site, (byKey = new Map()));
+  const today = localDay(ctx.now, ctx.site.timeZone);
+  const key = `${ctx.lang} ${today}`;
+  let day = byKey.get(key);
+  if (!day) {
+    const first = ctx.site.stripIncludeToday ? 0 : 1;
+    const days = Array.from({ length: ctx.site.stripDays }, (_, i) => addDays(today, -(first + i)));
+    day = {
+      today: formatTodayLine(ctx.now, ctx.lang, ctx.cal),
+      todayIso: today,
+      strip: days.map((d) => ({ label: formatShortDay(d, ctx.lang, ctx.cal), iso: d, href: ctx.urls.day(d) })),
+    };
+    if (byKey.size >= 16) byKey.clear(); // a few languages × today (and yesterday, around midnight)
+    byKey.set(key, day);
+  }
+  return day;
 }
 
 /** Returns a page context for a language. */
