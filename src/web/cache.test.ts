@@ -287,6 +287,27 @@ describe('pages served through the cache over HTTP', () => {
     expect((await text('/2019/13/45/')).status).toBe(404);
   });
 
+  it('caches search JSON until an article changes, and never a feed whose links come from the Host header', async () => {
+    const first = await text('/search.json?q=story');
+    expect(first.status).toBe(200);
+    expect(first.cache).toBe('miss');
+    expect(first.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const again = await text('/search.json?q=story');
+    expect(again.cache).toBe('hit');
+    expect(again.headers.get('surrogate-key')).toBe('search');
+    await save('e', 'Another story arrives', '2019-02-13T12:00:00Z');
+    await new Promise((r) => setImmediate(r));
+    const after = await text('/search.json?q=story');
+    expect(after.cache).toBe('miss');
+    expect(JSON.parse(after.body).total).toBe(JSON.parse(first.body).total + 1);
+    // No siteUrl here: the feed's links come from the request, so it is rendered every time.
+    for (let i = 0; i < 2; i++) {
+      const feed = await text('/feed.xml');
+      expect(feed.status).toBe(200);
+      expect(feed.cache).toBeNull();
+    }
+  });
+
   it('serves the stylesheet under a content-hashed name, immutable, compressed', async () => {
     const page = (await text('/')).body;
     const href = /href="(\/assets\/style\.[0-9a-f]{12}\.css)"/.exec(page)![1]!;
