@@ -4,9 +4,14 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig, type Config } from '../src/config.js';
+import { loadDemo } from '../src/ingest/demo.js';
 import { PROJECT_ROOT } from '../src/paths.js';
+import type { Store } from '../src/store/db.js';
+import { openTestStore } from '../src/store/testing.js';
+import { buildApp } from '../src/web/app.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** JARIDA_REQUIRE_BROWSER=1 (CI): a missing Chromium fails the tests instead of skipping them. */
@@ -36,4 +41,29 @@ export async function launchBrowser(): Promise<Browser> {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
   });
+}
+
+/** The demo site served on 127.0.0.1: its store (a test may add articles), app and address. */
+export interface DemoSite {
+  config: Config;
+  store: Store;
+  app: FastifyInstance;
+  base: string;
+  close(): Promise<void>;
+}
+
+/** Starts the demo site for a browser test. */
+export async function startDemoSite(): Promise<DemoSite> {
+  const config = demoSiteConfig();
+  const store = await openTestStore();
+  await loadDemo(store, config.site, config.fixedNow!);
+  const app = await buildApp({ store, config });
+  const base = await app.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    config, store, app, base,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
 }

@@ -3,36 +3,27 @@
  * widths, Scroll Up, right-to-left Arabic pages. Screenshots go to test-results/screens/.
  */
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../src/ingest/demo.js';
-import type { Store } from '../src/store/db.js';
-import { openTestStore, skipStoreTests } from '../src/store/testing.js';
-import { buildApp } from '../src/web/app.js';
-import { browserTestsRun, demoSiteConfig, launchBrowser, SHOTS } from './browser-setup.js';
+import { skipStoreTests } from '../src/store/testing.js';
+import { browserTestsRun, launchBrowser, SHOTS, startDemoSite, type DemoSite } from './browser-setup.js';
 
 const runs = browserTestsRun('browser tests');
 
 describe.skipIf(!runs || (await skipStoreTests()))('in a real browser', () => {
-  let store: Store;
-  let app: FastifyInstance;
+  let site: DemoSite;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
-    const config = demoSiteConfig();
-    store = await openTestStore();
-    await loadDemo(store, config.site, config.fixedNow!);
-    app = await buildApp({ store, config });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    site = await startDemoSite();
+    base = site.base;
     browser = await launchBrowser();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await store?.close();
+    await site?.close();
   });
 
   const scrollY = (page: Page) => page.evaluate(() => window.scrollY);

@@ -5,16 +5,12 @@
  * image host, so a box that is not reserved for them would show as layout shift.
  */
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadDemo } from '../src/ingest/demo.js';
 import { saveArticle } from '../src/store/articles.js';
-import type { Store } from '../src/store/db.js';
 import { ensureSource } from '../src/store/sources.js';
-import { openTestStore, skipStoreTests } from '../src/store/testing.js';
-import { buildApp } from '../src/web/app.js';
-import { browserTestsRun, demoSiteConfig, launchBrowser, SHOTS } from './browser-setup.js';
+import { skipStoreTests } from '../src/store/testing.js';
+import { browserTestsRun, launchBrowser, SHOTS, startDemoSite, type DemoSite } from './browser-setup.js';
 
 const runs = browserTestsRun('perf tests');
 
@@ -32,16 +28,15 @@ const IMAGE_DELAY_MS = 400;
 const IMAGE = `<svg xmlns="http://www.w3.org/2000/svg" width="1200" height="500" viewBox="0 0 1200 500"><rect width="1200" height="500" fill="#7a9"/><circle cx="600" cy="250" r="180" fill="#eee"/></svg>`;
 
 describe.skipIf(!runs || (await skipStoreTests()))('first paint and layout shift in a real browser', () => {
-  let store: Store;
-  let app: FastifyInstance;
+  let site: DemoSite;
   let browser: Browser;
   let base: string;
   let articlePath: string;
 
   beforeAll(async () => {
-    const config = demoSiteConfig();
-    store = await openTestStore();
-    await loadDemo(store, config.site, config.fixedNow!);
+    site = await startDemoSite();
+    const { store, config, app } = site;
+    base = site.base;
     // The newest article has a lead image and a body image (with its size, as the sanitizer keeps it).
     const src = await ensureSource(store.db, { kind: 'feed', title: 'Picture Desk', siteUrl: 'https://images.example/' });
     const para = '<p>The harbour authority said the new breakwater, built over two winters, would shelter the marina from the storms that have damaged boats and piers three times in the last decade, and that the old lighthouse would reopen to visitors in spring.</p>';
@@ -56,8 +51,6 @@ describe.skipIf(!runs || (await skipStoreTests()))('first paint and layout shift
       language: 'en',
       publishedAt: new Date('2019-02-15T11:30:00+03:00'),
     }, config.site.timeZone);
-    app = await buildApp({ store, config });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
     const home = await app.inject({ url: '/' });
     articlePath = home.body.match(/<h2[^>]*><a href="([^"]+)">New breakwater/)![1]!;
     browser = await launchBrowser();
@@ -65,8 +58,7 @@ describe.skipIf(!runs || (await skipStoreTests()))('first paint and layout shift
 
   afterAll(async () => {
     await browser?.close();
-    await app?.close();
-    await store?.close();
+    await site?.close();
   });
 
   /** Loads a page in a fresh context and returns its FCP (ms) and CLS once its images are in. */
