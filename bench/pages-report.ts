@@ -25,7 +25,7 @@ export function report(o: Options, input: ReportInput): { text: string; failed: 
   const { targets, results } = input;
   const out: string[] = ['', `## Jarida page benchmark — ${fmt(targets.total)} articles, SQLite`, ''];
   const counts = [...new Set(results.map((r) => `${r.jaridaProcesses}/${r.rawProcesses}`))].join(', ');
-  out.push(`- Machine: ${input.machine}; the machine was shared with other work, so numbers are noisy.`);
+  out.push(`- Machine: ${input.machine}; wrk and the servers share its cores, so cells move between runs: compare each with the raw server measured beside it.`);
   out.push(`- Load: wrk -t${o.threads} --timeout 10s, each cell a 1 s warm-up (not reported) then ${o.duration} s; Jarida first, then the raw server.`);
   out.push(`- Jarida: \`node dist/src/main.js serve${o.workers ? ` --workers ${o.workers}` : ''}\`; raw: node:http (node:cluster when Jarida runs several processes) answering the same status, headers and bytes; processes Jarida/raw: ${counts} (a cluster counts its primary).`);
   out.push(`- Store: \`${o.db}\`, ${mb(input.filled.bytes)}, ${input.filled.seconds === null ? 'reused' : `filled in ${fmt(input.filled.seconds, 1)} s (${fmt(targets.total / input.filled.seconds)} articles/s)`}.`);
