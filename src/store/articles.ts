@@ -283,9 +283,7 @@ export const DEEP_OFFSET = 1000;
  * @example await findLatestArticles(db, 20, 999_980) // page 50,000
  */
 export async function findLatestArticles(db: Kysely<Database>, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<Article[]> {
-  if (offset < deepFrom) return (await latest(db, limit, offset)).map(toArticle);
-  const at = await findDayAtOffset(db, offset);
-  return at ? (await latestBeforeDay(db, at.day, limit, offset - at.newer)).map(toArticle) : [];
+  return (await newestPage(db, limit, offset, deepFrom, latest, latestBeforeDay)).map(toArticle);
 }
 
 /** What a list of articles shows of each: no body, author, image or URLs. */
@@ -296,9 +294,21 @@ export type ArticleHeadline = Pick<Article, 'id' | 'slug' | 'title' | 'summary' 
  * pages too); lists need neither the bodies (most of a row's bytes) nor the other columns.
  */
 export async function findLatestHeadlines(db: Kysely<Database>, limit: number, offset = 0, deepFrom = DEEP_OFFSET): Promise<ArticleHeadline[]> {
-  if (offset < deepFrom) return (await latestHeadlines(db, limit, offset)).map(toHeadline);
+  return (await newestPage(db, limit, offset, deepFrom, latestHeadlines, headlinesBeforeDay)).map(toHeadline);
+}
+
+/** The page of newest articles at `offset`: counted from the newest of all, or (deep) from the newest of the day holding it. */
+async function newestPage<R>(
+  db: Kysely<Database>,
+  limit: number,
+  offset: number,
+  deepFrom: number,
+  fromNewest: (db: Kysely<Database>, limit: number, offset: number) => Promise<R[]>,
+  fromDay: (db: Kysely<Database>, day: string, limit: number, offset: number) => Promise<R[]>,
+): Promise<R[]> {
+  if (offset < deepFrom) return fromNewest(db, limit, offset);
   const at = await findDayAtOffset(db, offset);
-  return at ? (await headlinesBeforeDay(db, at.day, limit, offset - at.newer)).map(toHeadline) : [];
+  return at ? fromDay(db, at.day, limit, offset - at.newer) : [];
 }
 
 /** Returns the headlines of one local day's published articles, newest first. */

@@ -8,10 +8,11 @@
  * other processes read when `PRAGMA data_version` says another connection committed.
  */
 import { randomUUID } from 'node:crypto';
-import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type pg from 'pg';
 import type { Logger } from '../log.js';
 import type { Store } from './db.js';
+import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
 
 /** This process, as the origin of the changes it signals. */
@@ -55,7 +56,7 @@ export async function signalChange(trx: Transaction<Database> | Kysely<Database>
   }
   const payload = changePayload(full);
   await sql`select pg_notify(${sql.raw(CHANNEL_SQL)}, ${payload})`.execute(trx);
-  if (trx.getExecutor().adapter instanceof SqliteAdapter) {
+  if (isSqlite(trx)) {
     const { insertId } = await sql`insert into change_log (writer, payload) values (jarida_connection(), ${payload})`.execute(trx);
     if (insertId !== undefined && insertId % 100n === 0n) await sql`delete from change_log where id <= ${insertId - BigInt(CHANGE_LOG_KEEP)}`.execute(trx);
   }

@@ -8,8 +8,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
-  Kysely, OperationNodeTransformer, PostgresDialect, PrimitiveValueListNode, SqliteDialect, ValueNode, sql,
-  type ColumnDataType, type KyselyPlugin, type PostgresPool,
+  Kysely, OperationNodeTransformer, PostgresDialect, PrimitiveValueListNode, SqliteAdapter, SqliteDialect, ValueNode, sql,
+  type ColumnDataType, type KyselyPlugin, type PostgresPool, type Transaction,
 } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.js';
@@ -237,6 +237,11 @@ const withoutNul: KyselyPlugin = (() => {
 /** Returns a query parameter as PostgreSQL may take it: a string without U+0000 (see withoutNul). */
 export function withoutNulParam(v: unknown): unknown {
   return typeof v === 'string' && v.includes('\u0000') ? v.replaceAll('\u0000', '') : v;
+}
+
+/** Returns true for a SQLite store (or a transaction on one): for the few statements that differ by dialect. */
+export function isSqlite(db: Kysely<Database> | Transaction<Database>): boolean {
+  return db.getExecutor().adapter instanceof SqliteAdapter;
 }
 
 /** Returns true when the database's string parameters lose their NULs (PostgreSQL); prepared.ts applies it itself. */

@@ -5,12 +5,13 @@
  * match the same words; the query text reaching SQL is built here from terms of letters and digits
  * only, and passed as a parameter.
  */
-import { sql, SqliteAdapter, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Article } from '../model/types.js';
 import { searchDocument, type SearchDocument } from '../search/document.js';
 import type { QueryPart } from '../search/query.js';
 import { findArticlesByIds } from './articles.js';
 import { countPublishedBetween } from './day-counts.js';
+import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -283,6 +284,3 @@ function tsQuery(f: SearchFilter, prefix: boolean): string {
   return f.exclude?.length ? `(${all}) & !(${f.exclude.map(part).join(' | ')})` : all;
 }
 
-function isSqlite(db: Db): boolean {
-  return db.getExecutor().adapter instanceof SqliteAdapter;
-}

@@ -284,8 +284,7 @@ function writeCached(e: CachedPage, enc: Encoding, bytes: Buffer, req: IncomingM
     headers = { ...pageHeaders(body, enc, e.contentType, e.tags, http, xCache), 'content-length': String(bytes.length) };
     body.headerSets[slot] = headers;
   }
-  const h = req.headers;
-  if ((h['if-none-match'] !== undefined || h['if-modified-since'] !== undefined) && isNotModified(h, body)) {
+  if (isNotModified(req.headers, body)) {
     const { 'content-type': _t, 'content-encoding': _e, 'content-length': _l, ...rest } = headers;
     res.writeHead(304, rest);
     res.end();
