@@ -160,12 +160,18 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Resident memory of a process tree: its processes, their summed and largest peak (VmHWM) and current (VmRSS) sizes, in bytes. */
+/**
+ * Resident memory of a process tree, in bytes: its processes, their summed and largest peak (VmHWM)
+ * and current (VmRSS) sizes, and their proportional set size (Pss: each page shared by k processes,
+ * such as Node's own code, counted 1/k in each, so the sum is what the tree holds in RAM).
+ */
 export interface TreeMemory {
   processes: number;
   hwmTotal: number;
   hwmMax: number;
   rssTotal: number;
+  /** Summed Pss now (/proc/PID/smaps_rollup); 0 where the kernel does not have it. */
+  pssTotal: number;
   /** Each process's VmHWM, the root first. */
   hwms: number[];
 }
@@ -173,7 +179,7 @@ export interface TreeMemory {
 /** Returns the memory of `pid` and all its descendants (Linux /proc), or null when it is gone or /proc is missing. */
 export function treeMemory(pid: number | undefined): TreeMemory | null {
   if (!pid) return null;
-  const m: TreeMemory = { processes: 0, hwmTotal: 0, hwmMax: 0, rssTotal: 0, hwms: [] };
+  const m: TreeMemory = { processes: 0, hwmTotal: 0, hwmMax: 0, rssTotal: 0, pssTotal: 0, hwms: [] };
   const visit = (p: number) => {
     let status: string;
     try {
@@ -187,10 +193,20 @@ export function treeMemory(pid: number | undefined): TreeMemory | null {
     m.hwmMax = Math.max(m.hwmMax, kb('VmHWM'));
     m.hwms.push(kb('VmHWM'));
     m.rssTotal += kb('VmRSS');
+    m.pssTotal += pss(p);
     for (const c of childPids(p)) visit(c);
   };
   visit(pid);
   return m.processes ? m : null;
+}
+
+/** Returns a process's proportional set size in bytes, or 0 when it is gone or the kernel lacks smaps_rollup (before 4.14). */
+function pss(pid: number): number {
+  try {
+    return Number(/^Pss:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
 }
 
 /** Returns the pids of a process's children, from /proc/PID/task/TID/children. */

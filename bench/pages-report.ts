@@ -53,10 +53,12 @@ function modeSection(r: ModeResult, cacheBytes: number): string[] {
     }
   }
   out.push('');
-  out.push(`Jarida ready ${fmt(r.startSeconds, 1)} s after start.${r.cacheFill ? ` Cache filled before measuring: ${fmt(r.cacheFill.pages)} distinct pages, ${mb(r.cacheFill.bytes)} uncompressed, for a budget of ${mb(cacheBytes)} per process (${fmt(r.cacheFill.seconds, 1)} s).` : ''}`);
+  out.push(`Jarida ready ${fmt(r.startSeconds, 1)} s after start.${r.cacheFill ? ` Cache filled before measuring: ${fmt(r.cacheFill.pages)} distinct pages, ${mb(r.cacheFill.bytes)} uncompressed, for the site's budget of ${mb(cacheBytes)}, ${mb(r.cacheFill.perProcess)} in each serving process (${fmt(r.cacheFill.seconds, 1)} s).` : ''}`);
   const m = r.memory;
   out.push(m
-    ? `Memory (Jarida, ${m.processes} process${m.processes > 1 ? 'es' : ''}): peak resident **${mb(r.peakRss)}** in total (VmRSS summed, sampled every 250 ms), sum of each process's VmHWM ${mb(m.hwmTotal)} (${m.hwms.map(mb).join(' + ')}${m.processes > 1 ? ', the primary first' : ''}), largest process ${mb(m.hwmMax)}, ${mb(m.rssTotal)} at the end. Raw server: ${r.rawProcesses} process${r.rawProcesses > 1 ? 'es' : ''}, VmHWM ${mb(r.rawMemory?.hwmTotal ?? null)} in total.`
+    ? `Memory (Jarida, ${m.processes} process${m.processes > 1 ? 'es' : ''}, sampled every 250 ms): peak resident **${mb(r.peakPss)}** in total as Pss (a page shared by several processes, such as Node's own code, counted once across them); `
+      + `peak VmRSS summed ${mb(r.peakRss)} (shared pages counted once per process); sum of each process's VmHWM ${mb(m.hwmTotal)} (${m.hwms.map(mb).join(' + ')}${m.processes > 1 ? ', the primary first' : ''}), largest process ${mb(m.hwmMax)}; ${mb(m.pssTotal)} Pss and ${mb(m.rssTotal)} VmRSS at the end. `
+      + `Raw server: ${r.rawProcesses} process${r.rawProcesses > 1 ? 'es' : ''}, VmHWM ${mb(r.rawMemory?.hwmTotal ?? null)} in total, ${mb(r.rawMemory?.pssTotal ?? null)} Pss at the end.`
     : `Memory: not read (the mode failed before the end; sampled peak ${mb(r.peakRss)}).`);
   return out;
 }
@@ -90,7 +92,8 @@ function goals(results: ModeResult[], total: number): string[] {
     ? `- Cold home and day archive ≥ ${fmt(GOAL.coldRps)} req/s${scale} — ${coldCells.map((c) => `${c.page} ${c.connections}c ${fmt(c.jarida!.rps)} ${mark(c.jarida!.rps >= GOAL.coldRps)}`).join('; ')}`
     : '- Cold home and day archive: not measured.');
   out.push(warm?.memory
-    ? `- Memory < ${mb(GOAL.memoryBytes)} resident with the cache full${scale}: peak ${mb(warm.peakRss)} in total ${mark(warm.peakRss < GOAL.memoryBytes)}, largest process ${mb(warm.memory.hwmMax)} ${mark(warm.memory.hwmMax < GOAL.memoryBytes)}`
+    ? `- Memory < ${mb(GOAL.memoryBytes)} resident with the cache full${scale}: peak ${mb(warm.peakPss)} in total (Pss) ${mark(warm.peakPss > 0 && warm.peakPss < GOAL.memoryBytes)}; `
+      + `VmRSS summed ${mb(warm.peakRss)} ${mark(warm.peakRss < GOAL.memoryBytes)}; largest process ${mb(warm.memory.hwmMax)} ${mark(warm.memory.hwmMax < GOAL.memoryBytes)}`
     : '- Memory with the cache full: not measured.');
   return out;
 }

@@ -58,6 +58,8 @@ export interface ModeResult {
   cells: Cell[];
   /** Largest sum of VmRSS over Jarida's processes, sampled every 250 ms. */
   peakRss: number;
+  /** Peak of the summed proportional set size (TreeMemory.pssTotal), sampled with peakRss. */
+  peakPss: number;
   /** Jarida's process tree at the end of the mode (VmHWM: each process's own peak). */
   memory: TreeMemory | null;
   /** Processes serving: one, or a cluster primary and its workers. */
@@ -65,7 +67,7 @@ export interface ModeResult {
   rawProcesses: number;
   /** The raw server's process tree at the end, for scale. */
   rawMemory: TreeMemory | null;
-  cacheFill: { pages: number; bytes: number; seconds: number } | null;
+  cacheFill: { pages: number; bytes: number; seconds: number; perProcess: number } | null;
   /** Non-2xx/3xx responses, socket errors and failed steps. */
   failures: string[];
 }
@@ -77,9 +79,13 @@ export async function runMode(mode: 'cold' | 'warm', c: ModeContext): Promise<Mo
   log(`${mode}: node ${args.join(' ')} (JARIDA_PAGE_CACHE=${c.env.JARIDA_PAGE_CACHE})`);
   const t0 = performance.now();
   const jarida = await startServer(process.execPath, args, { name: `jarida ${mode}`, ready: /Jarida is serving .* at http:\/\//, env: c.env, cwd: c.cwd });
-  const r: ModeResult = { mode, startSeconds: (performance.now() - t0) / 1000, pages: [], cells: [], peakRss: 0, memory: null, jaridaProcesses: 0, rawProcesses: 0, rawMemory: null, cacheFill: null, failures: [] };
+  const r: ModeResult = { mode, startSeconds: (performance.now() - t0) / 1000, pages: [], cells: [], peakRss: 0, peakPss: 0, memory: null, jaridaProcesses: 0, rawProcesses: 0, rawMemory: null, cacheFill: null, failures: [] };
   log(`${mode}: ready in ${fmt(r.startSeconds, 1)} s`);
-  const sampler = setInterval(() => (r.peakRss = Math.max(r.peakRss, treeMemory(jarida.pid)?.rssTotal ?? 0)), 250);
+  const sampler = setInterval(() => {
+    const m = treeMemory(jarida.pid);
+    r.peakRss = Math.max(r.peakRss, m?.rssTotal ?? 0);
+    r.peakPss = Math.max(r.peakPss, m?.pssTotal ?? 0);
+  }, 250);
   let raw: ChildProcess | null = null;
   try {
     const base = `http://127.0.0.1:${port}`;
@@ -87,7 +93,8 @@ export async function runMode(mode: 'cold' | 'warm', c: ModeContext): Promise<Mo
     // One process, or a cluster primary and its workers: the raw server runs the same.
     r.jaridaProcesses = treeMemory(jarida.pid)?.processes ?? 1;
     const servers = r.jaridaProcesses > 1 ? r.jaridaProcesses - 1 : 0;
-    if (mode === 'warm') r.cacheFill = await fillCache(base, c.targets.fillPaths, c.cacheBytes, Math.max(1, servers));
+    // The budget is the site's, shared by its workers (serve.ts): each worker's cache fills at its share.
+    if (mode === 'warm') r.cacheFill = await fillCache(base, c.targets.fillPaths, c.cacheBytes / Math.max(1, servers), Math.max(1, servers));
     const rawPort = await freePort();
     const init: RawInit = { port: rawPort, workers: servers, pages: [...fetched].map(([p, f]) => ({ path: p.path, status: f.status, headers: f.headers, body: f.body.toString('base64') })) };
     raw = (await startChild(RAW_SERVER_JS, [], 'raw server', init)).child;
@@ -137,7 +144,7 @@ async function fetchPages(base: string, targets: Targets, r: ModeResult): Promis
  * (the cluster deals connections to workers in turn), until their bytes reach CACHE_FILL_FACTOR ×
  * the budget.
  */
-async function fillCache(base: string, paths: readonly string[], budget: number, servers: number): Promise<{ pages: number; bytes: number; seconds: number }> {
+async function fillCache(base: string, paths: readonly string[], budget: number, servers: number): Promise<{ pages: number; bytes: number; seconds: number; perProcess: number }> {
   const t0 = performance.now();
   let next = 0;
   let bytes = 0;
@@ -159,7 +166,7 @@ async function fillCache(base: string, paths: readonly string[], budget: number,
   const seconds = (performance.now() - t0) / 1000;
   log(`warm: cache filled with ${fmt(pages)} pages, ${mb(bytes)} uncompressed (budget ${mb(budget)} per process) in ${fmt(seconds, 1)} s`);
   if (bytes < budget) log(`warm: WARNING: only ${mb(bytes)} of pages to fill a ${mb(budget)} cache`);
-  return { pages, bytes, seconds };
+  return { pages, bytes, seconds, perProcess: budget };
 }
 
 /** Throws unless the raw server answers every page with Jarida's status, content-type and bytes. */

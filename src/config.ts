@@ -7,10 +7,11 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import type { HijriVariant } from './calendar/hijri.js';
 import { isValidTimeZone } from './calendar/zone.js';
-import { DEFAULT_USER_AGENT } from './ingest/fetch/fetch.js';
 import { parseAllowList } from './ingest/fetch/guard.js';
 import { LANGS, type Lang } from './model/types.js';
 
+/** The User-Agent Jarida sends unless the operator configures another. */
+export const DEFAULT_USER_AGENT = 'Jarida/0.1 (+https://github.com/jarida/jarida)';
 
 export interface SocialLink {
   name: string;

@@ -3,7 +3,7 @@ import { destination, pino, type Logger } from 'pino';
 
 export type { Logger };
 
-/** Returns the process logger; JSON lines on stderr, level from LOG_LEVEL (default info). */
+/** Returns the process logger; JSON lines on stderr, level from LOG_LEVEL (default info); `pid` tells `serve`'s processes apart. */
 export function createLogger(level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({ level, base: { app: 'jarida' } }, destination(2));
+  return pino({ level, base: { app: 'jarida', pid: process.pid } }, destination(2));
 }

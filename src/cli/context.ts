@@ -14,14 +14,15 @@ export interface GlobalOptions {
 /**
  * Returns the config, logger and open store for a command; the caller closes the store. When the
  * site's time zone changed since the days were counted, `onZoneChange` says what to do: recount now
- * (serve), or warn and leave it to `jarida recount`.
+ * (serve), or warn and leave it to `jarida recount`. `loaded`: the config, when the caller read it already.
  */
 export async function openContext(
   opts: GlobalOptions,
   onZoneChange: 'recount' | 'warn' = 'warn',
   storeOptions: OpenOptions = {},
+  loaded?: Config,
 ): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
-  const config = loadConfig({ configPath: opts.config });
+  const config = loaded ?? loadConfig({ configPath: opts.config });
   const log = createLogger();
   const store = await openMigratedStore(config.databaseUrl, storeOptions);
   const tz = config.site.timeZone;

@@ -1,74 +1,164 @@
 /**
  * `jarida serve`: migrate, fill an empty store with the demo, then serve the site — in this process
- * (`--workers 1`), or in N worker processes sharing one port (node:cluster) while this one, the
- * primary, runs ingestion and watches over them. Each worker has its own page cache, cleared by the
- * store's change signal, which every process hears (store/changes.ts).
+ * (`--workers 1`), or in N worker processes sharing one port (node:cluster). With several workers the
+ * primary only watches over them: a setup process migrates and loads the demo first, and stays to run
+ * ingestion when `ingest.inServe` asks for it, so the primary loads neither the store nor the web.
+ * Each worker has its own page cache (a share of the budget), cleared by the store's change signal,
+ * which every process hears (store/changes.ts).
  */
 import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
-import { INSTANCE_ID, watchChanges } from '../store/changes.js';
-import { findPublishedTotal } from '../store/day-counts.js';
-import { databaseLabel, type Store } from '../store/db.js';
-import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
+import { loadConfig, type Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import type { Store } from '../store/db.js';
+import type { GlobalOptions } from './context.js';
 
 export type ServeOptions = GlobalOptions & { port?: number; host?: string; workers?: number };
 
-/** What a worker tells the primary. */
-type WorkerMessage = { type: 'listening'; address: string } | { type: 'failed'; message: string };
+/** What a child process tells the primary. */
+type ChildMessage = { type: 'listening'; address: string } | { type: 'ready' } | { type: 'failed'; message: string };
+
+/** The environment variable naming a child's role, and how many web workers share the page cache budget. */
+const ROLE_ENV = 'JARIDA_SERVE_ROLE';
+const SHARE_ENV = 'JARIDA_SERVE_WORKER_COUNT';
 
 /** SQLite's page cache in a worker (MB): it reads little per page, and the OS caches the file for all workers. */
-const WEB_SQLITE_CACHE_MB = 16;
+const WEB_SQLITE_CACHE_MB = 8;
+
+/**
+ * How web workers run, unless the operator's NODE_OPTIONS or MALLOC_ARENA_MAX say otherwise: a 4 MB
+ * young generation (V8's default grows to 16 MB per semi-space; pages are rendered with short-lived
+ * objects, and the bench measured no loss), and two malloc arenas (glibc's default of 8 per core
+ * keeps freed compression buffers resident in every thread's arena).
+ */
+const WEB_NODE_FLAGS = ['--max-semi-space-size=4'];
+const WEB_MALLOC_ARENAS = '2';
 
 /** A worker that dies this soon after starting is not started again (it would only die again). */
 const MIN_UPTIME_MS = 5000;
 
 /** Starts the site; resolves once it listens; closes cleanly on SIGINT/SIGTERM. */
 export async function serveCommand(opts: ServeOptions): Promise<void> {
-  if (cluster.isWorker) return serveWorker(opts);
-  const ctx = await openContext(opts, 'recount');
-  const { config, log, store, now } = ctx;
-  // Modules load as needed: the primary of several workers loads neither the web nor the parsers.
+  if (cluster.isWorker) return process.env[ROLE_ENV] === 'setup' ? serveSetup(opts) : serveWorker(opts);
+  const config = loadConfig({ configPath: opts.config });
+  // An in-memory SQLite database lives in one process: its workers would each see an empty one.
+  const inMemory = /^sqlite:(:memory:)?$/.test(config.databaseUrl);
+  const workers = inMemory ? 1 : (opts.workers ?? config.workers);
+  return workers > 1 ? servePrimary(opts, config, workers) : serveAlone(opts, config);
+}
+
+/** `--workers 1`: setup, the site and ingestion all in this process. */
+async function serveAlone(opts: ServeOptions, config: Config): Promise<void> {
+  const ctx = await prepareStore(opts, config);
+  const web = await startWeb(ctx, opts, config.pageCache.maxBytes);
+  process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
+  const ingest = await startIngest(ctx);
+  onStopSignal(ctx.log, async () => {
+    await ingest.stop();
+    await web.close();
+    await ctx.store.close();
+  });
+}
+
+/** The primary of several workers: setup process first, then the web workers; restarts what dies. */
+async function servePrimary(opts: ServeOptions, config: Config, count: number): Promise<void> {
+  const log = createLogger();
+  const setup = await startSetup(log, config.ingest.inServe);
+  let web: { address: string; close(): Promise<void> };
+  try {
+    web = await startWorkers(log, count);
+  } catch (err) {
+    await setup.close();
+    throw err;
+  }
+  process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
+  onStopSignal(log, async () => {
+    await web.close();
+    await setup.close();
+  });
+}
+
+/**
+ * The setup process of a cluster: migrates, recounts, loads the demo into an empty store, tells the
+ * primary, then runs ingestion until told to stop when the config asks for it, else exits.
+ */
+async function serveSetup(opts: ServeOptions): Promise<void> {
+  let ctx: Awaited<ReturnType<typeof prepareStore>>;
+  try {
+    ctx = await prepareStore(opts, loadConfig({ configPath: opts.config }));
+  } catch (err) {
+    await tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    process.exit(1);
+  }
+  await tell({ type: 'ready' });
+  const ingest = await startIngest(ctx);
+  const stop = async () => {
+    await ingest.stop();
+    await ctx.store.close();
+    process.exit(0);
+  };
+  if (!ctx.config.ingest.inServe) return stop();
+  process.on('message', (m: unknown) => {
+    if ((m as { type?: string })?.type === 'stop') void stop();
+  });
+  process.once('disconnect', () => void stop()); // the primary is gone
+  process.on('SIGINT', () => {}); // the terminal's Ctrl-C reaches the whole group: the primary decides
+  process.on('SIGTERM', () => void stop());
+}
+
+/** Sends a message to the primary; resolves once it is sent (a process about to exit must wait for that). */
+function tell(m: ChildMessage): Promise<void> {
+  return new Promise((resolve) => (process.send ? process.send(m, undefined, {}, () => resolve()) : resolve()));
+}
+
+/** Opens and migrates the store, recounts days when the time zone moved, and fills an empty store with the demo. */
+async function prepareStore(opts: ServeOptions, config: Config): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
+  const [{ openContext }, { findPublishedTotal }] = await Promise.all([import('./context.js'), import('../store/day-counts.js')]);
+  const ctx = await openContext(opts, 'recount', {}, config);
+  const { store, log, now } = ctx;
   if (config.demoOnEmpty && (await findPublishedTotal(store.db)) === 0) {
     const { loadDemoIfEmpty } = await import('../ingest/demo.js');
     const n = await loadDemoIfEmpty(store, config.site, now());
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
   }
-  // An in-memory SQLite database lives in one process: its workers would each see an empty one.
-  const inMemory = /^sqlite:(:memory:)?$/.test(config.databaseUrl);
-  const workers = inMemory ? 1 : (opts.workers ?? config.workers);
-  const web = workers > 1 ? await startWorkers(ctx, opts, workers) : await startWeb(ctx, opts);
-  process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
-  const ingestStop = new AbortController();
-  const ingestDeps = config.ingest.inServe ? await ingestDepsOf(ctx) : null;
-  const ingesting = ingestDeps ? import('../ingest/schedule.js').then((m) => m.runIngestLoop(ingestDeps, ingestStop.signal)) : Promise.resolve();
-  if (ingestDeps) log.info({ concurrency: config.ingest.concurrency }, 'ingest: running in this process');
-  onStopSignal(log, async () => {
-    ingestStop.abort();
-    await web.close();
-    await ingesting;
-    await ingestDeps?.digester.close();
-    await store.close();
-  });
+  return ctx;
 }
 
-/** A worker process: the site on the shared port, until the primary says stop or goes away. */
+/** Runs the ingestion loop in this process when `ingest.inServe` is on; `stop` ends it and its digest workers. */
+async function startIngest(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): Promise<{ stop(): Promise<void> }> {
+  if (!ctx.config.ingest.inServe) return { stop: async () => {} };
+  const [{ ingestDepsOf }, { runIngestLoop }] = await Promise.all([import('./context.js'), import('../ingest/schedule.js')]);
+  const deps = await ingestDepsOf(ctx);
+  const abort = new AbortController();
+  const running = runIngestLoop(deps, abort.signal);
+  ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running in this process');
+  return {
+    stop: async () => {
+      abort.abort();
+      await running;
+      await deps.digester.close();
+    },
+  };
+}
+
+/** A web worker: the site on the shared port, until the primary says stop or goes away. */
 async function serveWorker(opts: ServeOptions): Promise<void> {
   let web: Awaited<ReturnType<typeof startWeb>> | undefined;
-  let ctx: Awaited<ReturnType<typeof openContext>> | undefined;
-  const tell = (m: WorkerMessage) => process.send?.(m);
+  let store: Store | undefined;
   try {
-    ctx = await openContext(opts, 'warn', { sqliteCacheMb: WEB_SQLITE_CACHE_MB });
-    web = await startWeb(ctx, opts);
+    const { openContext } = await import('./context.js');
+    const ctx = await openContext(opts, 'warn', { sqliteCacheMb: WEB_SQLITE_CACHE_MB });
+    store = ctx.store;
+    // The site's page cache budget, shared by its workers.
+    web = await startWeb(ctx, opts, Math.floor(ctx.config.pageCache.maxBytes / Math.max(1, Number(process.env[SHARE_ENV]) || 1)));
   } catch (err) {
-    tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
+    await tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     process.exit(1);
   }
-  tell({ type: 'listening', address: web.address });
+  await tell({ type: 'listening', address: web.address });
   const stop = async () => {
     await web!.close();
-    await ctx!.store.close();
+    await store!.close();
     process.exit(0);
   };
   process.on('message', (m: unknown) => {
@@ -79,20 +169,26 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
   process.on('SIGTERM', () => void stop());
 }
 
-/** The web tier in this process: page cache, change watcher, app, listening. */
+/** The web tier in this process: page cache of `cacheBytes`, change watcher, app, listening. */
 async function startWeb(
   ctx: { config: Config; log: Logger; store: Store; now: () => Date },
   opts: ServeOptions,
+  cacheBytes: number,
 ): Promise<{ address: string; app: FastifyInstance; close(): Promise<void> }> {
   const { config, log, store, now } = ctx;
-  const [{ buildApp }, { invalidationOf, PageCache }] = await Promise.all([import('../web/app.js'), import('../web/cache.js')]);
-  const cache = config.pageCache.enabled ? new PageCache({ maxBytes: config.pageCache.maxBytes, timeZone: config.site.timeZone, now }) : undefined;
+  const [{ buildApp }, { invalidationOf, PageCache }, { INSTANCE_ID, watchChanges }, { databaseLabel }] = await Promise.all([
+    import('../web/app.js'),
+    import('../web/cache.js'),
+    import('../store/changes.js'),
+    import('../store/db.js'),
+  ]);
+  const cache = config.pageCache.enabled ? new PageCache({ maxBytes: cacheBytes, timeZone: config.site.timeZone, now }) : undefined;
   // Every committed change, this process's or another's, marks what it touched (web/cache.ts).
   const watching = cache ? watchChanges(store, (change) => cache.invalidate(invalidationOf(change)), { log }) : undefined;
   void watching?.ready.then(() => cache?.invalidate({ all: true })); // pages cached before we heard changes may miss one
   const app = await buildApp({ store, config, now, log, cache });
   const address = await app.listen({ port: opts.port ?? config.port, host: opts.host ?? config.host });
-  log.info({ address, database: databaseLabel(config.databaseUrl), instance: INSTANCE_ID, pageCacheMb: cache ? cache.maxBytes / 1048576 : 0 }, 'web: listening'); // no password in logs
+  log.info({ address, database: databaseLabel(config.databaseUrl), instance: INSTANCE_ID, pageCacheMb: cache ? +(cache.maxBytes / 1048576).toFixed(1) : 0 }, 'web: listening'); // no password in logs
   return {
     address,
     app,
@@ -104,15 +200,49 @@ async function startWeb(
 }
 
 /**
- * Forks the workers and resolves once all listen. A worker that dies later is started again, unless
- * it died young (a broken config or database would only loop): then the primary stops with its error.
+ * Forks the setup process and resolves once the store is ready. One that stays for ingestion and
+ * dies later is started again (it migrates nothing the second time); after a young death, only once
+ * MIN_UPTIME_MS has passed, so a crash at start does not loop hot.
  */
-async function startWorkers(
-  ctx: { config: Config; log: Logger },
-  opts: ServeOptions,
-  count: number,
-): Promise<{ address: string; close(): Promise<void> }> {
-  const { log } = ctx;
+async function startSetup(log: Logger, staysForIngest: boolean): Promise<{ close(): Promise<void> }> {
+  let stopping = false;
+  let child: Worker | undefined;
+  let again: NodeJS.Timeout | undefined;
+  const fork = () =>
+    new Promise<void>((resolve, reject) => {
+      cluster.setupPrimary({ execArgv: process.execArgv });
+      const w = (child = cluster.fork({ [ROLE_ENV]: 'setup' }));
+      const born = Date.now();
+      let ready = false;
+      w.on('message', (m: ChildMessage) => {
+        if (m.type === 'ready') {
+          ready = true;
+          resolve();
+        } else if (m.type === 'failed') reject(new Error(m.message)); // the store's own words: `store: cannot connect …`
+      });
+      w.on('exit', (code, signal) => {
+        if (!ready) return reject(new Error(`serve: the setup process exited before the store was ready (${signal ?? code})`));
+        if (stopping || !staysForIngest) return;
+        const wait = Math.max(0, MIN_UPTIME_MS - (Date.now() - born));
+        log.error({ pid: w.process.pid, code, signal, restartInMs: wait }, 'ingest: the ingestion process died; starting another');
+        again = setTimeout(() => void fork().catch((err: Error) => log.error({ err: err.message }, 'ingest: could not start it again')), wait);
+      });
+    });
+  await fork();
+  return {
+    close: async () => {
+      stopping = true;
+      clearTimeout(again);
+      if (child && !child.isDead()) await stopChildren([child]);
+    },
+  };
+}
+
+/**
+ * Forks the web workers and resolves once all listen. A worker that dies later is started again,
+ * unless it died young (a broken config or database would only loop): then the primary stops with its error.
+ */
+async function startWorkers(log: Logger, count: number): Promise<{ address: string; close(): Promise<void> }> {
   let stopping = false;
   const started = new Map<Worker, number>();
   let address: string | undefined;
@@ -122,9 +252,10 @@ async function startWorkers(
   let listening = 0;
 
   const fork = () => {
-    const w = cluster.fork({ JARIDA_WORKERS: '1' });
+    cluster.setupPrimary({ execArgv: webExecArgv() });
+    const w = cluster.fork({ JARIDA_WORKERS: '1', [SHARE_ENV]: String(count), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? WEB_MALLOC_ARENAS });
     started.set(w, Date.now());
-    w.on('message', (m: WorkerMessage) => {
+    w.on('message', (m: ChildMessage) => {
       if (m.type === 'listening') {
         address = m.address;
         if (++listening === count) resolveAll(m.address);
@@ -144,11 +275,7 @@ async function startWorkers(
   for (let i = 0; i < count; i++) fork();
   const stopAll = async () => {
     stopping = true;
-    const exits = [...started.keys()].map((w) => new Promise<void>((r) => (w.isDead() ? r() : w.once('exit', () => r()))));
-    for (const w of started.keys()) if (w.isConnected()) w.send({ type: 'stop' });
-    const timer = setTimeout(() => started.forEach((_t, w) => w.kill('SIGKILL')), 10_000);
-    await Promise.all(exits);
-    clearTimeout(timer);
+    await stopChildren([...started.keys()]);
   };
   try {
     await allListening;
@@ -158,6 +285,22 @@ async function startWorkers(
   }
   log.info({ workers: count, address }, 'web: all workers listening');
   return { address: address!, close: stopAll };
+}
+
+/** Returns this process's Node flags plus the web workers' own, unless the operator set those already. */
+export function webExecArgv(execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
+  const given = [...execArgv, ...nodeOptions.split(/\s+/)];
+  const name = (flag: string) => flag.split('=')[0]!.replaceAll('_', '-');
+  return [...execArgv, ...WEB_NODE_FLAGS.filter((f) => !given.some((g) => name(g) === name(f)))];
+}
+
+/** Asks children to stop, and waits until they exit (killing those still there after 10 s). */
+async function stopChildren(children: Worker[]): Promise<void> {
+  const exits = children.map((w) => new Promise<void>((r) => (w.isDead() ? r() : w.once('exit', () => r()))));
+  for (const w of children) if (w.isConnected()) w.send({ type: 'stop' });
+  const timer = setTimeout(() => children.forEach((w) => w.isDead() || w.kill('SIGKILL')), 10_000);
+  await Promise.all(exits);
+  clearTimeout(timer);
 }
 
 /** Runs `stop` once on SIGINT or SIGTERM, then exits. */

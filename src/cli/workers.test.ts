@@ -4,7 +4,7 @@
  * both caches. SQLite stays consistent with several processes writing at once.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,7 +14,8 @@ import { findPublishedTotal } from '../store/day-counts.js';
 import { openMigratedStore, type Store } from '../store/db.js';
 import { ensureDaysInTimeZone } from '../store/day-zone.js';
 import { ensureSource } from '../store/sources.js';
-import { createTestDatabase, skipStoreTests, type TestDatabase } from '../store/testing.js';
+import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
+import { webExecArgv } from './serve.js';
 import { MAIN, startServe } from './testing.js';
 
 const TZ = 'Europe/Istanbul';
@@ -123,5 +124,60 @@ describe.skipIf(skip)('serve --workers 2', () => {
       return now.length === 2 && !now.includes(pids[0]!);
     }, 10_000);
     for (let i = 0; i < 4; i++) expect((await fresh(`${serve!.url}/`)).status).toBe(200);
+  });
+});
+
+/** The pids of a process's children. */
+function childrenOf(pid: number): number[] {
+  return spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+}
+
+describe('serve --workers: how the processes are laid out', () => {
+  it('gives web workers a small young generation unless the operator chose one', () => {
+    expect(webExecArgv([], '')).toEqual(['--max-semi-space-size=4']);
+    expect(webExecArgv(['--enable-source-maps'], '')).toEqual(['--enable-source-maps', '--max-semi-space-size=4']);
+    expect(webExecArgv(['--max_semi_space_size=16'], '')).toEqual(['--max_semi_space_size=16']);
+    expect(webExecArgv([], '--max-old-space-size=512 --max-semi-space-size=8')).toEqual([]);
+  });
+
+  // A new database: the setup process migrates it and loads the demo; the primary opens no store.
+  it.skipIf(skip || !existsSync('/proc/self/maps'))('keeps the primary free of the store: setup and ingestion run in a process of their own, the cache budget is shared', async () => {
+    const fresh2 = await createTestDatabase();
+    const child = spawn(process.execPath, [MAIN, 'serve', '--port', '0'], {
+      env: { PATH: process.env.PATH, DATABASE_URL: fresh2.url, JARIDA_WORKERS: '2', JARIDA_INGEST: '1', JARIDA_PAGE_CACHE_MB: '10', LOG_LEVEL: 'info', JARIDA_NOW: '2019-02-15T09:00:00Z' },
+    });
+    let out = '';
+    let log = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (log += d));
+    try {
+      await until('serve to listen', async () => /is serving .* at http:\/\/127\.0\.0\.1:\d+/.test(out), 20_000);
+      const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
+      expect((await fresh(`${url}/`)).body).toContain('<html'); // the demo, loaded by the setup process
+      await until('the ingestion process to start', async () => log.includes('ingest: running in this process'));
+      const lines = log.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; pid: number; pageCacheMb?: number });
+      const listening = lines.filter((l) => l.msg === 'web: listening');
+      expect(listening.map((l) => l.pageCacheMb)).toEqual([5, 5]); // 10 MB for the site, half in each worker
+      const ingester = lines.find((l) => l.msg === 'ingest: running in this process')!.pid;
+      const kids = childrenOf(child.pid!);
+      expect(kids.sort()).toEqual([ingester, ...listening.map((l) => l.pid)].sort());
+      // The primary never loaded SQLite's native module; the workers did (on SQLite), and run with their own flags and malloc arenas.
+      expect(readFileSync(`/proc/${child.pid}/maps`, 'utf8')).not.toContain('better_sqlite3.node');
+      for (const w of listening) {
+        if (testStoreKind() === 'sqlite') expect(readFileSync(`/proc/${w.pid}/maps`, 'utf8')).toContain('better_sqlite3.node');
+        expect(readFileSync(`/proc/${w.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=4');
+        expect(readFileSync(`/proc/${w.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
+      }
+      // The ingestion process, killed, is started again.
+      process.kill(ingester, 'SIGKILL');
+      await until('another ingestion process', async () => (log.match(/ingest: running in this process/g) ?? []).length === 2, 10_000);
+      expect(childrenOf(child.pid!)).toHaveLength(3);
+    } finally {
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+      await fresh2.drop();
+    }
+    expect(childrenOf(child.pid!)).toEqual([]);
   });
 });

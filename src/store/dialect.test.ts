@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { findArticleBySlug, findArticlesByDay, findStoredGuids, saveArticle, saveArticles } from './articles.js';
@@ -6,6 +8,7 @@ import { migrate, openMigratedStore, openStore, StoreError, type Store } from '.
 import { databaseLabel } from './dialect.js';
 import { ensureSource, findArticleCountsBySource, findSourceById, findSources, updateSource } from './sources.js';
 import { openTestStore, skipStoreTests, testStoreKind } from './testing.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 describe('opening a store', () => {
   it('names a PostgreSQL database without user or password', () => {
@@ -19,6 +22,21 @@ describe('opening a store', () => {
     const err = await openMigratedStore('postgres://jarida:s3cret@127.0.0.1:1/news').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreError);
     expect((err as Error).message).toBe('store: cannot connect to PostgreSQL at 127.0.0.1:1/news: connection refused');
+  });
+
+  it('loads pg only for PostgreSQL: a SQLite process (every web worker of a SQLite site) does without its ~10 MB', () => {
+    const db = join(PROJECT_ROOT, 'dist', 'src', 'store', 'db.js');
+    const script = `import { createRequire } from 'node:module';
+      const { openMigratedStore, openStore } = await import(${JSON.stringify(db)});
+      const loaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('/node_modules/pg/'));
+      const s = await openMigratedStore('sqlite::memory:');
+      await s.close();
+      const before = loaded();
+      openStore('postgres://127.0.0.1:1/none').close();
+      console.log(JSON.stringify([before, loaded()]));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([false, true]);
   });
 
   it('refuses a schema that is not a plain name', () => {

@@ -5,14 +5,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely, OperationNodeTransformer, PostgresDialect, PrimitiveValueListNode, SqliteAdapter, SqliteDialect, ValueNode, sql,
   type ColumnDataType, type KyselyPlugin, type PostgresPool, type Transaction,
 } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.js';
+
+/** pg, loaded by the first PostgreSQL store (synchronously, as openStore is): a SQLite process never loads its ~10 MB. */
+let pgModule: typeof pg | undefined;
+function loadPg(): typeof pg {
+  return (pgModule ??= createRequire(import.meta.url)('pg') as typeof pg);
+}
 
 export type DialectName = 'sqlite' | 'postgres';
 
@@ -95,7 +102,7 @@ export async function migrationSchema(db: Kysely<Database>, info: DialectInfo): 
  * concurrent writers; on SQLite a unique violation is the caller's own and would fail again.
  */
 export function isWriteRace(err: unknown): boolean {
-  return (err as { code?: unknown } | null)?.code === '23505' && err instanceof pg.DatabaseError;
+  return (err as { code?: unknown } | null)?.code === '23505' && pgModule !== undefined && err instanceof pgModule.DatabaseError;
 }
 
 /** How to open a store. */
@@ -183,6 +190,7 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; n
     throw new StoreError(`store: DATABASE_URL ?schema=${schema} must be a lower-case PostgreSQL name (letters, digits, _)`);
   }
   u.searchParams.delete('schema'); // ours, not libpq's
+  const pg = loadPg();
   const settings = {
     connectionString: u.toString(),
     application_name: 'jarida',
@@ -260,7 +268,7 @@ const NUMERIC = 1700;
 function typeParser(oid: number, format?: string): (value: string) => unknown {
   if (oid === INT8) return toSafeInteger;
   if (oid === NUMERIC) return Number;
-  return (pg.types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown)(oid, format);
+  return (loadPg().types.getTypeParser as (oid: number, format?: string) => (value: string) => unknown)(oid, format);
 }
 
 function toSafeInteger(value: string): number {

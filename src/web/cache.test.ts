@@ -126,6 +126,19 @@ describe('HTTP validators and encodings', () => {
     expect(isNotModified({ 'if-modified-since': 'Fri, 15 Feb 2019 08:59:59 GMT' }, b)).toBe(false);
     expect(isNotModified({ 'if-modified-since': 'not a date' }, b)).toBe(false);
   });
+
+  it('keeps each compressed form in memory of its own size, which the cache counts', async () => {
+    const items = Array.from({ length: 150 }, (_, i) => `<li><a href="/2019/02/${(i % 28) + 1}/story-${i * 7919}">Story ${i}: ${['budget', 'weather', 'الطقس', 'ekonomi'][i % 4]} news</a></li>`);
+    const page = Buffer.from(`<!doctype html><html><body><ul>${items.join('')}</ul></body></html>`); // ~14 KB, ~2 KB compressed
+    const b = new PageBody(page, 0);
+    for (const enc of ['gzip', 'br'] as const) {
+      const z = await b.encode(enc);
+      expect(z.length).toBeLessThan(page.length / 2);
+      expect(z.buffer.byteLength).toBe(z.length); // zlib hands back a view of its 16 KB chunk; that must not stay alive
+      expect(b.ready(enc)).toBe(z);
+    }
+    expect(b.compressedBytes).toBe(b.ready('gzip')!.length + b.ready('br')!.length);
+  });
 });
 
 describe('pages served through the cache over HTTP', () => {

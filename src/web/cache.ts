@@ -127,8 +127,6 @@ export class PageCache {
   private readonly now: () => Date;
   /** Insertion order is recency: the first entry is the least recently used. */
   private readonly entries = new Map<string, CachedPage>();
-  private readonly byTag = new Map<string, Set<string>>();
-  private readonly spanned = new Set<string>();
   private readonly recent: { seq: number; inv: Invalidation }[] = [];
   private seq = 0;
   private bytes = 0;
@@ -197,12 +195,6 @@ export class PageCache {
     this.remove(key);
     this.entries.set(key, entry);
     this.bytes += entry.size;
-    for (const t of entry.tags) {
-      let keys = this.byTag.get(t);
-      if (!keys) this.byTag.set(t, (keys = new Set()));
-      keys.add(key);
-    }
-    if (entry.span) this.spanned.add(key);
     this.evict();
     return entry;
   }
@@ -219,7 +211,11 @@ export class PageCache {
     this.evict();
   }
 
-  /** Marks stale the pages a change touched. */
+  /**
+   * Marks stale the pages a change touched. It looks at every page's tags rather than keeping an
+   * index from tag to pages: changes come seconds apart, pages are asked for thousands of times a
+   * second, and the index (a set per article shown) cost more memory than the pages' own tags.
+   */
   invalidate(inv: Invalidation): void {
     this.expireAtMidnight();
     this.recent.push({ seq: ++this.seq, inv });
@@ -229,20 +225,18 @@ export class PageCache {
       for (const e of this.entries.values()) e.stale = true;
       return;
     }
-    for (const t of inv.tags ?? []) for (const key of this.byTag.get(t) ?? []) this.entries.get(key)!.stale = true;
-    if (inv.times?.length) {
-      for (const key of this.spanned) {
-        const e = this.entries.get(key)!;
-        if (inv.times.some((t) => inSpan(t, e.span!))) e.stale = true;
-      }
+    const touched = inv.tags?.length ? new Set(inv.tags) : undefined;
+    const times = inv.times?.length ? inv.times : undefined;
+    if (!touched && !times) return;
+    for (const e of this.entries.values()) {
+      if (e.stale) continue;
+      if ((touched && e.tags.some((t) => touched.has(t))) || (times && e.span && times.some((t) => inSpan(t, e.span!)))) e.stale = true;
     }
   }
 
   /** Forgets every page (a new day began: every header shows the date). */
   clear(): void {
     this.entries.clear();
-    this.byTag.clear();
-    this.spanned.clear();
     this.countsByLang.clear();
     this.bytes = 0;
     this.gen++;
@@ -318,12 +312,6 @@ export class PageCache {
     if (!e) return;
     this.entries.delete(key);
     this.bytes -= e.size;
-    for (const t of e.tags) {
-      const keys = this.byTag.get(t);
-      keys?.delete(key);
-      if (keys?.size === 0) this.byTag.delete(t);
-    }
-    this.spanned.delete(key);
   }
 
   private expireAtMidnight(): void {

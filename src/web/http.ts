@@ -65,6 +65,7 @@ export class PageBody {
       p = enc === 'br'
         ? brotliAsync(this.bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5, [zlib.BROTLI_PARAM_SIZE_HINT]: this.bytes.length } })
         : gzipAsync(this.bytes, { level: 6 });
+      p = p.then(exactSize);
       p.then((b) => {
         this.compressedBytes += b.length;
         this.made.set(enc, b);
@@ -78,6 +79,17 @@ export class PageBody {
   ready(enc: Encoding): Buffer | undefined {
     return enc === 'identity' ? this.bytes : this.made.get(enc);
   }
+}
+
+/**
+ * Returns the bytes in a buffer of their own size. zlib hands back a view of its 16 KB output chunk,
+ * so a cached 4 KB page would keep 16 KB alive, uncounted by the cache's byte budget.
+ */
+function exactSize(b: Buffer): Buffer {
+  if (b.buffer.byteLength === b.length) return b;
+  const own = Buffer.allocUnsafeSlow(b.length);
+  b.copy(own);
+  return own;
 }
 
 /** Accept-Encoding values seen, and what they pick: browsers send a handful of distinct ones. */

@@ -13,8 +13,8 @@ import { networkError } from './network.js';
 export { FetchError, isFetchError, type FetchErrorCode } from './errors.js';
 export { parseAllowList, isAddressAllowed, NO_PRIVATE_ADDRESSES, type AddressAllowList } from './guard.js';
 
-/** The User-Agent Jarida sends unless the operator configures another. */
-export const DEFAULT_USER_AGENT = 'Jarida/0.1 (+https://github.com/jarida/jarida)';
+// The default lives with the config (config.ts reads no fetcher: every process loads the config).
+export { DEFAULT_USER_AGENT } from '../../config.js';
 
 /** How to fetch; only `userAgent` and `allowPrivate` are required. */
 export interface FetchOptions {
