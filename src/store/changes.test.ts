@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { deleteArticle, saveArticle, setArticleStatus } from './articles.js';
 import { changePayload, INSTANCE_ID, MAX_PAYLOAD_BYTES, parseChange, signalChange, watchChanges, type Change, type StopWatching } from './changes.js';
-import { openMigratedStore, type Store } from './db.js';
+import { openMigratedStore, openStore, type Store } from './db.js';
 import { deleteSource, ensureSource, updateSource } from './sources.js';
-import { createTestDatabase, openTestStore, skipStoreTests, testStoreKind } from './testing.js';
+import { createTestDatabase, openTestStore, skipStoreTests, testPostgresUrl, testStoreKind } from './testing.js';
 
 const TZ = 'Europe/Istanbul';
 
@@ -97,7 +97,7 @@ describe.skipIf(await skipStoreTests())(`changes on the ${testStoreKind()} store
   });
 
   it.runIf(testStoreKind() === 'postgres')('listens again after the connection drops, and says everything may have changed', async () => {
-    const killer = await openMigratedStore(process.env.JARIDA_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/test');
+    const killer = openStore(testPostgresUrl()); // a plain connection: no migration into the database's public schema
     try {
       const { rows } = await sql<{ n: number }>`select count(pg_terminate_backend(pid))::int as n from pg_stat_activity
         where application_name = 'jarida-listen' and query like ${`%${store.dialect.schema}%`}`.execute(killer.db);
