@@ -28,8 +28,11 @@ async function stream(res: ServerResponse, total: number, chunk = Buffer.alloc(6
     sent += piece.length;
     if (!res.write(piece)) {
       await new Promise<void>((resolve) => {
-        res.once('drain', resolve);
-        res.once('close', resolve);
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.on('drain', done).on('close', done);
       });
     }
   }
