@@ -82,6 +82,7 @@ describe.skipIf(skip)('jarida sources', () => {
     expect((await jarida(['ingest', '--once'])).out).toBe('ingest: 0 sources fetched, 0 failed\n'); // not due yet
 
     const list = await jarida(['sources', 'list']);
+    expect(list.err).toBe(''); // a failure shows its own words, not only an empty listing
     expect(list.out).toContain('#1 Coast News Feed');
     expect(list.out).toMatch(/items: 1 · last fetch: \S+ \(200\) · next fetch: \S+ · interval: /);
     const json = JSON.parse((await jarida(['sources', 'list', '--json'])).out);
