@@ -34,7 +34,10 @@ const WEB_SQLITE_CACHE_MB = 8;
 const WEB_NODE_FLAGS = ['--max-semi-space-size=4'];
 const WEB_MALLOC_ARENAS = '2';
 
-/** A worker that dies this soon after starting is not started again (it would only die again). */
+/**
+ * A web worker that dies this soon after starting, before the site listens, is not started again (it
+ * would only die again); an ingestion process that dies this young is started again only after it.
+ */
 const MIN_UPTIME_MS = 5000;
 
 /** Starts the site; resolves once it listens; closes cleanly on SIGINT/SIGTERM. */
@@ -98,6 +101,11 @@ async function serveSetup(opts: ServeOptions): Promise<void> {
     process.exit(0);
   };
   if (!ctx.config.ingest.inServe) return stop();
+  stopWithPrimary(stop);
+}
+
+/** In a child: runs `stop` when the primary says so or goes away, or on SIGTERM. */
+function stopWithPrimary(stop: () => Promise<void>): void {
   process.on('message', (m: unknown) => {
     if ((m as { type?: string })?.type === 'stop') void stop();
   });
@@ -161,12 +169,7 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
     await store!.close();
     process.exit(0);
   };
-  process.on('message', (m: unknown) => {
-    if ((m as { type?: string })?.type === 'stop') void stop();
-  });
-  process.once('disconnect', () => void stop()); // the primary is gone
-  process.on('SIGINT', () => {}); // the terminal's Ctrl-C reaches the whole group: the primary decides
-  process.on('SIGTERM', () => void stop());
+  stopWithPrimary(stop);
 }
 
 /** The web tier in this process: page cache of `cacheBytes`, change watcher, app, listening. */
