@@ -64,11 +64,11 @@ export function startChild(script: string, args: string[], name: string, init?: 
   });
 }
 
-/** Stops a child with SIGTERM (SIGKILL after 5 s). */
-export async function stopChild(child: ChildProcess): Promise<void> {
+/** Stops a child with SIGTERM (SIGKILL after `killAfterMs`). */
+export async function stopChild(child: ChildProcess, killAfterMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), killAfterMs);
     child.once('exit', () => {
       clearTimeout(timer);
       resolve();
@@ -127,16 +127,7 @@ export function startServer(cmd: string, args: string[], o: { name: string; read
 
 /** Stops a server from startServer with SIGTERM (SIGKILL after 10 s), then kills whatever is left of its process group. */
 export async function stopServer(child: ChildProcess): Promise<void> {
-  if (child.exitCode === null && child.signalCode === null) {
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.once('exit', () => {
-        clearTimeout(timer);
-        resolve();
-      });
-      child.kill('SIGTERM');
-    });
-  }
+  await stopChild(child, 10_000);
   if (child.pid) {
     killGroup(child.pid);
     groups.delete(child.pid);

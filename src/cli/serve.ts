@@ -158,7 +158,7 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
     const ctx = await openContext(opts, 'warn', { sqliteCacheMb: WEB_SQLITE_CACHE_MB });
     store = ctx.store;
     // The site's page cache budget, shared by its workers.
-    web = await startWeb(ctx, opts, Math.floor(ctx.config.pageCache.maxBytes / Math.max(1, Number(process.env[SHARE_ENV]) || 1)));
+    web = await startWeb(ctx, opts, Math.floor(ctx.config.pageCache.maxBytes / (Number(process.env[SHARE_ENV]) || 1)));
   } catch (err) {
     await tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     process.exit(1);

@@ -36,6 +36,11 @@ function fresh(url: string): Promise<{ status: number; cache: string | undefined
   });
 }
 
+/** The pids of a process's children. */
+function childrenOf(pid: number): number[] {
+  return spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+}
+
 async function until(what: string, check: () => Promise<boolean>, ms = 5000): Promise<void> {
   const end = Date.now() + ms;
   while (!(await check())) {
@@ -116,21 +121,16 @@ describe.skipIf(skip)('serve --workers 2', () => {
   });
 
   it('starts a worker again when one dies', async () => {
-    const pids = spawnSync('pgrep', ['-P', String(serve!.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+    const pids = childrenOf(serve!.child.pid!);
     expect(pids).toHaveLength(2);
     process.kill(pids[0]!, 'SIGKILL');
     await until('a new worker', async () => {
-      const now = spawnSync('pgrep', ['-P', String(serve!.child.pid)], { encoding: 'utf8' }).stdout.trim().split('\n').map(Number);
+      const now = childrenOf(serve!.child.pid!);
       return now.length === 2 && !now.includes(pids[0]!);
     }, 10_000);
     for (let i = 0; i < 4; i++) expect((await fresh(`${serve!.url}/`)).status).toBe(200);
   });
 });
-
-/** The pids of a process's children. */
-function childrenOf(pid: number): number[] {
-  return spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-}
 
 describe('serve --workers: how the processes are laid out', () => {
   it('gives web workers a small young generation unless the operator chose one', () => {
