@@ -12,20 +12,21 @@
  * speed = wall time of parse + extract + serialize, best of N runs after a warm-up, one process.
  * Also: identical DOM = the content parses to the same elements, attributes and (whitespace-collapsed)
  * text as expected.html (upstream's own structural test); URL F1 = bag F1 of href/src values.
+ * Then extractArticle against plain Readability page by page (the reference DOM, and Readability on
+ * our own DOM): the F1 of both on every page, and how many pages extractArticle scores lower on.
  * --pages also lists, per variant, the pages that are not perfect on every measure.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { Readability } from '@mozilla/readability';
 import { JSDOM } from 'jsdom';
 import { parseHTML } from 'linkedom';
 import { innerHtml, parseHtmlDocument } from '../src/ingest/extract/dom.js';
 import { extractArticle } from '../src/ingest/extract/extract.js';
 import {
-  htmlText, METADATA_FIELDS, readReaderCorpus, scorePage, summarize,
-  type CorpusPage, type ExtractedMetadata, type PageScore,
+  articleExtraction, htmlText, METADATA_FIELDS, readabilityExtraction, readReaderCorpus, scorePage, summarize,
+  type CorpusPage, type Extraction, type PageScore, type ReaderOptions,
 } from '../src/ingest/extract/score.js';
 import { CORPORA_URL } from '../src/paths.js';
 
@@ -33,28 +34,14 @@ const PAGE_URL = 'http://fakehost/test/page.html';
 const DEFAULT_CORPUS = fileURLToPath(new URL('readability/', CORPORA_URL));
 const FIXTURES = new URL('../../src/ingest/extract/testdata/', import.meta.url);
 
-type Extraction = { contentHtml: string; metadata: ExtractedMetadata } | null;
 interface Variant {
   name: string;
   run(html: string, url: string): Extraction;
 }
 
-type ReaderOptions = ConstructorParameters<typeof Readability<string>>[1];
-const UPSTREAM_OPTIONS: ReaderOptions = { classesToPreserve: ['caption'] };
-const ADAPTER_OPTIONS: ReaderOptions = { ...UPSTREAM_OPTIONS, serializer: innerHtml };
-
-/** Readability's result in the corpus' field names. */
-function fromReadability(doc: Document, options: ReaderOptions = UPSTREAM_OPTIONS): Extraction {
-  const a = new Readability<string>(doc, options).parse();
-  if (!a?.content) return null;
-  return {
-    contentHtml: a.content,
-    metadata: {
-      title: a.title ?? null, byline: a.byline ?? null, excerpt: a.excerpt ?? null, siteName: a.siteName ?? null,
-      dir: a.dir ?? null, lang: a.lang ?? null, publishedTime: a.publishedTime ?? null,
-    },
-  };
-}
+const ADAPTER_OPTIONS: ReaderOptions = { serializer: innerHtml };
+/** Jarida's extractor; every other variant is plain Readability, and the first of them is the reference. */
+const JARIDA = 'extractArticle (chosen)';
 
 function removeComments(doc: Document): void {
   const walker = doc.createTreeWalker(doc, 128 /* SHOW_COMMENT */);
@@ -78,7 +65,7 @@ const VARIANTS: Variant[] = [
       const { window } = new JSDOM(html, { url });
       try {
         removeComments(window.document);
-        return fromReadability(window.document);
+        return readabilityExtraction(window.document);
       } finally {
         window.close(); // frees the document now; left to the GC, jsdom windows pile up to gigabytes
       }
@@ -86,29 +73,19 @@ const VARIANTS: Variant[] = [
   },
   {
     name: 'linkedom, bare',
-    run: (html) => fromReadability((parseHTML(html) as unknown as { document: Document }).document),
+    run: (html) => readabilityExtraction((parseHTML(html) as unknown as { document: Document }).document),
   },
   {
     name: 'linkedom + adapter',
-    run: (html, url) => fromReadability(parseHtmlDocument(html, url), ADAPTER_OPTIONS),
+    run: (html, url) => readabilityExtraction(parseHtmlDocument(html, url), ADAPTER_OPTIONS),
   },
   {
     name: 'linkedom + adapter, nbTopCandidates 10',
-    run: (html, url) => fromReadability(parseHtmlDocument(html, url), { ...ADAPTER_OPTIONS, nbTopCandidates: 10 }),
+    run: (html, url) => readabilityExtraction(parseHtmlDocument(html, url), { ...ADAPTER_OPTIONS, nbTopCandidates: 10 }),
   },
   {
-    name: 'extractArticle (chosen)',
-    run: (html, url) => {
-      const a = extractArticle(html, url);
-      if (!a) return null;
-      return {
-        contentHtml: a.contentHtml,
-        metadata: {
-          title: a.title, byline: a.byline, excerpt: a.excerpt, siteName: a.siteName,
-          dir: a.dir, lang: a.language, publishedTime: a.publishedTime,
-        },
-      };
-    },
+    name: JARIDA,
+    run: (html, url) => articleExtraction(extractArticle(html, url)),
   },
   // Last: loading it puts DOM classes on globalThis.
   {
@@ -117,7 +94,7 @@ const VARIANTS: Variant[] = [
       const log = console.log; // it reports every parse error there
       console.log = () => {};
       try {
-        return fromReadability(new (jsdomParser())().parse(html.replace(/<!--[\s\S]*?-->/g, ''), url));
+        return readabilityExtraction(new (jsdomParser())().parse(html.replace(/<!--[\s\S]*?-->/g, ''), url));
       } finally {
         console.log = log;
       }
@@ -219,6 +196,7 @@ function report(results: readonly VariantResult[], pageCount: number, listPages:
   for (const r of results) {
     lines.push(`| ${r.name} | ${r.messy.map((m) => `${m.ok ? 'yes' : `**no** (${m.note})`} (${m.ms.toFixed(0)})`).join(' | ')} |`);
   }
+  lines.push(...comparison(results));
   for (const r of results) {
     if (r.errors.length) lines.push('', `${r.name} threw on: ${r.errors.join('; ')}`);
     if (!listPages) continue;
@@ -233,6 +211,30 @@ function report(results: readonly VariantResult[], pageCount: number, listPages:
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * extractArticle against plain Readability, page by page: the F1 of every variant on every page,
+ * lower cells in bold, then the count of pages where extractArticle scores below each Readability
+ * variant (the first one, the reference, on the summary line).
+ */
+function comparison(results: readonly VariantResult[]): string[] {
+  const jarida = results.find((r) => r.name === JARIDA);
+  const plain = results.filter((r) => r !== jarida);
+  if (!jarida || !plain.length) return [];
+  const lower = (r: VariantResult, i: number): boolean => jarida.scores[i]!.f1 < r.scores[i]!.f1 - 1e-9;
+  const lines = ['', `Content F1 per page: ${JARIDA} against plain Readability (bold: ${JARIDA} lower)`, ''];
+  lines.push(`| page | ${plain.map((r) => r.name).join(' | ')} | ${JARIDA} |`);
+  lines.push(`|---|${plain.map(() => '---:').join('|')}|---:|`);
+  for (const [i, s] of jarida.scores.entries()) {
+    const f1 = s.f1.toFixed(3);
+    lines.push(`| ${s.name} | ${plain.map((r) => r.scores[i]!.f1.toFixed(3)).join(' | ')} | ${plain.some((r) => lower(r, i)) ? `**${f1}**` : f1} |`);
+  }
+  const [reference, ...others] = plain.map((r) => ({ name: r.name, pages: jarida.scores.flatMap((s, i) => (lower(r, i) ? [s.name] : [])) }));
+  const list = (pages: string[]): string => (pages.length ? ` (${pages.join(', ')})` : '');
+  lines.push('', `pages where Jarida < Readability: ${reference!.pages.length}${list(reference!.pages)} — against ${reference!.name}, of ${jarida.scores.length}`);
+  for (const o of others) lines.push(`  against ${o.name}: ${o.pages.length}${list(o.pages)}`);
+  return lines;
 }
 
 function main(): void {

@@ -10,15 +10,21 @@
  * field-level checks run on every candidate: text fields compare as text (markup and entities
  * resolved, whitespace collapsed), HTML fields as canonical HTML (htmlparser2 tokens, attributes
  * sorted), URLs as URLs, dates as instants. A case passes when all its checks pass.
- *   feedparser/: the `Expect:` Python expression is evaluated against a feedparser-shaped view of
- *     the result; the conjuncts that touch fields outside our shape (bozo, encoding, links,
- *     *_detail types/bases, enclosures, source, …) are dropped, cases left with none are skipped
- *     and counted as such; wellformed/sanitize (the sanitize step) and CDF are skipped.
+ *   feedparser/: the `Expect:` Python expression (py-expect.ts) is evaluated against a
+ *     feedparser-shaped view of the result; the conjuncts that touch fields outside our shape
+ *     (encoding, links, *_detail types/bases, enclosures, source, …) are dropped, cases left with
+ *     none are skipped and counted as such; wellformed/sanitize (the sanitize step) and CDF are
+ *     skipped. `bozo` (is the document well-formed?) is scored apart, in its own column, on every
+ *     file that says it (the Expect's `bozo` / `not bozo`, else wellformed/ means well-formed and
+ *     illformed/ not; entities/ says neither; CDF is left out): a candidate calls a document
+ *     ill-formed when it throws on it or reports errors (our `wellFormed`, feedparser's errors).
  *   gofeed/: the expected JSON's fields that exist in our shape become checks (a case needs one
  *     beyond the item count and version, unless it is a version_* case); universal/ checks
  *     detection; invalid/unknown/empty inputs must be rejected.
  *   rss-parser/: the golden JSON (rss-parser's own output, so that corpus flatters rss-parser)
  *     mapped field by field; unrecognized.rss must be rejected.
+ *
+ * Comparing values is in parser-compare.ts.
  *
  * Usage: node dist/bench/eval-parsers.js [--only=ours,rss-parser] [--fails=ours] [--corpus=gofeed] [--no-speed]
  */
@@ -27,11 +33,12 @@ import { createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import iconv from 'iconv-lite';
-import { Parser as HtmlParser } from 'htmlparser2';
 import type { FeedItem, ParsedFeed } from '../src/model/feed.js';
 import { decodeText } from '../src/ingest/parse/decode.js';
 import { parseFeed } from '../src/ingest/parse/parse.js';
 import { CORPORA_URL } from '../src/paths.js';
+import { type Kind, matches } from './parser-compare.js';
+import { type Py, Tagged, View, bozoExpectation, isMapped, pyEval, pyParse, truthy } from './py-expect.js';
 
 // ───────────────────────────── candidates ─────────────────────────────
 
@@ -45,6 +52,8 @@ export interface Input {
   contentType: string | null;
   /** Where the corpus serves the file (base for relative links), null when it has no address. */
   url: string | null;
+  /** The other HTTP headers the corpus serves it with (lowercase names), e.g. content-language. */
+  headers: Readonly<Record<string, string>>;
 }
 
 /** A parser under test, already wrapped in its adapter. */
@@ -66,7 +75,7 @@ function firstImg(...html: (string | null | undefined)[]): string | null {
 
 function emptyResult(): Result {
   return {
-    format: null, version: null, title: null, siteUrl: null, feedUrl: null, description: null,
+    format: null, version: null, wellFormed: true, title: null, siteUrl: null, feedUrl: null, description: null,
     language: null, ttlMinutes: null, skipHours: [], skipDays: [], items: [],
   };
 }
@@ -112,7 +121,10 @@ export function candidates(): Candidate[] {
   return [
     {
       name: 'ours',
-      parse: (inp) => parseFeed(inp.bytes, { url: inp.url ?? undefined, contentType: inp.contentType }),
+      parse: (inp) => parseFeed(inp.bytes, {
+        url: inp.url ?? undefined, contentType: inp.contentType,
+        contentLanguage: inp.headers['content-language'], contentLocation: inp.headers['content-location'],
+      }),
     },
     {
       name: 'rss-parser',
@@ -202,6 +214,8 @@ export function candidates(): Candidate[] {
             const m: Any = p.meta ?? {};
             const r = emptyResult();
             Object.assign(r, {
+              // errors it recovered from (sax, non-strict): its own word on well-formedness
+              wellFormed: (p.errors ?? []).length === 0,
               format: str(m['#type']), version: str(m['#version']), title: str(m.title), siteUrl: str(m.link),
               feedUrl: str(m.xmlurl), description: str(m.description), language: str(m.language),
             });
@@ -288,150 +302,6 @@ function feedsmithToResult(format: string, f: Any): Result {
   return r;
 }
 
-// ───────────────────────────── comparing values ─────────────────────────────
-
-/** How a field is compared. */
-export type Kind = 'text' | 'html' | 'url' | 'id' | 'person' | 'date' | 'lang' | 'version' | 'count' | 'textlist' | 'numlist' | 'reject' | 'format';
-
-const BREAK_TAGS = new Set(['br', 'p', 'div', 'li', 'tr', 'td', 'th', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'hr', 'ul', 'ol', 'table']);
-const VOID_TAGS = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr']);
-
-function collapse(s: string): string {
-  return s.replace(/[ \t\n\r\f]+/g, ' ').trim();
-}
-
-function htmlWalk(html: string, onTag: (name: string, attrs: Record<string, string> | null) => void, onText: (t: string) => void): void {
-  const p = new HtmlParser(
-    {
-      onopentag: (name, attrs) => onTag(name, attrs),
-      onclosetag: (name) => onTag(name, null),
-      ontext: onText,
-    },
-    { decodeEntities: true, lowerCaseTags: true, lowerCaseAttributeNames: true },
-  );
-  p.end(html);
-}
-
-/** Returns the text of an HTML fragment as a reader sees it (block tags break words). */
-function visibleText(html: string): string {
-  let out = '';
-  htmlWalk(html, (name) => {
-    if (BREAK_TAGS.has(name)) out += ' ';
-  }, (t) => {
-    out += t;
-  });
-  return collapse(out);
-}
-
-/** Returns canonical HTML tokens: tags lowercased, attributes sorted, text decoded and collapsed. */
-export function htmlCanon(html: string): string {
-  const toks: string[] = [];
-  let text = '';
-  const flush = (): void => {
-    const t = collapse(text);
-    if (t !== '') toks.push(JSON.stringify(t));
-    text = '';
-  };
-  htmlWalk(html, (name, attrs) => {
-    flush();
-    if (attrs === null) {
-      if (!VOID_TAGS.has(name)) toks.push(`</${name}>`);
-      return;
-    }
-    const a = Object.keys(attrs).filter((k) => k !== 'xmlns' && !k.startsWith('xmlns:')).sort().map((k) => {
-      const v = collapse(attrs[k] ?? '');
-      return `${k}=${JSON.stringify(k === 'href' || k === 'src' ? canonUrl(v) : v)}`;
-    });
-    toks.push(`<${[name, ...a].join(' ')}>`);
-  }, (t) => {
-    text += t;
-  });
-  flush();
-  return toks.join('');
-}
-
-function looseTexts(s: string): string[] {
-  return [collapse(s), visibleText(s), visibleText(visibleText(s).replace(/</g, '&lt;'))];
-}
-
-function displayName(s: string): string {
-  const t = collapse(visibleText(s));
-  return /^\S+@\S+\s*\((.+)\)$/.exec(t)?.[1]?.trim() ?? /^(.+?)\s*[(<]\S+@[^\s()<>]+[)>]$/.exec(t)?.[1]?.trim() ?? t;
-}
-
-function canonUrl(s: string): string {
-  const t = s.trim();
-  try {
-    return new URL(t).href;
-  } catch {
-    return t;
-  }
-}
-
-const FP_VERSIONS: Readonly<Record<string, string[]>> = {
-  rss090: ['rdf', '0.90'], rss10: ['rdf', '1.0'], rss091u: ['rss', '0.91'], rss091n: ['rss', '0.91'],
-  rss092: ['rss', '0.92'], rss093: ['rss', '0.93'], rss094: ['rss', '0.94'], rss20: ['rss', '2.0'],
-  atom03: ['atom', '0.3'], atom10: ['atom', '1.0'], json1: ['json', '1.0'], json11: ['json', '1.1'],
-};
-
-function sameVersion(a: string | null, b: string): boolean {
-  if (a === null) return b === '';
-  return a === b || (/^\d+(\.\d+)?$/.test(a) && Number(a) === Number(b));
-}
-
-/** Returns whether an actual value (from a candidate) matches an expected one, for a field kind. */
-export function matches(kind: Kind, actual: unknown, expected: unknown): boolean {
-  switch (kind) {
-    case 'text':
-    case 'id': {
-      if (typeof actual !== 'string' || typeof expected !== 'string') return false;
-      if (kind === 'id' && actual.trim() === expected.trim()) return true;
-      const a = looseTexts(actual);
-      return looseTexts(expected).some((e) => a.includes(e));
-    }
-    case 'person':
-      return typeof actual === 'string' && typeof expected === 'string' && displayName(actual) === displayName(expected);
-    case 'html':
-      return typeof actual === 'string' && typeof expected === 'string' && htmlCanon(actual) === htmlCanon(expected);
-    case 'url':
-      return typeof actual === 'string' && typeof expected === 'string' && canonUrl(actual) === canonUrl(expected);
-    case 'lang':
-      return typeof actual === 'string' && typeof expected === 'string' && actual.trim().toLowerCase() === expected.trim().toLowerCase();
-    case 'date': {
-      if (!(actual instanceof Date)) return false;
-      if (Array.isArray(expected)) {
-        const a = actual;
-        const t = [a.getUTCFullYear(), a.getUTCMonth() + 1, a.getUTCDate(), a.getUTCHours(), a.getUTCMinutes(), a.getUTCSeconds()];
-        return t.every((v, i) => v === expected[i]);
-      }
-      return expected instanceof Date && Math.abs(actual.getTime() - expected.getTime()) < 1000;
-    }
-    case 'version': {
-      const [fmt, ver] = actual as [string | null, string | null];
-      if (typeof expected !== 'string') return false;
-      if (expected === 'rss') return fmt === 'rss'; // feedparser: RSS of unknown version
-      const want = FP_VERSIONS[expected];
-      if (want !== undefined) return fmt === want[0] && ver !== null && sameVersion(ver, want[1]!);
-      return sameVersion(ver, expected);
-    }
-    case 'format':
-      return actual === expected;
-    case 'count':
-      return actual === expected;
-    case 'textlist': {
-      // as sets: a repeated category is one category
-      if (!Array.isArray(actual) || !Array.isArray(expected)) return false;
-      const a = [...new Set(actual.map(String))];
-      const e = [...new Set(expected.map(String))];
-      return a.length === e.length && e.every((x) => a.some((y) => matches('text', y, x)));
-    }
-    case 'numlist':
-      return Array.isArray(actual) && Array.isArray(expected) && actual.length === expected.length && expected.every((e, i) => Number(e) === Number(actual[i]));
-    case 'reject':
-      return false;
-  }
-}
-
 // ───────────────────────────── cases ─────────────────────────────
 
 /** One check: a field of the result (by getter) compared by kind with an expected value. */
@@ -450,6 +320,13 @@ export interface Case {
   id: string;
   input: Input;
   judge(outcome: { ok: true; result: Result } | { ok: false; error: unknown }): Verdict;
+}
+
+/** A file whose well-formedness is known: does a candidate tell the same (feedparser's `bozo`)? */
+export interface BozoCase {
+  id: string;
+  input: Input;
+  wellFormed: boolean;
 }
 
 /** A case that was not counted, and why. */
@@ -503,8 +380,8 @@ function files(dir: string): string[] {
   return out;
 }
 
-function makeInput(bytes: Uint8Array, contentType: string | null, url: string | null): Input {
-  return { bytes, text: decodeText(bytes, contentType).text, contentType, url };
+function makeInput(bytes: Uint8Array, contentType: string | null, url: string | null, headers: Record<string, string> = {}): Input {
+  return { bytes, text: decodeText(bytes, contentType).text, contentType, url, headers };
 }
 
 const itemAt = (i: number) => (r: Result): FeedItem => {
@@ -724,279 +601,7 @@ function rssParserChecks(g: Any, atom: boolean): Check[] {
   return checks;
 }
 
-// ── feedparser: a small evaluator for the `Expect:` Python expressions ──
-
-type Tok = { t: 'str' | 'num' | 'name' | 'op'; v: string };
-
-function pyTokens(src: string): Tok[] {
-  const toks: Tok[] = [];
-  let i = 0;
-  while (i < src.length) {
-    const c = src[i]!;
-    if (/\s/.test(c)) {
-      i++;
-      continue;
-    }
-    const sm = /^([uUbBrR]{0,2})('''|"""|'|")/.exec(src.slice(i, i + 6));
-    if (sm !== null) {
-      const raw = /r/i.test(sm[1]!);
-      const q = sm[2]!;
-      let j = i + sm[0].length;
-      let body = '';
-      while (j < src.length && !src.startsWith(q, j)) {
-        if (src[j] === '\\' && !raw) {
-          body += src.slice(j, j + 2);
-          j += 2;
-        } else body += src[j++];
-      }
-      if (j >= src.length) throw new Error('unterminated string');
-      toks.push({ t: 'str', v: raw ? body : pyUnescape(body) });
-      i = j + q.length;
-      continue;
-    }
-    const nm = /^\d+(?:\.\d+)?/.exec(src.slice(i));
-    if (nm !== null) {
-      toks.push({ t: 'num', v: nm[0] });
-      i += nm[0].length;
-      continue;
-    }
-    const id = /^[A-Za-z_]\w*/.exec(src.slice(i));
-    if (id !== null) {
-      toks.push({ t: 'name', v: id[0] });
-      i += id[0].length;
-      continue;
-    }
-    const op = /^(==|!=|<=|>=|[<>()[\]{},:.\-+])/.exec(src.slice(i));
-    if (op === null) throw new Error(`unexpected ${JSON.stringify(c)}`);
-    toks.push({ t: 'op', v: op[0] });
-    i += op[0].length;
-  }
-  return toks;
-}
-
-function pyUnescape(s: string): string {
-  return s.replace(/\\(x[0-9a-fA-F]{2}|u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|[0-7]{1,3}|.)/gs, (_m, e: string) => {
-    if (/^[xuU]/.test(e)) return String.fromCodePoint(parseInt(e.slice(1), 16));
-    if (/^[0-7]/.test(e)) return String.fromCharCode(parseInt(e, 8));
-    return ({ n: '\n', t: '\t', r: '\r', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v' } as Record<string, string>)[e] ?? `\\${e}`;
-  });
-}
-
-type Py =
-  | { k: 'name'; id: string }
-  | { k: 'const'; v: unknown }
-  | { k: 'seq'; items: Py[] }
-  | { k: 'dict'; entries: [Py, Py][] }
-  | { k: 'sub'; obj: Py; idx: Py }
-  | { k: 'attr'; obj: Py; name: string }
-  | { k: 'call'; fn: Py; args: Py[] }
-  | { k: 'not'; e: Py }
-  | { k: 'and' | 'or'; es: Py[] }
-  | { k: 'cmp'; left: Py; ops: { op: string; right: Py }[] };
-
-function pyParse(src: string): Py {
-  const toks = pyTokens(src);
-  let p = 0;
-  const peek = (v?: string): boolean => p < toks.length && (v === undefined || toks[p]!.v === v);
-  const eat = (v: string): void => {
-    if (!peek(v)) throw new Error(`expected ${v} at ${toks[p]?.v ?? 'end'}`);
-    p++;
-  };
-  const or = (): Py => {
-    const es = [and()];
-    while (peek('or')) {
-      p++;
-      es.push(and());
-    }
-    return es.length === 1 ? es[0]! : { k: 'or', es };
-  };
-  const and = (): Py => {
-    const es = [not()];
-    while (peek('and')) {
-      p++;
-      es.push(not());
-    }
-    return es.length === 1 ? es[0]! : { k: 'and', es };
-  };
-  const not = (): Py => {
-    if (peek('not')) {
-      p++;
-      return { k: 'not', e: not() };
-    }
-    return cmp();
-  };
-  const cmp = (): Py => {
-    const left = postfix();
-    const ops: { op: string; right: Py }[] = [];
-    for (;;) {
-      const t = toks[p];
-      if (t === undefined) break;
-      if (['==', '!=', '<', '>', '<=', '>='].includes(t.v) && t.t === 'op') {
-        p++;
-        ops.push({ op: t.v, right: postfix() });
-      } else if (t.v === 'in' || t.v === 'is') {
-        p++;
-        ops.push({ op: t.v, right: postfix() });
-      } else if (t.v === 'not' && toks[p + 1]?.v === 'in') {
-        p += 2;
-        ops.push({ op: 'not in', right: postfix() });
-      } else break;
-    }
-    return ops.length === 0 ? left : { k: 'cmp', left, ops };
-  };
-  const postfix = (): Py => {
-    let e = atom();
-    for (;;) {
-      if (peek('[')) {
-        p++;
-        const idx = or();
-        eat(']');
-        e = { k: 'sub', obj: e, idx };
-      } else if (peek('.')) {
-        p++;
-        e = { k: 'attr', obj: e, name: toks[p++]!.v };
-      } else if (peek('(')) {
-        p++;
-        const args: Py[] = [];
-        while (!peek(')')) {
-          args.push(or());
-          if (peek(',')) p++;
-        }
-        eat(')');
-        e = { k: 'call', fn: e, args };
-      } else return e;
-    }
-  };
-  const atom = (): Py => {
-    const t = toks[p++];
-    if (t === undefined) throw new Error('unexpected end');
-    if (t.t === 'str') {
-      let v = t.v;
-      while (toks[p]?.t === 'str') v += toks[p++]!.v;
-      return { k: 'const', v };
-    }
-    if (t.t === 'num') return { k: 'const', v: Number(t.v) };
-    if (t.v === '-' && toks[p]?.t === 'num') return { k: 'const', v: -Number(toks[p++]!.v) };
-    if (t.t === 'name') {
-      if (t.v === 'True' || t.v === 'False') return { k: 'const', v: t.v === 'True' };
-      if (t.v === 'None') return { k: 'const', v: null };
-      return { k: 'name', id: t.v };
-    }
-    if (t.v === '(' || t.v === '[') {
-      const close = t.v === '(' ? ')' : ']';
-      const items: Py[] = [];
-      let tuple = t.v === '[';
-      while (!peek(close)) {
-        items.push(or());
-        if (peek(',')) {
-          p++;
-          tuple = true;
-        }
-      }
-      eat(close);
-      return tuple ? { k: 'seq', items } : items[0]!;
-    }
-    if (t.v === '{') {
-      const entries: [Py, Py][] = [];
-      while (!peek('}')) {
-        const k = or();
-        eat(':');
-        entries.push([k, or()]);
-        if (peek(',')) p++;
-      }
-      eat('}');
-      return { k: 'dict', entries };
-    }
-    throw new Error(`unexpected ${t.v}`);
-  };
-  const e = or();
-  if (p !== toks.length) throw new Error(`trailing ${toks[p]?.v}`);
-  return e;
-}
-
-// The feedparser keys that exist in our shape; anything else makes a conjunct unmapped.
-const MAPPED_FEED = new Set(['title', 'title_detail.value', 'link', 'description', 'subtitle', 'tagline', 'subtitle_detail.value', 'tagline_detail.value', 'language']);
-const MAPPED_ENTRY = new Set([
-  '', 'title', 'title_detail.value', 'link', 'id', 'guid', 'description', 'summary', 'summary_detail.value',
-  'content', 'content.#', 'content.#.value', 'author', 'author_detail.name', 'published_parsed', 'updated_parsed',
-  'tags', 'tags.#', 'tags.#.term', 'category',
-]);
-
-/** Returns the key path of a subscript/attribute chain (`entries[0]['title']` → ['entries','#','title']), or null. */
-function chain(e: Py): string[] | null {
-  if (e.k === 'name') return [e.id];
-  if (e.k === 'attr') {
-    const c = chain(e.obj);
-    return c === null ? null : [...c, e.name];
-  }
-  if (e.k === 'sub') {
-    const c = chain(e.obj);
-    if (c === null || e.idx.k !== 'const') return null;
-    return [...c, typeof e.idx.v === 'number' ? '#' : String(e.idx.v)];
-  }
-  if (e.k === 'call' && e.fn.k === 'attr' && e.fn.name === 'get' && e.args[0]?.k === 'const') {
-    const c = chain(e.fn.obj);
-    return c === null ? null : [...c, String(e.args[0].v)];
-  }
-  return null;
-}
-
-function isMapped(e: Py): boolean {
-  switch (e.k) {
-    case 'const':
-      return true;
-    case 'seq':
-      return e.items.every(isMapped);
-    case 'dict':
-      return false;
-    case 'not':
-      return isMapped(e.e);
-    case 'and':
-    case 'or':
-      return e.es.every(isMapped);
-    case 'cmp':
-      return isMapped(e.left) && e.ops.every((o) => isMapped(o.right));
-    case 'call':
-      if (e.fn.k === 'name' && (e.fn.id === 'len' || e.fn.id === 'ord')) return e.args.every(isMapped);
-      if (e.fn.k === 'attr' && e.fn.name === 'get') return chainMapped(chain(e));
-      return false;
-    default:
-      return chainMapped(chain(e));
-  }
-}
-
-function chainMapped(c: string[] | null): boolean {
-  if (c === null) return false;
-  const [root, ...rest] = c;
-  if (root === 'version') return rest.length === 0;
-  if (root === 'feed') return MAPPED_FEED.has(rest.join('.'));
-  if (root === 'entries') return rest.length === 0 || (rest[0] === '#' && MAPPED_ENTRY.has(rest.slice(1).join('.')));
-  return false;
-}
-
-class KeyMissing extends Error {}
-
-/** A key our shape has but whose value is null: equal to '' (feedparser's empty), nothing else. */
-const EMPTY = Symbol('empty');
-
-/** A value tagged with the kind it must be compared as. */
-class Tagged {
-  constructor(readonly kind: Kind, readonly v: unknown) {}
-}
-
-/** A feedparser-like dict over our result: missing values raise like Python's KeyError. */
-class View {
-  constructor(private readonly entries: Record<string, unknown>) {}
-  get(key: string): unknown {
-    if (!(key in this.entries)) throw new KeyMissing(key);
-    const v = this.entries[key];
-    if (v === null || v === undefined || (v instanceof Tagged && (v.v === null || v.v === undefined))) return EMPTY;
-    return v;
-  }
-  has(key: string): boolean {
-    return key in this.entries && this.get(key) !== EMPTY;
-  }
-}
+// ── feedparser: `Expect:` expressions (evaluated by py-expect.ts) against a feedparser-shaped view ──
 
 function feedView(r: Result): { feed: View; entries: View[]; version: Tagged } {
   const t = (kind: Kind, v: unknown): Tagged => new Tagged(kind, v ?? null);
@@ -1024,95 +629,7 @@ function feedView(r: Result): { feed: View; entries: View[]; version: Tagged } {
   return { feed, entries, version: new Tagged('version', [r.format, r.version]) };
 }
 
-function pyEval(e: Py, env: Record<string, unknown>): unknown {
-  switch (e.k) {
-    case 'const':
-      return e.v;
-    case 'seq':
-      return e.items.map((x) => pyEval(x, env));
-    case 'dict':
-      return new View({});
-    case 'name':
-      if (!(e.id in env)) throw new Error(`unknown name ${e.id}`);
-      return env[e.id];
-    case 'not':
-      return !truthy(pyEval(e.e, env));
-    case 'and':
-      return e.es.every((x) => truthy(pyEval(x, env)));
-    case 'or':
-      return e.es.some((x) => truthy(pyEval(x, env)));
-    case 'attr':
-    case 'sub': {
-      const obj = pyEval(e.obj, env);
-      const key = e.k === 'attr' ? e.name : pyEval(e.idx, env);
-      if (obj instanceof View) return obj.get(String(key));
-      if (obj === EMPTY) throw new KeyMissing(String(key));
-      if (Array.isArray(obj) && typeof key === 'number') {
-        const v = obj[key < 0 ? obj.length + key : key];
-        if (v === undefined) throw new KeyMissing(String(key));
-        return v;
-      }
-      throw new Error('bad subscript');
-    }
-    case 'call': {
-      if (e.fn.k === 'attr' && e.fn.name === 'get') {
-        const obj = pyEval(e.fn.obj, env);
-        const key = String(pyEval(e.args[0]!, env));
-        if (obj instanceof View) return obj.has(key) ? obj.get(key) : e.args[1] ? pyEval(e.args[1], env) : null;
-        throw new Error('bad get');
-      }
-      const fn = e.fn.k === 'name' ? e.fn.id : '';
-      const arg = unwrap(pyEval(e.args[0]!, env));
-      if (fn === 'len') return Array.isArray(arg) || typeof arg === 'string' ? arg.length : 0;
-      if (fn === 'ord' && typeof arg === 'string' && [...arg].length === 1) return arg.codePointAt(0);
-      throw new Error(`bad call ${fn}`);
-    }
-    case 'cmp': {
-      let left = pyEval(e.left, env);
-      for (const { op, right: r } of e.ops) {
-        const right = pyEval(r, env);
-        let ok: boolean;
-        if (op === '==' || op === 'is') ok = pyEq(left, right);
-        else if (op === '!=') ok = !pyEq(left, right);
-        else if (op === 'in' || op === 'not in') {
-          const hay = unwrap(right);
-          const needle = unwrap(left);
-          const found = right instanceof View ? right.has(String(needle)) : Array.isArray(hay) ? hay.some((x) => pyEq(x, left)) : typeof hay === 'string' && hay.includes(String(needle));
-          ok = op === 'in' ? found : !found;
-        } else {
-          const a = Number(unwrap(left));
-          const b = Number(unwrap(right));
-          ok = op === '<' ? a < b : op === '>' ? a > b : op === '<=' ? a <= b : a >= b;
-        }
-        if (!ok) return false;
-        left = right;
-      }
-      return true;
-    }
-  }
-}
-
-function unwrap(v: unknown): unknown {
-  if (v === EMPTY) throw new KeyMissing('(empty)');
-  return v instanceof Tagged ? v.v : v;
-}
-
-function truthy(v: unknown): boolean {
-  if (v === EMPTY) return false;
-  const u = unwrap(v);
-  if (Array.isArray(u)) return u.length > 0;
-  return Boolean(u);
-}
-
-function pyEq(a: unknown, b: unknown): boolean {
-  if (a === EMPTY || b === EMPTY) return (a === EMPTY ? b : a) === '';
-  if (a instanceof Tagged) return matches(a.kind, a.v, unwrap(b));
-  if (b instanceof Tagged) return matches(b.kind, b.v, unwrap(a));
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => pyEq(x, b[i]));
-  return a === b;
-}
-
-function feedparserCases(root: string, skipped: Skipped[]): Case[] {
+function feedparserCases(root: string, skipped: Skipped[], bozo: BozoCase[]): Case[] {
   const dir = join(root, 'feedparser');
   const out: Case[] = [];
   for (const path of files(dir)) {
@@ -1121,10 +638,6 @@ function feedparserCases(root: string, skipped: Skipped[]): Case[] {
     const skip = (reason: string): void => {
       skipped.push({ corpus: 'feedparser', id: rel, reason });
     };
-    if (rel.startsWith('wellformed/sanitize/')) {
-      skip('tests the sanitize step, not parsing');
-      continue;
-    }
     if (rel.startsWith('wellformed/cdf/')) {
       skip('CDF, a format outside RSS/Atom/JSON Feed');
       continue;
@@ -1132,33 +645,47 @@ function feedparserCases(root: string, skipped: Skipped[]): Case[] {
     const bytes = readFileSync(path);
     const header = readHeader(bytes);
     const expect = /Expect:\s*(.*?)\s*(?:-->|$)/m.exec(header)?.[1];
-    if (expect === undefined) {
-      skip('no Expect');
-      continue;
-    }
-    let ast: Py;
+    let ast: Py | null = null;
     try {
-      ast = pyParse(expect.replace(/\s*-->\s*$/, ''));
+      ast = expect === undefined ? null : pyParse(expect.replace(/\s*-->\s*$/, ''));
     } catch {
-      skip('Expect expression not understood');
-      continue;
-    }
-    const conj = (ast.k === 'and' ? ast.es : [ast]).filter(isMapped);
-    if (conj.length === 0) {
-      skip('asserts only fields outside our shape (bozo, encoding, links, details, …)');
-      continue;
+      ast = null;
     }
     let contentType: string | null = null;
     let url = `http://127.0.0.1:8097/tests/${rel}`;
+    const headers: Record<string, string> = {};
     for (const h of header.matchAll(/^Header:\s*([\w-]+):\s*(.*?)\s*$/gm)) {
-      if (h[1]!.toLowerCase() === 'content-type') contentType = h[2]!;
-      if (h[1]!.toLowerCase() === 'content-location' && h[2]) {
+      const name = h[1]!.toLowerCase();
+      if (name === 'content-type') contentType = h[2]!;
+      else headers[name] = h[2]!;
+      if (name === 'content-location' && h[2]) {
         const loc = new URL(h[2], url);
         if (loc.protocol === 'http:' || loc.protocol === 'https:') url = loc.href; // as feedparser: unsafe schemes ignored
       }
     }
     if (contentType === null && rel.includes('http')) contentType = 'text/xml';
-    const input = makeInput(bytes, contentType, url);
+    const input = makeInput(bytes, contentType, url, headers);
+    // well-formedness, as the case says it or as its folder does (upstream's runners)
+    const says = ast === null ? null : bozoExpectation(ast);
+    const wellFormed = says !== null ? !says : rel.startsWith('wellformed/') ? true : rel.startsWith('illformed/') ? false : null;
+    if (wellFormed !== null) bozo.push({ id: rel, input, wellFormed });
+    if (rel.startsWith('wellformed/sanitize/')) {
+      skip('tests the sanitize step, not parsing');
+      continue;
+    }
+    if (expect === undefined) {
+      skip('no Expect');
+      continue;
+    }
+    if (ast === null) {
+      skip('Expect expression not understood');
+      continue;
+    }
+    const conj = (ast.k === 'and' ? ast.es : [ast]).filter(isMapped);
+    if (conj.length === 0) {
+      skip('asserts only fields outside our shape (encoding, links, details, …; bozo is scored apart)');
+      continue;
+    }
     out.push({
       corpus: 'feedparser', id: rel, input,
       judge(o) {
@@ -1171,7 +698,7 @@ function feedparserCases(root: string, skipped: Skipped[]): Case[] {
           } catch {
             ok = false;
           }
-          if (!ok) return { pass: false, why: `${expect.slice(0, 200)} | got ${show(viewSummary(o.result))}` };
+          if (!ok) return { pass: false, why: `${expect!.slice(0, 200)} | got ${show(viewSummary(o.result))}` };
         }
         return { pass: true };
       },
@@ -1197,14 +724,15 @@ function readHeader(bytes: Uint8Array): string {
 
 // ───────────────────────────── running ─────────────────────────────
 
-/** Returns every counted case and the list of skipped ones, for the corpora under `root`. */
-export function loadCases(root: string, only?: string): { cases: Case[]; skipped: Skipped[] } {
+/** Returns every counted case, the list of skipped ones and the well-formedness cases, for the corpora under `root`. */
+export function loadCases(root: string, only?: string): { cases: Case[]; skipped: Skipped[]; bozo: BozoCase[] } {
   const skipped: Skipped[] = [];
   const cases: Case[] = [];
-  if (!only || only === 'feedparser') cases.push(...feedparserCases(root, skipped));
+  const bozo: BozoCase[] = [];
+  if (!only || only === 'feedparser') cases.push(...feedparserCases(root, skipped, bozo));
   if (!only || only === 'gofeed') cases.push(...gofeedCases(root, skipped));
   if (!only || only === 'rss-parser') cases.push(...rssParserCases(root, skipped));
-  return { cases, skipped };
+  return { cases, skipped, bozo };
 }
 
 /** One candidate's verdicts and timing over a list of cases. */
@@ -1213,6 +741,10 @@ export interface RunResult {
   passed: Map<string, number>;
   total: Map<string, number>;
   failures: { corpus: string; id: string; why: string }[];
+  /** Well-formedness told right, of bozoTotal; the files told wrong. */
+  bozoRight: number;
+  bozoTotal: number;
+  bozoMisses: { id: string; wellFormed: boolean }[];
   items: number;
   ms: number;
 }
@@ -1229,13 +761,15 @@ async function outcome(c: Candidate, input: Input): Promise<{ ok: true; result: 
   }
 }
 
-/** Returns the verdicts of a candidate on the cases. */
-export async function runCandidate(c: Candidate, cases: readonly Case[]): Promise<RunResult> {
-  const run: RunResult = { candidate: c.name, passed: new Map(), total: new Map(), failures: [], items: 0, ms: 0 };
+/** Returns the verdicts of a candidate on the cases (and, when given, on the well-formedness cases). */
+export async function runCandidate(c: Candidate, cases: readonly Case[], bozo: readonly BozoCase[] = []): Promise<RunResult> {
+  const run: RunResult = { candidate: c.name, passed: new Map(), total: new Map(), failures: [], bozoRight: 0, bozoTotal: 0, bozoMisses: [], items: 0, ms: 0 };
+  const seen = new Map<Input, Awaited<ReturnType<typeof outcome>>>();
   for (const cs of cases) {
     const t0 = performance.now();
     const o = await outcome(c, cs.input);
     run.ms += performance.now() - t0;
+    seen.set(cs.input, o);
     if (o.ok) run.items += o.result.items.length;
     let v: Verdict;
     try {
@@ -1246,6 +780,14 @@ export async function runCandidate(c: Candidate, cases: readonly Case[]): Promis
     run.total.set(cs.corpus, (run.total.get(cs.corpus) ?? 0) + 1);
     if (v.pass) run.passed.set(cs.corpus, (run.passed.get(cs.corpus) ?? 0) + 1);
     else run.failures.push({ corpus: cs.corpus, id: cs.id, why: v.why ?? '' });
+  }
+  for (const b of bozo) {
+    const o = seen.get(b.input) ?? await outcome(c, b.input);
+    // a document a candidate cannot read, or reads with errors, is ill-formed as far as it can tell
+    const told = o.ok && o.result.wellFormed !== false; // no flag: it cannot tell, so well-formed
+    run.bozoTotal++;
+    if (told === b.wellFormed) run.bozoRight++;
+    else run.bozoMisses.push({ id: b.id, wellFormed: b.wellFormed });
   }
   return run;
 }
@@ -1278,14 +820,14 @@ async function main(): Promise<void> {
     return [k!, v ?? 'true'] as const;
   }));
   const root = fileURLToPath(CORPORA_URL);
-  const { cases, skipped } = loadCases(root, args.get('corpus'));
+  const { cases, skipped, bozo } = loadCases(root, args.get('corpus'));
   const only = args.get('only')?.split(',');
   const cands = candidates().filter((c) => !only || only.includes(c.name));
   const corpora = ['feedparser', 'gofeed', 'rss-parser'].filter((c) => cases.some((x) => x.corpus === c));
   const runs: RunResult[] = [];
-  for (const c of cands) runs.push(await runCandidate(c, cases));
+  for (const c of cands) runs.push(await runCandidate(c, cases, bozo));
 
-  const header = ['candidate', ...corpora, 'overall', 'items/s (real feeds)', 'MB/s'];
+  const header = ['candidate', ...corpora, 'overall', ...(bozo.length > 0 ? ['bozo (feedparser)'] : []), 'items/s (real feeds)', 'MB/s'];
   const rows: string[][] = [];
   // speed: the real-world feeds, with a feed URL as in production (relative links get resolved)
   const speedInputs = cases.filter((c) => c.corpus === 'rss-parser').map((c) => ({ ...c.input, url: 'https://example.com/feed' }));
@@ -1297,7 +839,8 @@ async function main(): Promise<void> {
       const s = await throughput(cands.find((c) => c.name === run.candidate)!, speedInputs, 1500);
       speed = [Math.round(s.itemsPerSec).toLocaleString('en-US'), s.mbPerSec.toFixed(1)];
     }
-    rows.push([run.candidate, ...corpora.map((c) => pct(run.passed.get(c) ?? 0, run.total.get(c) ?? 0)), pct(p, t), ...speed]);
+    const bozoCell = bozo.length > 0 ? [pct(run.bozoRight, run.bozoTotal)] : [];
+    rows.push([run.candidate, ...corpora.map((c) => pct(run.passed.get(c) ?? 0, run.total.get(c) ?? 0)), pct(p, t), ...bozoCell, ...speed]);
   }
   const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
   console.log(line(header));
@@ -1311,6 +854,10 @@ async function main(): Promise<void> {
     const counted = cases.filter((x) => x.corpus === c).length;
     console.log(`${c}: ${counted} cases mapped and counted, ${sk.length} skipped${sk.length ? ': ' : ''}${[...reasons].map(([r, n]) => `${n} ${r}`).join('; ')}`);
   }
+  if (bozo.length > 0) {
+    const ill = bozo.filter((b) => !b.wellFormed).length;
+    console.log(`bozo: ${bozo.length} feedparser files of known well-formedness (${ill} ill-formed), skipped ones included`);
+  }
   const ours = cands.find((c) => c.name === 'ours');
   if (ours && args.get('no-speed') !== 'true') {
     // every counted corpus file (mostly tiny one-item feeds: per-document overhead dominates)
@@ -1322,6 +869,8 @@ async function main(): Promise<void> {
     for (const run of runs.filter((r) => r.candidate === fails)) {
       console.log(`\nfailures of ${run.candidate} (${run.failures.length}):`);
       for (const f of run.failures) console.log(`  [${f.corpus}] ${f.id}: ${f.why}`);
+      console.log(`\nbozo told wrong by ${run.candidate} (${run.bozoMisses.length}):`);
+      for (const b of run.bozoMisses) console.log(`  ${b.id}: is ${b.wellFormed ? 'well-formed' : 'ill-formed'}`);
     }
   }
 }

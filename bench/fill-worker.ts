@@ -22,7 +22,7 @@ parentPort?.on('message', (job: FillJob) => {
   // Oldest first, as a site grows: ids rise with time (benchArticle's i = 0 is the newest).
   for (let i = job.start; i < job.end; i++) {
     const a = benchArticle(job.total - 1 - i, job.total, job.nowMs, job.spanMs, job.sourceIds);
-    batch.push({ ...a, searchDocument: searchDocument({ title: a.title, summary: a.summary ?? null, contentHtml: a.contentHtml ?? null }) });
+    batch.push({ ...a, searchDocument: searchDocument({ title: a.title, summary: a.summary ?? null, contentHtml: a.contentHtml ?? null, language: a.language }) });
   }
   parentPort!.postMessage(batch);
 });

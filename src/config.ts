@@ -9,6 +9,7 @@ import type { HijriVariant } from './calendar/hijri.js';
 import { isValidTimeZone } from './calendar/zone.js';
 import { parseAllowList } from './ingest/fetch/guard.js';
 import { LANGS, type Lang } from './model/types.js';
+import { httpUrl } from './model/url.js';
 
 /** The User-Agent Jarida sends unless the operator configures another. */
 export const DEFAULT_USER_AGENT = 'Jarida/0.1 (+https://github.com/jarida/jarida)';
@@ -50,6 +51,8 @@ export interface IngestSettings {
   defaultIntervalS: number;
   /** Article pages fetched for full text in one refresh of one source, at most. */
   fullTextPerRefresh: number;
+  /** How long a process's claim on a source it fetches lasts; renewed every third of it while the fetch runs. */
+  leaseMs: number;
   /** Private addresses the fetcher may reach anyway: addresses or CIDR ranges. */
   allowPrivateAddresses: readonly string[];
   userAgent: string;
@@ -207,6 +210,7 @@ export function parseConfig(
     maxIntervalS,
     defaultIntervalS: v.int('ingest.defaultIntervalMinutes', ingestCfg.defaultIntervalMinutes, 30, 1, 10080) * 60,
     fullTextPerRefresh: v.int('ingest.fullTextPerRefresh', ingestCfg.fullTextPerRefresh, 20, 0, 1000),
+    leaseMs: v.int('ingest.leaseSeconds', env.JARIDA_INGEST_LEASE_SECONDS ?? ingestCfg.leaseSeconds, 60, 3, 3600) * 1000,
     allowPrivateAddresses: v.addressList('fetch.allowPrivateAddresses', env.JARIDA_ALLOW_PRIVATE ?? fetchCfg.allowPrivateAddresses),
     userAgent: v.text('fetch.userAgent', fetchCfg.userAgent, DEFAULT_USER_AGENT, 500),
     connectTimeoutMs: v.int('fetch.connectTimeoutSeconds', fetchCfg.connectTimeoutSeconds, 10, 1, 300) * 1000,
@@ -336,7 +340,7 @@ class Validator {
         this.bad(`${field}[${i}]`, 'must be {"name": "…", "url": "https://…"}');
         return;
       }
-      if (!/^https?:\/\//i.test(item.url) || !URL.canParse(item.url)) {
+      if (!httpUrl(item.url)) {
         this.bad(`${field}[${i}].url`, `${show(item.url)} is not an http(s) URL`);
         return;
       }
@@ -368,7 +372,7 @@ class Validator {
   }
 
   httpUrl(field: string, x: unknown): string | null {
-    if (typeof x === 'string' && /^https?:\/\//i.test(x) && URL.canParse(x)) return x;
+    if (typeof x === 'string' && httpUrl(x)) return x.trim();
     return this.fail(field, `${show(x)} is not an http(s) URL`, null);
   }
 

@@ -8,7 +8,7 @@ import { PROJECT_ROOT } from '../paths.js';
 import { findPublishedTotal } from '../store/day-counts.js';
 import { openStore } from '../store/db.js';
 import { createTestDatabase, createTestRestoreTarget, skipStoreTests, testStoreKind } from '../store/testing.js';
-import { MAIN } from './testing.js';
+import { MAIN, startServe } from './testing.js';
 
 const postgres = testStoreKind() === 'postgres';
 const cwd = mkdtempSync(join(tmpdir(), 'jarida-backup-cli-'));
@@ -81,6 +81,35 @@ describe.skipIf(await skipStoreTests())('jarida backup and restore', () => {
     expectOneLineError(jarida(['restore', file], { DATABASE_URL: target }), new RegExp(`^jarida: restore: .+ already has ${n} articles; --force replaces them$`));
     expect(jarida(['restore', file, '--force'], { DATABASE_URL: target }).code).toBe(0);
   });
+
+  it('refuses to restore while jarida serve has the store open, naming it, and restores once it has stopped', async () => {
+    const db = await tempDb();
+    expect(jarida(['demo'], { DATABASE_URL: db }).code).toBe(0);
+    const file = `serve-${randomBytes(3).toString('hex')}.bak`;
+    expect(jarida(['backup', file], { DATABASE_URL: db }).code).toBe(0);
+    const target = await restoreTarget(db);
+    expect(jarida(['restore', file], { DATABASE_URL: target }).code).toBe(0);
+    // One article more in the live store than in the backup.
+    expect(jarida(['article', 'add', '--title', 'Written after the backup', '--published', '2019-02-15T10:00:00+03:00'], { DATABASE_URL: target }).code).toBe(0);
+    const total = (html: string) => Number(/Total: ([\d,]+) content/.exec(html)?.[1]?.replaceAll(',', ''));
+
+    // Two web workers and their primary: the refusal names the primary, the process to stop.
+    const { child, url } = await startServe({ DATABASE_URL: target, JARIDA_WORKERS: '2', JARIDA_DEMO: 'false' });
+    try {
+      const before = total(await (await fetch(`${url}/`)).text());
+      const refused = jarida(['restore', file, '--force'], { DATABASE_URL: target });
+      expectOneLineError(refused, new RegExp(`^jarida: restore: .+ is in use by pid ${child.pid} \\(jarida serve\\); stop it first$`));
+      // Nothing changed under the running site.
+      expect(total(await (await fetch(`${url}/`)).text())).toBe(before);
+    } finally {
+      const gone = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    const restored = jarida(['restore', file, '--force'], { DATABASE_URL: target });
+    expect(restored.err).toBe('');
+    expect(restored.code).toBe(0);
+  }, 120_000);
 
   it('refuses to restore a file that is not a backup, in one line', async () => {
     const file = join(cwd, 'notes.txt');

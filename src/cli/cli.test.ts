@@ -138,7 +138,7 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
 
   it('migrate applies the schema once', async () => {
     const db = await tempDb();
-    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search, 0004_change_log\n');
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search, 0004_change_log, 0005_source_identity\n');
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
   });
 

@@ -1,29 +1,26 @@
-/** Durations on the command line: `900s`, `15m`, `2h`, `1d`, or a bare number of minutes. */
+/** Durations on the command line: `90s`, `15m`, `2h`, `7d` — always with the unit. */
 import { InvalidArgumentError } from 'commander';
+import { formatDuration, parseDurationText } from '../model/duration.js';
+
+export { formatDuration };
 
 /** Returns the duration in seconds (1s to 30d); throws InvalidArgumentError naming the expected form. */
 export function parseDuration(v: string): number {
-  return durationWithin(v, 30 * 86_400, '30d');
+  return durationWithin(v, 30 * 86_400);
 }
 
 /** Returns an age in seconds (1s to 100 years), e.g. a maximum item age of `7d` or `365d`. */
 export function parseAge(v: string): number {
-  return durationWithin(v, 36_500 * 86_400, '36500d');
+  return durationWithin(v, 36_500 * 86_400);
 }
 
-function durationWithin(v: string, maxS: number, maxText: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(s|m|h|d)?$/i.exec(v.trim());
-  if (!m) throw new InvalidArgumentError('must be a duration such as 15m, 2h or 1d.');
-  const n = Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 'm').toLowerCase() as 's' | 'm' | 'h' | 'd'];
-  if (n < 1 || n > maxS) throw new InvalidArgumentError(`must be between 1s and ${maxText}.`);
+function durationWithin(v: string, maxS: number): number {
+  const n = parseDurationText(v);
+  if (n === null) {
+    throw new InvalidArgumentError(/^\s*\d+(\.\d+)?\s*$/.test(v)
+      ? 'needs a unit: s, m, h or d, e.g. 15m, 12h or 7d.'
+      : 'must be a duration such as 90s, 15m, 12h or 7d.');
+  }
+  if (n < 1 || n > maxS) throw new InvalidArgumentError(`must be between 1s and ${formatDuration(maxS)}.`);
   return Math.round(n);
-}
-
-/** Returns seconds as the CLI writes them (e.g. 900 → "15m"). */
-export function formatDuration(s: number | null): string {
-  if (s === null) return '-';
-  if (s % 86_400 === 0) return `${s / 86_400}d`;
-  if (s % 3600 === 0) return `${s / 3600}h`;
-  if (s % 60 === 0) return `${s / 60}m`;
-  return `${s}s`;
 }

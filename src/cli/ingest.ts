@@ -1,19 +1,22 @@
 /** `jarida ingest [--once]`: fetch due sources, once (for cron) or until stopped. */
 import { runDueSources, runIngestLoop } from '../ingest/schedule.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
+import { describeRefresh, describeRound, failedOf } from './refresh-report.js';
 
-/** Runs one round (`--once`, prints a line per source) or rounds until SIGINT/SIGTERM. */
+/**
+ * Runs one round (`--once`: a line per source, then the summary) or rounds until SIGINT/SIGTERM.
+ * `--once` fails (exit status 1, one line on stderr) when any source failed, so cron can alert.
+ */
 export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): Promise<void> {
   const ctx = await openContext(opts);
   const deps = await ingestDepsOf(ctx);
   try {
     if (opts.once) {
       const results = await runDueSources(deps);
-      for (const r of results) {
-        const what = r.status === 'error' ? `error: ${r.error}` : r.status === 'not-modified' ? 'not modified' : `${r.items} items: ${r.created} new, ${r.updated} updated, ${r.unchanged} unchanged, ${r.duplicates} duplicates, ${r.skipped.length} skipped`;
-        process.stdout.write(`source ${r.sourceId}: ${what}\n`);
-      }
-      process.stdout.write(`ingest: ${results.length} sources fetched, ${results.filter((r) => r.status === 'error').length} failed\n`);
+      for (const r of results) process.stdout.write(`${describeRefresh(r)}\n`);
+      process.stdout.write(`${describeRound(results)}\n`);
+      const failed = failedOf(results);
+      if (failed.length) throw new Error(`ingest: ${failed.length} of ${results.length} sources failed (${failed.map((r) => r.sourceId).join(', ')})`);
       return;
     }
     const stop = new AbortController();

@@ -121,7 +121,7 @@ export function buildProgram(): Command {
     .option('--name <name>', 'name shown with its articles (default: the feed title)', nonEmpty)
     .addOption(new Option('--lang <code>', "the source's language (default: what the feed says)").argParser(lang))
     .option('--full-text', 'fetch every article page and keep its main content')
-    .option('--interval <duration>', 'fixed start interval, e.g. 15m (adapted to the posting frequency later)', parseDuration)
+    .option('--interval <duration>', 'fixed start interval with its unit, e.g. 15m (adapted to the posting frequency later)', parseDuration)
     .option('--page', 'take the URL as a single article page even if it links feeds')
     .option('--canonical-here', 'the copy here is canonical (the source says so), not the original')
     .action(async (url: string, o, cmd: Command) => (await import('./sources.js')).sourcesAddCommand(url, { ...global(cmd), ...o }));
@@ -149,13 +149,30 @@ export function buildProgram(): Command {
     .command('rules')
     .description("set a source's keep/block rules, maximum age and what to republish")
     .argument('<id>', 'source id', id)
-    .option('--keep <rule>', 'keep only items matching: [title|content|url|author|category|any:]text or /regex/flags (repeatable)', collect)
+    .option('--keep <rule>', 'keep only items matching: [title|content|url|author|category|any:]text or /regex/flags; any:a:b for text with a colon (repeatable)', collect)
     .option('--block <rule>', 'drop items matching (same forms, repeatable)', collect)
-    .option('--max-age <duration>', 'drop items older than this, e.g. 7d', parseAge)
+    .option('--max-age <duration>', 'drop items older than this, with its unit: 12h, 7d', parseAge)
     .option('--no-max-age', 'no maximum age')
     .addOption(new Option('--republish <what>', 'summary: the summary and a link; full: the full text').choices(['summary', 'full']))
     .option('--clear', 'start from no rules')
     .action(async (n: number, o, cmd: Command) => (await import('./sources.js')).sourcesRulesCommand(n, { ...global(cmd), ...o }));
+  sources
+    .command('edit')
+    .description('change a source: its name, language, interval, full text, canonical choice')
+    .argument('<id>', 'source id', id)
+    .option('--name <name>', 'name shown with its articles', nonEmpty)
+    .addOption(new Option('--lang <code>', "the source's language").argParser(lang))
+    .option('--interval <duration>', 'fetch interval, e.g. 15m (adapted to the posting frequency later)', parseDuration)
+    .option('--full-text', 'fetch every article page and keep its main content')
+    .option('--no-full-text', 'keep what the feed carries (pages are fetched only for items with a short summary)')
+    .option('--canonical-here', 'the copy here is canonical (the source says so), not the original')
+    .option('--no-canonical-here', 'the original is canonical')
+    .action(async (n: number, o, cmd: Command) => (await import('./sources-edit.js')).sourcesEditCommand(n, { ...global(cmd), ...o }));
+  sources
+    .command('refresh')
+    .description('fetch a source now and print what it stored (exit status 1 when the fetch fails)')
+    .argument('<id>', 'source id', id)
+    .action(async (n: number, _o, cmd: Command) => (await import('./sources-edit.js')).sourcesRefreshCommand(n, global(cmd)));
   sources
     .command('import')
     .description('add the feeds of an OPML file')
@@ -178,7 +195,7 @@ export function buildProgram(): Command {
   program
     .command('ingest')
     .description('fetch the sources that are due, until stopped')
-    .option('--once', 'fetch every due source once and exit (for cron)')
+    .option('--once', 'fetch every due source once and exit (for cron): status 1 when any source failed')
     .action(async (o, cmd: Command) => (await import('./ingest.js')).ingestCommand({ ...global(cmd), ...o }));
 
   const inspect = program.command('inspect').description('print what Jarida would store, as JSON, without storing it');

@@ -1,4 +1,4 @@
-/** `jarida reindex`: rebuild the search index from the stored articles. */
+/** `jarida reindex`: rebuild the search index from the stored articles, with the current analysis (its version recorded). */
 import { rebuildSearchIndex } from '../store/search.js';
 import { openContext, type GlobalOptions } from './context.js';
 

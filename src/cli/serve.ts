@@ -119,11 +119,15 @@ function tell(m: ChildMessage): Promise<void> {
   return new Promise((resolve) => (process.send ? process.send(m, undefined, {}, () => resolve()) : resolve()));
 }
 
-/** Opens and migrates the store, recounts days when the time zone moved, and fills an empty store with the demo. */
+/** Opens and migrates the store, recounts days when the time zone moved, re-indexes when the search analysis changed, and fills an empty store with the demo. */
 async function prepareStore(opts: ServeOptions, config: Config): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
-  const [{ openContext }, { findPublishedTotal }] = await Promise.all([import('./context.js'), import('../store/day-counts.js')]);
+  const [{ openContext }, { findPublishedTotal }, { ensureSearchIndexCurrent }] = await Promise.all([
+    import('./context.js'), import('../store/day-counts.js'), import('../store/search.js'),
+  ]);
   const ctx = await openContext(opts, 'recount', {}, config);
   const { store, log, now } = ctx;
+  const reindexed = await ensureSearchIndexCurrent(store.db);
+  if (reindexed) log.info({ from: reindexed.from, articles: reindexed.articles }, 'search: analyser changed, articles re-indexed');
   if (config.demoOnEmpty && (await findPublishedTotal(store.db)) === 0) {
     const { loadDemoIfEmpty } = await import('../ingest/demo.js');
     const n = await loadDemoIfEmpty(store, config.site, now());

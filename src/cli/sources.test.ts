@@ -78,7 +78,8 @@ describe.skipIf(skip)('jarida sources', () => {
     expect(rules.out).toContain('rules: block title:/^sponsored/i · max age 3650d · republish full');
 
     const ingest = await jarida(['ingest', '--once']);
-    expect(ingest.out).toBe('source 1: 2 items: 1 new, 0 updated, 0 unchanged, 0 duplicates, 1 skipped\ningest: 1 sources fetched, 0 failed\n');
+    expect(ingest.out).toBe('source 1: 2 items: 1 new, 0 updated, 0 unchanged, 0 duplicates, 1 skipped: blocked by rule\ningest: 1 sources fetched, 0 failed\n');
+    expect(ingest.code).toBe(0);
     expect((await jarida(['ingest', '--once'])).out).toBe('ingest: 0 sources fetched, 0 failed\n'); // not due yet
 
     const list = await jarida(['sources', 'list']);
@@ -99,6 +100,9 @@ describe.skipIf(skip)('jarida sources', () => {
     await jarida(['sources', 'enable', '2']);
     const ingest = await jarida(['ingest', '--once']);
     expect(ingest.out).toMatch(/^source 2: error: fetch: http:\/\/127\.0\.0\.1:\d+\/other\.xml: HTTP 404/m);
+    // Cron alerts on the exit status: a failed source is a failed run, named in one line.
+    expect(ingest.code).toBe(1);
+    expect(ingest.err.split('\n')).toContain('jarida: ingest: 1 of 1 sources failed (2)'); // beside the warning logged, in either order
     const list = await jarida(['sources', 'list']);
     expect(list.out).toMatch(/#2 Other\n[\s\S]*last error \(1 in a row\): fetch: .*404/);
   });
@@ -120,9 +124,88 @@ describe.skipIf(skip)('jarida sources', () => {
 
   it('names a bad rule and a bad OPML file in one line', async () => {
     expect((await jarida(['sources', 'rules', '2', '--keep', 'title:/(/'])).err).toMatch(/^jarida: rules: "title:\/\(\/" is not a valid regular expression/);
+    const typo = await jarida(['sources', 'rules', '2', '--keep', 'nonsense:foo']);
+    expect(typo.code).not.toBe(0);
+    expect(typo.err).toBe('jarida: rules: "nonsense:foo": unknown field nonsense; the fields are title, content, url, author, category, any (text with a colon: any:nonsense:foo)\n');
+    expect((await jarida(['sources', 'rules', '2', '--keep', 'any:nonsense:foo'])).out).toContain('rules: keep any:nonsense:foo · republish full');
     const file = join(mkdtempSync(join(tmpdir(), 'jarida-opml-')), 'bad.opml');
     writeFileSync(file, '<opml><body><outline');
     expect((await jarida(['sources', 'import', file])).err).toMatch(/^jarida: opml: not well-formed XML/);
+  });
+});
+
+describe.skipIf(skip)('durations, skip reasons, full-text failures, edit and refresh', () => {
+  let own: string;
+  beforeAll(async () => {
+    own = await tempDb();
+    pages.set('/mixed.xml', ['text/xml', rss([
+      { guid: 'm1', title: 'Harbour reopens after the storm', link: `${base}/gone-1`, date: 'Thu, 14 Feb 2019 10:00:00 GMT' },
+      { guid: 'm2', title: 'Ferry timetable for the winter', link: `${base}/gone-2`, date: 'Tue, 01 Jan 2019 10:00:00 GMT' },
+      { guid: 'm3', title: 'Sponsored: a cruise', link: `${base}/gone-3`, date: 'Thu, 14 Feb 2019 11:00:00 GMT' },
+    ])]);
+  });
+  const on = (args: string[], env: Record<string, string> = {}) => jarida(args, { DATABASE_URL: own, JARIDA_NOW: '2019-02-15T12:00:00Z', ...env });
+
+  it('wants a unit on every duration and prints durations in their unit', async () => {
+    expect((await on(['sources', 'add', `${base}/mixed.xml`, '--interval', '15'])).err).toBe("error: option '--interval <duration>' argument '15' is invalid. needs a unit: s, m, h or d, e.g. 15m, 12h or 7d.\n");
+    expect((await on(['sources', 'add', `${base}/mixed.xml`, '--name', 'Mixed', '--interval', '2h'])).code).toBe(0);
+    expect((await on(['sources', 'rules', '1', '--max-age', '3'])).err).toBe("error: option '--max-age <duration>' argument '3' is invalid. needs a unit: s, m, h or d, e.g. 15m, 12h or 7d.\n");
+    expect((await on(['sources', 'rules', '1', '--max-age', '12h'])).out).toBe('#1 Mixed\n    rules: max age 12h · republish full\n');
+    expect((await on(['sources', 'rules', '1', '--max-age', '45m'])).out).toContain('max age 45m');
+    const rules = await on(['sources', 'rules', '1', '--max-age', '7d', '--block', 'title:/^sponsored/i']);
+    expect(rules.out).toBe('#1 Mixed\n    rules: block title:/^sponsored/i · max age 7d · republish full\n');
+    expect((await on(['sources', 'list'])).out).toContain('interval: 2h');
+  });
+
+  it('counts skips by reason, and full-text failures in one line per source (each page only at debug level)', async () => {
+    expect((await on(['sources', 'edit', '1', '--full-text'])).out).toBe('source 1: full text\n');
+    const r = await on(['ingest', '--once'], { LOG_LEVEL: 'info' });
+    expect(r.out).toBe('source 1: 3 items: 1 new, 0 updated, 0 unchanged, 0 duplicates, 2 skipped: 1 blocked by rule, 1 too old; full text failed for 1 (their summaries kept)\ningest: 1 sources fetched, 0 failed\n');
+    expect(r.code).toBe(0);
+    expect(r.err).not.toContain('full text not fetched');
+    expect(r.err.trim().split('\n')).toHaveLength(1); // the one "refresh: done" line
+    expect(JSON.parse(r.err)).toMatchObject({ msg: 'refresh: done', fullTextFailures: 1, skipped: 2 });
+  });
+
+  it('edits a source: name, language, interval, full text and canonical choice', async () => {
+    const edit = await on(['sources', 'edit', '1', '--name', 'Coast Mixed', '--lang', 'tr', '--interval', '45m', '--no-full-text', '--canonical-here']);
+    expect(edit.err).toBe('');
+    expect(edit.out).toBe('source 1: name Coast Mixed · language tr · interval 45m · no full text · canonical here\n');
+    const list = (await on(['sources', 'list'])).out;
+    expect(list).toContain('#1 Coast Mixed\n');
+    expect(list).toContain(' · tr · canonical here\n');
+    expect(list).not.toContain('full text');
+    expect(list).toContain('interval: 45m');
+    expect((await on(['sources', 'edit', '1', '--no-canonical-here'])).out).toBe('source 1: canonical at the source\n');
+    expect((await on(['sources', 'edit', '1'])).err).toMatch(/^jarida: sources edit: nothing to change; give --name/);
+    expect((await on(['sources', 'edit', '9', '--name', 'X'])).err).toBe('jarida: sources edit: there is no source 9\n');
+  });
+
+  it('renames a manual source under its new name: the old name is free for a source of its own', async () => {
+    const add = (source: string, title: string) => on(['article', 'add', '--title', title, '--published', '2019-02-14T10:00:00+03:00', '--source', source]);
+    expect((await add('Desk', 'First by hand')).code).toBe(0);
+    const desk = JSON.parse((await on(['sources', 'list', '--json'])).out).find((x: { title: string }) => x.title === 'Desk').id;
+    expect((await on(['sources', 'edit', String(desk), '--name', 'Newsroom'])).out).toBe(`source ${desk}: name Newsroom\n`);
+    expect((await add('Newsroom', 'Second by hand')).code).toBe(0);
+    expect((await add('Desk', 'Third by hand')).code).toBe(0);
+    const listed = JSON.parse((await on(['sources', 'list', '--json'])).out) as { id: number; title: string; items: number }[];
+    expect(listed.find((x) => x.id === desk)).toMatchObject({ title: 'Newsroom', items: 2 });
+    expect(listed.find((x) => x.title === 'Desk')).toMatchObject({ items: 1 });
+    expect((await on(['sources', 'edit', String(desk), '--name', 'Desk'])).err).toMatch(/^jarida: sources: a manual source named Desk exists already \(source \d+\)\n$/);
+  });
+
+  it('refreshes one source now, printing the line ingest prints, and fails when the fetch fails', async () => {
+    const feed = pages.get('/mixed.xml')!;
+    pages.set('/mixed.xml', [feed[0], feed[1].replace('<item>', `<item><guid>m4</guid><title>Lighthouse lit again</title><link>${base}/gone-4</link><pubDate>Fri, 15 Feb 2019 09:00:00 GMT</pubDate><description>Short.</description></item><item>`)]);
+    const r = await on(['sources', 'refresh', '1'], { LOG_LEVEL: 'debug' });
+    expect(r.out).toMatch(/^source 1: 4 items: 1 new, [01] updated, [01] unchanged, 0 duplicates, 2 skipped: 1 blocked by rule, 1 too old; full text failed for 1 \(their summaries kept\)\n$/);
+    expect(r.err).toContain('full text not fetched'); // each page, at debug level
+    pages.delete('/mixed.xml');
+    const failed = await on(['sources', 'refresh', '1']);
+    expect(failed.code).toBe(1);
+    expect(failed.out).toMatch(/^source 1: error: fetch: .*mixed\.xml: HTTP 404 Not Found\n$/);
+    expect(failed.err.split('\n')).toContain('jarida: sources refresh: source 1 failed'); // beside the warning logged, in either order
+    expect((await on(['sources', 'refresh', '7'])).err).toBe('jarida: sources refresh: there is no source 7\n');
   });
 });
 

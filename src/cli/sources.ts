@@ -1,14 +1,16 @@
 /** `jarida sources …`: add (with feed discovery), list, remove, enable, disable, rules, import, export. */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source } from '../model/types.js';
 import { formatOpml, parseOpml } from '../ingest/opml/opml.js';
-import { formatRule, parseRule } from '../ingest/process/rules.js';
+import { parseRule } from '../ingest/process/rules.js';
 import { normalizeUrl } from '../ingest/process/url.js';
 import { resolveSource } from '../ingest/resolve.js';
-import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, updateSource } from '../store/sources.js';
+import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, releaseClaim, updateSource } from '../store/sources.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 import { formatDuration } from './durations.js';
+import { describeRules } from './sources-edit.js';
 
 /** Options of `sources add`. */
 export interface SourceAddOptions extends GlobalOptions {
@@ -62,23 +64,40 @@ export async function sourcesListCommand(opts: GlobalOptions & { json?: boolean 
   }
 }
 
-function describeSource(s: Source, items: number): string {
+function describeSource(s: Source, items: number, now = new Date()): string {
   const lines = [
     `#${s.id} ${s.title}${s.enabled ? '' : ' [disabled]'}`,
     `    ${s.kind}${s.url ? ` ${s.url}` : ''}${s.language ? ` · ${s.language}` : ''}${s.fullText ? ' · full text' : ''}${s.canonicalHere ? ' · canonical here' : ''}`,
-    `    items: ${items} · last fetch: ${s.lastFetchedAt ?? 'never'}${s.lastStatus ? ` (${s.lastStatus})` : ''} · next fetch: ${s.kind === 'manual' ? '-' : s.nextFetchAt ?? 'now'} · interval: ${formatDuration(s.intervalS)}`,
+    `    items: ${items} · last fetch: ${s.lastFetchedAt ?? 'never'}${s.lastStatus ? ` (${s.lastStatus})` : ''} · next fetch: ${nextFetch(s, now)} · interval: ${formatDuration(s.intervalS)}`,
   ];
   if (s.lastError) lines.push(`    last error (${s.errorCount} in a row): ${s.lastError}`);
   const r = s.rules;
   if (r.keep.length || r.block.length || r.maxAgeDays !== null || r.republish !== 'full') {
-    lines.push(`    rules: ${[
-      ...r.keep.map((k) => `keep ${formatRule(k)}`),
-      ...r.block.map((b) => `block ${formatRule(b)}`),
-      ...(r.maxAgeDays !== null ? [`max age ${r.maxAgeDays}d`] : []),
-      `republish ${r.republish}`,
-    ].join(' · ')}`);
+    lines.push(`    rules: ${describeRules(r)}`);
   }
   return lines.join('\n');
+}
+
+/** Returns when the source is fetched next, or who is fetching it now and until when at most. */
+function nextFetch(s: Source, now: Date): string {
+  if (s.kind === 'manual') return '-';
+  if (s.claimedUntil && Date.parse(s.claimedUntil) > now.getTime()) {
+    const gone = claimerGone(s.claimedBy);
+    return `claimed by ${s.claimedBy ?? 'another process'}${gone ? ' (no longer running)' : ''} until ${s.claimedUntil}`;
+  }
+  return s.nextFetchAt ?? 'now';
+}
+
+/** Returns true when the claim names a process of this host that is no longer running. */
+function claimerGone(claimedBy: string | null): boolean {
+  const m = claimedBy && /^(.*) pid (\d+)$/.exec(claimedBy);
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
 }
 
 /** Removes a source and its articles (day counts follow). */
@@ -99,6 +118,12 @@ export async function sourcesEnableCommand(id: number, enabled: boolean, opts: G
   try {
     if (!(await updateSource(ctx.store.db, id, { enabled, dueNow: enabled }))) throw new Error(`sources ${enabled ? 'enable' : 'disable'}: there is no source ${id}`);
     process.stdout.write(`source ${id} ${enabled ? 'enabled' : 'disabled'}\n`);
+    const s = await findSourceById(ctx.store.db, id);
+    // The claim of a fetch that died with its process on this host goes; a live one is left to finish.
+    if (enabled && s?.claimedBy && s.claimedUntil && Date.parse(s.claimedUntil) > Date.now()) {
+      if (claimerGone(s.claimedBy) && (await releaseClaim(ctx.store.db, id, s.claimedBy))) process.stdout.write(`released the claim of ${s.claimedBy}, which is no longer running\n`);
+      else process.stdout.write(`source ${id} is being fetched by ${s.claimedBy} (claimed until ${s.claimedUntil})\n`);
+    }
   } finally {
     await ctx.store.close();
   }
@@ -130,7 +155,7 @@ export async function sourcesRulesCommand(id: number, opts: RulesOptions): Promi
     };
     await updateSource(ctx.store.db, id, { rules });
     const updated = (await findSourceById(ctx.store.db, id))!;
-    process.stdout.write(`${describeSource(updated, 0).split('\n').filter((l) => !l.includes('items:')).join('\n')}\n`);
+    process.stdout.write(`#${id} ${updated.title}\n    rules: ${describeRules(updated.rules)}\n`);
   } finally {
     await ctx.store.close();
   }

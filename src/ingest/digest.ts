@@ -10,9 +10,9 @@ import { Worker } from 'node:worker_threads';
 import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { SourceRules } from '../model/rules.js';
 import { PROJECT_ROOT } from '../paths.js';
-import { extractArticle } from './extract/extract.js';
+import { extractArticle, isLinkList, type ExtractedArticle } from './extract/extract.js';
 import { decodeText } from './parse/decode.js';
-import { ParseError, parseFeed } from './parse/parse.js';
+import { ParseError, firstOfEachGuid, parseFeed } from './parse/parse.js';
 import { needsFullText, prepareItem, type PreparedItem } from './process/item.js';
 
 /** One body to digest, with what its source contributes to each item. */
@@ -20,6 +20,9 @@ export interface DigestJob {
   bytes: Uint8Array;
   url: string;
   contentType: string | null;
+  /** The response's Content-Language and Content-Location headers (fallback language, base URL). */
+  contentLanguage?: string | null;
+  contentLocation?: string | null;
   kind: 'feed' | 'page';
   sourceId: number;
   language: string | null;
@@ -41,7 +44,8 @@ export interface Digest {
 
 /** Returns the digest of a body; throws ParseError (or an extract error for pages). */
 export function digest(job: DigestJob): Digest {
-  const { items, ...feed } = job.kind === 'page' ? pageAsFeed(job.bytes, job.contentType, job.url) : parseFeed(job.bytes, { url: job.url, contentType: job.contentType });
+  const { items: entries, ...feed } = job.kind === 'page' ? pageAsFeed(job.bytes, job.contentType, job.url) : parseFeed(job.bytes, { url: job.url, contentType: job.contentType, contentLanguage: job.contentLanguage, contentLocation: job.contentLocation });
+  const items = firstOfEachGuid(entries); // entries of one feed sharing a guid: the first is the story
   const ctx = { sourceId: job.sourceId, language: job.language ?? feed.language, rules: job.rules, now: new Date(job.now), feedUrl: job.feedUrl };
   const short = items.map(needsFullText);
   return {
@@ -53,15 +57,33 @@ export function digest(job: DigestJob): Digest {
   };
 }
 
+/**
+ * A page source's article needs this many characters of text: Reader View's own "readerable"
+ * minimum. There is no feed summary to weigh it against, and a title does not tell an article from
+ * a sign-in form (nearly every page has one), so shorter content is no article.
+ */
+export const MIN_PAGE_TEXT = 140;
+
+/**
+ * Returns the article a page source stores from the page `html` at `url`, or null when the page
+ * holds none: Reader View found no content, less than MIN_PAGE_TEXT characters, or mostly links.
+ *
+ * @example pageArticle(html, url)?.title
+ */
+export function pageArticle(html: string, url: string): ExtractedArticle | null {
+  const a = extractArticle(html, url);
+  return a && a.textLength >= MIN_PAGE_TEXT && !isLinkList(a) ? a : null;
+}
+
 /** Returns an article page as a feed of one item (a `page` source). */
 export function pageAsFeed(bytes: Uint8Array, contentType: string | null, url: string): ParsedFeed {
   const html = decodeText(bytes, contentType).text;
-  const a = extractArticle(html, url);
+  const a = pageArticle(html, url);
   if (!a) throw new Error(`extract: ${url}: no readable article on the page`);
   const link = a.canonicalUrl ?? url;
   const published = a.publishedTime ? new Date(a.publishedTime) : null;
   return {
-    format: 'rss', version: null, title: a.siteName, siteUrl: null, feedUrl: null, description: null,
+    format: 'rss', version: null, wellFormed: true, title: a.siteName, siteUrl: null, feedUrl: null, description: null,
     language: a.language, ttlMinutes: null, skipHours: [], skipDays: [],
     items: [{
       guid: link, url: link, title: a.title, summary: a.excerpt, content: a.contentHtml, author: a.byline,

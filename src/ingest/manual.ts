@@ -3,6 +3,7 @@ import type { SiteSettings } from '../config.js';
 import type { Lang } from '../model/types.js';
 import { saveArticle, type SaveResult } from '../store/articles.js';
 import type { Store } from '../store/db.js';
+import { detectLanguage } from '../search/language.js';
 import { ensureSource } from '../store/sources.js';
 import { escapeHtml } from './parse/text.js';
 import { plainText, sanitizeArticleHtml } from './sanitize/sanitize.js';
@@ -31,7 +32,7 @@ export function bodyToHtml(body: string): string {
     .join('\n');
 }
 
-/** Stores a manual article under its source (created on first use); returns what the store did. */
+/** Stores a manual article under its source (created on first use); returns what the store did. No `lang`: detected from the text among the site's languages, else the site's default. */
 export async function addManualArticle(store: Store, site: SiteSettings, a: ManualArticle): Promise<SaveResult> {
   const sourceTitle = a.source?.trim() || site.siteName;
   const sourceId = await ensureSource(store.db, { kind: 'manual', title: sourceTitle });
@@ -48,7 +49,7 @@ export async function addManualArticle(store: Store, site: SiteSettings, a: Manu
       summary,
       contentHtml: html,
       author: a.author ?? null,
-      language: (a.lang as Lang | undefined) ?? site.defaultLanguage,
+      language: (a.lang as Lang | undefined) ?? detectLanguage(`${a.title}\n${summary ?? ''}\n${html ? plainText(html, 1000) : ''}`, site.languages) ?? site.defaultLanguage,
       publishedAt: a.publishedAt,
     },
     site.timeZone,

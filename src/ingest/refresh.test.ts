@@ -3,6 +3,7 @@
  * GET, redirects, and every kind of bad input — each source fails alone, with a clear error, and the
  * stored articles stay exact.
  */
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
@@ -20,6 +21,8 @@ import type { IngestDeps } from './refresh.js';
 import { refreshSource } from './refresh.js';
 import { runDueSources } from './schedule.js';
 import { articlePage, rss } from './testdata/feeds.js';
+
+const extractFixture = (name: string): string => readFileSync(new URL(`./extract/testdata/${name}`, import.meta.url), 'utf8');
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const routes = new Map<string, Handler>();
@@ -124,6 +127,51 @@ describe.skipIf(skip)('refreshing a source', () => {
     expect(hits.get('/story')).toBe(1);
   });
 
+  it('takes the article page when it says more than the feed, however short', async () => {
+    routes.set('/feed', send(rss([{ guid: 'x', title: 'Ferry service suspended', link: `${base}/brief`, date: day(14), description: 'Ferries: see page.' }])));
+    routes.set('/brief', send(extractFixture('short-brief.html'), 'text/html; charset=utf-8')); // 86 characters of text
+    const id = await addFeed('/feed');
+    expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ status: 'ok', created: 1 });
+    const [a] = await findLatestArticles(store.db, 1);
+    expect(a!.contentHtml).toContain('all ferries stay in port until Friday morning');
+    expect(a!.summary).toBe('Ferries: see page.');
+  });
+
+  it('keeps the feed\'s text when the article page says less: a longer summary, or a full-text source\'s content', async () => {
+    const summary = 'The city council approved the new harbour plan on Tuesday evening after a debate that lasted well past midnight. ' +
+      'The plan moves the ferry terminal to the north quay, adds a cycle path along the water and keeps the fish market where it is. ' +
+      'Work starts next spring.'; // 263 characters: short enough to ask for the page, longer than its 220
+    const content = `<p>${'Full story from the feed, paragraph after paragraph, with every detail the reporter gathered at the meeting. '.repeat(10)}</p>`;
+    routes.set('/feed', send(rss([
+      { guid: 's', title: 'Harbour plan', link: `${base}/one-paragraph`, date: day(14), description: summary },
+      { guid: 'c', title: 'Harbour plan, in full', link: `${base}/two-paragraphs`, date: day(14), content },
+    ])));
+    routes.set('/one-paragraph', send(articlePage('Harbour plan', 1), 'text/html; charset=utf-8')); // about 220 characters
+    routes.set('/two-paragraphs', send(articlePage('Harbour plan, in full', 2), 'text/html; charset=utf-8'));
+    const id = await addFeed('/feed', { fullText: true });
+    expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ status: 'ok', created: 2 });
+    const stored = new Map((await findLatestArticles(store.db, 5)).map((a) => [a.title, a]));
+    expect(hits.get('/one-paragraph')).toBe(1);
+    expect(hits.get('/two-paragraphs')).toBe(1);
+    expect(stored.get('Harbour plan')).toMatchObject({ contentHtml: null, summary });
+    expect(stored.get('Harbour plan, in full')!.contentHtml).toBe(content);
+  });
+
+  it('keeps the feed\'s text when the article page holds no article: a list of links, an empty page', async () => {
+    routes.set('/feed', send(rss([
+      { guid: 'l', title: 'Local news', link: `${base}/section`, date: day(14), description: 'Short teaser.' },
+      { guid: 'e', title: 'Empty', link: `${base}/empty`, date: day(14), description: 'Another teaser.' },
+    ])));
+    routes.set('/section', send(extractFixture('link-list.html'), 'text/html; charset=utf-8')); // 490 of its 498 characters are links
+    routes.set('/empty', send('<!doctype html><html><head><title>Empty</title></head><body></body></html>', 'text/html'));
+    const id = await addFeed('/feed');
+    expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ status: 'ok', created: 2, fullTextFailures: 0 });
+    const stored = new Map((await findLatestArticles(store.db, 5)).map((a) => [a.title, a]));
+    expect([hits.get('/section'), hits.get('/empty')]).toEqual([1, 1]);
+    expect(stored.get('Local news')).toMatchObject({ contentHtml: null, summary: 'Short teaser.' });
+    expect(stored.get('Empty')).toMatchObject({ contentHtml: null, summary: 'Another teaser.' });
+  });
+
   it('follows a permanent redirect and moves the source to the new URL', async () => {
     routes.set('/old', (_req, res) => {
       res.writeHead(301, { location: '/new' });
@@ -146,7 +194,7 @@ describe.skipIf(skip)('refreshing a source', () => {
     await updateSource(store.db, id, { rules: { keep: [{ field: 'category', pattern: 'world', regex: false }], block: [{ field: 'title', pattern: '^sponsored', regex: true, flags: 'i' }], maxAgeDays: 30, republish: 'summary' } });
     const r = await refreshSource(deps, (await findSourceById(store.db, id))!);
     expect(r.created).toBe(1);
-    expect(r.skipped.map((s) => s.reason).sort()).toEqual(['blocked by title:/^sponsored/i', 'matches no keep rule', 'older than 30 days']);
+    expect(r.skipped.map((s) => s.reason).sort()).toEqual(['blocked by rule: title:/^sponsored/i', 'no keep rule matched', 'too old: over 30d']);
     const [a] = await findLatestArticles(store.db, 5);
     expect(a!.title).toBe('Election results');
     expect(a!.contentHtml).toBe('<p>Summary of Election results</p>');

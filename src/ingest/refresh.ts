@@ -10,12 +10,13 @@ import type { Source } from '../model/types.js';
 import { findStoredGuids, saveArticles } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { saveFetchState } from '../store/sources.js';
-import { extractArticle } from './extract/extract.js';
+import { extractArticle, isLinkList } from './extract/extract.js';
 import { fetchResource, type FetchResult } from './fetch/fetch.js';
 import type { AddressAllowList } from './fetch/guard.js';
 import { nextFetchAt } from './interval.js';
 import type { Digest, Digester } from './digest.js';
 import { decodeText } from './parse/decode.js';
+import { htmlToText } from './parse/text.js';
 import { prepareItem, type PreparedItem } from './process/item.js';
 
 /** What ingestion needs; built once by the command that runs it. */
@@ -39,6 +40,8 @@ export interface RefreshResult {
   unchanged: number;
   duplicates: number;
   skipped: { guid: string; reason: string }[];
+  /** Article pages fetched for full text that failed (the item keeps its summary); each is logged at debug level. */
+  fullTextFailures: number;
   error: string | null;
   nextFetchAt: string;
 }
@@ -46,7 +49,7 @@ export interface RefreshResult {
 /** Fetches, parses and stores one source; never throws: failures are recorded on the source. */
 export async function refreshSource(deps: IngestDeps, source: Source): Promise<RefreshResult> {
   const now = deps.now();
-  const result: RefreshResult = { sourceId: source.id, status: 'ok', items: 0, created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: [], error: null, nextFetchAt: '' };
+  const result: RefreshResult = { sourceId: source.id, status: 'ok', items: 0, created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: [], fullTextFailures: 0, error: null, nextFetchAt: '' };
   const bounds = deps.config.ingest;
   try {
     if (!source.url) throw new Error(`refresh: source ${source.id} has no URL`);
@@ -59,11 +62,12 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     }
     const digested = await deps.digester.run({
       bytes: res.bytes, url: res.url, contentType: res.contentType, kind: source.kind === 'page' ? 'page' : 'feed',
+      contentLanguage: res.contentLanguage, contentLocation: res.contentLocation,
       sourceId: source.id, language: source.language, rules: source.rules, now: now.getTime(), feedUrl: source.url,
     });
     const { feed, items } = digested;
     const known = await findStoredGuids(deps.store.db, source.id, items.map((i) => i.guid));
-    const prepared = await withFullText(deps, digested, source, known, now);
+    const prepared = await withFullText(deps, digested, source, known, now, result);
     result.items = items.length;
     for (const p of prepared) if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
     const inputs = prepared.flatMap((p) => (p.ok ? [p.input] : []));
@@ -104,8 +108,9 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
 
 /**
  * Returns the prepared items, with the article page's main content for new items that need it
- * (the source is full-text, or the item has only a short summary), within the per-refresh budget.
- * Used by refresh and by `inspect`.
+ * (the source is full-text, or the item has only a short summary), within the per-refresh budget,
+ * where the page says more than the feed; pages that fail are counted in `failures`. Used by
+ * refresh and by `inspect`.
  */
 export async function withFullText(
   deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>,
@@ -113,26 +118,41 @@ export async function withFullText(
   source: Pick<Source, 'id' | 'fullText' | 'language' | 'rules' | 'url'>,
   known: Set<string>,
   now: Date,
+  failures: { fullTextFailures: number } = { fullTextFailures: 0 },
 ): Promise<PreparedItem[]> {
   if (source.rules.republish !== 'full') return d.prepared;
   let budget = deps.config.ingest.fullTextPerRefresh;
   const out = [...d.prepared];
   for (const [i, item] of d.items.entries()) {
     if (budget <= 0) break;
-    if (!d.prepared[i]!.ok || !item.url || known.has(item.guid) || !(source.fullText || d.short[i])) continue;
+    const prepared = d.prepared[i]!;
+    if (!prepared.ok || !item.url || known.has(item.guid) || !(source.fullText || d.short[i])) continue;
     budget--;
-    const full = await fetchFullText(deps, item);
+    // Items that are not short crossed from the digest without their content: the prepared copy has it.
+    const feedText = Math.max(textLength(item.content ?? prepared.input.contentHtml), textLength(item.summary));
+    const full = await fetchFullText(deps, item, feedText, failures);
     if (full !== item) out[i] = prepareItem(full, { sourceId: source.id, language: source.language ?? d.feed.language, rules: source.rules, now, feedUrl: source.url });
   }
   return out;
 }
 
-/** Returns the item with the main content of its page; the item as it was when the page fails. */
-async function fetchFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>, item: FeedItem): Promise<FeedItem> {
+/**
+ * Returns the item with the main content of its page when that has more text than the feed gave
+ * (`feedText` characters); the item as it was when the page fails, holds no article (no content,
+ * or mostly links: a menu, a sign-in form) or says no more than the feed.
+ */
+async function fetchFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>, item: FeedItem, feedText: number, failures: { fullTextFailures: number }): Promise<FeedItem> {
   try {
     const res = await fetchResource(item.url!, { ...fetchOptions(deps), accept: 'text/html,application/xhtml+xml;q=0.9,*/*;q=0.5' });
     const article = extractArticle(decodeText(res.bytes, res.contentType).text, res.url);
-    if (!article) return item;
+    if (!article || isLinkList(article)) {
+      deps.log.debug({ url: item.url }, 'refresh: no article on the page, keeping the feed\'s text');
+      return item;
+    }
+    if (article.textLength <= feedText) {
+      deps.log.debug({ url: item.url, pageText: article.textLength, feedText }, 'refresh: the page says no more than the feed, keeping the feed\'s text');
+      return item;
+    }
     return {
       ...item,
       content: article.contentHtml,
@@ -141,7 +161,9 @@ async function fetchFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>,
       language: item.language ?? article.language,
     };
   } catch (err) {
-    deps.log.info({ url: item.url, err: oneLine((err as Error).message) }, 'refresh: full text not fetched, keeping the summary');
+    // Counted on the source's result (one line per source); each page only at debug level.
+    failures.fullTextFailures++;
+    deps.log.debug({ url: item.url, err: oneLine((err as Error).message) }, 'refresh: full text not fetched, keeping the summary');
     return item;
   }
 }
@@ -153,7 +175,12 @@ export function fetchOptions(deps: Pick<IngestDeps, 'config' | 'allow'>, conditi
 }
 
 function counts(r: RefreshResult) {
-  return { items: r.items, created: r.created, updated: r.updated, unchanged: r.unchanged, duplicates: r.duplicates, skipped: r.skipped.length };
+  return { items: r.items, created: r.created, updated: r.updated, unchanged: r.unchanged, duplicates: r.duplicates, skipped: r.skipped.length, fullTextFailures: r.fullTextFailures };
+}
+
+/** Characters of text in an item's HTML or plain text, whitespace runs counted as one space (as extract counts). */
+function textLength(html: string | null | undefined): number {
+  return html ? htmlToText(html).length : 0;
 }
 
 function oneLine(s: string): string {

@@ -2,8 +2,8 @@
  * What an address given to `jarida sources add` is: a feed (detected from the content, not the
  * URL), a site whose home page links its feed (`<link rel="alternate">`), or a single article page.
  */
+import { pageArticle } from './digest.js';
 import { discoverFeeds } from './extract/discover.js';
-import { extractArticle } from './extract/extract.js';
 import { fetchResource } from './fetch/fetch.js';
 import { decodeText } from './parse/decode.js';
 import { parseFeed } from './parse/parse.js';
@@ -46,7 +46,7 @@ export async function resolveSource(deps: Pick<IngestDeps, 'config' | 'allow'>, 
       }
     }
   }
-  const article = extractArticle(text, res.url);
+  const article = pageArticle(text, res.url); // the rule the page source will be refreshed with
   if (!article) throw new ResolveError(`sources: ${url} is not a feed, links no feed, and has no readable article`);
   return { kind: 'page', url: finalUrl, title: article.title, siteUrl: null, language: article.language, items: 1 };
 }

@@ -2,28 +2,56 @@
  * Which sources are due, and the worker pool that refreshes them: `jarida ingest --once` runs one
  * round, `jarida ingest` and `jarida serve` (when configured) run rounds until stopped.
  */
-import { claimDueSources, findNextDueAt } from '../store/sources.js';
+import type { Source } from '../model/types.js';
+import { claimDueSources, claimerName, claimSource, findNextDueAt, renewClaims } from '../store/sources.js';
 import { refreshSource, type IngestDeps, type RefreshResult } from './refresh.js';
 
 /** Longest sleep between rounds, so sources added by another process are picked up. */
 const MAX_IDLE_MS = 60_000;
 
 /**
- * Refreshes every source due now, `concurrency` at a time; returns their results. Sources are
- * claimed for the fetch's total timeout plus a margin, so a second process skips them.
+ * Refreshes every source due now, `concurrency` at a time; returns their results. Each batch is
+ * claimed for a short lease that is renewed until its sources are done, so a second process skips
+ * them and a process killed mid-fetch holds them for at most one lease (`ingest.leaseSeconds`).
  */
 export async function runDueSources(deps: IngestDeps): Promise<RefreshResult[]> {
-  const { concurrency, totalTimeoutMs, fullTextPerRefresh } = deps.config.ingest;
+  const { concurrency, leaseMs } = deps.config.ingest;
+  const claimer = claimerName();
   const results: RefreshResult[] = [];
   for (;;) {
-    const now = deps.now();
-    // A refresh may fetch the feed and up to fullTextPerRefresh pages.
-    const lease = new Date(now.getTime() + totalTimeoutMs * (2 + fullTextPerRefresh) + 60_000);
-    const batch = await claimDueSources(deps.store, now, lease, concurrency * 4);
+    const batch = await claimDueSources(deps.store, deps.now(), new Date(deps.now().getTime() + leaseMs), concurrency * 4, claimer);
     if (batch.length === 0) return results;
-    await pool(batch, concurrency, async (source) => {
-      results.push(await refreshSource(deps, source));
-    });
+    await whileClaimed(deps, claimer, batch, () =>
+      pool(batch, concurrency, async (source) => {
+        results.push(await refreshSource(deps, source));
+      }),
+    );
+  }
+}
+
+/**
+ * Refreshes one source now, whether due or not (`sources refresh`), under a claim like a round's;
+ * returns its result, or undefined when another process holds the source.
+ */
+export async function refreshSourceNow(deps: IngestDeps, id: number): Promise<RefreshResult | undefined> {
+  const claimer = claimerName();
+  const source = await claimSource(deps.store.db, id, deps.now(), new Date(deps.now().getTime() + deps.config.ingest.leaseMs), claimer);
+  if (!source) return undefined;
+  return whileClaimed(deps, claimer, [source], () => refreshSource(deps, source));
+}
+
+/** Runs `work` while renewing `claimer`'s claims on the sources every third of the lease (a refresh releases its own when it saves the fetch state). */
+async function whileClaimed<T>(deps: IngestDeps, claimer: string, sources: readonly Source[], work: () => Promise<T>): Promise<T> {
+  const { leaseMs } = deps.config.ingest;
+  const ids = sources.map((s) => s.id);
+  const renew = setInterval(() => {
+    renewClaims(deps.store.db, ids, claimer, new Date(deps.now().getTime() + leaseMs)).catch((err) => deps.log.warn({ err }, 'ingest: renewing claims failed'));
+  }, leaseMs / 3);
+  renew.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(renew);
   }
 }
 

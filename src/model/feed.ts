@@ -5,6 +5,12 @@ export interface ParsedFeed {
   format: 'rss' | 'rdf' | 'atom' | 'json';
   /** e.g. '2.0', '0.91', '1.0', '0.3', '1.1' when known. */
   version: string | null;
+  /**
+   * False when the document is not well-formed (feedparser's `bozo`): broken XML (bare `&`,
+   * undeclared entities or prefixes, mismatched or unclosed tags, junk around the root) or bytes
+   * invalid in the charset it names. Such a feed is still read, best-effort.
+   */
+  wellFormed: boolean;
   title: string | null;
   /** The site's home page (channel link / atom alternate / home_page_url), absolute. */
   siteUrl: string | null;

@@ -84,6 +84,9 @@ export interface Source {
   ttlMinutes: number | null;
   skipHours: number[];
   createdAt: string;
+  /** A fetch in progress holds the source until this instant, in the name of claimedBy (`host pid N`). */
+  claimedUntil: string | null;
+  claimedBy: string | null;
 }
 
 /** Number of published articles on one local day. */

@@ -1,9 +1,11 @@
 /**
  * The searchable form of an article: its title's and its text's terms, space-separated, as both
- * stores index them (SQLite FTS5 columns, PostgreSQL tsvectors built with the `simple` config).
+ * stores index them (SQLite FTS5 columns, PostgreSQL tsvectors built with the `simple` config),
+ * analysed in the article's language (detected from the text when it has none).
  */
 import { htmlToText } from '../ingest/parse/text.js';
-import { searchTerms } from './normalize.js';
+import { detectLanguage } from './language.js';
+import { analyserOf, searchTerms } from './normalize.js';
 
 /** Characters of an article's text indexed; the rest of a very long article is not searched. */
 const MAX_BODY_CHARS = 100_000;
@@ -14,13 +16,24 @@ export interface SearchDocument {
   body: string;
 }
 
+/** An article as the index reads it. */
+export interface SearchableArticle {
+  title: string;
+  summary: string | null;
+  contentHtml: string | null;
+  /** Its language tag; null or absent: detected from the text (English, Turkish or Arabic), else folded only. */
+  language?: string | null;
+}
+
 /**
  * Returns the title and body terms of an article (body: its HTML content as text, else its summary).
- * @example searchDocument({ title: 'İstanbul elections', summary: null, contentHtml: '<p>Votes</p>' })
+ * @example searchDocument({ title: 'İstanbul elections', summary: null, contentHtml: '<p>Votes</p>', language: 'en' })
  *   // { title: 'istanbul elect', body: 'vote' }
  */
-export function searchDocument(a: { title: string; summary: string | null; contentHtml: string | null }): SearchDocument {
-  return { title: searchTerms(a.title).join(' '), body: searchTerms(searchText(a)).join(' ') };
+export function searchDocument(a: SearchableArticle): SearchDocument {
+  const text = searchText(a);
+  const analyser = analyserOf(a.language) ?? analyserOf(detectLanguage(`${a.title}\n${text}`)) ?? 'other';
+  return { title: searchTerms(a.title, analyser).join(' '), body: searchTerms(text, analyser).join(' ') };
 }
 
 /** Returns an article's plain text as searched (and shown in snippets): its content as text, else its summary. */

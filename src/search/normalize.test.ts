@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { foldText, searchTerms, termOf, wordsOf } from './normalize.js';
+import { analyserOf, foldText, searchTerms, termOf, wordsOf } from './normalize.js';
 
 describe('search normalization', () => {
   it('folds Turkish case and letters the way Turkish readers type them', () => {
@@ -27,6 +27,18 @@ describe('search normalization', () => {
     expect(searchTerms('Elections elected electing')).toEqual(['elect', 'elect', 'elect']);
     expect(searchTerms('happy happiness')).toEqual(['happi', 'happi']);
     expect(termOf('is')).toBe('is');
+  });
+
+  it('analyses each language as that language: English stems, Turkish only folds, Arabic script always as Arabic', () => {
+    expect(searchTerms('Elections elected', 'en')).toEqual(['elect', 'elect']);
+    expect(searchTerms('Elections', 'tr')).toEqual(['elections']);
+    // The bug of issue 12: kış folded to kis, Porter made it ki (a Turkish stop word).
+    expect(searchTerms('İstanbul’da kış', 'tr')).toEqual(['istanbul', 'da', 'kis']);
+    expect(searchTerms('kış KIŞ kis', 'en')).toEqual(['kis', 'kis', 'kis']); // a stem under 3 letters keeps the word
+    expect(searchTerms('seçimler', 'tr')).toEqual(['secimler']);
+    expect(searchTerms('الكتاب', 'tr')).toEqual(searchTerms('الكتاب', 'ar'));
+    expect(searchTerms('Bahnhöfe', 'other')).toEqual(['bahnhofe']);
+    expect([analyserOf('en-GB'), analyserOf('tr_TR'), analyserOf('AR'), analyserOf('de'), analyserOf(null), analyserOf('')]).toEqual(['en', 'tr', 'ar', 'other', null, null]);
   });
 
   it('keeps only letters and digits: markup, punctuation, emoji and controls separate words', () => {

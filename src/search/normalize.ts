@@ -7,14 +7,40 @@
  * - Arabic: tashkeel and tatweel removed, alef forms (أ إ آ ٱ) → ا, hamza carriers ؤ→و ئ→ي,
  *   taa marbuta ة→ه, alef maqsura ى→ي, Arabic-Indic digits → 0–9, and the article ال (with و ب ك ف ل
  *   before it) dropped from words long enough to keep a stem.
- * - English (any word in Latin letters a–z): the Porter stemmer (elections → elect).
+ * - Then the analysis of the text's language (`Analyser`): English words in Latin letters get the
+ *   Porter stemmer (elections → elect; a stem shorter than 3 letters keeps the word: kis, bus);
+ *   Turkish and other languages keep the folded word (prefix matching finds suffixed forms);
+ *   Arabic-script words get the Arabic rules above whatever the text's language.
+ *
+ * The index analyses an article with its language; a query is analysed with the page's (see
+ * query.ts). ANALYSER_VERSION changes whenever a term changes, so stores re-index on upgrade.
  */
 import { stemmer } from 'stemmer';
+
+/**
+ * The version of the analysis: stores whose index was built with another one are re-indexed at
+ * start-up (src/store/search.ts ensureSearchIndexCurrent). 1: Porter on every Latin word.
+ */
+export const ANALYSER_VERSION = 2;
+
+/** How a text's words become terms: by its language; `other`: folded only. */
+export type Analyser = 'en' | 'tr' | 'ar' | 'other';
+
+/**
+ * Returns the analyser of a language tag (its primary subtag: en-GB → en), null when there is none.
+ * @example analyserOf('tr-TR') === 'tr'; analyserOf('de') === 'other'; analyserOf(null) === null
+ */
+export function analyserOf(lang: string | null | undefined): Analyser | null {
+  if (!lang) return null;
+  const primary = lang.toLowerCase().split(/[-_]/)[0];
+  return primary === 'en' || primary === 'tr' || primary === 'ar' ? primary : 'other';
+}
 
 /** Arabic combining marks NFD leaves (tashkeel, maddah, hamza above/below, superscript alef, Quranic marks). */
 const MARKS = /[\p{M}\u0640]/gu;
 const WORD = /[\p{L}\p{N}]+/gu;
 const LATIN = /^[a-z]+$/;
+const ARABIC_LETTER = /[\u0621-\u064a]/;
 const ARABIC_ARTICLE = /^(?:[وبكف]?ال|لل)(?=[\u0621-\u064a]{2})/;
 
 /** Characters mapped one to one after marks are gone. */
@@ -41,12 +67,18 @@ export function foldText(text: string): string {
 }
 
 /**
- * Returns the search term of one folded word: the Arabic article dropped, Latin words stemmed.
- * @example termOf('elections') === 'elect'; termOf('الكتاب') === 'كتاب'
+ * Returns the search term of one folded word in a text of the analyser's language: Arabic-script
+ * words lose the article, English words in Latin letters are stemmed, the rest stays as folded.
+ * @example termOf('elections', 'en') === 'elect'; termOf('elections', 'tr') === 'elections'; termOf('الكتاب', 'tr') === 'كتاب'
  */
-export function termOf(folded: string): string {
-  if (LATIN.test(folded)) return folded.length > 2 ? stemmer(folded) : folded;
-  return folded.replace(ARABIC_ARTICLE, '');
+export function termOf(folded: string, analyser: Analyser = 'en'): string {
+  if (ARABIC_LETTER.test(folded)) return folded.replace(ARABIC_ARTICLE, '');
+  if (analyser === 'en' && folded.length > 2 && LATIN.test(folded)) {
+    // A stem of one or two letters says little and meets other languages' words (kis → ki, bus → bu).
+    const stem = stemmer(folded);
+    return stem.length >= 3 ? stem : folded;
+  }
+  return folded;
 }
 
 /** A character of a written word: letters, digits and the marks and tatweel inside it. */
@@ -83,13 +115,14 @@ function scanWords(text: string, word: (start: number, end: number) => void): vo
 }
 
 /**
- * Returns the search terms of a text, in order (repeats kept: they weigh in ranking).
+ * Returns the search terms of a text in the analyser's language, in order (repeats kept: they weigh
+ * in ranking).
  * @example searchTerms('Elections in İstanbul’da') // ['elect', 'in', 'istanbul', 'da']
  */
-export function searchTerms(text: string): string[] {
+export function searchTerms(text: string, analyser: Analyser = 'en'): string[] {
   const out: string[] = [];
   scanWords(text, (start, end) => {
-    const terms = termsOfWord(text.slice(start, end));
+    const terms = termsOfWord(text.slice(start, end), analyser);
     if (terms.length === 1) out.push(terms[0]!);
     else out.push(...terms);
   });
@@ -100,27 +133,36 @@ export function searchTerms(text: string): string[] {
  * Returns the words of a text with where each starts and ends, and its term (for highlighting).
  * Folding keeps string length for most scripts but not all (ß → ss); offsets are in the original.
  */
-export function wordsOf(text: string): { start: number; end: number; term: string }[] {
+export function wordsOf(text: string, analyser: Analyser = 'en'): { start: number; end: number; term: string }[] {
   const out: { start: number; end: number; term: string }[] = [];
   scanWords(text, (start, end) => {
-    const terms = termsOfWord(text.slice(start, end));
+    const terms = termsOfWord(text.slice(start, end), analyser);
     if (terms.length) out.push({ start, end, term: terms.join('') });
   });
   return out;
 }
 
+/** Returns the written words of a text, in order. */
+export function writtenWords(text: string): string[] {
+  const out: string[] = [];
+  scanWords(text, (start, end) => out.push(text.slice(start, end)));
+  return out;
+}
+
 // Words repeat (a news archive has a vocabulary of some 10^5 words): each written form is folded
-// and stemmed once. Bounded: emptied when full.
-const WORD_CACHE = new Map<string, readonly string[]>();
+// and stemmed once per analysis — English, or folded only (tr, ar and other make the same terms).
+// Bounded: emptied when full.
+const WORD_CACHES = { en: new Map<string, readonly string[]>(), folded: new Map<string, readonly string[]>() };
 const WORD_CACHE_SIZE = 100_000;
 
 /** Returns the terms of one written word (usually one; a lone mark none; ß-like folds may split none). */
-function termsOfWord(word: string): readonly string[] {
-  let terms = WORD_CACHE.get(word);
+function termsOfWord(word: string, analyser: Analyser): readonly string[] {
+  const cache = analyser === 'en' ? WORD_CACHES.en : WORD_CACHES.folded;
+  let terms = cache.get(word);
   if (terms === undefined) {
-    terms = (foldText(word).match(WORD) ?? []).map(termOf);
-    if (WORD_CACHE.size >= WORD_CACHE_SIZE) WORD_CACHE.clear();
-    WORD_CACHE.set(word, terms);
+    terms = (foldText(word).match(WORD) ?? []).map((f) => termOf(f, analyser));
+    if (cache.size >= WORD_CACHE_SIZE) cache.clear();
+    cache.set(word, terms);
   }
   return terms;
 }

@@ -30,6 +30,29 @@ describe('search queries', () => {
     expect(parseSearchQuery('"to be"')).toMatchObject({ ok: true, parts: [{ terms: ['to', 'be'] }] });
   });
 
+  it('analyses words as the page and their script say: Turkish on /tr/, English and Turkish elsewhere, Arabic script as Arabic', () => {
+    // The English page: a Latin word is English (stemmed) or Turkish (folded), either matches.
+    expect(parseSearchQuery('elections', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['elect'], prefix: true, also: [['elections']] }] });
+    expect(parseSearchQuery('seçimler', 'tr')).toMatchObject({ ok: true, parts: [{ terms: ['secimler'], prefix: true }] });
+    expect(parseSearchQuery('seçimler', 'tr')).not.toHaveProperty('parts.0.also');
+    for (const q of ['kış', 'kis', 'KIŞ']) {
+      for (const page of ['en', 'tr', 'ar']) expect(parseSearchQuery(q, page), `${q} on ${page}`).toMatchObject({ ok: true, parts: [{ terms: ['kis'], prefix: true }] });
+    }
+    expect(parseSearchQuery('المكتبة', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['مكتبه'] }] });
+    expect(parseSearchQuery('"central banks"', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['central', 'bank'], prefix: false, also: [['central', 'banks']] }] });
+  });
+
+  it('drops each language\'s stop words only where that language is searched', () => {
+    // On /tr/ a Latin word is Turkish only: English stop words are words there (at: horse, on: ten).
+    expect(parseSearchQuery('at on', 'tr')).toMatchObject({ ok: true, parts: [{ terms: ['at'] }, { terms: ['on'] }] });
+    expect(parseSearchQuery('the of', 'en')).toEqual({ ok: false, reason: 'common' });
+    // On the English page Turkish is searched too, so its stop words are dropped there as well.
+    expect(parseSearchQuery('ve bir', 'en')).toEqual({ ok: false, reason: 'common' });
+    expect(parseSearchQuery('ve bir', 'tr')).toEqual({ ok: false, reason: 'common' });
+    // su (water) is no stop word, though şu (that) folds to it.
+    expect(parseSearchQuery('su', 'tr')).toMatchObject({ ok: true });
+  });
+
   it('reads at most MAX_QUERY_TERMS words and says so', () => {
     const q = parseSearchQuery(Array.from({ length: 50 }, (_, i) => `w${i}`).join(' '));
     expect(q).toMatchObject({ ok: true, truncated: true });

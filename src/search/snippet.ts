@@ -1,6 +1,8 @@
 /**
  * Snippets: the stretch of an article's text where the query's words are densest, cut at word
  * boundaries, as plain-text pieces marked or not (the template escapes them and wraps <mark>).
+ * A word is marked when its English or its Turkish term is one searched for, as a query on any
+ * page may carry either (see query.ts).
  */
 import { matchesHighlight } from './query.js';
 import { wordsOf } from './normalize.js';
@@ -18,9 +20,11 @@ export interface SnippetPiece {
  *   // [{ text: 'The central ', mark: false }, { text: 'bank', mark: true }, { text: ' raised rates.', mark: false }]
  */
 export function makeSnippet(text: string, highlight: Set<string>, width = 30): SnippetPiece[] {
-  const words = wordsOf(text.length > 20_000 ? text.slice(0, 20_000) : text);
+  const cut = text.length > 20_000 ? text.slice(0, 20_000) : text;
+  const words = wordsOf(cut, 'en');
   if (words.length === 0) return text ? [{ text: text.slice(0, 200), mark: false }] : [];
-  const hit = words.map((w) => matchesHighlight(w.term, highlight));
+  const folded = wordsOf(cut, 'tr'); // the same words (word boundaries do not depend on the analysis)
+  const hit = words.map((w, i) => matchesHighlight(w.term, highlight) || matchesHighlight(folded[i]!.term, highlight));
   // The window of `width` words with the most hits, distinct terms counting more than repeats.
   let best = 0;
   let bestScore = -1;

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LIMITS } from '../model/limits.js';
 import type { ArticleInput } from '../model/types.js';
 import { deleteArticle, findArticleBySlug, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, setArticleStatus } from './articles.js';
 import { findDayCount, findDayCounts, findMonthDays, findPublishedTotal, findYearMonths } from './day-counts.js';
@@ -38,6 +39,25 @@ async function expectCountsExact() {
 }
 
 describe.skipIf(await skipStoreTests())('articles and day counts', () => {
+  it('keeps only http(s) URLs and bounded text, whoever writes (feed, import, desk)', async () => {
+    const huge = 'x '.repeat(600_000);
+    const saved = await saveArticle(store.db, article('bounded', '2019-02-14T10:00:00Z', {
+      title: `Big ${huge}`, author: `Author ${huge}`, language: 'en'.repeat(1000), summary: huge,
+      url: 'javascript:alert(1)', canonicalUrl: '  JaVaScRiPt:alert(2)', imageUrl: 'data:image/svg+xml,<svg onload=alert(3)>',
+      categories: [...Array.from({ length: 500 }, (_, i) => `Category ${i} ${huge}`), 'Category 0 x'],
+    }), TZ);
+    const a = (await findArticleBySlug(store.db, saved.slug))!;
+    expect(a).toMatchObject({ url: null, canonicalUrl: null, imageUrl: null });
+    expect(a.title.length).toBeLessThanOrEqual(LIMITS.title);
+    expect(a.author!.length).toBeLessThanOrEqual(LIMITS.author);
+    expect(a.language!.length).toBeLessThanOrEqual(LIMITS.language);
+    expect(a.summary!.length).toBeLessThanOrEqual(LIMITS.summary);
+    expect(a.categories).toHaveLength(LIMITS.categories);
+    expect(a.categories.every((c) => c.length <= LIMITS.category)).toBe(true);
+    const ok = await saveArticle(store.db, article('ok', '2019-02-14T10:00:00Z', { url: 'https://News.Example/a', imageUrl: 'https://img.example/a.jpg' }), TZ);
+    expect(await findArticleBySlug(store.db, ok.slug)).toMatchObject({ url: 'https://news.example/a', imageUrl: 'https://img.example/a.jpg' });
+  });
+
   it('puts an article on its day in the site time zone', async () => {
     await saveArticle(store.db, article('a', '2019-02-14T22:30:00Z'), TZ);
     expect(await findDayCount(store.db, '2019-02-15')).toBe(1);

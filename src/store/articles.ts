@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { localDay } from '../calendar/zone.js';
+import { bounded, label, LIMITS } from '../model/limits.js';
 import { slugify } from '../model/slug.js';
+import { httpUrl } from '../model/url.js';
 import type { Article, ArticleInput, ArticleStatus } from '../model/types.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.js';
@@ -422,23 +424,31 @@ function withoutNul<T extends string | null | undefined>(s: T): T {
   return (s && s.includes('\u0000') ? s.replaceAll('\u0000', '') : s) as T;
 }
 
+/** Returns the categories as stored: each a bounded label, at most LIMITS.categories, no repeats; null for none. */
+function categoriesOf(list: readonly string[] | undefined): string | null {
+  if (!list?.length) return null;
+  const kept = [...new Set(list.slice(0, LIMITS.categories * 4).flatMap((c) => label(withoutNul(c), LIMITS.category) ?? []))].slice(0, LIMITS.categories);
+  return kept.length ? JSON.stringify(kept) : null;
+}
+
 function toRow(input: ArticleInput, timeZone: string) {
   return {
     source_id: input.sourceId,
-    guid: withoutNul(input.guid),
-    url: withoutNul(input.url ?? null),
-    canonical_url: withoutNul(input.canonicalUrl ?? null),
-    title: withoutNul(input.title),
-    summary: withoutNul(input.summary ?? null),
+    guid: bounded(withoutNul(input.guid), LIMITS.guid),
+    // The store's own scheme check: whatever the caller, only http(s) URLs reach a page.
+    url: httpUrl(withoutNul(input.url)),
+    canonical_url: httpUrl(withoutNul(input.canonicalUrl)),
+    title: label(withoutNul(input.title), LIMITS.title) ?? '',
+    summary: bounded(withoutNul(input.summary ?? null), LIMITS.summary),
     content_html: withoutNul(input.contentHtml ?? null),
-    author: withoutNul(input.author ?? null),
-    language: withoutNul(input.language ?? null),
-    image_url: withoutNul(input.imageUrl ?? null),
+    author: label(withoutNul(input.author), LIMITS.author),
+    language: label(withoutNul(input.language), LIMITS.language),
+    image_url: httpUrl(withoutNul(input.imageUrl)),
     published_at: input.publishedAt.toISOString(),
     local_day: localDay(input.publishedAt, timeZone),
     status: input.status ?? 'published',
     content_hash: contentHash(input),
-    categories: input.categories?.length ? JSON.stringify(input.categories) : null,
+    categories: categoriesOf(input.categories),
   };
 }
 

@@ -6,8 +6,9 @@
 import { spawn } from 'node:child_process';
 import { sql } from 'kysely';
 import { BackupError } from './backup.js';
-import { openStore } from './db.js';
-import { databaseLabel, StoreError } from './dialect.js';
+import { openStore, type Store } from './db.js';
+import { databaseLabel, jaridaApplicationName, StoreError } from './dialect.js';
+import { inUseMessage, type Holder } from './holders.js';
 
 /**
  * Dumps the database of `url` (only its `?schema=` schema when one is set) to `file` in pg_dump's
@@ -39,7 +40,8 @@ export async function dumpPostgres(url: string, file: string): Promise<number> {
 /**
  * Restores a pg_dump custom archive into the database and schema of `url` with pg_restore
  * --no-owner, in one transaction; the archive's schema must be the one `url` names. Refuses a
- * store that has articles unless `force`. Returns the articles restored.
+ * store another Jarida process is connected to, and one that has articles unless `force`. Returns
+ * the articles restored.
  */
 export async function restorePostgres(url: string, file: string, force: boolean, looksLikeDump: boolean): Promise<number> {
   if (!looksLikeDump) throw new BackupError(`restore: ${file} is not a Jarida PostgreSQL backup (not a pg_dump custom archive)`, 'NOT_JARIDA');
@@ -59,6 +61,8 @@ export async function restorePostgres(url: string, file: string, force: boolean,
   }
   const store = openStore(url);
   try {
+    const holders = await otherProcesses(store, target);
+    if (holders.length) throw new BackupError(inUseMessage(databaseLabel(url), holders), 'IN_USE');
     const { rows } = await sql<{ present: boolean }>`select to_regclass(${`${target}.articles`}) is not null as present`.execute(store.db);
     if (rows[0]?.present) {
       const n = Number((await sql<{ n: number }>`select count(*) as n from ${sql.id(target, 'articles')}`.execute(store.db)).rows[0]!.n);
@@ -69,6 +73,30 @@ export async function restorePostgres(url: string, file: string, force: boolean,
     return Number((await sql<{ n: number }>`select count(*) as n from ${sql.id(target, 'articles')}`.execute(store.db)).rows[0]!.n);
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Returns the other Jarida processes connected to `schema` of this database, by their connections'
+ * application_name (`jarida <pid> <schema>`, dialect.ts; each keeps one while its store is open).
+ * A process that has just stopped gets a second to close its connections.
+ */
+async function otherProcesses(store: Store, schema: string): Promise<Holder[]> {
+  for (let attempt = 0; ; attempt++) {
+    const { rows } = await sql<{ name: string; addr: string | null; local: boolean }>`
+      select application_name as name, host(client_addr) as addr,
+        client_addr is null or client_addr is not distinct from inet_client_addr() or host(client_addr) in ('127.0.0.1', '::1') as local
+      from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid() and application_name like 'jarida %'`.execute(store.db);
+    const found = new Map<string, Holder>();
+    for (const r of rows) {
+      const pid = Number(/^jarida (\d+) /.exec(r.name)?.[1]);
+      if (!pid || r.name !== jaridaApplicationName(pid, schema)) continue;
+      const holder: Holder = r.local ? { pid } : { pid, host: r.addr ?? 'another host' };
+      found.set(`${holder.pid} ${holder.host ?? ''}`, holder);
+    }
+    if (found.size === 0 || attempt >= 4) return [...found.values()].sort((a, b) => a.pid - b.pid);
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -117,7 +117,7 @@ describe.skipIf(await skipStoreTests())('backup and restore', () => {
     const restoredResult = await restoreStore(target, file);
     expect(restoredResult.articles).toBe(result.articles);
 
-    const restored = openStore(target);
+    let restored = openStore(target);
     cleanups.push(() => restored.close());
     const rows = await restored.db.selectFrom('articles').select(['slug', 'title', 'content_html', 'published_at']).execute();
     const bySlug = new Map(rows.map((r) => [r.slug, r]));
@@ -134,10 +134,36 @@ describe.skipIf(await skipStoreTests())('backup and restore', () => {
     expect(await expectConsistent(restored)).toBe(rows.length);
     expect(rows.length).toBe(result.articles);
 
+    // A store that is open (here, in this process) is not replaced: what its users cached would be stale.
+    await expect(restoreStore(target, file, { force: true })).rejects.toMatchObject({ code: 'IN_USE' });
+    await restored.close();
     // A store that has articles is replaced only with --force.
     await expect(restoreStore(target, file)).rejects.toThrow(/already has \d+ articles; --force replaces them/);
     expect((await restoreStore(target, file, { force: true })).articles).toBe(result.articles);
+    restored = openStore(target);
     expect(await expectConsistent(restored)).toBe(result.articles);
+  }, 120_000);
+
+  it('refuses to restore into a store another process has open, naming it, and restores once it has stopped', async () => {
+    const source = await database();
+    const store = await openMigratedStore(source.url);
+    const sourceId = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+    await insertArticles(store.db, Array.from({ length: 10 }, (_, i) => prefill(i, sourceId)), TZ);
+    await store.close();
+    const file = join(dir, postgres ? 'in-use.dump' : 'in-use.db');
+    await backupStore(source.url, file);
+
+    const target = await restoreTarget(source.url);
+    const t = await openMigratedStore(target);
+    const targetSource = await ensureSource(t.db, { kind: 'manual', title: 'Desk' });
+    await t.close();
+    const writer = startWriter(target, targetSource);
+    await until(() => writer.committed >= 20, 'the writer to commit');
+    const refused = await restoreStore(target, file, { force: true }).catch((err: unknown) => err);
+    expect(refused).toMatchObject({ code: 'IN_USE' });
+    expect((refused as Error).message).toMatch(new RegExp(`^restore: .+ is in use by pid ${writer.child.pid} \\(node\\); stop it first$`));
+    await stopWriter(writer.child);
+    expect((await restoreStore(target, file, { force: true })).articles).toBe(10);
   }, 120_000);
 
   it('refuses an existing file without --force, and overwrites it with --force', async () => {

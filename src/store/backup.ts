@@ -9,12 +9,13 @@ import { basename, dirname, join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { dumpPostgres, restorePostgres } from './backup-postgres.js';
 import { StoreError } from './dialect.js';
+import { inUseMessage, sqliteLockHolders } from './holders.js';
 
 /** A backup or restore that cannot or must not go on; `code` says which case. */
 export class BackupError extends StoreError {
   constructor(
     message: string,
-    readonly code: 'MEMORY' | 'EXISTS' | 'NOT_FOUND' | 'NOT_JARIDA' | 'NOT_EMPTY' | 'BUSY' | 'TOOL' | 'FAILED',
+    readonly code: 'MEMORY' | 'EXISTS' | 'NOT_FOUND' | 'NOT_JARIDA' | 'NOT_EMPTY' | 'IN_USE' | 'BUSY' | 'TOOL' | 'FAILED',
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -72,7 +73,9 @@ export async function backupStore(url: string, file: string, opts: { force?: boo
 /**
  * Replaces the store at `url` with a backup made by backupStore, after checking the file is one
  * (SQLite: integrity_check, articles and migrations tables; PostgreSQL: the archive's table of
- * contents). Refuses a store that has articles unless `force`. The site must be stopped.
+ * contents). Refuses a store that has articles unless `force`, and a store another process has open
+ * (`IN_USE`: a running site would go on showing what it cached of the old store; SQLite: the
+ * connection's lock, PostgreSQL: a Jarida connection to the same schema).
  * @example await restoreStore('sqlite:./data/jarida.db', 'backup.db', { force: true })
  */
 export async function restoreStore(url: string, file: string, opts: { force?: boolean } = {}): Promise<BackupResult> {
@@ -118,6 +121,7 @@ async function copySqlite(path: string, tmp: string): Promise<number> {
 /** Checks `file` is a sound Jarida SQLite database, then copies it over the store at `path`; returns its article count. */
 async function restoreSqlite(path: string, file: string, force: boolean): Promise<number> {
   if (magicOf(file) !== 'sqlite') throw new BackupError(`restore: ${file} is not a Jarida SQLite database (not a SQLite file)`, 'NOT_JARIDA');
+  if (existsSync(path)) assertSqliteUnused(path); // before the long integrity check, and again before the copy
   const backup = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
   try {
     let articles: number;
@@ -139,6 +143,7 @@ async function restoreSqlite(path: string, file: string, force: boolean): Promis
       } finally {
         target.close();
       }
+      assertSqliteUnused(path);
     }
     try {
       // SQLite's own copy: writes the target through its pager, so its WAL and locks stay right.
@@ -154,6 +159,26 @@ async function restoreSqlite(path: string, file: string, force: boolean): Promis
     return articles;
   } finally {
     backup.close();
+  }
+}
+
+/**
+ * Throws IN_USE when another connection has the SQLite database at `path` open. Every connection to
+ * a WAL database holds a shared lock on the file from its first read until it closes, so a
+ * connection in exclusive locking mode cannot read it while another one exists (the refusal names
+ * the processes where /proc/locks shows them).
+ */
+function assertSqliteUnused(path: string): void {
+  const probe = new BetterSqlite3(path, { fileMustExist: true });
+  try {
+    probe.pragma('busy_timeout = 500'); // a process that is closing gets that long
+    probe.pragma('locking_mode = EXCLUSIVE');
+    probe.prepare('select count(*) from sqlite_master').get();
+  } catch (err) {
+    if ((err as { code?: string }).code === 'SQLITE_BUSY') throw new BackupError(inUseMessage(path, sqliteLockHolders(path)), 'IN_USE', { cause: err });
+    throw new BackupError(`restore: cannot open ${path}: ${firstLine(err)}`, 'FAILED', { cause: err });
+  } finally {
+    probe.close();
   }
 }
 

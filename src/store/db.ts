@@ -6,6 +6,7 @@ import * as m0001 from './migrations/0001_initial.js';
 import * as m0002 from './migrations/0002_ingest.js';
 import * as m0003 from './migrations/0003_search.js';
 import * as m0004 from './migrations/0004_change_log.js';
+import * as m0005 from './migrations/0005_source_identity.js';
 
 export { databaseLabel, StoreError };
 
@@ -26,6 +27,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0002_ingest': m0002,
   '0003_search': m0003,
   '0004_change_log': m0004,
+  '0005_source_identity': m0005,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

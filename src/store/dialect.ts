@@ -193,12 +193,13 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; n
   const pg = loadPg();
   const settings = {
     connectionString: u.toString(),
-    application_name: 'jarida',
+    application_name: jaridaApplicationName(process.pid, schema),
     connectionTimeoutMillis: 10_000,
     ...(schema ? { options: `-c search_path=${schema}` } : {}),
     types: { getTypeParser: typeParser as typeof pg.types.getTypeParser },
   };
-  const pool = new pg.Pool({ ...settings, max: PG_POOL_SIZE });
+  // min 1: a process keeps one connection while the store is open, so `jarida restore` sees it (backup-postgres.ts).
+  const pool = new pg.Pool({ ...settings, max: PG_POOL_SIZE, min: 1 });
   // An idle connection the server closed (restart, failover): pg drops it from the pool and the
   // next query opens a new one. Without a listener the event would end the process.
   pool.on('error', () => {});
@@ -218,6 +219,15 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; n
     info: { name: 'postgres', idType: 'bigserial', bigintType: 'bigint', ...(schema ? { schema } : {}) },
     notifications: { kind: 'postgres', newClient: () => new pg.Client({ ...settings, application_name: 'jarida-listen' }) },
   };
+}
+
+/**
+ * Returns the `application_name` of a Jarida process's store connections: `jarida <pid> <schema>`
+ * (PostgreSQL keeps 63 bytes), so pg_stat_activity tells which process has which store open.
+ * @example jaridaApplicationName(1234, 'site') === 'jarida 1234 site'
+ */
+export function jaridaApplicationName(pid: number, schema: string | undefined): string {
+  return `jarida ${pid} ${schema ?? 'public'}`.slice(0, 63);
 }
 
 /**

@@ -25,6 +25,10 @@ export interface SourcesTable {
   last_status: number | null;
   last_success_at: string | null;
   claimed_until: string | null;
+  /** Unique: `kind url URL` for feeds and pages, `kind title TITLE` otherwise (0005). */
+  identity: string | null;
+  /** The process holding claimed_until: `host pid N`. */
+  claimed_by: string | null;
 }
 
 export interface ArticlesTable {

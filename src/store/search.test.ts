@@ -4,7 +4,9 @@ import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import type { Store } from './db.js';
-import { SEARCH_CANDIDATES, rebuildSearchIndex, searchArticles, type SearchFilter } from './search.js';
+import { SEARCH_CANDIDATES, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, type SearchFilter } from './search.js';
+import { ANALYSER_VERSION } from '../search/normalize.js';
+import { findSetting, saveSetting } from './settings.js';
 import { deleteSource, ensureSource } from './sources.js';
 import { openTestStore, skipStoreTests } from './testing.js';
 
@@ -31,8 +33,8 @@ const article = (title: string, body: string, publishedAt: string, extra: Partia
 });
 
 /** Returns the titles found for what a reader typed. */
-async function titles(q: string, filter: Partial<SearchFilter> = {}, limit = 20, offset = 0): Promise<string[]> {
-  const parsed = parseSearchQuery(q);
+async function titles(q: string, filter: Partial<SearchFilter> = {}, limit = 20, offset = 0, lang = 'en'): Promise<string[]> {
+  const parsed = parseSearchQuery(q, lang);
   if (!parsed.ok) throw new Error(`query ${q}: ${parsed.reason}`);
   const r = await searchArticles(store.db, { parts: parsed.parts, exclude: parsed.exclude, ...filter }, limit, offset);
   return r.articles.map((a) => a.title);
@@ -49,6 +51,35 @@ describe.skipIf(await skipStoreTests())('search', () => {
       article('Central bank raises rates', 'The central bank raised interest rates again.', '2024-03-06T09:00:00Z', { language: 'en' }),
       article('Bank holiday traffic', 'Roads were busy. A central square was closed.', '2024-03-07T09:00:00Z', { language: 'en' }),
     ], TZ);
+  });
+
+  it('analyses each article in its language: kış, kis and KIŞ find İstanbul’da kış on any page; election finds elections', async () => {
+    await saveArticles(store.db, [
+      article('İstanbul\'da kış', 'Kar yağışı şehirde hayatı durdurdu; seçimler ertelendi.', '2024-03-08T09:00:00Z', { language: 'tr' }),
+      // No language: detected from the text (Turkish), so analysed as Turkish.
+      article('Ankara’da seçimler yaklaşıyor', 'Partiler seçim kampanyalarına başladı, mitingler hafta sonu yapılacak.', '2024-03-08T10:00:00Z'),
+    ], TZ);
+    for (const q of ['kış', 'kis', 'KIŞ']) {
+      for (const lang of ['en', 'tr', 'ar']) expect(await titles(q, {}, 20, 0, lang), `${q} on ${lang}`).toEqual(['İstanbul\'da kış']);
+    }
+    // Turkish words are not stemmed as English (Porter would make seçimler secim(l)): the Turkish
+    // form finds both Turkish articles, on the Turkish page and on the English one.
+    for (const lang of ['tr', 'en']) expect((await titles('seçimler', {}, 20, 0, lang)).sort(), lang).toEqual(['Ankara’da seçimler yaklaşıyor', 'İstanbul\'da kış'].sort());
+    expect(await titles('election')).toEqual(['Elections in the region']);
+    expect(await titles('elections')).toEqual(['Elections in the region']);
+  });
+
+  it('re-indexes when the analyser version changed, once', async () => {
+    expect(await findSetting(store.db, 'search.analyser')).toBe(ANALYSER_VERSION); // recorded by the migration's build
+    expect(await ensureSearchIndexCurrent(store.db)).toBeNull();
+    // A store indexed by the previous analysis (version 1: Porter on every Latin word), here emptied.
+    await sql`delete from ${sql.table(store.dialect.name === 'sqlite' ? 'articles_fts' : 'article_search')}`.execute(store.db);
+    await saveSetting(store.db, 'search.analyser', 1);
+    expect(await titles('kadikoy')).toEqual([]);
+    expect(await ensureSearchIndexCurrent(store.db)).toEqual({ from: 1, articles: 7 });
+    expect(await titles('kadikoy')).toEqual(['İstanbul’da metro hattı açıldı']);
+    expect(await findSetting(store.db, 'search.analyser')).toBe(ANALYSER_VERSION);
+    expect(await ensureSearchIndexCurrent(store.db)).toBeNull();
   });
 
   it('folds Turkish case: İstanbul, ISTANBUL, istanbul and ıstanbul find the same articles', async () => {

@@ -3,16 +3,19 @@
  * id) ranked by bm25. PostgreSQL: `article_search` tsvectors (`simple` config) with a GIN index,
  * ranked by ts_rank. Terms are normalized in src/search before either store sees them, so both
  * match the same words; the query text reaching SQL is built here from terms of letters and digits
- * only, and passed as a parameter.
+ * only, and passed as a parameter. Each article is analysed in its own language (src/search); the
+ * analyser's version is kept in the settings, and a store built with another is re-indexed.
  */
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Article } from '../model/types.js';
 import { searchDocument, type SearchDocument } from '../search/document.js';
+import { ANALYSER_VERSION } from '../search/normalize.js';
 import type { QueryPart } from '../search/query.js';
 import { findArticlesByIds } from './articles.js';
 import { countPublishedBetween } from './day-counts.js';
 import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
+import { findSetting, saveSetting } from './settings.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,6 +50,8 @@ export interface IndexedArticle {
   title: string;
   summary: string | null;
   content_html: string | null;
+  /** Its language tag: the analysis of its words (null: detected from the text). */
+  language?: string | null;
   /** Its terms, when already computed (ArticleInput.searchDocument). */
   document?: SearchDocument;
 }
@@ -58,7 +63,7 @@ export interface IndexedArticle {
  */
 export async function indexArticles(db: Db, articles: readonly IndexedArticle[], fresh = false): Promise<void> {
   if (articles.length === 0) return;
-  const docs = articles.map((a) => ({ id: Number(a.id), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html })) }));
+  const docs = articles.map((a) => ({ id: Number(a.id), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html, language: a.language })) }));
   if (isSqlite(db)) {
     if (!fresh) await unindexArticles(db, docs.map((d) => d.id));
     for (let i = 0; i < docs.length; i += 300) {
@@ -97,9 +102,24 @@ export async function analyzeAfterBulkWrite(db: Kysely<Database>): Promise<void>
   for (const table of ['articles', 'article_search', 'day_counts']) await sql`analyze ${sql.table(table)}`.execute(db);
 }
 
+/** The setting that names the analyser version the index was built with. */
+const ANALYSER_SETTING = 'search.analyser';
+
 /**
- * Rebuilds the whole index from the stored articles (migration 0003; `jarida reindex` after the
- * normalization changes). Returns how many articles were indexed.
+ * Rebuilds the index when it was built by another version of the analysis (or none is recorded),
+ * then records this one; `serve`'s setup and `jarida migrate` call it after migrating. Returns how
+ * many articles were indexed, or null when the index was current.
+ */
+export async function ensureSearchIndexCurrent(db: Kysely<Database>): Promise<{ from: number | null; articles: number } | null> {
+  const built = (await findSetting<number>(db, ANALYSER_SETTING)) ?? null;
+  if (built === ANALYSER_VERSION) return null;
+  const articles = await rebuildSearchIndex(db);
+  return { from: built, articles };
+}
+
+/**
+ * Rebuilds the whole index from the stored articles (migration 0003; `jarida reindex`; start-up when
+ * the analysis changed) and records the analyser version. Returns how many articles were indexed.
  */
 export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
   const d = db as Kysely<Database>;
@@ -107,8 +127,11 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
   let lastId = 0;
   let n = 0;
   for (;;) {
-    const batch = await d.selectFrom('articles').select(['id', 'title', 'summary', 'content_html']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
-    if (batch.length === 0) return n;
+    const batch = await d.selectFrom('articles').select(['id', 'title', 'summary', 'content_html', 'language']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
+    if (batch.length === 0) {
+      await saveSetting(d, ANALYSER_SETTING, ANALYSER_VERSION);
+      return n;
+    }
     await indexArticles(d, batch, true); // the index was emptied above
     n += batch.length;
     lastId = Number(batch[batch.length - 1]!.id);
@@ -253,7 +276,7 @@ async function lexemeShares(db: Db): Promise<ReadonlyMap<string, number>> {
 function isCommon(shares: ReadonlyMap<string, number>, f: SearchFilter, prefix: boolean): boolean {
   const share = (p: QueryPart) => {
     let best = 0;
-    for (const t of p.terms) {
+    for (const t of [...p.terms, ...(p.also ?? []).flat()]) {
       best = Math.max(best, shares.get(t) ?? 0);
       if (prefix && p.prefix) for (const [e, n] of shares) if (e.startsWith(t)) best = Math.max(best, n);
     }
@@ -263,22 +286,41 @@ function isCommon(shares: ReadonlyMap<string, number>, f: SearchFilter, prefix: 
   return Math.min(...f.parts.map(share)) >= COMMON_SHARE;
 }
 
-/** FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)` (exact matches score twice); phrases `"a b"`, AND, NOT. */
+/** Returns a part's variants: its terms, then the other analyses' (QueryPart.also). */
+function variantsOf(p: QueryPart): string[][] {
+  return [p.terms, ...(p.also ?? [])];
+}
+
+/** Returns true when a variant is matched as a prefix too: a single word of 3+ letters of a prefix part. */
+function asPrefix(p: QueryPart, v: string[], prefix: boolean): boolean {
+  return prefix && p.prefix && v.length === 1 && v[0]!.length >= 3;
+}
+
+/**
+ * FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)` (exact matches score twice); phrases `"a b"`;
+ * a part's variants OR-ed: `("elect" OR "elect"* OR "elections" OR "elections"*)`; AND, NOT.
+ */
 function fts5Query(f: SearchFilter, prefix: boolean): string {
   const part = (p: QueryPart) => {
-    const quoted = `"${p.terms.join(' ').replaceAll('"', '""')}"`;
-    return prefix && p.prefix ? `(${quoted} OR ${quoted}*)` : quoted;
+    const alts = variantsOf(p).flatMap((v) => {
+      const quoted = `"${v.join(' ').replaceAll('"', '""')}"`;
+      return asPrefix(p, v, prefix) ? [quoted, `${quoted}*`] : [quoted];
+    });
+    return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
   };
   const all = f.parts.map(part).join(' AND ');
   return f.exclude?.length ? `(${all}) NOT (${f.exclude.map(part).join(' OR ')})` : all;
 }
 
-/** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, `&`, `!`. Terms are letters and digits. */
+/** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, variants `|`-ed, `&`, `!`. Terms are letters and digits. */
 function tsQuery(f: SearchFilter, prefix: boolean): string {
   const part = (p: QueryPart) => {
-    const terms = p.terms.map((t) => t.replace(/[^\p{L}\p{N}]/gu, ''));
-    if (terms.length > 1) return `(${terms.join(' <-> ')})`;
-    return prefix && p.prefix ? `(${terms[0]} | ${terms[0]}:*)` : terms[0]!;
+    const alts = variantsOf(p).flatMap((v) => {
+      const terms = v.map((t) => t.replace(/[^\p{L}\p{N}]/gu, ''));
+      if (terms.length > 1) return [`(${terms.join(' <-> ')})`];
+      return asPrefix(p, v, prefix) ? [terms[0]!, `${terms[0]}:*`] : [terms[0]!];
+    });
+    return alts.length === 1 ? alts[0]! : `(${alts.join(' | ')})`;
   };
   const all = f.parts.map(part).join(' & ');
   return f.exclude?.length ? `(${all}) & !(${f.exclude.map(part).join(' | ')})` : all;

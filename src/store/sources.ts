@@ -1,26 +1,38 @@
 /** Sources: the sites articles come from, and their fetch state. */
+import { hostname } from 'node:os';
 import { sql, type Kysely, type Selectable } from 'kysely';
+import { bounded, label, LIMITS } from '../model/limits.js';
 import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source, SourceKind } from '../model/types.js';
+import { httpUrl } from '../model/url.js';
 import { signalChange } from './changes.js';
 import { bumpDayCounts } from './day-counts.js';
 import { unindexSource } from './search.js';
 import type { Store } from './db.js';
+import { sourceIdentity } from './migrations/0005_source_identity.js';
 import type { Database, SourcesTable } from './schema.js';
 
-/** Returns the id of the source with this title and kind, creating it when missing. */
+/**
+ * Returns the id of the source with this title and kind, creating it when missing. Creating is one
+ * insert on the unique identity, so two processes ensuring the same new source get the same row.
+ */
 export async function ensureSource(
   db: Kysely<Database>,
   s: { kind: SourceKind; title: string; url?: string | null; siteUrl?: string | null; language?: string | null },
 ): Promise<number> {
+  const row = sourceRow(s);
   const found = await db
     .selectFrom('sources')
     .select('id')
-    .where('kind', '=', s.kind)
-    .where('title', '=', s.title)
+    .where('kind', '=', row.kind)
+    .where('title', '=', row.title)
+    .orderBy('id')
     .executeTakeFirst();
   if (found) return Number(found.id);
-  return insertSource(db, s);
+  const made = await insertOrNothing(db, row);
+  if (made) return made;
+  // Another process created it between the lookup and the insert.
+  return (await findSameSource(db, row))!.id;
 }
 
 /** What `sources add` stores. */
@@ -37,27 +49,64 @@ export interface NewSource {
   enabled?: boolean;
 }
 
-/** Inserts a source (due at once); returns its id. */
+/**
+ * Inserts a source (due at once); returns its id. Throws when a source with the same
+ * identity exists (the same feed URL, or the same title of a manual source), or when a feed or
+ * page has no http(s) URL.
+ */
 export async function insertSource(db: Kysely<Database>, s: NewSource): Promise<number> {
-  const row = await db
-    .insertInto('sources')
-    .values({
-      kind: s.kind,
-      title: s.title,
-      url: s.url ?? null,
-      site_url: s.siteUrl ?? null,
-      language: s.language ?? null,
-      enabled: s.enabled === false ? 0 : 1,
-      full_text: s.fullText ? 1 : 0,
-      canonical_here: s.canonicalHere ? 1 : 0,
-      interval_s: s.intervalS ?? null,
-      rules: s.rules ? JSON.stringify(s.rules) : null,
-      error_count: 0,
-      created_at: new Date().toISOString(),
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return Number(row.id);
+  const row = sourceRow(s);
+  const made = await insertOrNothing(db, row);
+  if (made) return made;
+  const other = await findSameSource(db, row);
+  throw new Error(`sources: ${row.url ?? row.title} is already source ${other?.id ?? '?'}${other ? ` (${other.title})` : ''}`);
+}
+
+type SourceRow = ReturnType<typeof sourceRow>;
+
+/**
+ * Inserts the row unless a source with its identity or URL exists (both are unique keys: the
+ * conflict is on whichever another writer's row hits first); returns the new id, or undefined.
+ */
+async function insertOrNothing(db: Kysely<Database>, row: SourceRow): Promise<number | undefined> {
+  const made = await db.insertInto('sources').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
+  return made ? Number(made.id) : undefined;
+}
+
+/** Returns the source a row conflicts with: the same identity, else the same URL. */
+async function findSameSource(db: Kysely<Database>, row: SourceRow): Promise<{ id: number; title: string } | undefined> {
+  const found = await db
+    .selectFrom('sources')
+    .select(['id', 'title'])
+    .where((eb) => (row.url ? eb.or([eb('identity', '=', row.identity), eb('url', '=', row.url)]) : eb('identity', '=', row.identity)))
+    .orderBy('id')
+    .executeTakeFirst();
+  return found && { id: Number(found.id), title: found.title };
+}
+
+/**
+ * Returns the row a new source is stored as: every URL http(s) or dropped (a feed or page without
+ * one is refused), every text bounded (src/model/limits.ts), and its identity.
+ */
+function sourceRow(s: NewSource) {
+  const url = httpUrl(s.url);
+  if ((s.kind === 'feed' || s.kind === 'page') && s.url && !url) throw new Error(`sources: ${s.kind} URL ${JSON.stringify(bounded(s.url, 200))} is not an http(s) URL`);
+  const title = label(s.title, LIMITS.title) ?? (url ? new URL(url).hostname : 'Untitled source');
+  return {
+    kind: s.kind,
+    title,
+    url,
+    site_url: httpUrl(s.siteUrl),
+    language: label(s.language, LIMITS.language),
+    enabled: s.enabled === false ? 0 : 1,
+    full_text: s.fullText ? 1 : 0,
+    canonical_here: s.canonicalHere ? 1 : 0,
+    interval_s: s.intervalS ?? null,
+    rules: s.rules ? JSON.stringify(s.rules) : null,
+    error_count: 0,
+    created_at: new Date().toISOString(),
+    identity: sourceIdentity({ kind: s.kind, url, title }),
+  };
 }
 
 /** Returns every source, oldest first. */
@@ -84,14 +133,20 @@ export async function findArticleCountsBySource(db: Kysely<Database>): Promise<M
   return new Map(rows.map((r) => [Number(r.source_id), Number(r.n)]));
 }
 
+/** Returns the name this process claims sources under: `host pid N`. */
+export function claimerName(): string {
+  return `${hostname()} pid ${process.pid}`;
+}
+
 /**
  * Claims up to `limit` enabled feed/page sources that are due at `now` and not claimed by another
- * worker or process, until `leaseUntil`; returns them, the longest overdue first (so none starves).
- * PostgreSQL claims them in one statement that skips rows another claimer holds
- * (`FOR UPDATE SKIP LOCKED`); SQLite, one writer at a time, claims each row with a compare-and-set.
- * The lease frees the sources of a process that dies mid-fetch once it expires.
+ * worker or process, until `leaseUntil`, in the name of `claimer`; returns them, the longest
+ * overdue first (so none starves). PostgreSQL claims them in one statement that skips rows another
+ * claimer holds (`FOR UPDATE SKIP LOCKED`); SQLite, one writer at a time, claims each row with a
+ * compare-and-set. The lease is short and renewed while the fetch runs (renewClaims), so the
+ * sources of a process that dies are free again within one lease.
  */
-export async function claimDueSources(store: Store, now: Date, leaseUntil: Date, limit: number): Promise<Source[]> {
+export async function claimDueSources(store: Store, now: Date, leaseUntil: Date, limit: number, claimer = claimerName()): Promise<Source[]> {
   const nowIso = now.toISOString();
   const lease = leaseUntil.toISOString();
   const due = store.db
@@ -107,7 +162,7 @@ export async function claimDueSources(store: Store, now: Date, leaseUntil: Date,
   if (store.dialect.name === 'postgres') {
     const rows = await store.db
       .updateTable('sources')
-      .set({ claimed_until: lease })
+      .set({ claimed_until: lease, claimed_by: claimer })
       .where('id', 'in', due.forUpdate().skipLocked())
       .returningAll()
       .execute();
@@ -117,7 +172,7 @@ export async function claimDueSources(store: Store, now: Date, leaseUntil: Date,
   for (const { id } of await due.execute()) {
     const row = await store.db
       .updateTable('sources')
-      .set({ claimed_until: lease })
+      .set({ claimed_until: lease, claimed_by: claimer })
       .where('id', '=', id)
       .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', nowIso)]))
       .returningAll()
@@ -125,6 +180,37 @@ export async function claimDueSources(store: Store, now: Date, leaseUntil: Date,
     if (row) claimed.push(toSource(row));
   }
   return claimed;
+}
+
+/** Claims one feed/page source (due or not) until `leaseUntil` when no other claimer holds it at `now`; returns it, or undefined when it is held (or missing). */
+export async function claimSource(db: Kysely<Database>, id: number, now: Date, leaseUntil: Date, claimer = claimerName()): Promise<Source | undefined> {
+  const row = await db
+    .updateTable('sources')
+    .set({ claimed_until: leaseUntil.toISOString(), claimed_by: claimer })
+    .where('id', '=', id)
+    .where('kind', 'in', ['feed', 'page'])
+    .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now.toISOString())]))
+    .returningAll()
+    .executeTakeFirst();
+  return row && toSource(row);
+}
+
+/** Extends `claimer`'s claims on these sources to `leaseUntil` (sources whose fetch ended are released already and stay so). */
+export async function renewClaims(db: Kysely<Database>, ids: readonly number[], claimer: string, leaseUntil: Date): Promise<void> {
+  if (ids.length === 0) return;
+  await db
+    .updateTable('sources')
+    .set({ claimed_until: leaseUntil.toISOString() })
+    .where('id', 'in', [...ids])
+    .where('claimed_by', '=', claimer)
+    .where('claimed_until', 'is not', null)
+    .execute();
+}
+
+/** Releases the source's claim if `claimer` still holds it (an operator freeing the sources of a process that died); returns whether it did. */
+export async function releaseClaim(db: Kysely<Database>, id: number, claimer: string): Promise<boolean> {
+  const r = await db.updateTable('sources').set({ claimed_until: null, claimed_by: null }).where('id', '=', id).where('claimed_by', '=', claimer).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
 }
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -164,9 +250,10 @@ export async function saveFetchState(db: Kysely<Database>, id: number, s: FetchS
   await db
     .updateTable('sources')
     .set({
-      ...(s.url !== undefined ? { url: s.url } : {}),
-      ...(s.title !== undefined ? { title: s.title } : {}),
-      ...(s.siteUrl !== undefined ? { site_url: s.siteUrl } : {}),
+      // The same checks as a new source: http(s) URLs only, bounded text.
+      ...(s.url !== undefined && httpUrl(s.url) ? { url: httpUrl(s.url) } : {}),
+      ...(s.title !== undefined && label(s.title, LIMITS.title) ? { title: label(s.title, LIMITS.title)! } : {}),
+      ...(s.siteUrl !== undefined ? { site_url: httpUrl(s.siteUrl) } : {}),
       ...(s.etag !== undefined ? { etag: s.etag } : {}),
       ...(s.lastModified !== undefined ? { last_modified: s.lastModified } : {}),
       ...(s.intervalS !== undefined ? { interval_s: s.intervalS } : {}),
@@ -175,10 +262,11 @@ export async function saveFetchState(db: Kysely<Database>, id: number, s: FetchS
       ...(s.skipHours !== undefined ? { skip_hours: s.skipHours.length ? JSON.stringify(s.skipHours) : null } : {}),
       next_fetch_at: s.nextFetchAt,
       error_count: s.errorCount,
-      last_error: s.lastError,
+      last_error: bounded(s.lastError, LIMITS.error),
       last_status: s.lastStatus,
       last_fetched_at: s.lastFetchedAt,
       claimed_until: null,
+      claimed_by: null,
     })
     .where('id', '=', id)
     .execute();
@@ -192,13 +280,24 @@ export async function updateSource(
 ): Promise<boolean> {
   // Its name and canonical choice show on article pages.
   const shown = s.title !== undefined || s.canonicalHere !== undefined;
+  const title = s.title === undefined ? undefined : (label(s.title, LIMITS.title) ?? '');
+  if (title === '') throw new Error('sources: a source name must not be empty');
   return db.transaction().execute(async (trx) => {
+    // A manual source is known by its name (its identity), so a new name is a new identity; a feed keeps its URL's.
+    let identity: string | undefined;
+    if (title !== undefined) {
+      const row = await trx.selectFrom('sources').select(['kind', 'url']).where('id', '=', id).executeTakeFirst();
+      if (!row) return false;
+      identity = sourceIdentity({ kind: row.kind, url: row.url, title });
+      const other = await trx.selectFrom('sources').select('id').where('identity', '=', identity).where('id', '!=', id).executeTakeFirst();
+      if (other) throw new Error(`sources: a ${row.kind} source named ${title} exists already (source ${other.id})`);
+    }
     const r = await trx
       .updateTable('sources')
       .set({
         ...(s.enabled !== undefined ? { enabled: s.enabled ? 1 : 0 } : {}),
         ...(s.rules !== undefined ? { rules: JSON.stringify(s.rules) } : {}),
-        ...(s.title !== undefined ? { title: s.title } : {}),
+        ...(title !== undefined ? { title, identity } : {}),
         ...(s.language !== undefined ? { language: s.language } : {}),
         ...(s.fullText !== undefined ? { full_text: s.fullText ? 1 : 0 } : {}),
         ...(s.canonicalHere !== undefined ? { canonical_here: s.canonicalHere ? 1 : 0 } : {}),
@@ -261,5 +360,7 @@ function toSource(r: Selectable<SourcesTable>): Source {
     ttlMinutes: r.ttl_minutes === null ? null : Number(r.ttl_minutes),
     skipHours: r.skip_hours ? (JSON.parse(r.skip_hours) as number[]) : [],
     createdAt: r.created_at,
+    claimedUntil: r.claimed_until,
+    claimedBy: r.claimed_by,
   };
 }

@@ -142,6 +142,23 @@ describe.skipIf(skip)('languages', () => {
     expect(res.statusCode).toBe(301);
     expect(res.headers.location).toBe('/2019/02/');
   });
+
+  it('redirects the prefix only to a path on this site, never to another host', async () => {
+    for (const [url, to] of [
+      ['/en//evil.example/', '/evil.example/'],
+      ['/en/\\evil.example/', '/evil.example/'],
+      ['/en/\\/evil.example/', '/evil.example/'],
+      ['/en///evil.example/a?b=1', '/evil.example/a?b=1'],
+      ['/en/%2F%2Fevil.example/', '/%2F%2Fevil.example/'],
+      ['/en/?q=1', '/?q=1'],
+    ]) {
+      const res = await get(url!);
+      expect(res.statusCode, url).toBe(301);
+      expect(res.headers.location, url).toBe(to);
+      // What a browser makes of it: a URL on this site.
+      expect(new URL(String(res.headers.location), 'http://site.example/').host, url).toBe('site.example');
+    }
+  });
 });
 
 describe.skipIf(skip)('bad URLs', () => {

@@ -39,8 +39,18 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     app.get(`${prefix}/:year/:month/:day/:slug/`, page((d, ctx, p) => articlePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day!, slug: p.slug! })));
   }
   // The default language also answers under its own prefix, redirected to the unprefixed URL.
-  app.get(`/${site.defaultLanguage}/*`, async (req, reply) => reply.redirect(req.url.slice(site.defaultLanguage.length + 1) || '/', 301));
-  app.get(`/${site.defaultLanguage}`, async (_req, reply) => reply.redirect('/', 301));
+  const unprefixed = async (req: FastifyRequest, reply: FastifyReply) => reply.redirect(sitePath(req.url.slice(site.defaultLanguage.length + 1)), 301);
+  app.get(`/${site.defaultLanguage}/*`, unprefixed);
+  app.get(`/${site.defaultLanguage}`, unprefixed);
+}
+
+/**
+ * Returns a path on this site for a redirect: one leading slash, never `//host` or a slash and a backslash
+ * (which a browser reads as another site), never a scheme.
+ * @example sitePath('//evil.example/') === '/evil.example/'
+ */
+export function sitePath(raw: string): string {
+  return `/${raw.replace(/^[/\\\s]+/, '')}`;
 }
 
 async function render(deps: WebDeps, lang: Lang, handler: Handler, req: FastifyRequest, reply: FastifyReply) {

@@ -145,3 +145,38 @@ describe.skipIf(skip)('search pages', () => {
     expect(common).toMatchObject({ total: 0, results: [], message: 'Bu kelimeler aranamayacak kadar yaygın. Daha belirgin bir kelime ekleyin.' });
   });
 });
+
+describe.skipIf(skip)('search pages: each language analysed as that language', () => {
+  let store2: Store;
+  let app2: FastifyInstance;
+  beforeAll(async () => {
+    store2 = await openTestStore();
+    const desk = await ensureSource(store2.db, { kind: 'manual', title: 'Desk' });
+    const at = (d: string) => new Date(`${d}T09:00:00Z`);
+    await saveArticles(store2.db, [
+      { sourceId: desk, guid: 'k', title: 'İstanbul\'da kış', contentHtml: '<p>Kar yağışı şehirde hayatı durdurdu.</p>', publishedAt: at('2024-03-01'), language: 'tr' },
+      { sourceId: desk, guid: 'e', title: 'Elections in the region', contentHtml: '<p>Voters went to the polls.</p>', publishedAt: at('2024-03-02'), language: 'en' },
+    ], config.site.timeZone);
+    app2 = await buildApp({ store: store2, config, now: () => new Date('2024-03-08T12:00:00Z') });
+  });
+  afterAll(async () => {
+    await app2?.close();
+    await store2?.close();
+  });
+
+  it('finds İstanbul’da kış for kış, kis and KIŞ on every page (no longer "too common"), and still stems English', async () => {
+    for (const q of ['kış', 'kis', 'KIŞ']) {
+      for (const page of ['', '/tr', '/ar']) {
+        const res = await app2.inject({ method: 'GET', url: `${page}/search?q=${encodeURIComponent(q)}` });
+        expect(res.statusCode).toBe(200);
+        expect(text(res.body), `${page}/search?q=${q}`).not.toContain('Those words are too common');
+        expect(res.body, `${page}/search?q=${q}`).toContain('İstanbul&#39;da <mark>kış</mark>');
+      }
+    }
+    expect(text((await app2.inject({ method: 'GET', url: '/search?q=k%C4%B1%C5%9F' })).body)).toContain('1 result');
+    // English stemming stays: election finds Elections.
+    const res = await app2.inject({ method: 'GET', url: '/search?q=election' });
+    expect(text(res.body)).toContain('1 result');
+    expect(res.body).toContain('<mark>Elections</mark> in the region');
+  });
+});

@@ -1,7 +1,9 @@
 /**
  * Full text: the main content of an article page and its metadata, by Mozilla's Reader View
  * (Readability) on linkedom. Chosen by measurement, see bench/eval-extract.ts. The content is
- * HTML, not sanitized (ingest/sanitize does that); URLs in it are absolute.
+ * HTML, not sanitized (ingest/sanitize does that); URLs in it are absolute. Whatever Reader View
+ * finds is returned, however short: whether it is worth keeping (over a feed's summary, as a page
+ * source's article) is the caller's decision, made on `textLength` and `linkTextLength`.
  */
 import { Readability } from '@mozilla/readability';
 import { isRtlLanguage } from '../../model/direction.js';
@@ -13,8 +15,10 @@ export interface ExtractedArticle {
   byline: string | null;
   /** The article body as HTML (not sanitized), URLs absolute. */
   contentHtml: string;
-  /** Characters of text in contentHtml. */
+  /** Characters of text in contentHtml, whitespace runs counted as one space. */
   textLength: number;
+  /** Of those, the characters inside links: near textLength, the content is a menu or link list. */
+  linkTextLength: number;
   excerpt: string | null;
   leadImageUrl: string | null;
   /** BCP 47 tag as the page declares it (<html lang>, else Content-Language or og:locale). */
@@ -27,18 +31,15 @@ export interface ExtractedArticle {
   siteName: string | null;
 }
 
-/** Below this many characters of text the page has no article (Reader View's own "readerable" minimum). */
-export const MIN_TEXT_LENGTH = 140;
-/** Above this share of text inside links the content is a menu or link list, not an article. */
-export const MAX_LINK_DENSITY = 0.5;
 /** An image is "large" for the lead-image fallback when no declared side is below this (px). */
 const MIN_LEAD_IMAGE_SIDE = 150;
 
 /**
- * Returns the article on page `url` (its HTML in `html`), or null when there is no readable content.
- * Never throws: bad HTML is parsed much as a browser would, a page over 5 Mi characters is cut
- * there and nesting past 256 levels is flattened first (bound.ts), and a failure inside the parser
- * or Readability counts as "no content". Null too below MIN_TEXT_LENGTH or above MAX_LINK_DENSITY.
+ * Returns the article on page `url` (its HTML in `html`) as Reader View finds it, or null when it
+ * finds no content at all. Never throws: bad HTML is parsed much as a browser would, a page over
+ * 5 Mi characters is cut there and nesting past 256 levels is flattened first (bound.ts), and a
+ * failure inside the parser or Readability counts as "no content". A short text is still returned:
+ * callers weigh it (see `isLinkList` and refresh's full text).
  *
  * @example extractArticle(await res.text(), res.url)?.contentHtml
  */
@@ -66,16 +67,15 @@ function extract(html: string, url: string): ExtractedArticle | null {
   const article = new Readability<Element>(doc, { classesToPreserve: ['caption'], serializer: (node) => node as Element }).parse();
   const content = article?.content;
   const contentHtml = content ? innerHtml(content) : '';
-  const textLength = article?.textContent?.trim().length ?? 0;
-  if (!article || !content || !contentHtml.trim() || textLength < MIN_TEXT_LENGTH) return null;
-  if (linkTextLength(content) > MAX_LINK_DENSITY * textLength) return null;
+  if (!article || !content || !contentHtml.trim()) return null;
 
   const lang = clean(article.lang) ?? language;
   return {
     title: clean(article.title),
     byline: clean(article.byline),
     contentHtml,
-    textLength,
+    textLength: textLength(content),
+    linkTextLength: linkTextLength(content),
     excerpt: clean(article.excerpt),
     leadImageUrl: (metaImage && resolveUrl(metaImage, base)) ?? firstLargeImage(content),
     language: lang,
@@ -114,9 +114,30 @@ function publishedFallback(doc: Document): string | null {
   );
 }
 
+/** Above this share of its text inside links, content is a menu or a link list, not an article. */
+export const MAX_LINK_DENSITY = 0.5;
+
+/**
+ * Returns true when most of the article's text sits inside links: Reader View fell back to a menu
+ * or an index page. For callers deciding whether a page holds an article.
+ *
+ * @example if (!a || isLinkList(a)) keepTheSummary()
+ */
+export function isLinkList(a: Pick<ExtractedArticle, 'textLength' | 'linkTextLength'>): boolean {
+  return a.linkTextLength > MAX_LINK_DENSITY * a.textLength;
+}
+
+function collapsedLength(text: string | null | undefined): number {
+  return text?.replace(/\s+/g, ' ').trim().length ?? 0;
+}
+
+function textLength(content: Element): number {
+  return collapsedLength(content.textContent);
+}
+
 function linkTextLength(content: Element): number {
   let n = 0;
-  for (const a of content.getElementsByTagName('a')) if (!a.parentElement?.closest('a')) n += a.textContent?.trim().length ?? 0;
+  for (const a of content.getElementsByTagName('a')) if (!a.parentElement?.closest('a')) n += collapsedLength(a.textContent);
   return n;
 }
 

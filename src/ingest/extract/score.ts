@@ -5,7 +5,9 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Readability } from '@mozilla/readability';
 import { Parser } from 'htmlparser2';
+import type { ExtractedArticle } from './extract.js';
 
 /** Metadata fields scored against expected-metadata.json. */
 export const METADATA_FIELDS = ['title', 'byline', 'excerpt', 'siteName', 'dir', 'lang', 'publishedTime'] as const;
@@ -16,6 +18,41 @@ const ONLY_WHEN_PRESENT: ReadonlySet<MetadataField> = new Set(['dir', 'lang', 'p
 
 /** The metadata an extractor reports, in the corpus' field names. */
 export type ExtractedMetadata = Record<MetadataField, string | null>;
+
+/** An extraction in the corpus' terms: content HTML and metadata; null when nothing was found. */
+export type Extraction = { contentHtml: string; metadata: ExtractedMetadata } | null;
+
+/** Reader View's options. */
+export type ReaderOptions = NonNullable<ConstructorParameters<typeof Readability<string>>[1]>;
+/** The options upstream runs Reader View with on its test pages. */
+export const UPSTREAM_OPTIONS: Readonly<ReaderOptions> = { classesToPreserve: ['caption'] };
+
+/**
+ * Returns plain Reader View's result on `doc` (Readability with upstream's options, no threshold
+ * of ours): the baseline extractArticle must not fall below. Readability edits `doc`.
+ *
+ * @example readabilityExtraction(parseHtmlDocument(html, url), { serializer: innerHtml })
+ */
+export function readabilityExtraction(doc: Document, options: ReaderOptions = {}): Extraction {
+  const a = new Readability<string>(doc, { ...UPSTREAM_OPTIONS, ...options }).parse();
+  if (!a?.content) return null;
+  return {
+    contentHtml: a.content,
+    metadata: {
+      title: a.title ?? null, byline: a.byline ?? null, excerpt: a.excerpt ?? null, siteName: a.siteName ?? null,
+      dir: a.dir ?? null, lang: a.lang ?? null, publishedTime: a.publishedTime ?? null,
+    },
+  };
+}
+
+/** Returns extractArticle's result in the corpus' terms. */
+export function articleExtraction(a: ExtractedArticle | null): Extraction {
+  if (!a) return null;
+  return {
+    contentHtml: a.contentHtml,
+    metadata: { title: a.title, byline: a.byline, excerpt: a.excerpt, siteName: a.siteName, dir: a.dir, lang: a.language, publishedTime: a.publishedTime },
+  };
+}
 
 /** One corpus page: its folder name, the page and the reference extraction. */
 export interface CorpusPage {
@@ -138,7 +175,7 @@ const norm = (v: string | null | undefined): string | null => {
 };
 
 /** Returns the score of one extraction (null = the extractor found nothing) against a corpus page. */
-export function scorePage(page: CorpusPage, got: { contentHtml: string; metadata: ExtractedMetadata } | null): PageScore {
+export function scorePage(page: CorpusPage, got: Extraction): PageScore {
   const html = got?.contentHtml ?? '';
   const f1 = tokenF1(textTokens(htmlText(html)), textTokens(htmlText(page.expectedHtml)));
   const urlF1 = tokenF1(htmlUrls(html), htmlUrls(page.expectedHtml));

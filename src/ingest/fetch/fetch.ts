@@ -48,6 +48,9 @@ export interface FetchResult {
   notModified: boolean;
   bytes: Uint8Array;
   contentType: string | null;
+  /** Content-Language and Content-Location: the parse step's fallback language and base URL. */
+  contentLanguage: string | null;
+  contentLocation: string | null;
   etag: string | null;
   lastModified: string | null;
   /** From Retry-After (seconds or HTTP-date), when the response has one. */
@@ -139,6 +142,8 @@ async function finish(
     url,
     permanentRedirectTo,
     contentType: header(res.headers, 'content-type'),
+    contentLanguage: header(res.headers, 'content-language'),
+    contentLocation: header(res.headers, 'content-location'),
     etag: header(res.headers, 'etag'),
     lastModified: header(res.headers, 'last-modified'),
     retryAfterSeconds,

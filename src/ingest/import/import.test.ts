@@ -1,6 +1,6 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -75,6 +75,22 @@ describe.skipIf(await skipStoreTests())('importFile', () => {
     await expectCountsExact();
     // The import's source is never fetched.
     expect(await claimDueSources(store, new Date(), new Date(Date.now() + 60_000), 10)).toEqual([]);
+  });
+
+  it('detects the language of articles that name none, without --lang; --lang or a named language wins', async () => {
+    const demo = JSON.parse(readFileSync(join(PROJECT_ROOT, 'demo', 'articles.json'), 'utf8')) as { articles: { language: string; title: string; body: string }[] };
+    const tr = demo.articles.find((a) => a.language === 'tr')!;
+    const ar = demo.articles.find((a) => a.language === 'ar')!;
+    const lines = [article(1, { title: tr.title, content_html: tr.body }), article(2, { title: ar.title, content_html: ar.body }), article(3, { title: tr.title, content_html: tr.body, language: 'en-GB' })];
+    expect(await importFile(store, ndjson('detect.ndjson', lines), { ...OPTIONS, workers: 1 })).toMatchObject({ imported: 3 });
+    expect((await articles()).map((a) => a.language)).toEqual(['tr', 'ar', 'en-GB']);
+    const store2 = await openTestStore();
+    try {
+      await importFile(store2, ndjson('detect.ndjson', lines), { ...OPTIONS, language: 'ar' });
+      expect((await store2.db.selectFrom('articles').select('language').orderBy('guid').execute()).map((a) => a.language)).toEqual(['ar', 'ar', 'en-GB']);
+    } finally {
+      await store2.close();
+    }
   });
 
   it('stores what each field says, sanitized, with sources named in the file', async () => {
@@ -218,4 +234,30 @@ describe.skipIf(testStoreKind() === 'postgres')('importFile memory', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^imported 50,000, updated 0, unchanged 0, skipped 0 /);
   }, 300_000);
+});
+
+// Two imports naming the same new source at once (two `jarida import` processes: two connection
+// pools on one database) create it once, with its articles once.
+describe.skipIf(await skipStoreTests())('importFile, twice at once', () => {
+  it('creates a source both name once, with each article once (10 rounds)', async () => {
+    const { createTestDatabase } = await import('../../store/testing.js');
+    const { openMigratedStore } = await import('../../store/db.js');
+    const database = await createTestDatabase();
+    const [a, b] = [await openMigratedStore(database.url), await openMigratedStore(database.url)];
+    try {
+      for (let round = 0; round < 10; round++) {
+        const source = { title: `Agency ${round}`, url: `https://agency.example/${round}/feed` };
+        const path = ndjson(`twice-${round}.ndjson`, [1, 2, 3].map((i) => article(round * 10 + i, { source })));
+        await Promise.all([importFile(a, path, OPTIONS), importFile(b, path, OPTIONS)]);
+        const sources = await a.db.selectFrom('sources').select('id').where('title', '=', source.title).execute();
+        expect(sources, `round ${round}`).toHaveLength(1);
+        const stored = await a.db.selectFrom('articles').select('guid').where('source_id', '=', sources[0]!.id).execute();
+        expect(stored.map((r) => r.guid).sort(), `round ${round}`).toEqual([1, 2, 3].map((i) => `a-${round * 10 + i}`));
+      }
+    } finally {
+      await a.close();
+      await b.close();
+      await database.drop();
+    }
+  }, 60_000);
 });

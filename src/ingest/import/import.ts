@@ -18,7 +18,7 @@ import { normalizeUrl } from '../process/url.js';
 import { ImportError } from './errors.js';
 import { readLines, type Line } from './ndjson.js';
 import { createPreparer, type PrepareJob } from './preparer.js';
-import type { ImportEntry, ImportSource, PreparedEntry } from './record.js';
+import type { ImportEntry, ImportSource, LanguageFallback, PreparedEntry } from './record.js';
 import { readWxr, type WxrChannel } from './wxr.js';
 
 export { ImportError } from './errors.js';
@@ -33,6 +33,8 @@ export interface ImportOptions {
   source?: string;
   /** The language of articles that name none (before their source's, the channel's or the site's). */
   language?: string;
+  /** The languages an article naming none (nor its source, the channel or --lang) may be detected as (default: en, tr, ar). */
+  languages?: readonly string[];
   /** Worker threads that check and sanitize (0: the main thread). */
   workers?: number;
   /** Articles per store transaction (default 500). */
@@ -88,7 +90,7 @@ export async function importFile(store: Store, path: string, options: ImportOpti
         siteUrl: options.source ? null : channel?.link ?? null,
         language: options.source ? null : channel?.language ?? null,
       });
-      const language = () => options.language ?? channel?.language ?? options.defaultLanguage;
+      const language = (): LanguageFallback => ({ declared: options.language ?? channel?.language ?? null, languages: options.languages, defaultLanguage: options.defaultLanguage });
       const batches = format === 'ndjson'
         ? ndjsonJobs(body, options.batchSize ?? 500, language)
         : wxrJobs(body, options.batchSize ?? 500, language, (c) => (channel = c));
@@ -197,7 +199,7 @@ async function detectFormat(chunks: AsyncIterable<Uint8Array>): Promise<{ format
 }
 
 /** Yields NDJSON lines in batches to prepare. */
-async function* ndjsonJobs(body: AsyncIterable<Uint8Array>, size: number, language: () => string): AsyncGenerator<PrepareJob> {
+async function* ndjsonJobs(body: AsyncIterable<Uint8Array>, size: number, language: () => LanguageFallback): AsyncGenerator<PrepareJob> {
   let lines: Line[] = [];
   for await (const line of readLines(body)) {
     lines.push(line);
@@ -210,7 +212,7 @@ async function* ndjsonJobs(body: AsyncIterable<Uint8Array>, size: number, langua
 }
 
 /** Yields WordPress items in batches to prepare; the channel goes to `onChannel` before its first item. */
-async function* wxrJobs(body: AsyncIterable<Uint8Array>, size: number, language: () => string, onChannel: (c: WxrChannel) => void): AsyncGenerator<PrepareJob> {
+async function* wxrJobs(body: AsyncIterable<Uint8Array>, size: number, language: () => LanguageFallback, onChannel: (c: WxrChannel) => void): AsyncGenerator<PrepareJob> {
   let entries: ImportEntry[] = [];
   for await (const e of readWxr(body)) {
     if ('channel' in e) {

@@ -8,14 +8,14 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../../paths.js';
 import { parseNdjsonLine, type Line } from './ndjson.js';
-import { prepareEntry, type ImportEntry, type PreparedEntry } from './record.js';
+import { prepareEntry, type ImportEntry, type LanguageFallback, type PreparedEntry } from './record.js';
 
 /** A batch to prepare: NDJSON lines as read, or entries a reader already made (WXR). */
 export interface PrepareJob {
   lines?: Line[];
   entries?: ImportEntry[];
   /** The language of articles that do not name theirs (nor does their source). */
-  language: string;
+  language: LanguageFallback;
 }
 
 /** Returns the batch's entries prepared for the store, in order. */

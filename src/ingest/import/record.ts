@@ -5,6 +5,7 @@
  */
 import type { ArticleInput, ArticleStatus } from '../../model/types.js';
 import { searchDocument } from '../../search/document.js';
+import { detectLanguage } from '../../search/language.js';
 import { normalizeUrl } from '../process/url.js';
 import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
 
@@ -61,14 +62,23 @@ export const LIMITS = {
   categories: 100,
 } as const;
 
+/** The language of articles that name none: as declared (--lang, the WordPress channel), else detected among `languages`, else the site's default. */
+export interface LanguageFallback {
+  declared: string | null;
+  languages?: readonly string[];
+  defaultLanguage: string;
+}
+
 /** Returns the entry made ready to store: content sanitized, summary plain text, language settled. */
-export function prepareEntry(entry: ImportEntry, defaultLanguage: string): PreparedEntry {
+export function prepareEntry(entry: ImportEntry, fallback: LanguageFallback): PreparedEntry {
   if (!('article' in entry)) return entry;
   const a = entry.article;
   const url = normalizeUrl(a.url);
   const contentHtml = a.contentHtml ? sanitizeArticleHtml(a.contentHtml, url ?? undefined) || null : null;
   const summaryText = a.summary ? plainText(/[<&]/.test(a.summary) ? sanitizeArticleHtml(a.summary, url ?? undefined) : a.summary, 400) : '';
   const summary = summaryText || (contentHtml ? plainText(contentHtml, 300) : '') || null;
+  const language = a.language ?? a.source?.language ?? fallback.declared
+    ?? detectLanguage(`${a.title}\n${summary ?? ''}\n${contentHtml ? plainText(contentHtml, 1000) : ''}`, fallback.languages) ?? fallback.defaultLanguage;
   return {
     at: entry.at,
     article: {
@@ -79,14 +89,14 @@ export function prepareEntry(entry: ImportEntry, defaultLanguage: string): Prepa
       summary,
       contentHtml,
       author: a.author,
-      language: a.language ?? a.source?.language ?? defaultLanguage,
+      language,
       imageUrl: a.imageUrl,
       publishedAt: a.publishedAt,
       status: a.status,
       categories: a.categories,
       source: a.source,
       // Here on a worker thread, not on the thread that writes to the store.
-      searchDocument: searchDocument({ title: a.title, summary, contentHtml }),
+      searchDocument: searchDocument({ title: a.title, summary, contentHtml, language }),
     },
   };
 }

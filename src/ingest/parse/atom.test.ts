@@ -14,7 +14,7 @@ describe('Atom 1.0', () => {
     });
   });
 
-  it('handles text, html and xhtml constructs (xhtml: the div\'s children serialized)', () => {
+  it('handles text, html and xhtml constructs (xhtml: the div\'s children serialized); category terms', () => {
     const [entry] = feed.items;
     expect(entry).toMatchObject({
       guid: 'tag:haber.example.com.tr,2024:1',
@@ -23,7 +23,7 @@ describe('Atom 1.0', () => {
       summary: 'Kar yağışı &lt;uyarısı&gt; yapıldı',
       content: '<p>Meteoroloji <a href="https://haber.example.com.tr/gundem/uyari">uyardı</a>.</p><br /><img src="https://haber.example.com.tr/gundem/foto.jpg" alt="kar" />',
       author: 'Haber Masası',
-      categories: ['Gündem'],
+      categories: ['gundem'], // the term, not the label
       imageUrl: 'https://img.example.com.tr/kar.jpg',
     });
     expect(entry?.published?.toISOString()).toBe('2024-03-05T04:15:00.000Z');
@@ -47,5 +47,42 @@ describe('Atom 0.3', () => {
     });
     expect(feed.items[0]?.published?.toISOString()).toBe('2004-01-01T18:48:21.000Z');
     expect(feed.items[0]?.updated?.toISOString()).toBe('2004-01-02T10:00:00.000Z');
+  });
+});
+
+describe('Atom: which value wins, and where values go', () => {
+  const feed = parseFeed(fixture('repeated-values.atom'), {});
+
+  it('takes the alternate link over enclosures whatever the order, the last of several alternates', () => {
+    expect(feed.items.map((i) => i.url)).toEqual(['https://www.example.org/1', 'https://www.example.org/1']);
+  });
+
+  it('keeps two entries with the same id as two items', () => {
+    expect(feed.items.map((i) => [i.guid, i.title])).toEqual([
+      ['tag:example.org,2024:1', 'First'],
+      ['tag:example.org,2024:1', 'First, updated'],
+    ]);
+  });
+
+  it('reads a second summary as the content when the entry has none', () => {
+    const [entry] = parseFeed(fixture('summary-twice.atom'), {}).items;
+    expect(entry).toMatchObject({ summary: 'First summary', content: '<p>Second summary</p>' });
+  });
+
+  it('takes a category\'s term over its label, and media:keywords lists', () => {
+    const [entry] = parseFeed(fixture('categories.atom'), {}).items;
+    expect(entry?.categories).toEqual(['dunya', 'Label only', 'elections', 'europe']);
+  });
+
+  it('resolves relative ids against xml:base or the document address; other ids stay as written', () => {
+    const items = parseFeed(fixture('relative-ids.atom'), { url: 'https://www.example.org/feed.atom' }).items;
+    expect(items.map((i) => i.guid)).toEqual([
+      'https://www.example.org/posts/1', 'https://mirror.example.net/posts/2', 'post-3', 'tag:example.org,2024:4',
+    ]);
+  });
+
+  it('keeps text content as text (escaped into HTML), brackets and all', () => {
+    const text = '<feed xmlns="http://www.w3.org/2005/Atom"><entry><content type="text">History of the &lt;blink&gt; tag</content></entry></feed>';
+    expect(parseFeed(text, {}).items[0]?.content).toBe('History of the &lt;blink&gt; tag');
   });
 });

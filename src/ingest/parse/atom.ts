@@ -5,10 +5,10 @@
  */
 import type { ParsedFeed } from '../../model/feed.js';
 import { parseDate } from './dates.js';
-import { type DraftItem, finishItems, imageSlots, isImage, pickImage } from './item.js';
+import { type DraftItem, addCategory, addKeywords, finishItems, imageSlots, isImage, pickImage, resolveId } from './item.js';
 import { type MediaText, readMedia } from './media.js';
 import { normalizeLanguage } from './lang.js';
-import { collapseWhitespace, escapeHtml, htmlToText, nonEmpty } from './text.js';
+import { collapseWhitespace, escapeHtml, escapeStrayLt, htmlToText, nonEmpty } from './text.js';
 import { resolveHtmlUrls, resolveUrl } from './url.js';
 import { type XmlElement, elements, hasElementChildren, innerHtml, textContent } from './xml.js';
 
@@ -59,6 +59,7 @@ function atomTextRaw(el: XmlElement): string | null {
     const div = kids.length === 1 && kids[0]!.key === 'div' && onlyWhitespaceText(el) ? kids[0]! : el;
     return nonEmpty(innerHtml(div));
   }
+  // an application/xhtml+xml (Atom 0.3) <div> is content, not a wrapper (feedparser keeps it)
   if (type === 'application/xhtml+xml' || (mode === 'xml' || type.endsWith('+xml') || type.endsWith('/xml')) && hasElementChildren(el)) {
     return nonEmpty(innerHtml(el));
   }
@@ -67,16 +68,27 @@ function atomTextRaw(el: XmlElement): string | null {
     // escaped markup is the content; naked markup is kept, except a lone wrapper <div> around
     // escaped markup (TypePad's habit), which is dropped
     const kids = elements(el);
-    if (kids.length === 0 || kids.length === 1 && kids[0]!.key === 'div' && !hasElementChildren(kids[0]!) && onlyWhitespaceText(el)) return nonEmpty(text);
+    if (kids.length === 0 || kids.length === 1 && kids[0]!.key === 'div' && !hasElementChildren(kids[0]!) && onlyWhitespaceText(el)) return html(text);
     return nonEmpty(innerHtml(el));
   }
   if (hasElementChildren(el) && (type === '' || type === 'text' || type === 'text/html')) return nonEmpty(innerHtml(el)); // naked markup
-  if (type === 'text/html') return nonEmpty(text);
+  if (type === 'text/html') return html(text);
   if (type !== '' && type !== 'text' && !type.startsWith('text/') && !type.endsWith('xml')) {
     const decoded = fromBase64(text);
     if (decoded !== null) return nonEmpty(decoded); // taken as HTML, as feedparser and gofeed do
   }
   return nonEmpty(text) === null ? null : escapeHtml(text.trim());
+}
+
+// Escaped markup taken as HTML: a '<' that opens nothing stays text.
+function html(text: string): string | null {
+  const t = nonEmpty(text);
+  return t === null ? null : escapeStrayLt(t);
+}
+
+/** Returns an atom:category's term (its value), else its label, else its text; null when none. */
+export function atomCategory(el: XmlElement): string | null {
+  return nonEmpty(el.attrs.term) ?? nonEmpty(el.attrs.label) ?? nonEmpty(collapseWhitespace(textContent(el)));
 }
 
 function onlyWhitespaceText(el: XmlElement): boolean {
@@ -97,7 +109,8 @@ export function atomPlain(el: XmlElement): string | null {
 
 /**
  * Returns a chooser among rel=alternate links: `add(link)` returns the link's URL when it should
- * replace the ones seen so far (the first, unless a later one is HTML and the chosen one is not).
+ * replace the ones seen so far: an HTML (or untyped) link over any other, and among equals the
+ * last, as every repeated element is read.
  */
 function alternatePicker(): { add(link: XmlElement): string | null } {
   let chosen = false;
@@ -108,7 +121,7 @@ function alternatePicker(): { add(link: XmlElement): string | null } {
       if (href === null) return null;
       const type = (link.attrs.type ?? '').toLowerCase();
       const html = type === '' || type.includes('html');
-      if (chosen && (chosenHtml || !html)) return null;
+      if (chosen && chosenHtml && !html) return null;
       chosen = true;
       chosenHtml = html;
       return href;
@@ -134,10 +147,11 @@ export function atomPersonNames(persons: readonly XmlElement[]): string | null {
 }
 
 /**
- * Returns the ParsedFeed of an Atom `<feed>` document element.
+ * Returns the ParsedFeed of an Atom `<feed>` document element; `fallbackLanguage` (the HTTP
+ * Content-Language) is its language when the feed names none.
  * @example readAtom(parseXml(text, url).root!) // { format: 'atom', version: '1.0', items: [...] }
  */
-export function readAtom(root: XmlElement): ParsedFeed {
+export function readAtom(root: XmlElement, fallbackLanguage: string | null = null): ParsedFeed {
   const version = root.ns === 'atom03' || root.attrs.version === '0.3' ? '0.3' : '1.0';
   // elements in the root's own namespace count as Atom too (feeds with a home-made namespace)
   const isAtom = (el: XmlElement): boolean => ATOM_NS.has(el.ns) || el.ns === root.ns;
@@ -164,10 +178,10 @@ export function readAtom(root: XmlElement): ParsedFeed {
     }
   }
   const feedAuthor = atomPersonNames(authors);
-  const language = normalizeLanguage(root.lang);
+  const language = normalizeLanguage(root.lang) ?? fallbackLanguage;
   const drafts = entries.map((e) => readEntry(e, feedAuthor, isAtom));
   return {
-    format: 'atom', version, title, siteUrl, feedUrl, description, language,
+    format: 'atom', version, wellFormed: true, title, siteUrl, feedUrl, description, language,
     ttlMinutes: null, skipHours: [], skipDays: [], items: finishItems(drafts, language),
   };
 }
@@ -178,6 +192,7 @@ function readEntry(el: XmlElement, feedAuthor: string | null, isAtom: (el: XmlEl
   const alternates = alternatePicker();
   let title: string | null = null;
   let summary: string | null = null;
+  let secondSummary: string | null = null; // a second summary: the content when there is none
   let content: string | null = null;
   let published: Date | null = null;
   let created: Date | null = null;
@@ -191,9 +206,14 @@ function readEntry(el: XmlElement, feedAuthor: string | null, isAtom: (el: XmlEl
   for (const c of elements(el)) {
     if (isAtom(c)) {
       switch (c.key) {
-        case 'id': guid ??= nonEmpty(textContent(c)); break;
+        case 'id': guid = resolveId(textContent(c), c.base) ?? guid; break;
         case 'title': title ??= atomPlain(c); break;
-        case 'summary': summary ??= atomTextHtml(c); break;
+        case 'summary': {
+          const body = atomTextHtml(c);
+          if (summary === null) summary = body;
+          else secondSummary ??= body;
+          break;
+        }
         case 'content': content ??= atomTextHtml(c); break;
         case 'published': published ??= parseDate(textContent(c)); break;
         case 'issued': issued ??= parseDate(textContent(c)); break;
@@ -203,12 +223,8 @@ function readEntry(el: XmlElement, feedAuthor: string | null, isAtom: (el: XmlEl
         case 'source':
           sourceAuthor ??= atomPersonNames(elements(c).filter((s) => s.key === 'author'));
           break;
-        case 'category': {
-          // the label is the human-readable form; the term may be a slug or URI
-          const term = nonEmpty(c.attrs.label) ?? nonEmpty(c.attrs.term) ?? nonEmpty(collapseWhitespace(textContent(c)));
-          if (term !== null && !categories.includes(term)) categories.push(term);
-          break;
-        }
+        case 'category': addCategory(categories, atomCategory(c)); break;
+        case 'tags': addKeywords(categories, textContent(c)); break; // a made-up element some feeds use
         case 'link': {
           const href = atomLinkHref(c);
           if (href === null) break;
@@ -218,13 +234,13 @@ function readEntry(el: XmlElement, feedAuthor: string | null, isAtom: (el: XmlEl
           break;
         }
       }
-    } else if (c.ns === 'media') readMedia(c, images, media);
-    else if (c.ns === 'dc' && c.key === 'subject') {
-      const s = nonEmpty(collapseWhitespace(textContent(c)));
-      if (s !== null && !categories.includes(s)) categories.push(s);
-    } else if (c.ns === 'dc' && c.key === 'creator' && authors.length === 0) sourceAuthor ??= nonEmpty(collapseWhitespace(textContent(c)));
+    } else if (c.ns === 'media' && c.key === 'keywords') addKeywords(categories, textContent(c));
+    else if (c.ns === 'media') readMedia(c, images, media);
+    else if (c.ns === 'dc' && c.key === 'subject') addCategory(categories, nonEmpty(collapseWhitespace(textContent(c))));
+    else if (c.ns === 'dc' && c.key === 'creator' && authors.length === 0) sourceAuthor ??= nonEmpty(collapseWhitespace(textContent(c)));
   }
   const base = el.base;
+  content ??= secondSummary;
   return {
     guid,
     url,

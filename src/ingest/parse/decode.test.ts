@@ -43,7 +43,8 @@ describe('decodeText', () => {
   it('guesses UTF-8, then windows-1252, for unlabelled bodies', () => {
     expect(decodeText(Buffer.from('<rss>Café</rss>')).charset).toBe('utf-8');
     const legacy = iconv.encode('<rss>Café “quoted”</rss>', 'windows-1252');
-    expect(decodeText(legacy)).toEqual({ text: '<rss>Café “quoted”</rss>', charset: 'windows-1252' });
+    // a guess: the body names no charset, and it is not UTF-8
+    expect(decodeText(legacy)).toEqual({ text: '<rss>Café “quoted”</rss>', charset: 'windows-1252', guessed: true });
   });
 
   it('honours byte-order marks (UTF-8, UTF-16 LE/BE, UTF-32) and strips them', () => {
@@ -92,5 +93,19 @@ describe('charset helpers', () => {
     expect(normalizeCharset('UTF8')).toBe('utf-8');
     expect(normalizeCharset('windows-1256')).toBe('windows-1256');
     expect(normalizeCharset('nonsense')).toBeNull();
+  });
+});
+
+describe('decodeText: when the charset is a guess', () => {
+  it('says so when the bytes do not fit the charset the body names, or it names an unknown one', () => {
+    const bad = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('<rss>caf'), Buffer.from([0xe9]), Buffer.from('</rss>')]);
+    expect(decodeText(bad).guessed).toBe(true); // a UTF-8 BOM, then a Latin-1 byte
+    expect(decodeText(Buffer.from('<?xml version="1.0" encoding="bogus"?><rss/>')).guessed).toBe(true);
+    expect(decodeText(Buffer.from('<rss>caf\xe9</rss>', 'latin1'), 'text/xml; charset=utf-8').guessed).toBe(true);
+  });
+
+  it('does not when the bytes fit, or a single-byte header names them', () => {
+    expect(decodeText(Buffer.from('<rss>café</rss>')).guessed).toBeUndefined();
+    expect(decodeText(Buffer.from('<rss>caf\xe9</rss>', 'latin1'), 'text/xml; charset=iso-8859-1').guessed).toBeUndefined();
   });
 });

@@ -12,6 +12,11 @@ import iconv from 'iconv-lite';
 export interface DecodedText {
   text: string;
   charset: string;
+  /**
+   * Set when the charset is a guess: the one the body names (a BOM, the header, the XML
+   * declaration; UTF-8 when none) does not fit its bytes, or the declaration names one nobody knows.
+   */
+  guessed?: true;
 }
 
 const UTF8 = new TextDecoder('utf-8');
@@ -97,18 +102,27 @@ function tryUtf8(bytes: Uint8Array): string | null {
  */
 export function decodeText(bytes: Uint8Array, contentType?: string | null): DecodedText {
   const bom = bomCharset(bytes) ?? wideCharset(bytes);
-  if (bom !== null) return { text: decodeWith(bytes, bom), charset: bom };
+  if (bom !== null) return result(decodeWith(bytes, bom), bom, bom === 'utf-8' && bomCharset(bytes) !== null && !isUtf8(bytes));
   // Without a BOM or zero bytes the text is not UTF-16/32, whatever a label says.
   const fromHeader = narrow(normalizeCharset(charsetFromContentType(contentType) ?? ''));
-  const declared = narrow(normalizeCharset(declaredCharset(head(bytes)) ?? ''));
+  const label = declaredCharset(head(bytes));
+  const named = label === null ? null : normalizeCharset(label);
+  const declared = narrow(named);
+  const unknown = label !== null && named === null;
   const wanted = fromHeader ?? declared;
-  if (wanted !== null && wanted !== 'utf-8' && declared !== 'utf-8') return { text: decodeWith(bytes, wanted), charset: wanted };
+  if (wanted !== null && wanted !== 'utf-8' && declared !== 'utf-8') return result(decodeWith(bytes, wanted), wanted, unknown);
   // Unlabelled, labelled UTF-8, or a single-byte header against a UTF-8 declaration: valid UTF-8
   // wins (legacy text is almost never valid UTF-8 by accident, stale server headers are common).
   const text = tryUtf8(bytes);
-  if (text !== null) return { text, charset: 'utf-8' };
+  if (text !== null) return result(text, 'utf-8', unknown);
+  // not UTF-8: a guess unless a single-byte header (which outranks the declaration) says so
+  const guessed = wanted === null || wanted === 'utf-8';
   const other = wanted !== 'utf-8' ? wanted : declared !== 'utf-8' ? declared : null;
-  if (other !== null) return { text: decodeWith(bytes, other), charset: other };
-  if (wanted === 'utf-8') return { text: UTF8.decode(bytes), charset: 'utf-8' }; // stray bad bytes become U+FFFD
-  return { text: decodeWith(bytes, 'windows-1252'), charset: 'windows-1252' };
+  if (other !== null) return result(decodeWith(bytes, other), other, guessed);
+  if (wanted === 'utf-8') return result(UTF8.decode(bytes), 'utf-8', true); // stray bad bytes become U+FFFD
+  return result(decodeWith(bytes, 'windows-1252'), 'windows-1252', true);
+}
+
+function result(text: string, charset: string, guessed: boolean): DecodedText {
+  return guessed ? { text, charset, guessed } : { text, charset };
 }

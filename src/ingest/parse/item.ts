@@ -1,4 +1,4 @@
-/** What every format shares once its fields are read: images, author names, guid fallback, dedupe. */
+/** What every format shares once its fields are read: ids, categories, images, author names, guid fallback. */
 import { createHash } from 'node:crypto';
 import type { FeedItem } from '../../model/feed.js';
 import { collapseWhitespace, decodeEntities } from './text.js';
@@ -85,17 +85,44 @@ function hashGuid(item: DraftItem): string {
 
 /**
  * Returns the items with a guid each (guid → link → hash of title and date) and the feed language
- * where they name none. Items whose guid was already seen in this feed are dropped: the first one
- * wins, as feeds list the newest version of a story first.
+ * where they name none. Every entry stays an item, even when two share a guid or a link: which
+ * one is kept is the store's dedupe, not the parser's.
  */
 export function finishItems(drafts: readonly DraftItem[], feedLanguage: string | null): FeedItem[] {
+  return drafts.map((d) => ({ ...d, guid: d.guid ?? d.url ?? hashGuid(d), language: d.language ?? feedLanguage }));
+}
+
+/**
+ * Returns the items without later repeats of a guid: the first one wins, as feeds list the newest
+ * version of a story first. The parser keeps every entry; this is the dedupe step's rule for
+ * entries of one feed (the store's unique source + guid then covers feeds fetched before).
+ */
+export function firstOfEachGuid<T extends { guid: string }>(items: readonly T[]): T[] {
   const seen = new Set<string>();
-  const out: FeedItem[] = [];
-  for (const d of drafts) {
-    const guid = d.guid ?? d.url ?? hashGuid(d);
-    if (seen.has(guid)) continue;
-    seen.add(guid);
-    out.push({ ...d, guid, language: d.language ?? feedLanguage });
-  }
-  return out;
+  return items.filter((i) => !seen.has(i.guid) && seen.add(i.guid) !== undefined);
+}
+
+// A relative reference by its look: '/a', './a', '../a' (and '//host/a'). Bare tokens ('1234',
+// 'post-7') are ids, not paths, and stay as written.
+const RELATIVE_REF_RE = /^(?:\/|\.\.?\/)/;
+
+/**
+ * Returns an item id trimmed, resolved against `base` when it is a relative reference (RSS guid,
+ * Atom id, dc:identifier, JSON Feed id alike); null when blank.
+ * @example resolveId('/posts/7', 'https://x.test/feed') // 'https://x.test/posts/7'
+ */
+export function resolveId(raw: string | null | undefined, base: string | null): string | null {
+  const id = raw?.trim();
+  if (!id) return null;
+  return base !== null && RELATIVE_REF_RE.test(id) ? resolveUrl(id, base) : id;
+}
+
+/** Adds a category to the list unless blank or already there. */
+export function addCategory(list: string[], term: string | null): void {
+  if (term !== null && term !== '' && !list.includes(term)) list.push(term);
+}
+
+/** Adds each term of a comma-separated keyword list (`<tags>`, itunes:keywords, media:keywords). */
+export function addKeywords(list: string[], text: string): void {
+  for (const t of text.split(',')) addCategory(list, collapseWhitespace(t));
 }

@@ -28,3 +28,13 @@ describe('JSON Feed', () => {
     expect(() => parseFeed('{"version": "https://jsonfeed.org/version/1", "items": [', {})).toThrow(expect.objectContaining({ code: 'JARIDA_PARSE_MALFORMED' }));
   });
 });
+
+describe('JSON Feed: the rules every format shares', () => {
+  it('resolves relative ids, keeps a stray "<" of content_html as text, falls back to Content-Language', () => {
+    const feed = parseFeed(fixture('relative-ids.json'), { url: 'https://www.example.org/feed.json', contentLanguage: 'ar' });
+    expect(feed.items.map((i) => i.guid)).toEqual(['https://www.example.org/items/1', '2']);
+    expect(feed.items[1]?.content).toBe('<p>a &lt;3 b</p>');
+    expect(feed.language).toBe('ar');
+    expect(feed.wellFormed).toBe(true);
+  });
+});

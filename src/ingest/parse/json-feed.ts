@@ -5,8 +5,9 @@
 import type { ParsedFeed } from '../../model/feed.js';
 import { parseDate } from './dates.js';
 import { ParseError } from './errors.js';
-import { type DraftItem, finishItems, imageSlots, isImage, pickImage } from './item.js';
-import { collapseWhitespace, escapeHtml, nonEmpty } from './text.js';
+import { type DraftItem, finishItems, imageSlots, isImage, pickImage, resolveId } from './item.js';
+import { normalizeLanguage } from './lang.js';
+import { collapseWhitespace, escapeHtml, escapeStrayLt, nonEmpty } from './text.js';
 import { resolveHtmlUrls, resolveUrl } from './url.js';
 
 type Json = Record<string, unknown>;
@@ -39,14 +40,15 @@ export function isJsonFeed(doc: unknown): doc is Json {
 }
 
 /**
- * Returns the ParsedFeed of a JSON Feed document (already JSON-parsed).
+ * Returns the ParsedFeed of a JSON Feed document (already JSON-parsed); relative URLs and ids
+ * resolve against `base` (the document's URL), `fallbackLanguage` is the language when it names none.
  * @example readJsonFeed(JSON.parse(text), 'https://x.test/feed.json') // { format: 'json', version: '1.1', … }
  */
-export function readJsonFeed(doc: unknown, feedUrl: string | null): ParsedFeed {
+export function readJsonFeed(doc: unknown, feedUrl: string | null, fallbackLanguage: string | null = null): ParsedFeed {
   if (!isJsonFeed(doc)) throw new ParseError('JARIDA_PARSE_NOT_A_FEED', 'parse: JSON document is not a JSON Feed (no jsonfeed.org version, no items)');
   const version = typeof doc.version === 'string' ? /(\d+(?:\.\d+)?)\/?$/.exec(doc.version)?.[1] ?? null : null;
   const base = feedUrl ?? str(doc.feed_url);
-  const language = str(doc.language);
+  const language = normalizeLanguage(str(doc.language)) ?? fallbackLanguage;
   const feedAuthor = authorNames(doc);
   const drafts: DraftItem[] = [];
   for (const it of Array.isArray(doc.items) ? doc.items : []) {
@@ -55,6 +57,7 @@ export function readJsonFeed(doc: unknown, feedUrl: string | null): ParsedFeed {
   return {
     format: 'json',
     version: version === '1' ? '1.0' : version,
+    wellFormed: true,
     title: str(doc.title) === null ? null : collapseWhitespace(str(doc.title)!),
     siteUrl: url(doc.home_page_url, base),
     feedUrl: url(doc.feed_url, base),
@@ -71,7 +74,7 @@ function readItem(it: Json, base: string | null, feedAuthor: string | null): Dra
   const html = str(it.content_html);
   const text = str(it.content_text);
   const summaryText = str(it.summary);
-  const content = html !== null ? resolveHtmlUrls(html, base) : text !== null ? escapeHtml(text) : null;
+  const content = html !== null ? resolveHtmlUrls(escapeStrayLt(html), base) : text !== null ? escapeHtml(text) : null;
   const images = imageSlots();
   images.enclosure = url(it.image, base) ?? url(it.banner_image, base);
   if (images.enclosure === null && Array.isArray(it.attachments)) {
@@ -86,7 +89,7 @@ function readItem(it: Json, base: string | null, feedAuthor: string | null): Dra
   const summary = summaryText === null ? null : escapeHtml(summaryText);
   const title = str(it.title);
   return {
-    guid: str(it.id),
+    guid: resolveId(str(it.id), base),
     url: url(it.url, base) ?? url(it.external_url, base),
     title: title === null ? null : collapseWhitespace(title),
     summary,

@@ -88,9 +88,10 @@ describe('limits', () => {
     expect(parseFeed(fixture('empty-channel.xml'), {})).toMatchObject({ title: 'Nothing yet', items: [] });
   });
 
-  it('keeps the first of items with the same guid (guid, link or title+date hash)', () => {
+  it('keeps every entry as an item, even when entries share a guid, a link or a title+date hash', () => {
     const feed = parseFeed(fixture('duplicates.xml'), {});
-    expect(feed.items.map((i) => i.title)).toEqual(['First version', 'Link as guid', 'Hash A', 'Hash A']);
+    expect(feed.items.map((i) => i.title)).toEqual(['First version', 'Second version', 'Link as guid', 'Same link again', 'Hash A', 'Hash A', 'Hash A']);
+    expect(feed.items.map((i) => i.guid).slice(0, 4)).toEqual(['same', 'same', 'http://dupes.example/a', 'http://dupes.example/a']);
   });
 
   it('reads absurdly deep nesting in linear time, without exhausting the stack', () => {
@@ -131,5 +132,41 @@ describe('encodings end to end', () => {
   it('reads UTF-16 with a BOM', () => {
     const bytes = iconv.encode('<?xml version="1.0" encoding="utf-16"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Ünicode</title></feed>', 'utf-16le', { addBOM: true });
     expect(parseFeed(bytes, {}).title).toBe('Ünicode');
+  });
+});
+
+describe('what the HTTP response says', () => {
+  it('takes Content-Language as the language of a feed that names none (its own xml:lang wins)', () => {
+    const feed = parseFeed(fixture('no-language.atom'), { contentLanguage: 'en-GB, fr' });
+    expect(feed.language).toBe('en-GB');
+    expect(feed.items.map((i) => i.language)).toEqual(['en-GB', 'tr']);
+    expect(parseFeed(fixture('rss20.xml'), { contentLanguage: 'fr' }).language).toBe('en-gb');
+  });
+
+  it('resolves relative links and ids against Content-Location (http/https only), else the URL', () => {
+    const at = (contentLocation: string) => parseFeed(fixture('relative-ids.atom'), { url: 'https://cdn.example.org/f/feed.atom', contentLocation }).items[0]?.guid;
+    expect(at('https://www.example.org/blog/feed.atom')).toBe('https://www.example.org/posts/1');
+    expect(at('/mirror/feed.atom')).toBe('https://cdn.example.org/posts/1');
+    expect(at('javascript:alert(1)')).toBe('https://cdn.example.org/posts/1');
+  });
+});
+
+describe('well-formedness (feedparser\'s bozo)', () => {
+  it('says well-formed of clean feeds of every format', () => {
+    for (const name of ['atom10.xml', 'rdf10.rdf', 'rss091.xml', 'feed11.json', 'itunes.xml']) {
+      expect(parseFeed(fixture(name), {}).wellFormed, name).toBe(true);
+    }
+    // HTML's &eacute; and &nbsp; without a DTD declaring them: read, but not well-formed XML
+    const rss20 = parseFeed(fixture('rss20.xml'), {});
+    expect(rss20.wellFormed).toBe(false);
+    expect(rss20.items[0]?.title).toBe('Café owners\u00a0protest … in the "old town"');
+  });
+
+  it('says ill-formed of broken XML it still reads, junk before the root, and bytes that fit no named charset', () => {
+    expect(parseFeed(fixture('malformed.xml'), {})).toMatchObject({ wellFormed: false, title: 'Fish & Chips & &bogus; news' });
+    expect(parseFeed(`Warning: x\n${fixture('rss20.xml').toString()}`, {}).wellFormed).toBe(false);
+    const latin1 = Buffer.from('<rss version="2.0"><channel><title>Caf\xe9</title></channel></rss>', 'latin1');
+    expect(parseFeed(latin1, {})).toMatchObject({ wellFormed: false, title: 'Café' });
+    expect(parseFeed(latin1, { contentType: 'text/xml; charset=iso-8859-1' }).wellFormed).toBe(true);
   });
 });

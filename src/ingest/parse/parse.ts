@@ -8,17 +8,42 @@ import { decodeText } from './decode.js';
 import { ParseError } from './errors.js';
 import { readJsonFeed } from './json-feed.js';
 import { readRss } from './rss.js';
+import { normalizeLanguage } from './lang.js';
 import { parseXml } from './xml.js';
 
 /** The error parsing ends in, with its stable codes (re-exported so callers import one module). */
 export { ParseError, type ParseErrorCode } from './errors.js';
+/** The dedupe of one feed's entries by guid (the first wins); parseFeed itself keeps every entry. */
+export { firstOfEachGuid } from './item.js';
 /** Bytes → text by charset (BOM, Content-Type, XML declaration, <meta>); also used for HTML pages. */
 export { decodeText, type DecodedText } from './decode.js';
 
-/** Where the body came from: the feed URL (base for relative links) and the Content-Type header. */
+/** Where the body came from: the feed URL (base for relative links) and the response's headers. */
 export interface ParseOptions {
   url?: string;
   contentType?: string | null;
+  /** The feed's language when it names none itself (`en`, or a list: `en, fr`). */
+  contentLanguage?: string | null;
+  /** The document's own address when it differs from `url`: the base for relative links. */
+  contentLocation?: string | null;
+}
+
+/** Returns the base URL of the document: Content-Location (http/https only) against the URL. */
+function documentBase(opts: ParseOptions): string | null {
+  const url = opts.url ?? null;
+  const loc = opts.contentLocation?.trim();
+  if (!loc) return url;
+  try {
+    const abs = url === null ? new URL(loc) : new URL(loc, url);
+    return abs.protocol === 'http:' || abs.protocol === 'https:' ? abs.href : url;
+  } catch {
+    return url;
+  }
+}
+
+/** Returns the first language of a Content-Language header, or null. */
+function headerLanguage(value: string | null | undefined): string | null {
+  return normalizeLanguage(value?.split(',')[0]);
 }
 
 /** What the start of a body says it is. */
@@ -64,8 +89,10 @@ const HTML_ROOTS = new Set(['html', 'head', 'body', 'div', 'p', 'title', 'meta',
  * Returns the feed in `input` (bytes are decoded by charset: BOM, Content-Type, XML declaration;
  * see decodeText). Throws ParseError: JARIDA_PARSE_EMPTY for a blank body, JARIDA_PARSE_NOT_A_FEED for
  * HTML pages and other documents, JARIDA_PARSE_MALFORMED for bodies too broken to read. Slightly
- * broken XML (bare `&`, unknown entities, unclosed tags) is read best-effort. Items whose guid
- * repeats one seen earlier in the same feed are dropped (the first wins).
+ * broken XML (bare `&`, unknown entities, unclosed tags) is read best-effort, with `wellFormed`
+ * false. Every entry is an item, even when two share a guid or link (the store's dedupe decides).
+ * Relative links and ids resolve against xml:base, else Content-Location, else the URL; the
+ * Content-Language header is the language of a feed that names none.
  * @example parseFeed(bytes, { url: 'https://x.test/rss', contentType: 'application/rss+xml' }).items[0]?.title
  */
 export function parseFeed(input: string | Uint8Array, opts: ParseOptions = {}): ParsedFeed {
@@ -79,7 +106,10 @@ export function parseFeed(input: string | Uint8Array, opts: ParseOptions = {}): 
 }
 
 function readFeed(input: string | Uint8Array, opts: ParseOptions): ParsedFeed {
-  const text = typeof input === 'string' ? input : decodeText(input, opts.contentType).text;
+  const decoded = typeof input === 'string' ? null : decodeText(input, opts.contentType);
+  const text = decoded === null ? input as string : decoded.text;
+  const base = documentBase(opts);
+  const language = headerLanguage(opts.contentLanguage);
   const found = sniff(text);
   if (found.kind === 'empty') throw new ParseError('JARIDA_PARSE_EMPTY', 'parse: body is empty');
   if (found.kind === 'other') {
@@ -92,7 +122,9 @@ function readFeed(input: string | Uint8Array, opts: ParseOptions): ParsedFeed {
     } catch (cause) {
       throw new ParseError('JARIDA_PARSE_MALFORMED', `parse: body starts like JSON but is not valid JSON: ${(cause as Error).message}`, { cause });
     }
-    return readJsonFeed(doc, opts.url ?? null);
+    const feed = readJsonFeed(doc, base, language);
+    feed.wellFormed = decoded?.guessed !== true;
+    return feed;
   }
   const start = text.slice(found.start, found.start + 200);
   const firstTag = /^<([A-Za-z_][\w:.-]*)/.exec(start)?.[1]?.toLowerCase();
@@ -101,18 +133,23 @@ function readFeed(input: string | Uint8Array, opts: ParseOptions): ParsedFeed {
   }
   if (firstTag !== undefined && HTML_ROOTS.has(firstTag)) throw new ParseError('JARIDA_PARSE_NOT_A_FEED', `parse: got an HTML page (<${firstTag}>), not a feed`);
   // junk before the document is cut off; otherwise the prologue (DOCTYPE entities) is kept
-  const { root } = parseXml(found.junk ? text.slice(found.start) : text, opts.url ?? null);
+  const { root, wellFormed } = parseXml(found.junk ? text.slice(found.start) : text, base);
   if (root === null) throw new ParseError('JARIDA_PARSE_MALFORMED', 'parse: no root element');
+  let feed: ParsedFeed;
   switch (root.key) {
     case 'rss':
     case 'rdf':
     case 'channel':
-      return readRss(root);
+      feed = readRss(root, language);
+      break;
     case 'feed':
-      return readAtom(root);
+      feed = readAtom(root, language);
+      break;
     case 'html':
       throw new ParseError('JARIDA_PARSE_NOT_A_FEED', 'parse: got an HTML page (<html>), not a feed');
     default:
       throw new ParseError('JARIDA_PARSE_NOT_A_FEED', `parse: root element <${root.name}> is not RSS, RDF or Atom`);
   }
+  feed.wellFormed = wellFormed && !found.junk && decoded?.guessed !== true;
+  return feed;
 }

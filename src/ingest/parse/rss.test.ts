@@ -97,3 +97,39 @@ describe('RSS extensions', () => {
     expect(feed.items[0]).toMatchObject({ content: '<p>full</p>', author: 'Me' });
   });
 });
+
+describe('RSS: which value wins, and where values go', () => {
+  it('takes the last of repeated <link>s and <guid>s (channel and item), as RDF does too', () => {
+    const feed = parseFeed(fixture('repeated-values.xml'), {});
+    expect(feed.siteUrl).toBe('https://www.example.org/');
+    expect(feed.items[0]).toMatchObject({ url: 'https://www.example.org/news/moved', guid: 'story-17' });
+    expect(feed.items[1]?.url).toBe('https://www.example.org/news/b');
+    const rdf = parseFeed(fixture('repeated-values.rdf'), {});
+    expect(rdf.siteUrl).toBe('https://www.example.org/');
+    expect(rdf.items[0]?.url).toBe('https://www.example.org/news/1');
+  });
+
+  it('reads a second description/summary as the content when the item has none', () => {
+    const [a, b, c] = parseFeed(fixture('summary-description.xml'), {}).items;
+    expect(a).toMatchObject({ summary: 'Short description', content: 'Longer summary' });
+    expect(b).toMatchObject({ summary: 'Short summary', content: 'Longer description' });
+    expect(c).toMatchObject({ summary: 'Description', content: '<p>Full text</p>' });
+  });
+
+  it('reads categories from <category>, made-up <tags>, keyword lists, dc:subject and atom:category terms', () => {
+    const [item] = parseFeed(fixture('categories.xml'), {}).items;
+    expect(item?.categories).toEqual(['economy', 'markets', 'World', 'interest rates', 'central bank', 'Finance', 'ekonomi']);
+  });
+
+  it('resolves relative permalink guids against the feed URL; isPermaLink="false" and tokens stay as written', () => {
+    const items = parseFeed(fixture('relative-ids.xml'), { url: 'https://www.example.org/feed/' }).items;
+    expect(items.map((i) => i.guid)).toEqual(['https://www.example.org/2024/03/story', '/2024/03/opaque', '12345']);
+    expect(items[0]?.url).toBe('https://www.example.org/2024/03/story');
+  });
+
+  it('keeps a "<" of escaped markup that opens no tag as text', () => {
+    const [a, b] = parseFeed(fixture('escaped-markup.xml'), {}).items;
+    expect(a?.summary).toBe('&lt;!\' <a href="https://www.example.org/foo">link</a>');
+    expect(b?.summary).toBe('<p>I &lt;3 feeds, 1 &lt; 2 and <b>bold</b> <!-- a comment --></p>');
+  });
+});

@@ -5,11 +5,11 @@
  */
 import type { ParsedFeed } from '../../model/feed.js';
 import { parseDate } from './dates.js';
-import { type DraftItem, authorName, finishItems, imageSlots, isImage, pickImage } from './item.js';
+import { type DraftItem, addCategory, addKeywords, authorName, finishItems, imageSlots, isImage, pickImage, resolveId } from './item.js';
 import { normalizeLanguage } from './lang.js';
 import { type MediaText, mediaUrl, readMedia } from './media.js';
-import { atomLinkHref, atomPersonNames, atomTextHtml } from './atom.js';
-import { collapseWhitespace, htmlToText, nonEmpty } from './text.js';
+import { atomCategory, atomLinkHref, atomPersonNames, atomTextHtml } from './atom.js';
+import { collapseWhitespace, escapeStrayLt, htmlToText, nonEmpty } from './text.js';
 import { resolveHtmlUrls, resolveUrl } from './url.js';
 import { type XmlElement, elements, hasElementChildren, innerHtml, namespaceKey, textContent } from './xml.js';
 
@@ -27,8 +27,12 @@ export function htmlOf(el: XmlElement): string {
 
 /** Returns an element's content as HTML with relative links made absolute against its xml:base, or null when blank. */
 function bodyOf(el: XmlElement): string | null {
-  const html = nonEmpty(htmlOf(el));
-  return html === null ? null : resolveHtmlUrls(html, el.base);
+  if (hasElementChildren(el)) {
+    const html = nonEmpty(innerHtml(el));
+    return html === null ? null : resolveHtmlUrls(html, el.base);
+  }
+  const html = nonEmpty(textContent(el));
+  return html === null ? null : resolveHtmlUrls(escapeStrayLt(html), el.base);
 }
 
 /** Returns an element's content as plain text (markup and entities resolved, whitespace collapsed). */
@@ -42,37 +46,43 @@ function linkOf(el: XmlElement): string | null {
 }
 
 /**
- * Returns the ParsedFeed of an `<rss>` or `<rdf:RDF>` document element.
+ * Returns the ParsedFeed of an `<rss>` or `<rdf:RDF>` document element; `fallbackLanguage` (the
+ * HTTP Content-Language) is its language when the feed names none.
  * @example readRss(parseXml(text, url).root!) // { format: 'rss', version: '2.0', items: [...] }
  */
-export function readRss(root: XmlElement): ParsedFeed {
+export function readRss(root: XmlElement, fallbackLanguage: string | null = null): ParsedFeed {
   const isRdf = root.key === 'rdf';
   const channel = root.key === 'channel' ? root : elements(root).find((e) => e.key === 'channel' && isCore(e)) ?? null;
   const itemEls: XmlElement[] = [];
   for (const parent of channel === null || channel === root ? [root] : [channel, root]) {
     for (const c of parent.children) if (typeof c !== 'string' && c.key === 'item' && isCore(c)) itemEls.push(c);
   }
-  const feed = readChannel(channel, root);
+  const feed = readChannel(channel);
+  feed.language = normalizeLanguage(feed.language ?? channel?.lang ?? root.lang) ?? fallbackLanguage;
   const version = isRdf
     ? itemEls[0]?.ns === 'rss09' || channel?.ns === 'rss09' || namespaceKey(root.attrs.xmlns ?? '') === 'rss09' ? '0.90' : '1.0'
-    : nonEmpty(root.attrs.version) ?? null;
+    : nonEmpty(root.attrs.version);
   const drafts = itemEls.map((el) => readItem(el));
-  return { format: isRdf ? 'rdf' : 'rss', version, ...feed, items: finishItems(drafts, feed.language) };
+  return { format: isRdf ? 'rdf' : 'rss', version, wellFormed: true, ...feed, items: finishItems(drafts, feed.language) };
 }
 
-type ChannelFields = Omit<ParsedFeed, 'format' | 'version' | 'items'>;
+type ChannelFields = Omit<ParsedFeed, 'format' | 'version' | 'wellFormed' | 'items'>;
 
-function readChannel(channel: XmlElement | null, root: XmlElement): ChannelFields {
+// A repeated single-valued element (two <link>s, two <guid>s): the last one wins, in every format,
+// as feedparser and gofeed read it. Where one field has several sources (link, atom:link,
+// guid), the order of sources stays fixed whatever the document order.
+function readChannel(channel: XmlElement | null): ChannelFields {
   const out: ChannelFields = {
     title: null, siteUrl: null, feedUrl: null, description: null, language: null,
     ttlMinutes: null, skipHours: [], skipDays: [],
   };
   if (channel === null) return out;
+  let atomAlternate: string | null = null;
   for (const c of elements(channel)) {
     if (isCore(c)) {
       switch (c.key) {
         case 'title': out.title ??= plainOf(c); break;
-        case 'link': out.siteUrl ??= linkOf(c); break;
+        case 'link': out.siteUrl = linkOf(c) ?? out.siteUrl; break;
         case 'description': out.description ??= plainOf(c); break;
         case 'language': out.language ??= nonEmpty(textContent(c)); break;
         case 'ttl': {
@@ -96,17 +106,19 @@ function readChannel(channel: XmlElement | null, root: XmlElement): ChannelField
     } else if (c.ns === 'atom' && c.key === 'link') {
       const rel = (c.attrs.rel ?? 'alternate').toLowerCase();
       if (rel === 'self') out.feedUrl ??= atomLinkHref(c);
-      else if (rel === 'alternate') out.siteUrl ??= atomLinkHref(c);
+      else if (rel === 'alternate') atomAlternate = atomLinkHref(c) ?? atomAlternate;
     } else if (c.ns === 'dc' && c.key === 'language') out.language ??= nonEmpty(textContent(c));
     else if (c.ns === 'dc' && c.key === 'title') out.title ??= plainOf(c);
     else if (c.ns === 'itunes' && c.key === 'summary') out.description ??= plainOf(c);
   }
-  out.language = normalizeLanguage(out.language ?? channel.lang ?? root.lang);
+  out.siteUrl ??= atomAlternate;
   return out;
 }
 
 function readItem(el: XmlElement): DraftItem {
   let guid: string | null = null;
+  let atomId: string | null = null;
+  let dcId: string | null = null;
   let permalink: string | null = null;
   let url: string | null = null;
   let origLink: string | null = null;
@@ -114,7 +126,9 @@ function readItem(el: XmlElement): DraftItem {
   const rdfAbout = nonEmpty(el.attrs['rdf:about']);
   let title: string | null = null;
   let summary: string | null = null;
-  let altSummary: string | null = null; // itunes:summary, media:description
+  let secondSummary: string | null = null; // a second description/summary: the content when there is none
+  let altSummary: string | null = null; // dc:description
+  let itunesSummary: string | null = null;
   let content: string | null = null;
   let rssAuthor: string | null = null;
   let creator: string[] | null = null;
@@ -127,10 +141,14 @@ function readItem(el: XmlElement): DraftItem {
   const categories: string[] = [];
   const images = imageSlots();
   const media: MediaText = { title: null, description: null };
+  const addSummary = (html: string | null): void => {
+    if (summary === null) summary = html;
+    else secondSummary ??= html;
+  };
   // atom:* elements inside an RSS item
   function readAtomChild(c: XmlElement): void {
     const rel = (c.attrs.rel ?? 'alternate').trim().toLowerCase();
-    if (c.key === 'link' && rel === 'alternate') atomLink ??= atomLinkHref(c);
+    if (c.key === 'link' && rel === 'alternate') atomLink = atomLinkHref(c) ?? atomLink;
     else if (c.key === 'link' && rel === 'enclosure') {
       const href = atomLinkHref(c);
       if (href !== null && isImage(href, c.attrs.type)) images.enclosure ??= href;
@@ -138,29 +156,31 @@ function readItem(el: XmlElement): DraftItem {
     else if (c.key === 'published') published ??= parseDate(textContent(c));
     else if (c.key === 'author') otherAuthor ??= atomPersonNames([c]);
     else if (c.key === 'content') content ??= atomTextHtml(c);
-    else if (c.key === 'summary') summary ??= atomTextHtml(c);
-    else if (c.key === 'id') guid ??= nonEmpty(textContent(c));
-    else if (c.key === 'category') pushCategory(categories, nonEmpty(c.attrs.label) ?? nonEmpty(c.attrs.term));
+    else if (c.key === 'summary') addSummary(atomTextHtml(c));
+    else if (c.key === 'id') atomId = resolveId(textContent(c), c.base) ?? atomId;
+    else if (c.key === 'category') addCategory(categories, atomCategory(c));
   }
   for (const c of el.children) {
     if (typeof c === 'string') continue;
     if (isCore(c)) {
       switch (c.key) {
         case 'title': title ??= plainOf(c); break;
-        case 'link': url ??= linkOf(c); break;
-        case 'description': summary ??= bodyOf(c); break;
+        case 'link': url = linkOf(c) ?? url; break;
+        case 'description': case 'summary': addSummary(bodyOf(c)); break;
         case 'guid': {
-          const g = nonEmpty(textContent(c));
-          if (g !== null && guid === null) {
+          // isPermaLink="false": an opaque string, never resolved as a URL
+          const isPermaLink = (c.attrs.isPermaLink ?? c.attrs.ispermalink ?? 'true').trim().toLowerCase() !== 'false';
+          const g = isPermaLink ? resolveId(textContent(c), c.base) : nonEmpty(textContent(c));
+          if (g !== null) {
             guid = g;
-            const isPermaLink = (c.attrs.isPermaLink ?? c.attrs.ispermalink ?? 'true').trim().toLowerCase() !== 'false';
-            if (isPermaLink && /^https?:\/\//i.test(g)) permalink = g;
+            permalink = isPermaLink && /^https?:\/\//i.test(g) ? g : null;
           }
           break;
         }
         case 'pubdate': published ??= parseDate(textContent(c)); break;
         case 'author': rssAuthor ??= authorName(htmlToText(htmlOf(c))); break;
-        case 'category': pushCategory(categories, plainOf(c)); break;
+        case 'category': addCategory(categories, plainOf(c)); break;
+        case 'tags': addKeywords(categories, htmlToText(htmlOf(c))); break; // a made-up element some feeds use
         case 'enclosure': {
           const href = nonEmpty(c.attrs.url);
           if (href !== null && images.enclosure === null && isImage(href, c.attrs.type)) images.enclosure = resolveUrl(href, c.base);
@@ -179,11 +199,11 @@ function readItem(el: XmlElement): DraftItem {
           const name = authorName(htmlToText(htmlOf(c)));
           if (name !== null) (creator ??= []).push(name);
         } else if (c.key === 'date') dcDate ??= parseDate(textContent(c));
-        else if (c.key === 'subject') pushCategory(categories, plainOf(c));
+        else if (c.key === 'subject') addCategory(categories, plainOf(c));
         else if (c.key === 'title') title ??= plainOf(c);
-        else if (c.key === 'description') summary ??= bodyOf(c);
+        else if (c.key === 'description') altSummary ??= bodyOf(c);
         else if (c.key === 'language') language ??= nonEmpty(textContent(c));
-        else if (c.key === 'identifier') guid ??= nonEmpty(textContent(c));
+        else if (c.key === 'identifier') dcId = resolveId(textContent(c), c.base) ?? dcId;
         break;
       case 'dcterms':
         if (c.key === 'issued' || c.key === 'created') issued ??= parseDate(textContent(c));
@@ -193,13 +213,15 @@ function readItem(el: XmlElement): DraftItem {
         readAtomChild(c);
         break;
       case 'media':
-        readMedia(c, images, media);
+        if (c.key === 'keywords') addKeywords(categories, textContent(c));
+        else readMedia(c, images, media);
         break;
       case 'itunes':
         if (c.key === 'image') images.itunes ??= mediaUrl(c, c.attrs.href ?? textContent(c));
         else if (c.key === 'author') otherAuthor ??= nonEmpty(collapseWhitespace(textContent(c)));
-        else if (c.key === 'summary') altSummary ??= bodyOf(c);
+        else if (c.key === 'summary') itunesSummary ??= bodyOf(c);
         else if (c.key === 'category') pushItunesCategories(categories, c);
+        else if (c.key === 'keywords') addKeywords(categories, textContent(c));
         break;
       case 'xhtml':
         if (c.key === 'body' || c.key === 'div') content ??= nonEmpty(resolveHtmlUrls(innerHtml(c), c.base));
@@ -211,7 +233,9 @@ function readItem(el: XmlElement): DraftItem {
   }
   // feedburner:origLink is the article itself, <link> only a redirect through the feed service
   url = origLink ?? url ?? atomLink ?? permalink ?? (rdfAbout !== null && /^https?:/i.test(rdfAbout) ? rdfAbout : null);
-  summary ??= altSummary ?? media.description;
+  guid ??= atomId ?? dcId;
+  summary ??= altSummary ?? itunesSummary ?? media.description;
+  content ??= secondSummary;
   // dc:date is the one date many RSS 1.0 feeds give: it stands for both
   updated ??= dcDate;
   published ??= dcDate ?? issued ?? updated;
@@ -230,11 +254,7 @@ function readItem(el: XmlElement): DraftItem {
   };
 }
 
-function pushCategory(list: string[], text: string | null): void {
-  if (text !== null && !list.includes(text)) list.push(text);
-}
-
 function pushItunesCategories(list: string[], el: XmlElement): void {
-  pushCategory(list, nonEmpty(el.attrs.text));
+  addCategory(list, nonEmpty(el.attrs.text));
   for (const sub of elements(el)) if (sub.ns === 'itunes' && sub.key === 'category') pushItunesCategories(list, sub);
 }

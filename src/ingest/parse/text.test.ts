@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collapseWhitespace, decodeEntities, escapeHtml, fixC1, htmlToText } from './text.js';
+import { collapseWhitespace, decodeEntities, escapeHtml, escapeStrayLt, fixC1, htmlToText } from './text.js';
 
 describe('decodeEntities', () => {
   it('decodes XML, HTML5 named and numeric references once', () => {
@@ -46,5 +46,13 @@ describe('text helpers', () => {
   it('reads stray C1 controls as Windows-1252', () => {
     expect(fixC1('don\u0092t \u0093q\u0094')).toBe('don’t “q”');
     expect(fixC1('plain')).toBe('plain');
+  });
+});
+
+describe('escapeStrayLt', () => {
+  it('writes a "<" that opens no tag, comment, CDATA or doctype as &lt;', () => {
+    expect(escapeStrayLt('<p>I <3 it, 1 < 2, <!\' x</p>')).toBe('<p>I &lt;3 it, 1 &lt; 2, &lt;!\' x</p>');
+    expect(escapeStrayLt('<!-- c --><!DOCTYPE html><![CDATA[x]]><a href="#">y</a></p>')).toBe('<!-- c --><!DOCTYPE html><![CDATA[x]]><a href="#">y</a></p>');
+    expect(escapeStrayLt('<? x ?></ 3')).toBe('&lt;? x ?>&lt;/ 3');
   });
 });

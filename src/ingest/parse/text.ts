@@ -115,6 +115,34 @@ export function htmlToText(html: string): string {
   return collapseWhitespace(decodeEntities(stripped));
 }
 
+// A '<' that opens no tag, end tag, comment, CDATA section or doctype. An HTML parser would read
+// what follows as a bogus comment and lose it (`<!' <a href>`, `a <3 b`, `<?`).
+const STRAY_LT_RE = /<(?![A-Za-z]|\/[A-Za-z]|!--|!\[CDATA\[|!doctype[\s>])/gi;
+
+function isLetter(c: number): boolean {
+  return (c | 0x20) >= 97 && (c | 0x20) <= 122;
+}
+
+// Whether the '<' at i opens markup (checked by hand: a regex per document costs more).
+function opensMarkup(html: string, i: number): boolean {
+  const c = html.charCodeAt(i + 1);
+  if (isLetter(c)) return true;
+  if (c === 47 /* / */) return isLetter(html.charCodeAt(i + 2));
+  if (c !== 33 /* ! */) return false;
+  return html.startsWith('--', i + 2) || html.startsWith('[CDATA[', i + 2) || /^doctype[\s>]/i.test(html.slice(i + 2, i + 10));
+}
+
+/**
+ * Returns HTML with each '<' that opens no markup written as `&lt;`: text, as its author meant.
+ * @example escapeStrayLt("<p>a <3 b</p>") // '<p>a &lt;3 b</p>'
+ */
+export function escapeStrayLt(html: string): string {
+  for (let i = html.indexOf('<'); i !== -1; i = html.indexOf('<', i + 1)) {
+    if (!opensMarkup(html, i)) return html.replace(STRAY_LT_RE, '&lt;');
+  }
+  return html;
+}
+
 /** Returns true when `s` contains something that looks like an HTML tag or entity (not just text). */
 export function looksLikeHtml(s: string): boolean {
   return /<\/?[A-Za-z][^>]*>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i.test(s);

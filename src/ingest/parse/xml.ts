@@ -68,9 +68,16 @@ export function namespaceKey(uri: string): string {
   return key;
 }
 
-/** The document element of a parsed document, with the DOCTYPE's internal entities. */
+/** The document element of a parsed document, and whether the document is well-formed XML. */
 export interface XmlDocument {
   root: XmlElement | null;
+  /**
+   * False when a strict XML parser would have refused the document: a bare `&` or an undeclared
+   * entity, an undeclared prefix, an unquoted or repeated attribute, a mismatched, stray or
+   * unclosed tag, text or a second element beside the root, a misplaced XML declaration, a
+   * control character. The tree is read the forgiving way all the same.
+   */
+  wellFormed: boolean;
 }
 
 const nameCache = new Map<string, { prefix: string; key: string }>();
@@ -94,7 +101,16 @@ const WHITESPACE_RE = /^\s*$/;
 // hostile input cannot exhaust the stack of the recursive readers.
 const MAX_DEPTH = 256;
 
-const DOCTYPE_RE = /<!DOCTYPE\s[^[>]*(?:\[([\s\S]*?)\]\s*)?>/i;
+const DOCTYPE_RE = /<!DOCTYPE\s([^[>]*)(?:\[([\s\S]*?)\]\s*)?>/i;
+// Characters XML 1.0 forbids anywhere in a document; with the C1 controls fixC1 reads as
+// Windows-1252, the one scan a clean document costs.
+const CONTROL_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
+const ODD_CHAR_RE = /[\x00-\x08\x0B\x0C\x0E-\x1F\u0080-\u009F\uFFFE\uFFFF]/;
+// An `&` that starts no reference; a named reference other than XML's five; every named one.
+const BARE_AMP_RE = /&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z_][\w.-]*;)/;
+const OTHER_ENTITY_RE = /&(?!(?:amp|lt|gt|quot|apos);)[A-Za-z_][\w.-]*;/;
+const NAMED_RE = /&([A-Za-z_][\w.-]*);/g;
+const XML_PREDEFINED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 const ENTITY_DECL_RE = /<!ENTITY\s+([A-Za-z_][\w.:-]*)\s+(?:"([^"]*)"|'([^']*)')\s*>/g;
 
 /**
@@ -103,11 +119,17 @@ const ENTITY_DECL_RE = /<!ENTITY\s+([A-Za-z_][\w.:-]*)\s+(?:"([^"]*)"|'([^']*)')
  */
 export function parseXml(text: string, baseUrl: string | null): XmlDocument {
   let entities: Map<string, string> | undefined;
-  let body = fixC1(text); // once for the whole document: cheaper than per text node
+  const odd = ODD_CHAR_RE.test(text);
+  let wellFormed = !odd || !CONTROL_RE.test(text);
+  // With an external DTD (PUBLIC / SYSTEM, e.g. Netscape's RSS 0.91) an entity we do not know
+  // may be declared there: not counted against the document.
+  let externalDtd = false;
+  let body = odd ? fixC1(text) : text; // once for the whole document: cheaper than per text node
   const doctype = DOCTYPE_RE.exec(body.length > 4096 ? body.slice(0, 4096) : body);
   if (doctype !== null) {
     body = body.slice(0, doctype.index) + body.slice(doctype.index + doctype[0].length);
-    const subset = doctype[1];
+    externalDtd = /\s(?:PUBLIC|SYSTEM)\s/i.test(` ${doctype[1]!} `);
+    const subset = doctype[2];
     if (subset !== undefined) {
       // internal entities only (no SYSTEM ones), not expanded inside each other, and small: no
       // billion laughs, no external fetches
@@ -125,10 +147,25 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
   const scopes: Record<string, string>[] = [docScope];
   let current = top;
   let flattened = 0; // elements opened beyond MAX_DEPTH, read as text holders of the deepest one
+  let lastCloseEnd = -1; // where the name of the last end tag ends: its '>' must follow
   let tagName = '';
   let attrs: Record<string, string> = {};
   let attrName = '';
   let attrValue = '';
+
+  // Returns whether every `&` in a raw value starts a reference the document may use (two native
+  // scans in the common case; names are looked up one by one only when the DOCTYPE declares some).
+  const referencesOk = (raw: string): boolean => {
+    if (externalDtd) return true;
+    if (BARE_AMP_RE.test(raw)) return false;
+    if (!OTHER_ENTITY_RE.test(raw)) return true;
+    if (entities === undefined) return false;
+    NAMED_RE.lastIndex = 0;
+    for (let m = NAMED_RE.exec(raw); m !== null; m = NAMED_RE.exec(raw)) {
+      if (!XML_PREDEFINED.has(m[1]!) && !entities.has(m[1]!)) return false;
+    }
+    return true;
+  };
 
   const addText = (value: string): void => {
     if (value === '' || CONTAINERS.has(current.key) && WHITESPACE_RE.test(value)) return;
@@ -145,6 +182,7 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
     }
     let scope = scopes[scopes.length - 1]!;
     let declared = false;
+    let prefixed = false;
     for (const k in attrs) {
       if (k.charCodeAt(0) === 120 /* x */ && (k === 'xmlns' || k.startsWith('xmlns:'))) {
         if (!declared) {
@@ -152,10 +190,23 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
           declared = true;
         }
         scope[k === 'xmlns' ? '' : k.slice(6)] = namespaceKey(attrs[k]!);
-      }
+      } else if (k.indexOf(':') !== -1) prefixed = true;
     }
     const parts = splitName(tagName);
-    const ns = scope[parts.prefix] ?? (parts.prefix === '' ? '' : DEFAULT_PREFIXES[parts.prefix.toLowerCase()] ?? parts.prefix.toLowerCase());
+    const bound = scope[parts.prefix];
+    const ns = bound ?? (parts.prefix === '' ? '' : DEFAULT_PREFIXES[parts.prefix.toLowerCase()] ?? parts.prefix.toLowerCase());
+    if (wellFormed) {
+      // a second root element, or a prefix no xmlns declares (xml: is built in)
+      if (current === top && top.children.some((c) => typeof c !== 'string')) wellFormed = false;
+      else if (bound === undefined && parts.prefix !== '' && parts.prefix !== 'xml') wellFormed = false;
+      else if (prefixed) {
+        for (const k in attrs) {
+          const colon = k.indexOf(':');
+          const prefix = colon === -1 ? '' : k.slice(0, colon);
+          if (prefix !== '' && prefix !== 'xml' && prefix !== 'xmlns' && scope[prefix] === undefined) wellFormed = false;
+        }
+      }
+    }
     const xmlBase = attrs['xml:base'];
     const xmlLang = attrs['xml:lang'];
     const el: XmlElement = {
@@ -182,6 +233,7 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
     // a stray one is ignored
     let i = stack.length - 1;
     if (name !== null) while (i > 0 && stack[i]!.name !== name) i--;
+    if (i !== stack.length - 1) wellFormed = false; // stray, or closes elements left open inside it
     if (i === 0) return;
     while (stack.length > i) {
       stack.pop();
@@ -205,6 +257,10 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
         attrValue += body.slice(start, end);
       },
       onattribend(quote: QuoteType) {
+        if (wellFormed) {
+          if (quote === QuoteType.NoValue || quote === QuoteType.Unquoted || Object.hasOwn(attrs, attrName)) wellFormed = false;
+          else if (attrValue.indexOf('<') !== -1 || attrValue.indexOf('&') !== -1 && !referencesOk(attrValue)) wellFormed = false;
+        }
         if (!Object.hasOwn(attrs, attrName)) {
           attrs[attrName] = quote === QuoteType.NoValue || attrValue.indexOf('&') === -1 ? attrValue : decodeEntities(attrValue, entities);
         }
@@ -218,27 +274,39 @@ export function parseXml(text: string, baseUrl: string | null): XmlDocument {
         close(null);
       },
       onclosetag(start, end) {
+        lastCloseEnd = end;
         close(body.slice(start, end));
       },
       ontext(start, end) {
         const raw = body.slice(start, end);
+        if (wellFormed) {
+          // text beside the root element; a '<' that starts no tag; an '&' that starts no reference
+          if (current === top ? !WHITESPACE_RE.test(raw) : raw.indexOf('<') !== -1) wellFormed = false;
+          else if (raw.indexOf('&') !== -1 && !referencesOk(raw)) wellFormed = false;
+        }
         addText(raw.indexOf('&') === -1 ? raw : decodeEntities(raw, entities));
       },
       oncdata(start, end, offset) {
+        if (current === top) wellFormed = false;
         addText(body.slice(start, end - offset));
       },
       onattribentity() {},
       ontextentity() {},
       oncomment() {},
       ondeclaration() {},
-      onprocessinginstruction() {},
+      onprocessinginstruction(start) {
+        // the XML declaration may only open the document (a byte-order mark aside)
+        if (/^xml[\s?]/i.test(body.slice(start, start + 4)) && body.slice(0, start - 2).replace(/^\uFEFF/, '') !== '') wellFormed = false;
+      },
       onend() {},
     },
   );
   tokenizer.write(body);
   tokenizer.end();
+  // unclosed at the end, or the last end tag cut short (a truncated body)
+  if (stack.length > 1 || flattened > 0 || lastCloseEnd !== -1 && body.indexOf('>', lastCloseEnd) === -1) wellFormed = false;
   const root = top.children.find((c): c is XmlElement => typeof c !== 'string') ?? null;
-  return { root };
+  return { root, wellFormed: wellFormed && root !== null };
 }
 
 /** Returns the element children of `el`. */

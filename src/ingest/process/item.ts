@@ -5,6 +5,7 @@
 import type { FeedItem } from '../../model/feed.js';
 import type { SourceRules } from '../../model/rules.js';
 import type { ArticleInput } from '../../model/types.js';
+import { detectLanguage } from '../../search/language.js';
 import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
 import { ruleVerdict } from './rules.js';
 import { normalizeUrl } from './url.js';
@@ -19,6 +20,8 @@ export interface ItemContext {
   sourceId: number;
   /** The source's language, for items that do not name theirs. */
   language: string | null;
+  /** The languages an item naming none (nor its source) may be detected as (default: en, tr, ar). */
+  languages?: readonly string[];
   rules: SourceRules;
   /** The fetch time: the publication time of items without a usable date. */
   now: Date;
@@ -61,7 +64,7 @@ export function prepareItem(item: FeedItem, ctx: ItemContext): PreparedItem {
       // Republishing a summary only: the summary's HTML stands as the body, the reader follows the link.
       contentHtml: contentHtml ?? (ctx.rules.republish === 'summary' ? summaryHtml : null),
       author: item.author?.slice(0, 300) ?? null,
-      language: item.language ?? ctx.language,
+      language: item.language ?? ctx.language ?? detectLanguage(`${title}\n${summary ?? ''}\n${contentHtml ? plainText(contentHtml, 1000) : ''}`, ctx.languages),
       imageUrl: normalizeImage(item.imageUrl, url),
       publishedAt: published,
       publishedAtIsFallback: !usable,

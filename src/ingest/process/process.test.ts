@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FeedItem } from '../../model/feed.js';
 import { DEFAULT_RULES, type SourceRules } from '../../model/rules.js';
@@ -35,12 +36,26 @@ describe('rules', () => {
     expect(() => parseRule('title:')).toThrow(/has nothing to match/);
   });
 
+  it('refuses a word before a colon that is not a field, naming the fields; text with a colon goes through any:', () => {
+    expect(() => parseRule('nonsense:foo')).toThrow('rules: "nonsense:foo": unknown field nonsense; the fields are title, content, url, author, category, any (text with a colon: any:nonsense:foo)');
+    expect(() => parseRule('titel:Spor')).toThrow(RuleError);
+    expect(parseRule('any:nonsense:foo')).toEqual({ field: 'any', pattern: 'nonsense:foo', regex: false });
+    expect(formatRule(parseRule('any:nonsense:foo'))).toBe('any:nonsense:foo');
+    expect(parseRule('Title:Spor')).toEqual({ field: 'title', pattern: 'Spor', regex: false });
+    // A colon followed by a space, or a URL, is text.
+    expect(parseRule('Breaking: news')).toEqual({ field: 'any', pattern: 'Breaking: news', regex: false });
+    expect(parseRule('https://news.example/ads')).toEqual({ field: 'any', pattern: 'https://news.example/ads', regex: false });
+    expect(parseRule('title: news')).toEqual({ field: 'title', pattern: 'news', regex: false });
+    for (const spec of ['any:nonsense:foo', 'any:title: news', 'Breaking: news', 'https://news.example/ads']) expect(parseRule(formatRule(parseRule(spec)))).toEqual(parseRule(spec));
+  });
+
   it('keeps, blocks and ages items', () => {
     const rules = { ...DEFAULT_RULES, block: [parseRule('title:/sponsored/i')], keep: [parseRule('category:World')] };
-    expect(ruleVerdict(item({ title: 'Sponsored: buy', categories: ['World'] }), rules, NOW, NOW)).toBe('blocked by title:/sponsored/i');
-    expect(ruleVerdict(item({ categories: ['Sports'] }), rules, NOW, NOW)).toBe('matches no keep rule');
+    expect(ruleVerdict(item({ title: 'Sponsored: buy', categories: ['World'] }), rules, NOW, NOW)).toBe('blocked by rule: title:/sponsored/i');
+    expect(ruleVerdict(item({ categories: ['Sports'] }), rules, NOW, NOW)).toBe('no keep rule matched');
     expect(ruleVerdict(item({ categories: ['world'] }), rules, NOW, NOW)).toBeNull();
-    expect(ruleVerdict(item(), { ...DEFAULT_RULES, maxAgeDays: 1 }, new Date('2019-02-10T00:00:00Z'), NOW)).toBe('older than 1 days');
+    expect(ruleVerdict(item(), { ...DEFAULT_RULES, maxAgeDays: 1 }, new Date('2019-02-10T00:00:00Z'), NOW)).toBe('too old: over 1d');
+    expect(ruleVerdict(item(), { ...DEFAULT_RULES, maxAgeDays: 0.5 }, new Date('2019-02-10T00:00:00Z'), NOW)).toBe('too old: over 12h');
   });
 });
 
@@ -71,7 +86,22 @@ describe('prepareItem', () => {
 
   it('skips items without any text, and items the rules drop', () => {
     expect(prepareItem(item({ title: null, summary: null }), ctx())).toEqual({ ok: false, guid: 'g1', reason: 'no title and no text' });
-    expect(prepareItem(item({ title: 'Ad' }), ctx({ block: [parseRule('title:Ad')] }))).toEqual({ ok: false, guid: 'g1', reason: 'blocked by title:Ad' });
+    expect(prepareItem(item({ title: 'Ad' }), ctx({ block: [parseRule('title:Ad')] }))).toEqual({ ok: false, guid: 'g1', reason: 'blocked by rule: title:Ad' });
+  });
+
+  it('detects the language of an item when neither it nor its source names one', () => {
+    const demo = JSON.parse(readFileSync(new URL('../../../demo/articles.json', import.meta.url), 'utf8')) as { articles: { language: string; title: string; body: string }[] };
+    for (const a of demo.articles) {
+      const p = prepareItem(item({ title: a.title, content: a.body, summary: null }), { ...ctx(), language: null });
+      expect(p.ok && p.input.language, a.title).toBe(a.language);
+    }
+    const tr = demo.articles.find((a) => a.language === 'tr')!;
+    // Only among the site's languages: a Turkish item on a site in English and Arabic stays unnamed.
+    const other = prepareItem(item({ title: tr.title, content: tr.body }), { ...ctx(), language: null, languages: ['en', 'ar'] });
+    expect(other.ok && other.input.language).toBeNull();
+    // A named language is kept.
+    const named = prepareItem(item({ title: tr.title, content: tr.body }), { ...ctx(), language: 'en' });
+    expect(named.ok && named.input.language).toBe('en');
   });
 
   it('tells when an item has only a short summary', () => {

@@ -1,5 +1,6 @@
 /** Per-source keep/block rules and the maximum age, applied to each parsed item before it is stored. */
 import { RULE_FIELDS, type Rule, type RuleField, type SourceRules } from '../../model/rules.js';
+import { formatDuration } from '../../model/duration.js';
 import type { FeedItem } from '../../model/feed.js';
 
 /** A rule that cannot be parsed; the message names it. */
@@ -9,13 +10,21 @@ export class RuleError extends Error {
 
 /**
  * Returns the rule written as `field:pattern`, `field:/regex/flags`, `/regex/flags` or `text`
- * (no field: any of title, content, url, author, category).
+ * (no field: any of title, content, url, author, category). A word directly followed by a colon
+ * (`nonsense:foo`) must be one of the fields, so a typo is an error rather than text that matches
+ * nothing; text with a colon is matched with `any:` in front (`any:note:foo`). After any other word,
+ * a colon followed by a space or `//` is text (`Breaking: news`, `https://example.com/ads`). Field
+ * names may be in capitals; spaces after a field's colon are dropped.
  * @example parseRule('title:/^sponsored/i') // { field: 'title', pattern: '^sponsored', regex: true, flags: 'i' }
  */
 export function parseRule(spec: string): Rule {
-  const m = /^([a-z]+):(.*)$/s.exec(spec);
-  const field = m && (RULE_FIELDS as readonly string[]).includes(m[1]!) ? (m[1] as RuleField) : 'any';
-  const body = m && (RULE_FIELDS as readonly string[]).includes(m[1]!) ? m[2]! : spec;
+  const known = /^([A-Za-z]+):\s*(.*)$/s.exec(spec);
+  const isField = known !== null && (RULE_FIELDS as readonly string[]).includes(known[1]!.toLowerCase());
+  if (!isField && readsAsField(spec)) {
+    throw new RuleError(`rules: "${spec}": unknown field ${known![1]}; the fields are ${RULE_FIELDS.join(', ')} (text with a colon: any:${spec})`);
+  }
+  const field = isField ? (known![1]!.toLowerCase() as RuleField) : 'any';
+  const body = isField ? known![2]! : spec;
   if (!body.trim()) throw new RuleError(`rules: "${spec}" has nothing to match`);
   const re = /^\/(.+)\/([a-z]*)$/s.exec(body);
   if (!re) return { field, pattern: body, regex: false };
@@ -28,10 +37,16 @@ export function parseRule(spec: string): Rule {
   return { field, pattern: re[1]!, regex: true, ...(flags ? { flags } : {}) };
 }
 
-/** Returns the rule as the CLI writes it (the inverse of parseRule). */
+/** Returns the rule as the CLI writes it (the inverse of parseRule: text that would read as a field keeps its `any:`). */
 export function formatRule(r: Rule): string {
   const body = r.regex ? `/${r.pattern}/${r.flags ?? ''}` : r.pattern;
-  return r.field === 'any' ? body : `${r.field}:${body}`;
+  return r.field === 'any' && !readsAsField(body) ? body : `${r.field}:${body}`;
+}
+
+/** Returns true when parseRule would take the start of `text` for a field name (known or not). */
+function readsAsField(text: string): boolean {
+  const m = /^([A-Za-z]+):(\/\/|\s)?/.exec(text);
+  return m !== null && (m[2] === undefined || (RULE_FIELDS as readonly string[]).includes(m[1]!.toLowerCase()));
 }
 
 function values(item: FeedItem, field: RuleField): string[] {
@@ -55,13 +70,17 @@ export function matchesRule(item: FeedItem, rule: Rule): boolean {
   return values(item, rule.field).some((v) => v.toLocaleLowerCase().includes(needle));
 }
 
-/** Returns why the item is dropped by the source's rules, or null to keep it. */
+/**
+ * Returns why the item is dropped by the source's rules, or null to keep it: a kind, then after
+ * `: ` the detail (`too old: over 7d`, `blocked by rule: title:Ad`, `no keep rule matched`), so a
+ * summary can count skips by kind.
+ */
 export function ruleVerdict(item: FeedItem, rules: SourceRules, published: Date, now: Date): string | null {
   if (rules.maxAgeDays !== null && now.getTime() - published.getTime() > rules.maxAgeDays * 86_400_000) {
-    return `older than ${rules.maxAgeDays} days`;
+    return `too old: over ${formatDuration(rules.maxAgeDays * 86_400)}`;
   }
   const blocked = rules.block.find((r) => matchesRule(item, r));
-  if (blocked) return `blocked by ${formatRule(blocked)}`;
-  if (rules.keep.length && !rules.keep.some((r) => matchesRule(item, r))) return 'matches no keep rule';
+  if (blocked) return `blocked by rule: ${formatRule(blocked)}`;
+  if (rules.keep.length && !rules.keep.some((r) => matchesRule(item, r))) return 'no keep rule matched';
   return null;
 }

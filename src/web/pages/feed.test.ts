@@ -12,6 +12,8 @@ import { buildApp } from '../app.js';
 import { loadTheme } from '../theme.js';
 import { pageContext } from '../view.js';
 import { feedOrigin, feedXml, xmlText } from './feed.js';
+import { PageCache } from '../cache.js';
+import { connect } from 'node:net';
 
 const NOW = '2019-02-15T12:00:00+03:00';
 const HOSTILE_TITLE = `<script>alert("x")</script> & 'quoted' ]]> \u0001\u0008\u000B\u000C\uFFFE\uFFFF Tom & Jerry's`;
@@ -94,7 +96,8 @@ describe('/feed.xml', () => {
     expect(body).not.toContain('<script>');
     expect(body).not.toContain('<b>');
     const top = parse(body).items[0]!;
-    expect(top.title).toBe(`<script>alert("x")</script> & 'quoted' ]]>  Tom & Jerry's`);
+    // (The store makes a title one line: the vertical tab and form feed are one space.)
+    expect(top.title).toBe(`<script>alert("x")</script> & 'quoted' ]]>   Tom & Jerry's`);
     expect(top.description).toBe(`A <b>bold</b> & "risky" summary ]]> with \u202Eevil\u202C bidi and عربي نص, then [31m escape.`);
     expect(top['dc:creator']).toBe('Author 24 & <team>');
     expect(top.category).toEqual(['World & "Politics"']);
@@ -144,18 +147,52 @@ describe('/feed.xml', () => {
     expect(origin('news.example:80')).toEqual({ origin: 'http://news.example', fromRequest: true });
     expect(origin('news.example:443', 'https')).toEqual({ origin: 'https://news.example', fromRequest: true });
     expect(origin('[::1]:3000')).toEqual({ origin: 'http://[::1]:3000', fromRequest: true });
-    for (const forged of ['evil.example/<x>', 'a@b.example', 'x.example:80:80', 'x.example"', 'x .example', '', '-x.example', 'x.example:123456', undefined]) {
-      expect(origin(forged)).toEqual({ origin: 'http://127.0.0.1:3000', fromRequest: false });
+    // No link is made from a Host that is not a host name (nor from the config's port: the site may listen on --port).
+    for (const forged of ['evil.example/<x>', 'a@b.example', 'x.example:80:80', 'x.example"', 'x .example', '-x.example', 'x.example:123456']) {
+      expect(origin(forged), forged).toBeNull();
     }
-    expect(feedOrigin({ ...c, host: '::' }, { protocol: 'http', headers: {} }).origin).toBe('http://127.0.0.1:3000');
-    expect(feedOrigin({ ...c, host: '::1', port: 8 }, { protocol: 'http', headers: {} }).origin).toBe('http://[::1]:8');
+    // No Host at all (HTTP/1.0): the address and port the request came in on, never cached.
+    expect(feedOrigin(c, { protocol: 'http', headers: {}, socket: { localAddress: '::ffff:127.0.0.1', localPort: 4123 } })).toEqual({ origin: 'http://127.0.0.1:4123', fromRequest: true });
+    expect(feedOrigin(c, { protocol: 'http', headers: {}, socket: { localAddress: '::1', localPort: 8 } })).toEqual({ origin: 'http://[::1]:8', fromRequest: true });
+    expect(feedOrigin(c, { protocol: 'http', headers: {} })).toBeNull();
     expect(feedOrigin(config({ siteUrl: 'https://site.example/news' }), { protocol: 'http', headers: { host: 'evil.example' } })).toEqual({ origin: 'https://site.example/news', fromRequest: false });
 
     const plain = await buildApp({ store, config: c });
     const res = await plain.inject({ url: '/feed.xml', headers: { host: 'evil.example/"><x' } });
-    expect(parse(res.body).channel.link).toBe('http://127.0.0.1:3000/');
+    expect(res.statusCode).toBe(400);
+    expect(res.headers['cache-control']).toBe('no-store');
+    expect(res.body).not.toContain('127.0.0.1:3000');
     expect(parse((await plain.inject({ url: '/tr/feed.xml', headers: { host: 'news.example:8080' } })).body).channel['atom:link']['@href']).toBe('http://news.example:8080/tr/feed.xml');
     await plain.close();
+  });
+
+  it('a Host-derived feed is never cached, and a bad Host poisons nothing (real server with its page cache, on another port than the config)', async () => {
+    const c = config({ port: 3000 });
+    const cache = new PageCache({ maxBytes: 8 * 1024 * 1024, timeZone: c.site.timeZone, now: () => new Date(NOW) });
+    const app = await buildApp({ store, config: c, cache });
+    const base = await app.listen({ port: 0, host: '127.0.0.1' });
+    const port = new URL(base).port;
+    try {
+      // HTTP/1.0 without Host, on a raw socket: links name the port the site really listens on.
+      const raw = await rawRequest(Number(port), 'GET /feed.xml HTTP/1.0\r\n\r\n');
+      expect(raw).toMatch(/^HTTP\/1\.[01] 200/);
+      expect(raw).toContain(`<link>http://127.0.0.1:${port}/</link>`);
+      expect(raw).not.toContain(':3000/');
+      // A forged Host: 400, not stored; the next reader gets links from their own Host.
+      const bad = await rawRequest(Number(port), 'GET /feed.xml HTTP/1.1\r\nHost: evil.example/"><x\r\nConnection: close\r\n\r\n');
+      expect(bad).toMatch(/^HTTP\/1\.1 400/);
+      expect(bad.toLowerCase()).toContain('cache-control: no-store');
+      const good = await rawRequest(Number(port), 'GET /feed.xml HTTP/1.1\r\nHost: news.example\r\nConnection: close\r\n\r\n');
+      expect(good).toMatch(/^HTTP\/1\.1 200/);
+      expect(good.toLowerCase()).not.toContain('x-cache:');
+      expect(good).toContain('<link>http://news.example/</link>');
+      const again = await rawRequest(Number(port), `GET /feed.xml HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`);
+      expect(again.toLowerCase()).not.toContain('x-cache:');
+      expect(again).toContain(`<link>http://127.0.0.1:${port}/</link>`);
+      expect(cache.stats().entries).toBe(0);
+    } finally {
+      await app.close();
+    }
   });
 
   it('returns the ids of the articles it shows, for cache tags; an empty site gives an empty, valid feed', async () => {
@@ -176,3 +213,14 @@ describe('/feed.xml', () => {
     await empty.close();
   });
 });
+
+/** Sends `request` as it is on a new connection to 127.0.0.1:port; returns the whole answer. */
+function rawRequest(port: number, request: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.end(request));
+    const chunks: Buffer[] = [];
+    socket.on('data', (c) => chunks.push(c));
+    socket.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    socket.on('error', reject);
+  });
+}

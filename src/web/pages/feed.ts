@@ -3,6 +3,7 @@
  * rendered by the theme's `feed.liquid` (output escaped; themes may override it).
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { httpUrl } from '../../model/url.js';
 import type { Config } from '../../config.js';
 import type { Article, Lang } from '../../model/types.js';
 import { findLatestArticles } from '../../store/articles.js';
@@ -50,6 +51,7 @@ export async function feedXml(store: Store, theme: Theme, ctx: PageContext, orig
 /** One `<item>`: every text stripped of what XML 1.0 forbids (the template escapes the rest). */
 function feedItem(a: Article, link: string) {
   const sourceUrl = httpUrl(a.sourceSiteUrl) ?? httpUrl(a.url);
+  // (httpUrl's output is a parsed URL's href: nothing XML forbids is left in it.)
   return {
     title: xmlText(a.title),
     link,
@@ -71,48 +73,58 @@ export function xmlText(s: string): string {
   return s.replace(NOT_XML, '');
 }
 
-function httpUrl(u: string | null): string | null {
-  if (!u) return null;
-  try {
-    const url = new URL(u);
-    return url.protocol === 'http:' || url.protocol === 'https:' ? xmlText(url.href) : null;
-  } catch {
-    return null;
-  }
-}
 
 /** A Host header we accept for links: a DNS name or an IPv4/[IPv6] address, an optional port; nothing else. */
 const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]{2,45}\])(?::[0-9]{1,5})?$/i;
 
-/**
- * Returns where absolute links point: the configured siteUrl; without one, the request's Host header
- * when it is a plain host[:port] (fromRequest: a forged header changes the links, so such a feed must
- * not be cached by path alone); else the configured listen address (0.0.0.0 / :: as 127.0.0.1).
- * @example feedOrigin(config, { protocol: 'http', headers: { host: 'news.example:8080' } }) // { origin: 'http://news.example:8080', fromRequest: true }
- */
-export function feedOrigin(config: Pick<Config, 'site' | 'host' | 'port'>, req: { protocol: string; headers: { host?: string | undefined } }): { origin: string; fromRequest: boolean } {
-  if (config.site.siteUrl) return { origin: config.site.siteUrl, fromRequest: false };
-  const host = req.headers.host;
-  if (host && host.length <= 260 && HOST.test(host)) {
-    const scheme = req.protocol === 'https' ? 'https' : 'http';
-    const hostPort = host.toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, ''); // the scheme's default port goes
-    return { origin: `${scheme}://${hostPort}`, fromRequest: true };
-  }
-  const h = config.host === '0.0.0.0' || config.host === '::' || config.host === '' ? '127.0.0.1' : config.host;
-  return { origin: `http://${h.includes(':') ? `[${h}]` : h}:${config.port}`, fromRequest: false };
+/** Where a feed's absolute links point; fromRequest: taken from the request, so never cached by path alone. */
+export interface FeedOrigin {
+  origin: string;
+  fromRequest: boolean;
 }
 
-/** Returns the whole feed for a request in a language (origin chosen by feedOrigin). */
-export async function feedPage(deps: WebDeps, lang: Lang, req: { protocol: string; headers: { host?: string | undefined } }): Promise<Feed> {
+/** What feedOrigin reads of a request. */
+interface OriginRequest {
+  protocol: string;
+  headers: { host?: string | undefined };
+  socket?: { localAddress?: string | undefined; localPort?: number | undefined };
+}
+
+/**
+ * Returns where absolute links point: the configured siteUrl; without one, the request's Host header
+ * when it is a plain host[:port], or (no Host at all, HTTP/1.0) the address and port the request came
+ * in on — both fromRequest, as a forged header changes the links. Null for a Host that is not a host
+ * name: no link is made from it, and the answer is a 400.
+ * @example feedOrigin(config, { protocol: 'http', headers: { host: 'news.example:8080' } }) // { origin: 'http://news.example:8080', fromRequest: true }
+ */
+export function feedOrigin(config: Pick<Config, 'site'>, req: OriginRequest): FeedOrigin | null {
+  if (config.site.siteUrl) return { origin: config.site.siteUrl, fromRequest: false };
+  const host = req.headers.host;
+  if (host === undefined || host === '') {
+    const addr = req.socket?.localAddress?.replace(/^::ffff:(?=\d+\.)/, '');
+    const port = req.socket?.localPort;
+    return addr && port ? { origin: `http://${addr.includes(':') ? `[${addr}]` : addr}:${port}`, fromRequest: true } : null;
+  }
+  if (host.length > 260 || !HOST.test(host)) return null;
+  const scheme = req.protocol === 'https' ? 'https' : 'http';
+  const hostPort = host.toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, ''); // the scheme's default port goes
+  return { origin: `${scheme}://${hostPort}`, fromRequest: true };
+}
+
+/** Returns the whole feed for a request in a language (origin chosen by feedOrigin); null for a Host that is not a host name. */
+export async function feedPage(deps: WebDeps, lang: Lang, req: OriginRequest): Promise<Feed | null> {
   const ctx = pageContext(deps.config.site, lang, deps.now());
-  const { origin, fromRequest } = feedOrigin(deps.config, req);
-  return { ...(await feedXml(deps.store, deps.theme, ctx, origin)), originFromRequest: fromRequest };
+  const found = feedOrigin(deps.config, req);
+  if (!found) return null;
+  return { ...(await feedXml(deps.store, deps.theme, ctx, found.origin)), originFromRequest: found.fromRequest };
 }
 
 /** Returns the route handler of a language's feed. */
 export function feedRoute(deps: WebDeps, lang: Lang) {
   return async (req: FastifyRequest, reply: FastifyReply) => {
     const feed = await feedPage(deps, lang, req);
+    // Not cacheable anywhere: the next request may carry a good Host.
+    if (!feed) return reply.code(400).header('cache-control', 'no-store').type('text/plain; charset=utf-8').send('400 Bad Request: the Host header is not a host name (set siteUrl to make feed links independent of it)\n');
     // Cached (and validated, and named for a CDN) only when its links do not come from the request's Host.
     if (!feed.originFromRequest) pageMeta.set(req.raw, { tags: [tags.feed, ...feed.articleIds.map(tags.article)] });
     return reply.type(FEED_CONTENT_TYPE).send(feed.xml);

@@ -108,7 +108,7 @@ async function runSearch(store: Store, ctx: PageContext, query: unknown): Promis
     checkPageInRange(params.page, 1);
     return none(params.q ? ctx.t.searchEmpty : null);
   }
-  const parsed = parseSearchQuery(params.q);
+  const parsed = parseSearchQuery(params.q, ctx.lang); // words analysed as the page's language (and their script)
   if (!parsed.ok) {
     checkPageInRange(params.page, 1);
     return none(parsed.reason === 'common' ? ctx.t.searchCommon : parsed.reason === 'only-excluded' ? ctx.t.searchOnlyExcluded : ctx.t.searchEmpty);

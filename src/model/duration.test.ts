@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { formatDuration, parseDurationText } from './duration.js';
+
+describe('durations', () => {
+  it('reads a number with its unit, and nothing else', () => {
+    expect(parseDurationText('90s')).toBe(90);
+    expect(parseDurationText('15m')).toBe(900);
+    expect(parseDurationText(' 12H ')).toBe(43_200);
+    expect(parseDurationText('7d')).toBe(604_800);
+    expect(parseDurationText('1.5h')).toBe(5400);
+    for (const bad of ['3', '3.5', '', 'm', '7 days', '-1d', '1w']) expect(parseDurationText(bad), bad).toBeNull();
+  });
+
+  it('writes seconds in the largest whole unit', () => {
+    expect(formatDuration(259_200)).toBe('3d');
+    expect(formatDuration(43_200)).toBe('12h');
+    expect(formatDuration(2700)).toBe('45m');
+    expect(formatDuration(5400)).toBe('90m');
+    expect(formatDuration(90)).toBe('90s');
+    expect(formatDuration((7 * 60) / 86_400 * 86_400)).toBe('7m'); // a day fraction stored and multiplied back
+    expect(formatDuration(0)).toBe('0s');
+    expect(formatDuration(null)).toBe('-');
+  });
+});
