@@ -24,6 +24,7 @@ export async function importCommand(file: string, opts: ImportCommandOptions): P
         defaultLanguage: ctx.config.site.defaultLanguage,
         source: opts.source,
         language: opts.lang,
+        languages: ctx.config.site.languages,
         workers: ctx.config.ingest.workers,
       },
       bar?.update,

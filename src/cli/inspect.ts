@@ -17,13 +17,15 @@ import type { GlobalOptions } from './context.js';
 interface Loaded {
   bytes: Uint8Array;
   contentType: string | null;
+  contentLanguage?: string | null;
+  contentLocation?: string | null;
   url: string;
 }
 
 async function load(target: string, deps: Parameters<typeof fetchOptions>[0], baseUrl?: string): Promise<Loaded> {
   if (/^https?:\/\//i.test(target)) {
     const res = await fetchResource(target, fetchOptions(deps));
-    return { bytes: res.bytes, contentType: res.contentType, url: res.url };
+    return { bytes: res.bytes, contentType: res.contentType, contentLanguage: res.contentLanguage, contentLocation: res.contentLocation, url: res.url };
   }
   const path = target.startsWith('file:') ? new URL(target).pathname : resolve(target);
   if (!existsSync(path)) throw new Error(`inspect: ${target} is neither an http(s) URL nor a file`);
@@ -37,7 +39,7 @@ export async function inspectFeedCommand(target: string, opts: GlobalOptions & {
   const src = await load(target, deps, opts.url);
   const now = new Date();
   const source = { id: 0, fullText: Boolean(opts.fullText), language: null, rules: DEFAULT_RULES, url: src.url };
-  const d = digest({ ...src, kind: 'feed', sourceId: 0, language: null, rules: DEFAULT_RULES, now: now.getTime(), feedUrl: src.url });
+  const d = digest({ ...src, kind: 'feed', sourceId: 0, language: null, languages: config.site.languages, rules: DEFAULT_RULES, now: now.getTime(), feedUrl: src.url });
   const prepared = opts.fullText ? await withFullText(deps, d, source, new Set(), now) : d.prepared;
   print({
     feed: d.feed,
@@ -51,7 +53,7 @@ export async function inspectPageCommand(target: string, opts: GlobalOptions & {
   const config = loadConfig({ configPath: opts.config });
   const deps = { config, allow: parseAllowList(config.ingest.allowPrivateAddresses) };
   const src = await load(target, deps, opts.url);
-  const p = digest({ ...src, kind: 'page', sourceId: 0, language: null, rules: DEFAULT_RULES, now: Date.now(), feedUrl: src.url }).prepared[0]!;
+  const p = digest({ ...src, kind: 'page', sourceId: 0, language: null, languages: config.site.languages, rules: DEFAULT_RULES, now: Date.now(), feedUrl: src.url }).prepared[0]!;
   print(p.ok ? { ...p.input, sourceId: undefined, publishedAt: p.input.publishedAt.toISOString() } : { skipped: p });
 }
 

@@ -26,6 +26,8 @@ export interface DigestJob {
   kind: 'feed' | 'page';
   sourceId: number;
   language: string | null;
+  /** The site's languages: what an item naming no language (nor its source or feed) may be detected as. */
+  languages?: readonly string[];
   rules: SourceRules;
   /** Fetch time (ms): the publication time of items without a usable date. */
   now: number;
@@ -46,7 +48,7 @@ export interface Digest {
 export function digest(job: DigestJob): Digest {
   const { items: entries, ...feed } = job.kind === 'page' ? pageAsFeed(job.bytes, job.contentType, job.url) : parseFeed(job.bytes, { url: job.url, contentType: job.contentType, contentLanguage: job.contentLanguage, contentLocation: job.contentLocation });
   const items = firstOfEachGuid(entries); // entries of one feed sharing a guid: the first is the story
-  const ctx = { sourceId: job.sourceId, language: job.language ?? feed.language, rules: job.rules, now: new Date(job.now), feedUrl: job.feedUrl };
+  const ctx = { sourceId: job.sourceId, language: job.language ?? feed.language, languages: job.languages, rules: job.rules, now: new Date(job.now), feedUrl: job.feedUrl };
   const short = items.map(needsFullText);
   return {
     feed,

@@ -63,7 +63,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     const digested = await deps.digester.run({
       bytes: res.bytes, url: res.url, contentType: res.contentType, kind: source.kind === 'page' ? 'page' : 'feed',
       contentLanguage: res.contentLanguage, contentLocation: res.contentLocation,
-      sourceId: source.id, language: source.language, rules: source.rules, now: now.getTime(), feedUrl: source.url,
+      sourceId: source.id, language: source.language, languages: deps.config.site.languages, rules: source.rules, now: now.getTime(), feedUrl: source.url,
     });
     const { feed, items } = digested;
     const known = await findStoredGuids(deps.store.db, source.id, items.map((i) => i.guid));
@@ -93,7 +93,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       ttlMinutes: feed.ttlMinutes,
       skipHours: feed.skipHours,
     });
-    deps.log.info({ sourceId: source.id, url: source.url, ...counts(result), movedTo: res.permanentRedirectTo ?? undefined }, 'refresh: done');
+    deps.log.info({ sourceId: source.id, url: source.url, ...counts(result), movedTo: res.permanentRedirectTo ?? undefined, notWellFormed: feed.wellFormed === false || undefined }, 'refresh: done');
     return { ...result, nextFetchAt: next.at.toISOString() };
   } catch (err) {
     const e = err as Error & { status?: number; retryAfterSeconds?: number | null };
@@ -131,7 +131,7 @@ export async function withFullText(
     // Items that are not short crossed from the digest without their content: the prepared copy has it.
     const feedText = Math.max(textLength(item.content ?? prepared.input.contentHtml), textLength(item.summary));
     const full = await fetchFullText(deps, item, feedText, failures);
-    if (full !== item) out[i] = prepareItem(full, { sourceId: source.id, language: source.language ?? d.feed.language, rules: source.rules, now, feedUrl: source.url });
+    if (full !== item) out[i] = prepareItem(full, { sourceId: source.id, language: source.language ?? d.feed.language, languages: deps.config.site.languages, rules: source.rules, now, feedUrl: source.url });
   }
   return out;
 }

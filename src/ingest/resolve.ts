@@ -31,7 +31,7 @@ export async function resolveSource(deps: Pick<IngestDeps, 'config' | 'allow'>, 
   const text = decodeText(res.bytes, res.contentType).text;
   if (!opts.asPage) {
     try {
-      const feed = parseFeed(res.bytes, { url: res.url, contentType: res.contentType });
+      const feed = parseFeed(res.bytes, { url: res.url, contentType: res.contentType, contentLanguage: res.contentLanguage, contentLocation: res.contentLocation });
       return { kind: 'feed', url: finalUrl, title: feed.title, siteUrl: feed.siteUrl, language: feed.language, items: feed.items.length };
     } catch (err) {
       if ((err as { code?: string }).code !== 'JARIDA_PARSE_NOT_A_FEED') throw err;
@@ -39,7 +39,7 @@ export async function resolveSource(deps: Pick<IngestDeps, 'config' | 'allow'>, 
     for (const link of discoverFeeds(text, res.url)) {
       try {
         const fr = await fetchResource(link.url, fetchOptions(deps));
-        const feed = parseFeed(fr.bytes, { url: fr.url, contentType: fr.contentType });
+        const feed = parseFeed(fr.bytes, { url: fr.url, contentType: fr.contentType, contentLanguage: fr.contentLanguage, contentLocation: fr.contentLocation });
         return { kind: 'feed', url: fr.permanentRedirectTo ?? link.url, title: feed.title ?? link.title, siteUrl: feed.siteUrl ?? res.url, language: feed.language, items: feed.items.length };
       } catch {
         // A broken or stale link: try the next one.

@@ -53,7 +53,8 @@ export interface ArticleInput {
   categories?: string[];
   /**
    * The article's search terms (src/search/document.ts), when computed off the store's thread (bulk
-   * import prepares them on its workers); else the store computes them. Must match title and content.
+   * import prepares them on its workers); else the store computes them. Must match title, content
+   * and language (each language has its own analysis).
    */
   searchDocument?: { title: string; body: string };
 }
