@@ -32,7 +32,13 @@ describe('search queries', () => {
 
   it('analyses words as the page and their script say: Turkish on /tr/, English and Turkish elsewhere, Arabic script as Arabic', () => {
     // The English page: a Latin word is English (stemmed) or Turkish (folded), either matches.
-    expect(parseSearchQuery('elections', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['elect'], prefix: true, also: [['elections']] }] });
+    // `elections` begins with the stem, so the prefix match finds it: one term to look up.
+    expect(parseSearchQuery('elections', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['elect'], prefix: true }] });
+    expect(parseSearchQuery('elections', 'en')).not.toHaveProperty('parts.0.also');
+    expect(parseSearchQuery('elections', 'en')).toMatchObject({ highlight: new Set(['elect', 'elections']) });
+    // A Turkish word the English stemmer changes beyond a prefix is looked up both ways.
+    expect(parseSearchQuery('haberleri', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['haberleri'] }] });
+    expect(parseSearchQuery('happy', 'en')).toMatchObject({ ok: true, parts: [{ terms: ['happi'], prefix: true, also: [['happy']] }] });
     expect(parseSearchQuery('seçimler', 'tr')).toMatchObject({ ok: true, parts: [{ terms: ['secimler'], prefix: true }] });
     expect(parseSearchQuery('seçimler', 'tr')).not.toHaveProperty('parts.0.also');
     for (const q of ['kış', 'kis', 'KIŞ']) {

@@ -97,9 +97,13 @@ export function parseSearchQuery(input: string, lang = 'en'): SearchQuery {
         common++;
         continue;
       }
-      const [terms, ...also] = variants as [string[], ...string[][]];
+      const [terms, ...others] = variants as [string[], ...string[][]];
       words += terms.length;
-      const part: QueryPart = { terms, prefix: !phrase && terms.length === 1 && terms[0]!.length >= 3, ...(also.length ? { also } : {}) };
+      const prefix = !phrase && terms.length === 1 && terms[0]!.length >= 3;
+      // A variant the prefix match finds anyway (Turkish `elections` beside the English stem `elect`)
+      // is not looked up again: one term instead of two for most words.
+      const also = prefix ? others.filter((v) => !(v.length === 1 && v[0]!.startsWith(terms[0]!))) : others;
+      const part: QueryPart = { terms, prefix, ...(also.length ? { also } : {}) };
       if (negative) exclude.push(part);
       else {
         parts.push(part);
