@@ -1,13 +1,12 @@
 /** `jarida sources …`: add (with feed discovery), list, remove, enable, disable, rules, import, export. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
 import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source } from '../model/types.js';
 import { formatOpml, parseOpml } from '../ingest/opml/opml.js';
 import { parseRule } from '../ingest/process/rules.js';
 import { normalizeUrl } from '../ingest/process/url.js';
 import { resolveSource } from '../ingest/resolve.js';
-import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, releaseClaim, updateSource } from '../store/sources.js';
+import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, isClaimerGone, releaseClaim, updateSource } from '../store/sources.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 import { formatDuration } from './durations.js';
 import { describeRules } from './sources-edit.js';
@@ -82,22 +81,10 @@ function describeSource(s: Source, items: number, now = new Date()): string {
 function nextFetch(s: Source, now: Date): string {
   if (s.kind === 'manual') return '-';
   if (s.claimedUntil && Date.parse(s.claimedUntil) > now.getTime()) {
-    const gone = claimerGone(s.claimedBy);
+    const gone = isClaimerGone(s.claimedBy);
     return `claimed by ${s.claimedBy ?? 'another process'}${gone ? ' (no longer running)' : ''} until ${s.claimedUntil}`;
   }
   return s.nextFetchAt ?? 'now';
-}
-
-/** Returns true when the claim names a process of this host that is no longer running. */
-function claimerGone(claimedBy: string | null): boolean {
-  const m = claimedBy && /^(.*) pid (\d+)$/.exec(claimedBy);
-  if (!m || m[1] !== hostname()) return false;
-  try {
-    process.kill(Number(m[2]), 0);
-    return false;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'ESRCH';
-  }
 }
 
 /** Removes a source and its articles (day counts follow). */
@@ -121,7 +108,7 @@ export async function sourcesEnableCommand(id: number, enabled: boolean, opts: G
     const s = await findSourceById(ctx.store.db, id);
     // The claim of a fetch that died with its process on this host goes; a live one is left to finish.
     if (enabled && s?.claimedBy && s.claimedUntil && Date.parse(s.claimedUntil) > Date.now()) {
-      if (claimerGone(s.claimedBy) && (await releaseClaim(ctx.store.db, id, s.claimedBy))) process.stdout.write(`released the claim of ${s.claimedBy}, which is no longer running\n`);
+      if (isClaimerGone(s.claimedBy) && (await releaseClaim(ctx.store.db, id, s.claimedBy))) process.stdout.write(`released the claim of ${s.claimedBy}, which is no longer running\n`);
       else process.stdout.write(`source ${id} is being fetched by ${s.claimedBy} (claimed until ${s.claimedUntil})\n`);
     }
   } finally {

@@ -3,9 +3,9 @@ import type { SiteSettings } from '../config.js';
 import type { Lang } from '../model/types.js';
 import { saveArticle, type SaveResult } from '../store/articles.js';
 import type { Store } from '../store/db.js';
-import { detectLanguage } from '../search/language.js';
 import { ensureSource } from '../store/sources.js';
 import { escapeHtml } from './parse/text.js';
+import { detectArticleLanguage } from './process/language.js';
 import { plainText, sanitizeArticleHtml } from './sanitize/sanitize.js';
 
 /** What the operator gives for one article. */
@@ -49,7 +49,7 @@ export async function addManualArticle(store: Store, site: SiteSettings, a: Manu
       summary,
       contentHtml: html,
       author: a.author ?? null,
-      language: (a.lang as Lang | undefined) ?? detectLanguage(`${a.title}\n${summary ?? ''}\n${html ? plainText(html, 1000) : ''}`, site.languages) ?? site.defaultLanguage,
+      language: (a.lang as Lang | undefined) ?? detectArticleLanguage({ title: a.title, summary, contentHtml: html }, site.languages) ?? site.defaultLanguage,
       publishedAt: a.publishedAt,
     },
     site.timeZone,

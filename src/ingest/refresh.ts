@@ -11,7 +11,7 @@ import { findStoredGuids, saveArticles } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { saveFetchState } from '../store/sources.js';
 import { extractArticle, isLinkList } from './extract/extract.js';
-import { fetchResource, type FetchResult } from './fetch/fetch.js';
+import { fetchResource } from './fetch/fetch.js';
 import type { AddressAllowList } from './fetch/guard.js';
 import { nextFetchAt } from './interval.js';
 import type { Digest, Digester } from './digest.js';

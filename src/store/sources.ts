@@ -138,6 +138,18 @@ export function claimerName(): string {
   return `${hostname()} pid ${process.pid}`;
 }
 
+/** Returns true when a claimer's name (claimerName) is a process of this host that is no longer running. */
+export function isClaimerGone(claimedBy: string | null): boolean {
+  const m = claimedBy && /^(.*) pid (\d+)$/.exec(claimedBy);
+  if (!m || m[1] !== hostname()) return false;
+  try {
+    process.kill(Number(m[2]), 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
  * Claims up to `limit` enabled feed/page sources that are due at `now` and not claimed by another
  * worker or process, until `leaseUntil`, in the name of `claimer`; returns them, the longest
@@ -298,7 +310,7 @@ export async function updateSource(
         ...(s.enabled !== undefined ? { enabled: s.enabled ? 1 : 0 } : {}),
         ...(s.rules !== undefined ? { rules: JSON.stringify(s.rules) } : {}),
         ...(title !== undefined ? { title, identity } : {}),
-        ...(s.language !== undefined ? { language: s.language } : {}),
+        ...(s.language !== undefined ? { language: label(s.language, LIMITS.language) } : {}),
         ...(s.fullText !== undefined ? { full_text: s.fullText ? 1 : 0 } : {}),
         ...(s.canonicalHere !== undefined ? { canonical_here: s.canonicalHere ? 1 : 0 } : {}),
         ...(s.intervalS !== undefined ? { interval_s: s.intervalS } : {}),

@@ -5,7 +5,7 @@
  */
 import type { ArticleInput, ArticleStatus } from '../../model/types.js';
 import { searchDocument } from '../../search/document.js';
-import { detectLanguage } from '../../search/language.js';
+import { detectArticleLanguage } from '../process/language.js';
 import { normalizeUrl } from '../process/url.js';
 import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
 
@@ -78,7 +78,7 @@ export function prepareEntry(entry: ImportEntry, fallback: LanguageFallback): Pr
   const summaryText = a.summary ? plainText(/[<&]/.test(a.summary) ? sanitizeArticleHtml(a.summary, url ?? undefined) : a.summary, 400) : '';
   const summary = summaryText || (contentHtml ? plainText(contentHtml, 300) : '') || null;
   const language = a.language ?? a.source?.language ?? fallback.declared
-    ?? detectLanguage(`${a.title}\n${summary ?? ''}\n${contentHtml ? plainText(contentHtml, 1000) : ''}`, fallback.languages) ?? fallback.defaultLanguage;
+    ?? detectArticleLanguage({ title: a.title, summary, contentHtml }, fallback.languages) ?? fallback.defaultLanguage;
   return {
     at: entry.at,
     article: {

@@ -8,6 +8,7 @@ import { decodeText } from './decode.js';
 import { ParseError } from './errors.js';
 import { readJsonFeed } from './json-feed.js';
 import { readRss } from './rss.js';
+import { httpUrl } from '../../model/url.js';
 import { normalizeLanguage } from './lang.js';
 import { parseXml } from './xml.js';
 
@@ -31,14 +32,7 @@ export interface ParseOptions {
 /** Returns the base URL of the document: Content-Location (http/https only) against the URL. */
 function documentBase(opts: ParseOptions): string | null {
   const url = opts.url ?? null;
-  const loc = opts.contentLocation?.trim();
-  if (!loc) return url;
-  try {
-    const abs = url === null ? new URL(loc) : new URL(loc, url);
-    return abs.protocol === 'http:' || abs.protocol === 'https:' ? abs.href : url;
-  } catch {
-    return url;
-  }
+  return httpUrl(opts.contentLocation, url) ?? url;
 }
 
 /** Returns the first language of a Content-Language header, or null. */

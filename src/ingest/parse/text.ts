@@ -115,15 +115,13 @@ export function htmlToText(html: string): string {
   return collapseWhitespace(decodeEntities(stripped));
 }
 
-// A '<' that opens no tag, end tag, comment, CDATA section or doctype. An HTML parser would read
-// what follows as a bogus comment and lose it (`<!' <a href>`, `a <3 b`, `<?`).
-const STRAY_LT_RE = /<(?![A-Za-z]|\/[A-Za-z]|!--|!\[CDATA\[|!doctype[\s>])/gi;
-
 function isLetter(c: number): boolean {
   return (c | 0x20) >= 97 && (c | 0x20) <= 122;
 }
 
-// Whether the '<' at i opens markup (checked by hand: a regex per document costs more).
+// Whether the '<' at i opens a tag, end tag, comment, CDATA section or doctype. A '<' that does not
+// would make an HTML parser read what follows as a bogus comment and lose it (`<!' <a href>`,
+// `a <3 b`, `<?`). Checked by hand: a regex per document costs more.
 function opensMarkup(html: string, i: number): boolean {
   const c = html.charCodeAt(i + 1);
   if (isLetter(c)) return true;
@@ -137,10 +135,14 @@ function opensMarkup(html: string, i: number): boolean {
  * @example escapeStrayLt("<p>a <3 b</p>") // '<p>a &lt;3 b</p>'
  */
 export function escapeStrayLt(html: string): string {
+  let out = '';
+  let from = 0;
   for (let i = html.indexOf('<'); i !== -1; i = html.indexOf('<', i + 1)) {
-    if (!opensMarkup(html, i)) return html.replace(STRAY_LT_RE, '&lt;');
+    if (opensMarkup(html, i)) continue;
+    out += `${html.slice(from, i)}&lt;`;
+    from = i + 1;
   }
-  return html;
+  return from === 0 ? html : out + html.slice(from);
 }
 
 /** Returns true when `s` contains something that looks like an HTML tag or entity (not just text). */

@@ -4,9 +4,11 @@
  */
 import type { FeedItem } from '../../model/feed.js';
 import type { SourceRules } from '../../model/rules.js';
+import { bounded, label, LIMITS } from '../../model/limits.js';
 import type { ArticleInput } from '../../model/types.js';
-import { detectLanguage } from '../../search/language.js';
+import { httpUrl } from '../../model/url.js';
 import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
+import { detectArticleLanguage } from './language.js';
 import { ruleVerdict } from './rules.js';
 import { normalizeUrl } from './url.js';
 
@@ -50,40 +52,25 @@ export function prepareItem(item: FeedItem, ctx: ItemContext): PreparedItem {
   const contentHtml = ctx.rules.republish === 'summary' ? null : item.content ? sanitizeArticleHtml(item.content, url ?? undefined) : null;
   const summaryHtml = !item.summary ? null : /[<&]/.test(item.summary) ? sanitizeArticleHtml(item.summary, url ?? undefined) : item.summary;
   const summary = summaryHtml ? plainText(summaryHtml, 400) || null : contentHtml ? plainText(contentHtml, 300) || null : null;
-  const title = cleanTitle(item.title) ?? (summary ? plainText(summary, 80) : null);
+  const title = label(item.title, LIMITS.title) ?? (summary ? plainText(summary, 80) : null);
   if (!title) return { ok: false, guid: item.guid, reason: 'no title and no text' };
   return {
     ok: true,
     input: {
       sourceId: ctx.sourceId,
-      guid: item.guid.slice(0, 2000),
+      guid: bounded(item.guid, LIMITS.guid),
       url: url ?? null,
       canonicalUrl: url,
       title,
       summary,
       // Republishing a summary only: the summary's HTML stands as the body, the reader follows the link.
       contentHtml: contentHtml ?? (ctx.rules.republish === 'summary' ? summaryHtml : null),
-      author: item.author?.slice(0, 300) ?? null,
-      language: item.language ?? ctx.language ?? detectLanguage(`${title}\n${summary ?? ''}\n${contentHtml ? plainText(contentHtml, 1000) : ''}`, ctx.languages),
-      imageUrl: normalizeImage(item.imageUrl, url),
+      author: bounded(item.author, LIMITS.author) ?? null,
+      language: item.language ?? ctx.language ?? detectArticleLanguage({ title, summary, contentHtml }, ctx.languages),
+      imageUrl: httpUrl(item.imageUrl, url),
       publishedAt: published,
       publishedAtIsFallback: !usable,
-      categories: item.categories.slice(0, 20).map((c) => c.slice(0, 100)),
+      categories: item.categories.slice(0, LIMITS.categories).map((c) => bounded(c, LIMITS.category)),
     },
   };
-}
-
-function cleanTitle(t: string | null): string | null {
-  const s = t?.replace(/\s+/g, ' ').trim();
-  return s ? s.slice(0, 500) : null;
-}
-
-function normalizeImage(src: string | null, base: string | null): string | null {
-  if (!src) return null;
-  try {
-    const u = new URL(src, base ?? undefined);
-    return u.protocol === 'http:' || u.protocol === 'https:' ? u.href : null;
-  } catch {
-    return null;
-  }
 }
