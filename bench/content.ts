@@ -144,6 +144,16 @@ const escapeHtml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
  * Returns article `i` of `total`: newest first (i = 0 just before `nowMs`), spread evenly over
  * `spanMs` with jitter; `sourceIds` maps BENCH_SOURCES to stored ids.
  */
+/** The bench site's sections, named per language: an article's section word is its name in the article's language. */
+export const BENCH_SECTIONS = [
+  { slug: 'world', en: 'World', tr: 'Dünya', ar: 'العالم' },
+  { slug: 'economy', en: 'Economy', tr: 'Ekonomi', ar: 'اقتصاد' },
+  { slug: 'politics', en: 'Politics', tr: 'Siyaset', ar: 'سياسة' },
+  { slug: 'sport', en: 'Sport', tr: 'Spor', ar: 'رياضة' },
+  { slug: 'culture', en: 'Culture', tr: 'Kültür', ar: 'ثقافة' },
+  { slug: 'science', en: 'Science', tr: 'Bilim', ar: 'علوم' },
+] as const;
+
 export function benchArticle(i: number, total: number, nowMs: number, spanMs: number, sourceIds: readonly number[]): ArticleInput {
   const r = rng(Math.imul(i + 1, 2654435761) ^ 0x5bd1e995);
   const x = r();
@@ -191,5 +201,7 @@ export function benchArticle(i: number, total: number, nowMs: number, spanMs: nu
     language: lang,
     imageUrl: r() < 0.6 ? `${source.siteUrl}images/${i.toString(36)}.jpg` : null,
     publishedAt,
+    // A section (by its name in the article's language) and a place as a tag.
+    categories: [pick(r, BENCH_SECTIONS)[lang], pick(r, p.places)],
   };
 }

@@ -10,7 +10,8 @@ import { insertArticles } from '../src/store/articles.js';
 import { openMigratedStore } from '../src/store/db.js';
 import { analyzeAfterBulkWrite } from '../src/store/search.js';
 import { ensureSource } from '../src/store/sources.js';
-import { benchArticle, BENCH_SOURCES } from './content.js';
+import { addSection } from '../src/store/categories.js';
+import { benchArticle, BENCH_SECTIONS, BENCH_SOURCES } from './content.js';
 import type { FillJob } from './fill-worker.js';
 
 export const BENCH_NOW = Date.parse('2019-02-15T12:00:00+03:00');
@@ -56,6 +57,7 @@ export async function fillStore(url: string, total: number, progress: (line: str
     for (const s of BENCH_SOURCES) {
       sourceIds.push(await ensureSource(store.db, { kind: 'feed', title: s.title, url: `${s.siteUrl}feed.xml`, siteUrl: s.siteUrl, language: s.language }));
     }
+    for (const s of BENCH_SECTIONS) await addSection(store.db, s.slug, { name: s.en, en: s.en, tr: s.tr, ar: s.ar });
     const worker = new Worker(FILL_WORKER_JS);
     const make = (start: number) => new Promise<ArticleInput[]>((resolve, reject) => {
       worker.once('error', reject);

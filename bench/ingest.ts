@@ -5,7 +5,8 @@
  *   2. ingest: parse + rules + sanitize + dedupe + store into a fresh SQLite file (the refresh
  *      pipeline minus the network), day counts kept exact;
  *   3. re-ingest of the same files (everything already stored: the dedupe path).
- * Prints items/s and peak memory. Options: --items N (default 100000), --per-feed N (default 1000).
+ *   4. images: check and resize with sharp (bench/images.ts), images/s and MB/s in, and AVIF beside WebP.
+ * Prints items/s and peak memory. Options: --items N (default 100000), --per-feed N (default 1000), --images N (default 48).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -21,8 +22,9 @@ import { findPublishedTotal } from '../src/store/day-counts.js';
 import { openMigratedStore } from '../src/store/db.js';
 import { insertSource } from '../src/store/sources.js';
 import { benchArticle } from './content.js';
+import { imageBench } from './images.js';
 
-const { values } = parseArgs({ options: { items: { type: 'string', default: '100000' }, 'per-feed': { type: 'string', default: '1000' } } });
+const { values } = parseArgs({ options: { items: { type: 'string', default: '100000' }, 'per-feed': { type: 'string', default: '1000' }, images: { type: 'string', default: '48' } } });
 const total = Number(values.items);
 const perFeed = Number(values['per-feed']);
 if (!Number.isInteger(total) || total < 1 || !Number.isInteger(perFeed) || perFeed < 1) {
@@ -112,6 +114,7 @@ Node ${process.version}, ${availableParallelism()} CPUs; ${config.ingest.workers
 
 Stored ${stored.toLocaleString('en')} articles (${(dbBytes / 1048576).toFixed(0)} MB); peak RSS ${peakMb.toFixed(0)} MB. Goal: ≥ 5,000 items/s stored.
 `);
+  process.stdout.write(await imageBench(Number(values.images), config.media.concurrency));
   if (stored !== total || first.created !== total || again.unchanged !== total) {
     process.stderr.write(`bench: expected ${total} stored once, got created=${first.created} unchanged=${again.unchanged} other=${first.other + again.other} total=${stored}\n`);
     process.exitCode = 1;

@@ -6,11 +6,12 @@
 import { findArticlesByDay, findLatestArticles } from '../src/store/articles.js';
 import { findDayCounts, findPublishedTotal } from '../src/store/day-counts.js';
 import { openStore } from '../src/store/db.js';
+import { findSourceById } from '../src/store/sources.js';
 import type { Article } from '../src/model/types.js';
 import { BENCH_NOW, BENCH_TZ } from './fill.js';
 
 /** The measured pages, in report order. */
-export const PAGE_NAMES = ['home', 'article', 'day', 'search', 'feed'] as const;
+export const PAGE_NAMES = ['home', 'section', 'source', 'article', 'day', 'search', 'feed'] as const;
 export type PageName = (typeof PAGE_NAMES)[number];
 
 /** A word in the titles of about one English article in fifteen (bench/content.ts). */
@@ -43,6 +44,8 @@ export async function pickTargets(path: string, names: readonly PageName[]): Pro
     if (!article) throw new Error(`bench: no article on ${day} in ${path} (${total} articles)`);
     const all: Record<PageName, string> = {
       home: '/',
+      section: '/section/world/',
+      source: `/source/${(await findSourceById(store.db, article.sourceId))!.slug}/`,
       article: articlePath(article),
       day: `/${day.replaceAll('-', '/')}/`,
       search: `/search?q=${SEARCH_WORD}`,
@@ -54,12 +57,19 @@ export async function pickTargets(path: string, names: readonly PageName[]): Pro
     return {
       total,
       pages: names.map((name) => ({ name, path: all[name] })),
-      fillPaths: [...days, ...homePages, ...latest.map(articlePath)],
+      fillPaths: [...days, ...homePages, ...sectionPages(total), ...latest.map(articlePath)],
       note: `${total.toLocaleString('en-US')} articles; day archive ${day} (${count} articles, the busiest of the ${RECENT_DAYS} days before ${today}); article #${article.id} (${article.language}), the first of that day; search "${SEARCH_WORD}"`,
     };
   } finally {
     await store.close();
   }
+}
+
+/** The sections' first pages (the bench's six: bench/content.ts BENCH_SECTIONS) and their next ones. */
+function sectionPages(total: number): string[] {
+  const slugs = ['world', 'economy', 'politics', 'sport', 'culture', 'science'];
+  const pages = Math.min(200, Math.floor(total / 6 / 20));
+  return slugs.flatMap((s) => Array.from({ length: pages }, (_, i) => `/section/${s}/${i ? `?page=${i + 1}` : ''}`));
 }
 
 /** Returns an article's URL path. */

@@ -27,6 +27,7 @@ import { pickTargets, PAGE_NAMES, type PageName } from './pages-targets.js';
 import { runMode, type ModeResult } from './pages-run.js';
 import { report } from './pages-report.js';
 import { wrkVersion, writeWrkScript } from './wrk.js';
+import { runMediaBench } from './media.js';
 
 const MAIN_JS = fileURLToPath(new URL('../src/main.js', import.meta.url));
 
@@ -170,6 +171,8 @@ async function main(): Promise<void> {
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${wrk}`;
   const { text, failed } = report(o, { machine, filled, targets, results, cacheBytes });
   process.stdout.write(text);
+  // /media/ warm beside the raw server (bench/media.ts): a store and an image of its own.
+  process.stdout.write((await runMediaBench({ duration: o.duration, connections: o.connections, workers: o.workers ?? availableParallelism(), threads: o.threads })).text);
   if (!process.argv.includes('--db')) log(`kept ${o.db} (${mb(filled.bytes)}) for the next run`);
   if (failed.length) throw new Error(`bench: ${failed.length} cell(s) or page(s) failed: ${failed.join('; ')}`);
 }

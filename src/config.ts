@@ -35,6 +35,8 @@ export interface SiteSettings {
   hijriMonthNames: Partial<Record<Lang, readonly string[]>>;
   arabicDigits: boolean;
   pageSize: number;
+  /** The front page's block per section: its newest this many (0: no blocks). */
+  frontSectionArticles: number;
 }
 
 /** How ingestion fetches and schedules sources. */
@@ -76,8 +78,43 @@ export interface HttpCacheSettings {
   staleWhileRevalidate: number;
 }
 
+/** An S3-compatible bucket holding the images, for several instances (media/s3.ts). */
+export interface S3Settings {
+  /** `https://s3.eu-central-1.amazonaws.com`, `http://127.0.0.1:9000` (MinIO): path-style requests. */
+  endpoint: string;
+  bucket: string;
+  region: string;
+  /** Put before every key: `media/`. */
+  prefix: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+}
+
+/** Images of articles: fetched once, checked, resized and served from the site (src/media/). */
+export interface MediaSettings {
+  /** Fetch and store the images of new articles (ingest, import); off: pages link the originals. */
+  enabled: boolean;
+  /** The folder store (absolute); default `media/` beside the SQLite file. */
+  dir: string;
+  /** Instead of the folder: a bucket. */
+  s3: S3Settings | null;
+  /** Largest image file fetched. */
+  maxBytes: number;
+  /** Largest width × height decoded; more is refused before decoding (a decompression bomb). */
+  maxPixels: number;
+  /** Widths of the stored variants, ascending; never wider than the original. */
+  widths: readonly number[];
+  /** One image's whole fetch. */
+  timeoutMs: number;
+  /** Images fetched and resized at the same time. */
+  concurrency: number;
+  /** Variants kept in memory by each serving process. */
+  memoryCacheBytes: number;
+}
+
 export interface Config {
   databaseUrl: string;
+  media: MediaSettings;
   ingest: IngestSettings;
   pageCache: PageCacheSettings;
   http: HttpCacheSettings;
@@ -118,6 +155,7 @@ export const DEFAULT_SITE: SiteSettings = Object.freeze({
   hijriMonthNames: Object.freeze({}),
   arabicDigits: true,
   pageSize: 20,
+  frontSectionArticles: 4,
 });
 
 const DEFAULT_CONFIG_FILE = 'jarida.config.json';
@@ -161,7 +199,7 @@ export function parseConfig(
   const v = new Validator();
   const known = new Set([
     'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
-    'arabicDigits', 'pageSize', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers',
+    'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
   ]);
   for (const key of Object.keys(file)) if (!known.has(key)) v.bad(key, 'unknown setting');
 
@@ -170,7 +208,9 @@ export function parseConfig(
   const ingestCfg = v.object('ingest', file.ingest);
   const pageCacheCfg = v.object('pageCache', file.pageCache);
   const httpCfg = v.object('http', file.http);
+  const mediaCfg = v.object('media', file.media);
   const hijri = v.object('hijri', file.hijri);
+  const front = v.object('frontPage', file.frontPage);
 
   const siteUrlRaw = env.JARIDA_SITE_URL ?? file.siteUrl;
   const site: SiteSettings = {
@@ -187,6 +227,7 @@ export function parseConfig(
     hijriMonthNames: v.monthNames('hijri.monthNames', hijri.monthNames),
     arabicDigits: v.bool('arabicDigits', env.JARIDA_ARABIC_DIGITS ?? file.arabicDigits, DEFAULT_SITE.arabicDigits),
     pageSize: v.int('pageSize', file.pageSize, DEFAULT_SITE.pageSize, 1, 200),
+    frontSectionArticles: v.int('frontPage.sectionArticles', front.sectionArticles, DEFAULT_SITE.frontSectionArticles, 0, 20),
   };
   if (!site.languages.includes(site.defaultLanguage)) {
     v.bad('defaultLanguage', `'${site.defaultLanguage}' is not among languages [${site.languages.join(', ')}]`);
@@ -226,11 +267,13 @@ export function parseConfig(
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
   };
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
+  const base = configPath ? resolve(configPath, '..') : cwd;
+  const media = mediaSettings(v, mediaCfg, env, databaseUrl, base, cwd);
   v.throwIfBad();
 
-  const base = configPath ? resolve(configPath, '..') : cwd;
   return deepFreeze({
     databaseUrl,
+    media,
     ingest,
     pageCache,
     http,
@@ -243,6 +286,42 @@ export function parseConfig(
     configPath,
     site,
   });
+}
+
+/** Returns the media settings; the folder defaults to `media/` beside the SQLite file (else `data/media`). */
+function mediaSettings(v: Validator, m: Record<string, unknown>, env: NodeJS.ProcessEnv, databaseUrl: string, base: string, cwd: string): MediaSettings {
+  const known = new Set(['enabled', 'dir', 's3', 'maxMegabytes', 'maxPixels', 'widths', 'timeoutSeconds', 'concurrency', 'memoryCacheMegabytes']);
+  for (const key of Object.keys(m)) if (!known.has(key)) v.bad(`media.${key}`, 'unknown setting');
+  const sqlitePath = /^sqlite:(?!:memory:$)(.+)$/.exec(databaseUrl)?.[1];
+  const defaultDir = sqlitePath ? resolve(cwd, sqlitePath, '..', 'media') : resolve(base, 'data', 'media');
+  const dirRaw = env.JARIDA_MEDIA_DIR ?? m.dir;
+  const dir = dirRaw === undefined || dirRaw === '' ? defaultDir : resolve(env.JARIDA_MEDIA_DIR ? cwd : base, v.text('media.dir', dirRaw, defaultDir, 4096));
+  const widths = v.widths('media.widths', m.widths);
+  const s3Cfg = m.s3 === undefined || m.s3 === null ? null : v.object('media.s3', m.s3);
+  let s3: S3Settings | null = null;
+  if (s3Cfg) {
+    for (const key of Object.keys(s3Cfg)) if (!['endpoint', 'bucket', 'region', 'prefix', 'accessKeyId', 'secretAccessKey'].includes(key)) v.bad(`media.s3.${key}`, 'unknown setting');
+    const endpoint = v.httpUrl('media.s3.endpoint', s3Cfg.endpoint);
+    const bucket = v.text('media.s3.bucket', s3Cfg.bucket, '', 63);
+    if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) v.bad('media.s3.bucket', `${show(s3Cfg.bucket)} is not an S3 bucket name`);
+    const prefix = s3Cfg.prefix === undefined ? '' : v.text('media.s3.prefix', s3Cfg.prefix, '', 200);
+    const accessKeyId = v.text('media.s3.accessKeyId', env.JARIDA_MEDIA_S3_ACCESS_KEY_ID ?? s3Cfg.accessKeyId, '', 200);
+    const secretAccessKey = v.text('media.s3.secretAccessKey', env.JARIDA_MEDIA_S3_SECRET_ACCESS_KEY ?? s3Cfg.secretAccessKey, '', 200);
+    if (!accessKeyId) v.bad('media.s3.accessKeyId', 'missing (or JARIDA_MEDIA_S3_ACCESS_KEY_ID)');
+    if (!secretAccessKey) v.bad('media.s3.secretAccessKey', 'missing (or JARIDA_MEDIA_S3_SECRET_ACCESS_KEY)');
+    s3 = { endpoint: endpoint?.replace(/\/+$/, '') ?? '', bucket, region: v.text('media.s3.region', s3Cfg.region, 'us-east-1', 50), prefix, accessKeyId, secretAccessKey };
+  }
+  return {
+    enabled: v.bool('media.enabled', env.JARIDA_MEDIA ?? m.enabled, true),
+    dir,
+    s3,
+    maxBytes: v.int('media.maxMegabytes', m.maxMegabytes, 10, 1, 200) * 1024 * 1024,
+    maxPixels: v.int('media.maxPixels', m.maxPixels, 50_000_000, 1_000_000, 1_000_000_000),
+    widths,
+    timeoutMs: v.int('media.timeoutSeconds', m.timeoutSeconds, 20, 1, 300) * 1000,
+    concurrency: v.int('media.concurrency', env.JARIDA_MEDIA_CONCURRENCY ?? m.concurrency, 4, 1, 64),
+    memoryCacheBytes: v.int('media.memoryCacheMegabytes', env.JARIDA_MEDIA_CACHE_MB ?? m.memoryCacheMegabytes, 64, 0, 65536) * 1024 * 1024,
+  };
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {
@@ -386,6 +465,15 @@ class Validator {
       return this.fail(field, (err as Error).message.replace(/^fetch: [\w.]+: /, ''), []);
     }
     return list as string[];
+  }
+
+  widths(field: string, x: unknown): readonly number[] {
+    const def = [320, 640, 1280];
+    if (x === undefined) return def;
+    if (!Array.isArray(x) || x.length === 0 || x.length > 8 || !x.every((w) => Number.isInteger(w) && w >= 16 && w <= 4096)) {
+      return this.fail(field, `must be a list of 1 to 8 widths from 16 to 4096 px, got ${show(x)}`, def);
+    }
+    return [...new Set(x as number[])].sort((a, b) => a - b);
   }
 
   instant(field: string, x: string | undefined): Date | null {

@@ -2,13 +2,16 @@
  * What the real-browser tests share: where Chromium is, whether it is required (CI), the demo site's
  * config, and launching it with the flags this machine needs (no sandbox, no network of its own).
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { chromium, type Browser } from 'playwright-core';
 import { parseConfig, type Config } from '../src/config.js';
+import { demoMediaDeps } from '../src/cli/context.js';
 import { loadDemo } from '../src/ingest/demo.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { createLogger } from '../src/log.js';
+import { DEMO_FILE, PROJECT_ROOT } from '../src/paths.js';
 import type { Store } from '../src/store/db.js';
 import { openTestStore } from '../src/store/testing.js';
 import { buildApp } from '../src/web/app.js';
@@ -26,9 +29,9 @@ export function browserTestsRun(what: string): boolean {
 }
 
 /** The demo site as the browser tests serve it, on the reference page's day. */
-export function demoSiteConfig(): Config {
+export function demoSiteConfig(mediaDir = join(tmpdir(), 'jarida-demo-media')): Config {
   return parseConfig(
-    { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
+    { siteName: 'Jarida Demo', databaseUrl: 'sqlite::memory:', media: { dir: mediaDir }, social: [{ name: 'Facebook', url: 'https://facebook.com/x' }, { name: 'Twitter', url: 'https://twitter.com/x' }, { name: 'Youtube', url: 'https://youtube.com/x' }] },
     { JARIDA_NOW: '2019-02-15T12:00:00+03:00' },
   );
 }
@@ -54,9 +57,11 @@ export interface DemoSite {
 
 /** Starts the demo site for a browser test. */
 export async function startDemoSite(): Promise<DemoSite> {
-  const config = demoSiteConfig();
+  // The demo's images stored as `npm start` stores them, in a folder of the test's own.
+  const mediaDir = mkdtempSync(join(tmpdir(), 'jarida-demo-media-'));
+  const config = demoSiteConfig(mediaDir);
   const store = await openTestStore();
-  await loadDemo(store, config.site, config.fixedNow!);
+  await loadDemo(store, config.site, config.fixedNow!, DEMO_FILE, await demoMediaDeps({ config, store, log: createLogger('silent'), now: () => config.fixedNow! }));
   const app = await buildApp({ store, config });
   const base = await app.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -64,6 +69,7 @@ export async function startDemoSite(): Promise<DemoSite> {
     close: async () => {
       await app.close();
       await store.close();
+      rmSync(mediaDir, { recursive: true, force: true });
     },
   };
 }

@@ -14,6 +14,7 @@ export interface ArticleAddOptions extends GlobalOptions {
   url?: string;
   lang?: string;
   author?: string;
+  category?: string[];
 }
 
 /** Stores the article and prints its id and URL. */
@@ -37,6 +38,7 @@ export async function articleAddCommand(opts: ArticleAddOptions): Promise<void> 
       url: opts.url,
       lang: opts.lang,
       author: opts.author,
+      categories: opts.category,
     });
     const a = await findArticleBySlug(store.db, r.slug);
     const path = a ? new Urls(config.site.defaultLanguage, config.site.defaultLanguage).article(a) : r.slug;

@@ -138,7 +138,7 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
 
   it('migrate applies the schema once', async () => {
     const db = await tempDb();
-    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search, 0004_change_log, 0005_source_identity\n');
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search, 0004_change_log, 0005_source_identity, 0006_categories, 0007_media, 0008_pages\n');
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
   });
 
@@ -150,7 +150,10 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
       expect(res.status).toBe(200);
       const html = await res.text();
       expect(html).toMatch(/Total: \d+ content/);
-      expect(html.match(/class="card"/g)?.length).toBe(20);
+      // The front page: the lead story, a block per demo section, then the other 19 of the latest 20.
+      expect(html.match(/class="lead-story/g)?.length).toBe(1);
+      expect(html.match(/<section class="block"/g)?.length).toBe(5);
+      expect(html.match(/<h1 class="section">Latest news<\/h1>\s*<ul class="articles">(?:(?!<\/ul>)[\s\S])*<\/ul>/)![0].match(/class="card/g)?.length).toBe(19);
       expect((await fetch(`${url}/2019/13/45/`)).status).toBe(404);
     } finally {
       await stop(child);

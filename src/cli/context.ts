@@ -1,6 +1,8 @@
 /** What every command starts from: the validated config and an open, migrated store in the site's time zone. */
 import { loadConfig, type Config } from '../config.js';
+import type { AddressAllowList } from '../ingest/fetch/guard.js';
 import type { IngestDeps } from '../ingest/refresh.js';
+import type { MediaDeps, MediaQueue } from '../media/pipeline.js';
 import { createLogger, type Logger } from '../log.js';
 import { openMigratedStore, type Store } from '../store/db.js';
 import type { OpenOptions } from '../store/dialect.js';
@@ -42,7 +44,28 @@ export async function openContext(
  * Returns what ingestion needs, from an open command context; close its digester when done. Loads
  * the fetcher and parsers only now: `serve` without ingestion never does.
  */
-export async function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): Promise<IngestDeps> {
+export async function ingestDepsOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }, opts: { media?: boolean } = {}): Promise<IngestDeps> {
   const [{ parseAllowList }, { createDigester }] = await Promise.all([import('../ingest/fetch/guard.js'), import('../ingest/digest.js')]);
-  return { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses), digester: createDigester(ctx.config.ingest.workers) };
+  const allow = parseAllowList(ctx.config.ingest.allowPrivateAddresses);
+  // `media`: the images of saved articles are fetched too (ingest, serve); drain `deps.media` before closing the store.
+  return { ...ctx, allow, digester: createDigester(ctx.config.ingest.workers), media: opts.media ? await mediaQueueOf(ctx, allow) : undefined };
+}
+
+/** Returns what the demo needs to store its images (`media.enabled`), or undefined. */
+export async function demoMediaDeps(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): Promise<MediaDeps | undefined> {
+  if (!ctx.config.media.enabled) return undefined;
+  const [{ mediaDepsOf }, { openMediaFiles }, { NO_PRIVATE_ADDRESSES }] = await Promise.all([import('../media/pipeline.js'), import('../media/open.js'), import('../ingest/fetch/guard.js')]);
+  return mediaDepsOf(ctx, openMediaFiles(ctx.config.media), NO_PRIVATE_ADDRESSES);
+}
+
+/**
+ * Returns the queue that fetches the images of saved articles (`media.enabled`), or undefined; the
+ * images a stopped process left pending are queued again first. Loads sharp only now.
+ */
+export async function mediaQueueOf(ctx: { config: Config; log: Logger; store: Store; now: () => Date }, allow: AddressAllowList): Promise<MediaQueue | undefined> {
+  if (!ctx.config.media.enabled) return undefined;
+  const [{ createMediaQueue, mediaDepsOf }, { openMediaFiles }] = await Promise.all([import('../media/pipeline.js'), import('../media/open.js')]);
+  const queue = createMediaQueue(mediaDepsOf(ctx, openMediaFiles(ctx.config.media), allow));
+  queue.resumePending();
+  return queue;
 }

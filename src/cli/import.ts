@@ -1,6 +1,7 @@
 /** `jarida import <file>`: a whole NDJSON or WordPress archive into the store, with a summary. */
 import { ImportError, importFile, type ImportProgress, type ImportSummary } from '../ingest/import/import.js';
-import { openContext, type GlobalOptions } from './context.js';
+import { parseAllowList } from '../ingest/fetch/guard.js';
+import { mediaQueueOf, openContext, type GlobalOptions } from './context.js';
 
 /** Options of `import`. */
 export interface ImportCommandOptions extends GlobalOptions {
@@ -15,6 +16,7 @@ export interface ImportCommandOptions extends GlobalOptions {
 export async function importCommand(file: string, opts: ImportCommandOptions): Promise<void> {
   const ctx = await openContext(opts);
   const bar = process.stderr.isTTY ? progressBar() : undefined;
+  const media = await mediaQueueOf(ctx, parseAllowList(ctx.config.ingest.allowPrivateAddresses));
   try {
     const summary = await importFile(
       ctx.store,
@@ -26,17 +28,21 @@ export async function importCommand(file: string, opts: ImportCommandOptions): P
         language: opts.lang,
         languages: ctx.config.site.languages,
         workers: ctx.config.ingest.workers,
+        onSaved: (ids) => media?.enqueue(ids),
       },
       bar?.update,
     );
     bar?.done();
     process.stdout.write(formatSummary(summary, file === '-' ? 'standard input' : file));
+    const images = await media?.drain();
+    if (images && images.ready + images.failed > 0) process.stdout.write(`images: ${images.ready} stored, ${images.failed} failed\n`);
   } catch (err) {
     bar?.done();
     if (!(err instanceof ImportError)) throw err;
     process.stderr.write(`jarida: ${err.message}\n`);
     process.exitCode = 2;
   } finally {
+    await media?.drain();
     await ctx.store.close();
   }
 }

@@ -9,12 +9,14 @@ import { describeRefresh, describeRound, failedOf } from './refresh-report.js';
  */
 export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): Promise<void> {
   const ctx = await openContext(opts);
-  const deps = await ingestDepsOf(ctx);
+  const deps = await ingestDepsOf(ctx, { media: true });
   try {
     if (opts.once) {
       const results = await runDueSources(deps);
       for (const r of results) process.stdout.write(`${describeRefresh(r)}\n`);
       process.stdout.write(`${describeRound(results)}\n`);
+      const images = await deps.media?.drain();
+      if (images && images.ready + images.failed > 0) ctx.log.info({ stored: images.ready, failed: images.failed }, 'media: images of the round');
       const failed = failedOf(results);
       if (failed.length) throw new Error(`ingest: ${failed.length} of ${results.length} sources failed (${failed.map((r) => r.sourceId).join(', ')})`);
       return;
@@ -25,6 +27,7 @@ export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): P
     ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running until stopped');
     await runIngestLoop(deps, stop.signal);
   } finally {
+    await deps.media?.drain(); // the images of the articles saved: none left half done
     await deps.digester.close();
     await ctx.store.close();
   }

@@ -40,6 +40,11 @@ function id(v: string): number {
   return Number(v);
 }
 
+function position(v: string): number {
+  if (!/^[1-9]\d{0,5}$/.test(v)) throw new InvalidArgumentError('must be a place in the menu: 1 for first, 2 …');
+  return Number(v);
+}
+
 function collect(v: string, list: string[] = []): string[] {
   return [...list, v];
 }
@@ -111,6 +116,7 @@ export function buildProgram(): Command {
     .option('--url <url>', 'link to the original article', httpUrl)
     .option('--author <name>', 'author', nonEmpty)
     .addOption(new Option('--lang <code>', "the article's language (default: the site's)").argParser(lang))
+    .option('--category <word>', 'a section (by its slug or a name) or tag it is filed under (repeatable)', collect)
     .action(async (o, cmd: Command) => (await import('./article-add.js')).articleAddCommand({ ...global(cmd), ...o }));
 
   const sources = program.command('sources').description('the sites articles come from');
@@ -183,6 +189,52 @@ export function buildProgram(): Command {
     .description('write the feed sources as OPML 2.0')
     .option('-o, --output <file>', 'write to a file (default: standard output)')
     .action(async (o, cmd: Command) => (await import('./sources.js')).sourcesExportCommand({ ...global(cmd), ...o }));
+  sources
+    .command('map')
+    .description("file a source's categories under the site's sections, and set its default section (its stored articles are filed again)")
+    .argument('<id>', 'source id', id)
+    .option('--category <word>', "the source's word, as its feed writes it (repeatable)", collect)
+    .option('--section <slug>', 'the section those words go to')
+    .option('--unmap <word>', 'a word no longer mapped (repeatable)', collect)
+    .option('--default-section <slug>', 'the section of its articles whose words map to no section')
+    .option('--no-default-section', 'no default section')
+    .action(async (n: number, o, cmd: Command) => (await import('./sections.js')).sourcesMapCommand(n, { ...global(cmd), ...o }));
+
+  const sections = program.command('sections').description("the site's sections (in the menu, named per language) and tags");
+  const names = (cmd: Command) => cmd
+    .option('--name <name>', 'its name (shown where a language has none of its own)', nonEmpty)
+    .option('--name-en <name>', 'its English name', nonEmpty)
+    .option('--name-tr <name>', 'its Turkish name', nonEmpty)
+    .option('--name-ar <name>', 'its Arabic name', nonEmpty);
+  names(sections
+    .command('add')
+    .description('add a section at the end of the menu (a tag of that slug becomes the section, with its articles)')
+    .argument('<slug>', 'its URL name: /section/<slug>/')
+    .option('--position <n>', 'its place in the menu (1 = first)', position))
+    .action(async (slug: string, o, cmd: Command) => (await import('./sections.js')).sectionsAddCommand(slug, { ...global(cmd), ...o }));
+  sections
+    .command('list')
+    .description('the sections in menu order, with their names and counts')
+    .option('--tags', 'the 100 most used tags too')
+    .option('--json', 'as JSON')
+    .action(async (o, cmd: Command) => (await import('./sections.js')).sectionsListCommand({ ...global(cmd), ...o }));
+  names(sections
+    .command('rename')
+    .description('change the names (per language) or the slug of a section or tag')
+    .argument('<slug>', 'the section or tag')
+    .option('--slug <new>', 'a new slug (its pages move)'))
+    .action(async (slug: string, o, cmd: Command) => (await import('./sections.js')).sectionsRenameCommand(slug, { ...global(cmd), ...o }));
+  sections
+    .command('move')
+    .description('move a section to a place in the menu')
+    .argument('<slug>', 'the section')
+    .argument('<position>', 'its new place (1 = first)', position)
+    .action(async (slug: string, n: number, _o, cmd: Command) => (await import('./sections.js')).sectionsMoveCommand(slug, n, global(cmd)));
+  sections
+    .command('remove')
+    .description('remove a section or tag (its articles stay, under their other sections and tags)')
+    .argument('<slug>', 'the section or tag')
+    .action(async (slug: string, _o, cmd: Command) => (await import('./sections.js')).sectionsRemoveCommand(slug, global(cmd)));
 
   program
     .command('import')
@@ -197,6 +249,40 @@ export function buildProgram(): Command {
     .description('fetch the sources that are due, until stopped')
     .option('--once', 'fetch every due source once and exit (for cron): status 1 when any source failed')
     .action(async (o, cmd: Command) => (await import('./ingest.js')).ingestCommand({ ...global(cmd), ...o }));
+
+  const media = program.command('media').description('the images of articles, stored and served by the site (media.* in the config)');
+  media
+    .command('fetch')
+    .description('fetch, check and resize every image articles name that is not stored yet')
+    .option('--retry', 'also try the images that failed before')
+    .action(async (o, cmd: Command) => (await import('./media.js')).mediaFetchCommand({ ...global(cmd), ...o }));
+  media
+    .command('prune')
+    .description('remove the stored images no article uses; prints each file and the bytes freed')
+    .action(async (_o, cmd: Command) => (await import('./media.js')).mediaPruneCommand(global(cmd)));
+
+  const pages = program.command('pages').description("the site's own pages (About, Contact, Imprint), linked in every page's footer");
+  pages
+    .command('add')
+    .description('add a page, or replace its version in one language; served at /<slug>/ (and /tr/<slug>/ …)')
+    .requiredOption('--slug <slug>', 'its URL segment: lowercase letters, digits and hyphens, e.g. about')
+    .requiredOption('--title <text>', 'title')
+    .requiredOption('--body-file <file>', 'body, UTF-8: markdown, or HTML with --format html (sanitized either way)')
+    .option('--lang <code>', "this version's language, one of the site's (default: the site's default language)")
+    .option('--format <format>', 'markdown or html (default: html for a .html/.htm file, else markdown)')
+    .option('--position <n>', "place in the footer, lowest first (default: the page's own, else after the last)")
+    .action(async (o, cmd: Command) => (await import('./pages.js')).pagesAddCommand({ ...global(cmd), ...o }));
+  pages
+    .command('list')
+    .description('every page with its language versions and footer positions')
+    .option('--json', 'as JSON')
+    .action(async (o, cmd: Command) => (await import('./pages.js')).pagesListCommand({ ...global(cmd), ...o }));
+  pages
+    .command('remove')
+    .description("remove a page's version in one language, or every version")
+    .requiredOption('--slug <slug>', 'the page')
+    .option('--lang <code>', 'only this language version (default: all)')
+    .action(async (o, cmd: Command) => (await import('./pages.js')).pagesRemoveCommand({ ...global(cmd), ...o }));
 
   const inspect = program.command('inspect').description('print what Jarida would store, as JSON, without storing it');
   inspect

@@ -129,8 +129,8 @@ async function prepareStore(opts: ServeOptions, config: Config): Promise<{ confi
   const reindexed = await ensureSearchIndexCurrent(store.db);
   if (reindexed) log.info({ from: reindexed.from, articles: reindexed.articles }, 'search: analyser changed, articles re-indexed');
   if (config.demoOnEmpty && (await findPublishedTotal(store.db)) === 0) {
-    const { loadDemoIfEmpty } = await import('../ingest/demo.js');
-    const n = await loadDemoIfEmpty(store, config.site, now());
+    const [{ loadDemoIfEmpty }, { demoMediaDeps }] = await Promise.all([import('../ingest/demo.js'), import('./context.js')]);
+    const n = await loadDemoIfEmpty(store, config.site, now(), await demoMediaDeps(ctx));
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
   }
   return ctx;
@@ -140,7 +140,7 @@ async function prepareStore(opts: ServeOptions, config: Config): Promise<{ confi
 async function startIngest(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): Promise<{ stop(): Promise<void> }> {
   if (!ctx.config.ingest.inServe) return { stop: async () => {} };
   const [{ ingestDepsOf }, { runIngestLoop }] = await Promise.all([import('./context.js'), import('../ingest/schedule.js')]);
-  const deps = await ingestDepsOf(ctx);
+  const deps = await ingestDepsOf(ctx, { media: true });
   const abort = new AbortController();
   const running = runIngestLoop(deps, abort.signal);
   ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running in this process');

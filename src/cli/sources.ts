@@ -7,6 +7,7 @@ import { parseRule } from '../ingest/process/rules.js';
 import { normalizeUrl } from '../ingest/process/url.js';
 import { resolveSource } from '../ingest/resolve.js';
 import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, isClaimerGone, releaseClaim, updateSource } from '../store/sources.js';
+import { categoryName, ensureSectionNamed, findSections, mapSource } from '../store/categories.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 import { formatDuration } from './durations.js';
 import { describeRules } from './sources-edit.js';
@@ -171,7 +172,13 @@ export async function sourcesImportCommand(file: string, opts: GlobalOptions): P
         skipped.push(`${url}: already a source`);
         continue;
       }
-      await insertSource(ctx.store.db, { kind: 'feed', title: f.title ?? new URL(url).hostname, url, siteUrl: f.htmlUrl, language: f.language });
+      const id = await insertSource(ctx.store.db, { kind: 'feed', title: f.title ?? new URL(url).hostname, url, siteUrl: f.htmlUrl, language: f.language });
+      // A folder is the operator's own grouping: the innermost one is the source's default section.
+      const folder = f.folders[f.folders.length - 1];
+      if (folder) {
+        const section = await ensureSectionNamed(ctx.store.db, folder);
+        if (section) await mapSource(ctx.store.db, id, { defaultSection: section.slug });
+      }
       added++;
     }
     process.stdout.write(`imported ${added} of ${feeds.length} feeds${skipped.length ? `; skipped ${skipped.length}:\n${skipped.map((s) => `  ${s}`).join('\n')}` : ''}\n`);
@@ -184,9 +191,10 @@ export async function sourcesImportCommand(file: string, opts: GlobalOptions): P
 export async function sourcesExportCommand(opts: GlobalOptions & { output?: string }): Promise<void> {
   const ctx = await openContext(opts);
   try {
+    const sections = new Map((await findSections(ctx.store.db)).map((c) => [c.id, categoryName(c, ctx.config.site.defaultLanguage)]));
     const feeds = (await findSources(ctx.store.db))
       .filter((s) => s.kind === 'feed' && s.url)
-      .map((s) => ({ title: s.title, xmlUrl: s.url!, htmlUrl: s.siteUrl, language: s.language }));
+      .map((s) => ({ title: s.title, xmlUrl: s.url!, htmlUrl: s.siteUrl, language: s.language, folder: s.defaultSectionId === null ? null : sections.get(s.defaultSectionId) }));
     const xml = formatOpml(`${ctx.config.site.siteName} sources`, feeds, ctx.now());
     if (opts.output) writeFileSync(opts.output, xml);
     else process.stdout.write(xml);

@@ -19,6 +19,8 @@ export interface ManualArticle {
   lang?: string | null;
   author?: string | null;
   guid?: string;
+  /** Sections (by slug or a name in any language) and tags, as a feed's categories are. */
+  categories?: string[];
 }
 
 /** Returns the HTML for a body given as HTML, or as plain text with blank lines between paragraphs. */
@@ -51,6 +53,7 @@ export async function addManualArticle(store: Store, site: SiteSettings, a: Manu
       author: a.author ?? null,
       language: (a.lang as Lang | undefined) ?? detectArticleLanguage({ title: a.title, summary, contentHtml: html }, site.languages) ?? site.defaultLanguage,
       publishedAt: a.publishedAt,
+      categories: a.categories,
     },
     site.timeZone,
   );

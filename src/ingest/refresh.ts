@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
+import type { MediaQueue } from '../media/pipeline.js';
 import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { Source } from '../model/types.js';
 import { findStoredGuids, saveArticles } from '../store/articles.js';
@@ -28,6 +29,8 @@ export interface IngestDeps {
   now: () => Date;
   /** Parses and prepares bodies, on worker threads or inline (digest.ts). */
   digester: Digester;
+  /** Fetches the images of saved articles in the background (media/pipeline.ts); none: pages link the originals. */
+  media?: MediaQueue;
 }
 
 /** What one refresh did. */
@@ -71,12 +74,15 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     result.items = items.length;
     for (const p of prepared) if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
     const inputs = prepared.flatMap((p) => (p.ok ? [p.input] : []));
+    const changed: number[] = [];
     for (const saved of await saveArticles(deps.store.db, inputs, deps.config.site.timeZone)) {
       if (saved.outcome === 'created') result.created++;
       else if (saved.outcome === 'updated') result.updated++;
       else if (saved.outcome === 'duplicate') result.duplicates++;
       else result.unchanged++;
+      if (saved.outcome === 'created' || saved.outcome === 'updated') changed.push(saved.id);
     }
+    deps.media?.enqueue(changed); // images follow in the background; the save is done
     const next = nextFetchAt({ now, sourceId: source.id, itemDates: items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
     await saveFetchState(deps.store.db, source.id, {
       ...(res.permanentRedirectTo ? { url: res.permanentRedirectTo } : {}),

@@ -25,6 +25,8 @@ export interface Article {
   createdAt: string;
   updatedAt: string;
   sourceTitle: string | null;
+  /** Its source's page: `/source/<slug>/`. */
+  sourceSlug: string | null;
   sourceSiteUrl: string | null;
   /** The source says the copy here is canonical (else the original URL is). */
   sourceCanonicalHere: boolean;
@@ -88,6 +90,12 @@ export interface Source {
   /** A fetch in progress holds the source until this instant, in the name of claimedBy (`host pid N`). */
   claimedUntil: string | null;
   claimedBy: string | null;
+  /** Its page: `/source/<slug>/`. */
+  slug: string;
+  /** Its published articles. */
+  publishedCount: number;
+  /** The section of its articles whose words map to none. */
+  defaultSectionId: number | null;
 }
 
 /** Number of published articles on one local day. */

@@ -13,6 +13,7 @@ import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.j
 import { signalChange } from './changes.js';
 import { isWriteRace } from './dialect.js';
 import { indexArticles, unindexArticles } from './search.js';
+import { bumpSourceCounts, fileArticles, prepareFiling, rebuildListCounts, refileStatus, type FilingItem } from './categories.js';
 import { prepared } from './prepared.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -52,6 +53,7 @@ export async function saveArticle(db: Kysely<Database>, input: ArticleInput, tim
  */
 export async function saveArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
   if (inputs.length === 0) return [];
+  await prepareFiling(db, inputs.map((i) => ({ sourceId: i.sourceId, words: wordsOf(i.categories) })));
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction().execute((trx) => saveInTransaction(trx, inputs, timeZone));
@@ -74,6 +76,8 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
   const planned: { index: number; row: Row; input: ArticleInput }[] = [];
   const deltas = new Map<string, number>();
   const bump = (day: string, n: number) => deltas.set(day, (deltas.get(day) ?? 0) + n);
+  const filing: FilingItem[] = [];
+  const perSource = new Map<number, number>();
 
   for (const [index, row] of rows.entries()) {
     const input = inputs[index]!;
@@ -94,7 +98,14 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
       continue;
     }
     if (m) {
-      results.push(await updateMatch(trx, m, row, input, matchedByUrl, now, bump));
+      const saved = await updateMatch(trx, m, row, input, matchedByUrl, now, bump);
+      if (saved.outcome === 'updated') {
+        filing.push({ id: saved.id, sourceId: Number(m.source_id), words: wordsOf(input.categories), published: row.status === 'published', publishedAt: row.published_at });
+        const was = m.status === 'published';
+        const is = row.status === 'published';
+        if (was !== is) perSource.set(Number(m.source_id), (perSource.get(Number(m.source_id)) ?? 0) + (is ? 1 : -1));
+      }
+      results.push(saved);
       continue;
     }
     byKey.set(key, index);
@@ -104,8 +115,16 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
   }
 
   const ids = await insertPlanned(trx, planned, now);
-  for (const p of planned) if (p.row.status === 'published') bump(p.row.local_day, 1);
+  for (const p of planned) {
+    filing.push({ id: ids.get(p.index)!.id, sourceId: p.row.source_id, words: wordsOf(p.input.categories), published: p.row.status === 'published', publishedAt: p.row.published_at });
+    if (p.row.status === 'published') {
+      bump(p.row.local_day, 1);
+      perSource.set(p.row.source_id, (perSource.get(p.row.source_id) ?? 0) + 1);
+    }
+  }
   await bumpDayCounts(trx, deltas);
+  const filed = await fileArticles(trx, filing);
+  await bumpSourceCounts(trx, perSource);
   const saved = results.map((r, i) => {
     if (typeof r !== 'number') return r;
     const own = r === i;
@@ -116,7 +135,8 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
   const changed = saved.flatMap((r, i) => (r.outcome === 'created' || r.outcome === 'updated' ? [i] : []));
   if (changed.length) {
     // Each changed article's day, and the days it left (their counts moved).
-    await signalChange(trx, { articles: changed.map((i) => saved[i]!.id), days: [...changed.map((i) => rows[i]!.local_day), ...deltas.keys()] });
+    const sources = [...new Set(changed.map((i) => rows[i]!.source_id))];
+    await signalChange(trx, { articles: changed.map((i) => saved[i]!.id), days: [...changed.map((i) => rows[i]!.local_day), ...deltas.keys()], tags: [...filed.tags, ...sources.map(sourceTag)] });
   }
   return saved;
 }
@@ -205,9 +225,12 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
  */
 export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<number> {
   if (inputs.length === 0) return 0;
+  await prepareFiling(db, inputs.map((i) => ({ sourceId: i.sourceId, words: wordsOf(i.categories) })));
   return db.transaction().execute(async (trx) => {
     const now = new Date().toISOString();
     const perDay = new Map<string, number>();
+    const perSource = new Map<number, number>();
+    const filing: FilingItem[] = [];
     const ids: number[] = [];
     let inserted = 0;
     for (let i = 0; i < inputs.length; i += 500) {
@@ -217,16 +240,23 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
         return { ...row, slug, created_at: now, updated_at: now };
       });
       const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'slug', 'local_day', 'status']).execute();
-      const bySlug = new Map(rows.map((r, k) => [r.slug, { ...r, document: inputs[i + k]!.searchDocument }]));
+      const bySlug = new Map(rows.map((r, k) => [r.slug, { ...r, document: inputs[i + k]!.searchDocument, words: wordsOf(inputs[i + k]!.categories) }]));
       await indexArticles(trx, out.map((r) => ({ ...bySlug.get(r.slug)!, id: Number(r.id) })), true);
       for (const r of out) {
+        const row = bySlug.get(r.slug)!;
         inserted++;
         ids.push(Number(r.id));
-        if (r.status === 'published') perDay.set(r.local_day, (perDay.get(r.local_day) ?? 0) + 1);
+        filing.push({ id: Number(r.id), sourceId: row.source_id, words: row.words, published: r.status === 'published', publishedAt: row.published_at });
+        if (r.status === 'published') {
+          perDay.set(r.local_day, (perDay.get(r.local_day) ?? 0) + 1);
+          perSource.set(row.source_id, (perSource.get(row.source_id) ?? 0) + 1);
+        }
       }
     }
     await bumpDayCounts(trx, perDay);
-    if (inserted) await signalChange(trx, ids.length > 1000 ? { all: true } : { articles: ids, days: [...perDay.keys()] });
+    const filed = await fileArticles(trx, filing);
+    await bumpSourceCounts(trx, perSource);
+    if (inserted) await signalChange(trx, ids.length > 1000 ? { all: true } : { articles: ids, days: [...perDay.keys()], tags: [...filed.tags, ...[...perSource.keys()].map(sourceTag)] });
     return inserted;
   });
 }
@@ -234,11 +264,15 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
 /** Sets an article's status (published, hidden, draft); returns false when there is no such article. */
 export async function setArticleStatus(db: Kysely<Database>, id: number, status: ArticleStatus): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('articles').select(['status', 'local_day']).where('id', '=', id).executeTakeFirst();
+    const existing = await trx.selectFrom('articles').select(['status', 'local_day', 'source_id', 'published_at']).where('id', '=', id).executeTakeFirst();
     if (!existing) return false;
     await trx.updateTable('articles').set({ status, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
     await moveCount(trx, existing, { status, local_day: existing.local_day });
-    await signalChange(trx, { articles: [id], days: [existing.local_day] });
+    const moved = await refileStatus(trx, [{ id, published: status === 'published', publishedAt: existing.published_at }]);
+    const was = existing.status === 'published';
+    const is = status === 'published';
+    if (was !== is) await bumpSourceCounts(trx, new Map([[Number(existing.source_id), is ? 1 : -1]]));
+    await signalChange(trx, { articles: [id], days: [existing.local_day], tags: [...moved, sourceTag(Number(existing.source_id))] });
     return true;
   });
 }
@@ -246,12 +280,14 @@ export async function setArticleStatus(db: Kysely<Database>, id: number, status:
 /** Deletes an article; returns false when there is no such article. */
 export async function deleteArticle(db: Kysely<Database>, id: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('articles').select(['status', 'local_day']).where('id', '=', id).executeTakeFirst();
+    const existing = await trx.selectFrom('articles').select(['status', 'local_day', 'source_id', 'published_at']).where('id', '=', id).executeTakeFirst();
     if (!existing) return false;
     await unindexArticles(trx, [id]);
-    await trx.deleteFrom('articles').where('id', '=', id).execute();
     if (existing.status === 'published') await bumpDayCounts(trx, [[existing.local_day, -1]]);
-    await signalChange(trx, { articles: [id], days: [existing.local_day] });
+    const moved = await refileStatus(trx, [{ id, published: null, publishedAt: existing.published_at }]);
+    if (existing.status === 'published') await bumpSourceCounts(trx, new Map([[Number(existing.source_id), -1]]));
+    await trx.deleteFrom('articles').where('id', '=', id).execute();
+    await signalChange(trx, { articles: [id], days: [existing.local_day], tags: [...moved, sourceTag(Number(existing.source_id))] });
     return true;
   });
 }
@@ -289,7 +325,7 @@ export async function findLatestArticles(db: Kysely<Database>, limit: number, of
 }
 
 /** What a list of articles shows of each: no body, author, image or URLs. */
-export type ArticleHeadline = Pick<Article, 'id' | 'slug' | 'title' | 'summary' | 'language' | 'publishedAt' | 'localDay' | 'sourceTitle'>;
+export type ArticleHeadline = Pick<Article, 'id' | 'slug' | 'title' | 'summary' | 'language' | 'publishedAt' | 'localDay' | 'sourceTitle' | 'sourceSlug' | 'imageUrl'>;
 
 /**
  * Returns the headlines of the newest published articles, as findLatestArticles finds them (deep
@@ -348,6 +384,32 @@ const articlesByDay = prepared((db, day: string, limit: number, offset: number) 
 const headlinesByDay = prepared((db, day: string, limit: number, offset: number) =>
   newestFirst(selectHeadlines(db).where('a.local_day', '=', day).where('a.status', '=', 'published')).limit(limit).offset(offset));
 
+/**
+ * Returns the headlines of a section's or tag's published articles, newest first: one range of the
+ * article_categories index (category, published, instant), then the rows it names.
+ */
+export async function findHeadlinesByCategory(db: Db, categoryId: number, limit: number, offset = 0): Promise<ArticleHeadline[]> {
+  return (await headlinesByCategory(db, categoryId, limit, offset)).map(toHeadline);
+}
+
+const headlinesByCategory = prepared((db, categoryId: number, limit: number, offset: number) =>
+  selectHeadlines(db)
+    .innerJoin('article_categories as ac', 'ac.article_id', 'a.id')
+    .where('ac.category_id', '=', categoryId)
+    .where('ac.published', '=', 1)
+    .orderBy('ac.published_at', 'desc')
+    .orderBy('ac.article_id', 'desc')
+    .limit(limit)
+    .offset(offset));
+
+/** Returns the headlines of one source's published articles, newest first. */
+export async function findHeadlinesBySource(db: Db, sourceId: number, limit: number, offset = 0): Promise<ArticleHeadline[]> {
+  return (await headlinesBySource(db, sourceId, limit, offset)).map(toHeadline);
+}
+
+const headlinesBySource = prepared((db, sourceId: number, limit: number, offset: number) =>
+  newestFirst(selectHeadlines(db).where('a.source_id', '=', sourceId).where('a.status', '=', 'published')).limit(limit).offset(offset));
+
 /** Returns the published article with this slug, or undefined. */
 export async function findArticleBySlug(db: Db, slug: string): Promise<Article | undefined> {
   const [row] = await articleBySlug(db, slug);
@@ -379,7 +441,7 @@ function neighbour(db: Db, publishedAt: string, id: number, op: '<' | '>') {
 
 /**
  * Recomputes every article's local day for `timeZone` and rebuilds day_counts and the total from
- * them, in one transaction; returns how many articles moved to another day.
+ * them (and the section, tag and source counts), in one transaction; returns how many articles moved to another day.
  */
 export async function recountDays(db: Kysely<Database>, timeZone: string): Promise<number> {
   return db.transaction().execute(async (trx) => {
@@ -404,6 +466,7 @@ export async function recountDays(db: Kysely<Database>, timeZone: string): Promi
       lastId = batch[batch.length - 1]!.id;
     }
     await rebuildDayCounts(trx);
+    await rebuildListCounts(trx);
     await signalChange(trx, { all: true });
     return moved;
   });
@@ -424,11 +487,21 @@ function withoutNul<T extends string | null | undefined>(s: T): T {
   return (s && s.includes('\u0000') ? s.replaceAll('\u0000', '') : s) as T;
 }
 
-/** Returns the categories as stored: each a bounded label, at most LIMITS.categories, no repeats; null for none. */
+/** Returns the source's words as stored: each a bounded label, at most LIMITS.categories, no repeats. */
+function wordsOf(list: readonly string[] | undefined): string[] {
+  if (!list?.length) return [];
+  return [...new Set(list.slice(0, LIMITS.categories * 4).flatMap((c) => label(withoutNul(c), LIMITS.category) ?? []))].slice(0, LIMITS.categories);
+}
+
+/** Returns the words as the categories column keeps them (JSON), null for none. */
 function categoriesOf(list: readonly string[] | undefined): string | null {
-  if (!list?.length) return null;
-  const kept = [...new Set(list.slice(0, LIMITS.categories * 4).flatMap((c) => label(withoutNul(c), LIMITS.category) ?? []))].slice(0, LIMITS.categories);
+  const kept = wordsOf(list);
   return kept.length ? JSON.stringify(kept) : null;
+}
+
+/** The cache tag of a source's page. */
+export function sourceTag(id: number): string {
+  return `source-${id}`;
 }
 
 function toRow(input: ArticleInput, timeZone: string) {
@@ -472,14 +545,14 @@ function selectArticles(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sources as s', 's.id', 'a.source_id')
-    .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.site_url as source_site_url', 's.canonical_here as source_canonical_here']);
+    .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.slug as source_slug', 's.site_url as source_site_url', 's.canonical_here as source_canonical_here']);
 }
 
 function selectHeadlines(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sources as s', 's.id', 'a.source_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.language', 'a.published_at', 'a.local_day', 's.title as source_title']);
+    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.language', 'a.published_at', 'a.local_day', 'a.image_url', 's.title as source_title', 's.slug as source_slug']);
 }
 
 /** Newest first; equal instants by id, so that pages never overlap. */
@@ -487,7 +560,7 @@ function newestFirst<Q extends { orderBy(ref: 'a.published_at' | 'a.id', dir: 'd
   return q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc');
 }
 
-function toHeadline(r: { id: number; slug: string; title: string; summary: string | null; language: string | null; published_at: string; local_day: string; source_title: string | null }): ArticleHeadline {
+function toHeadline(r: { id: number; slug: string; title: string; summary: string | null; language: string | null; published_at: string; local_day: string; image_url: string | null; source_title: string | null; source_slug: string | null }): ArticleHeadline {
   return {
     id: Number(r.id),
     slug: r.slug,
@@ -497,10 +570,12 @@ function toHeadline(r: { id: number; slug: string; title: string; summary: strin
     publishedAt: r.published_at,
     localDay: r.local_day,
     sourceTitle: r.source_title,
+    sourceSlug: r.source_slug,
+    imageUrl: r.image_url,
   };
 }
 
-function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
+function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_slug: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
   return {
     id: Number(r.id),
     sourceId: Number(r.source_id),
@@ -521,6 +596,7 @@ function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null;
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     sourceTitle: r.source_title,
+    sourceSlug: r.source_slug,
     sourceSiteUrl: r.source_site_url,
     sourceCanonicalHere: r.source_canonical_here === 1,
     categories: r.categories ? (JSON.parse(r.categories) as string[]) : [],

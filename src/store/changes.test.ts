@@ -74,12 +74,12 @@ describe.skipIf(await skipStoreTests())(`changes on the ${testStoreKind()} store
     const a = await saveArticle(store.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-14T22:30:00Z') }, TZ);
     await until(() => heard.length === 1);
     // With the article's published instant: the article pages on either side of it link to it now.
-    expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15'], articles: [a.id], times: [Date.parse('2019-02-14T22:30:00Z')] });
+    expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15'], articles: [a.id], times: [Date.parse('2019-02-14T22:30:00Z')], tags: [`source-${source}`] });
 
     await saveArticle(store.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-14T22:30:00Z') }, TZ); // unchanged
     await saveArticle(store.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-16T10:00:00Z') }, TZ); // moved a day
     await until(() => heard.length >= 2);
-    expect(heard[1]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15', '2019-02-16'], articles: [a.id], times: [Date.parse('2019-02-16T10:00:00Z')] });
+    expect(heard[1]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-15', '2019-02-16'], articles: [a.id], times: [Date.parse('2019-02-16T10:00:00Z')], tags: [`source-${source}`] });
 
     await setArticleStatus(store.db, a.id, 'hidden');
     await deleteArticle(store.db, a.id);
@@ -89,8 +89,8 @@ describe.skipIf(await skipStoreTests())(`changes on the ${testStoreKind()} store
     await until(() => heard.length >= 6);
     await new Promise((r) => setTimeout(r, 100));
     expect(heard.slice(2)).toEqual([
-      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id], times: [Date.parse('2019-02-16T10:00:00Z')] },
-      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id] }, // deleted: no time left to say
+      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id], times: [Date.parse('2019-02-16T10:00:00Z')], tags: [`source-${source}`] },
+      { origin: INSTANCE_ID, days: ['2019-02-16'], articles: [a.id], tags: [`source-${source}`] }, // deleted: no time left to say
       { origin: INSTANCE_ID, sources: [source] },
       { origin: INSTANCE_ID, sources: [source] },
     ]);
@@ -126,12 +126,12 @@ describe.skipIf(testStoreKind() !== 'sqlite')('changes by another SQLite connect
       const b = await saveArticle(theirs.db, { sourceId: source, guid: 'b', title: 'B', publishedAt: new Date('2019-02-13T10:00:00Z') }, TZ);
       await until(() => heard.length === 1);
       // What the other connection's write changed, precisely (the same process here: one INSTANCE_ID).
-      expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-13'], articles: [b.id], times: [Date.parse('2019-02-13T10:00:00Z')] });
+      expect(heard[0]).toEqual({ origin: INSTANCE_ID, days: ['2019-02-13'], articles: [b.id], times: [Date.parse('2019-02-13T10:00:00Z')], tags: [`source-${source}`] });
 
       const a = await saveArticle(ours.db, { sourceId: source, guid: 'a', title: 'A', publishedAt: new Date('2019-02-14T10:00:00Z') }, TZ);
       await until(() => heard.length === 2);
       await new Promise((r) => setTimeout(r, 100)); // several polls: none sees our own write again
-      expect(heard.slice(1)).toEqual([{ origin: INSTANCE_ID, days: ['2019-02-14'], articles: [a.id], times: [Date.parse('2019-02-14T10:00:00Z')] }]);
+      expect(heard.slice(1)).toEqual([{ origin: INSTANCE_ID, days: ['2019-02-14'], articles: [a.id], times: [Date.parse('2019-02-14T10:00:00Z')], tags: [`source-${source}`] }]);
 
       // A watcher that fell behind the pruned log hears "everything".
       await sql`delete from change_log`.execute(theirs.db);

@@ -32,6 +32,8 @@ export interface Change {
   times?: number[];
   /** Sources whose name or articles changed. */
   sources?: number[];
+  /** The cache tags of other lists the change moved: `section-world`, `tag-sport`, `source-3`. */
+  tags?: string[];
 }
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; a larger change becomes "everything". */
@@ -76,6 +78,7 @@ export function changePayload(change: Omit<Change, 'origin'>): string {
     if (change.articles?.length) full.articles = [...new Set(change.articles)].sort((a, b) => a - b);
     if (change.times?.length) full.times = [...new Set(change.times)].sort((a, b) => a - b);
     if (change.sources?.length) full.sources = [...new Set(change.sources)].sort((a, b) => a - b);
+    if (change.tags?.length) full.tags = [...new Set(change.tags)].sort();
   }
   const json = JSON.stringify(full);
   // JSON of ids, days and a UUID is ASCII: length is bytes.

@@ -153,3 +153,12 @@ export async function findPublishedTotal(db: Db): Promise<number> {
 }
 
 const publishedTotal = prepared((db) => db.selectFrom('counters').select('value').where('name', '=', TOTAL));
+
+/** Returns the nearest days before and after `day` that have published articles (each undefined when none). */
+export async function findAdjacentDays(db: Db, day: string): Promise<{ previous?: string; next?: string }> {
+  const [[before], [after]] = await Promise.all([dayBefore(db, day), dayAfter(db, day)]);
+  return { previous: before?.local_day, next: after?.local_day };
+}
+
+const dayBefore = prepared((db, day: string) => db.selectFrom('day_counts').select('local_day').where('local_day', '<', day).where('count', '>', 0).orderBy('local_day', 'desc').limit(1));
+const dayAfter = prepared((db, day: string) => db.selectFrom('day_counts').select('local_day').where('local_day', '>', day).where('count', '>', 0).orderBy('local_day', 'asc').limit(1));

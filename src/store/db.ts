@@ -7,6 +7,9 @@ import * as m0002 from './migrations/0002_ingest.js';
 import * as m0003 from './migrations/0003_search.js';
 import * as m0004 from './migrations/0004_change_log.js';
 import * as m0005 from './migrations/0005_source_identity.js';
+import * as m0006 from './migrations/0006_categories.js';
+import * as m0007 from './migrations/0007_media.js';
+import * as m0008 from './migrations/0008_pages.js';
 
 export { databaseLabel, StoreError };
 
@@ -28,6 +31,9 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0003_search': m0003,
   '0004_change_log': m0004,
   '0005_source_identity': m0005,
+  '0006_categories': m0006,
+  '0007_media': m0007,
+  '0008_pages': m0008,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

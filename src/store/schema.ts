@@ -29,6 +29,12 @@ export interface SourcesTable {
   identity: string | null;
   /** The process holding claimed_until: `host pid N`. */
   claimed_by: string | null;
+  /** The section of its articles whose words map to none (0006). */
+  default_section_id: number | null;
+  /** Its page: `/source/<slug>/` (0006). */
+  slug: string | null;
+  /** Its published articles, kept with every article write (0006). */
+  published_count: number;
 }
 
 export interface ArticlesTable {
@@ -53,6 +59,36 @@ export interface ArticlesTable {
   categories: string | null;
 }
 
+/** A section (in the menu, named per language) or a tag (any other word an article is filed under). */
+export interface CategoriesTable {
+  id: Generated<number>;
+  slug: string;
+  kind: string;
+  position: number;
+  name: string;
+  name_en: string | null;
+  name_tr: string | null;
+  name_ar: string | null;
+  /** Published articles in it, kept in the same transaction as every article write. */
+  count: number;
+  created_at: string;
+}
+
+/** An article filed under a category, with the article's status and instant for the category's pages. */
+export interface ArticleCategoriesTable {
+  article_id: number;
+  category_id: number;
+  published: number;
+  published_at: string;
+}
+
+/** One source's word (by its slug) mapped to one of the site's categories. */
+export interface SourceCategoryMapTable {
+  source_id: number;
+  word: string;
+  category_id: number;
+}
+
 export interface DayCountsTable {
   local_day: string;
   count: number;
@@ -68,10 +104,60 @@ export interface SettingsTable {
   value: string;
 }
 
+/** The site's own pages, one row per slug and language (0008). */
+export interface SitePagesTable {
+  slug: string;
+  lang: string;
+  title: string;
+  /** As the operator wrote it; `format` says whether markdown or HTML. */
+  body: string;
+  format: string;
+  /** Rendered and sanitized: what pages show. */
+  html: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One image address an article names, and the outcome of fetching it (0007). */
+export interface MediaTable {
+  id: Generated<number>;
+  url: string;
+  /** pending, fetching (claimed until claimed_until), ready or failed. */
+  status: string;
+  /** Content hash: the stored files are `<hash>-<width>.<ext>`. */
+  hash: string | null;
+  /** Of the original, upright. */
+  width: number | null;
+  height: number | null;
+  /** JSON list of the stored variants: `[{"w":320,"h":180,"f":"webp","b":10240}, …]`. */
+  variants: string | null;
+  /** Of the original file. */
+  bytes: number | null;
+  /** One line naming the cause: `image: 404 Not Found`. */
+  error: string | null;
+  attempts: number;
+  claimed_until: string | null;
+  created_at: string;
+  fetched_at: string | null;
+}
+
+/** Which articles use which image (0007); goes with the article. */
+export interface ArticleMediaTable {
+  article_id: number;
+  media_id: number;
+}
+
 export interface Database {
   sources: SourcesTable;
   articles: ArticlesTable;
   day_counts: DayCountsTable;
+  categories: CategoriesTable;
+  article_categories: ArticleCategoriesTable;
+  source_category_map: SourceCategoryMapTable;
   counters: CountersTable;
   settings: SettingsTable;
+  media: MediaTable;
+  article_media: ArticleMediaTable;
+  site_pages: SitePagesTable;
 }

@@ -8,9 +8,11 @@ import { httpUrl } from '../model/url.js';
 import { signalChange } from './changes.js';
 import { bumpDayCounts } from './day-counts.js';
 import { unindexSource } from './search.js';
+import { sourceSlugFor, unfileSource, wordSlug } from './categories.js';
 import type { Store } from './db.js';
 import { sourceIdentity } from './migrations/0005_source_identity.js';
 import type { Database, SourcesTable } from './schema.js';
+import { prepared } from './prepared.js';
 
 /**
  * Returns the id of the source with this title and kind, creating it when missing. Creating is one
@@ -70,7 +72,22 @@ type SourceRow = ReturnType<typeof sourceRow>;
  */
 async function insertOrNothing(db: Kysely<Database>, row: SourceRow): Promise<number | undefined> {
   const made = await db.insertInto('sources').values(row).onConflict((oc) => oc.doNothing()).returning('id').executeTakeFirst();
-  return made ? Number(made.id) : undefined;
+  if (!made) return undefined;
+  await nameSourcePage(db, Number(made.id), row.title);
+  return Number(made.id);
+}
+
+/**
+ * Gives a source the slug of its page from its name. Two processes naming two new sources alike at
+ * once may pick the same free slug: the second then takes one with its id, which no other has.
+ */
+async function nameSourcePage(db: Kysely<Database>, id: number, title: string): Promise<void> {
+  const slug = await sourceSlugFor(db, id, title);
+  try {
+    await db.updateTable('sources').set({ slug }).where('id', '=', id).execute();
+  } catch {
+    await db.updateTable('sources').set({ slug: `source-${id}` }).where('id', '=', id).execute();
+  }
 }
 
 /** Returns the source a row conflicts with: the same identity, else the same URL. */
@@ -104,6 +121,7 @@ function sourceRow(s: NewSource) {
     interval_s: s.intervalS ?? null,
     rules: s.rules ? JSON.stringify(s.rules) : null,
     error_count: 0,
+    published_count: 0,
     created_at: new Date().toISOString(),
     identity: sourceIdentity({ kind: s.kind, url, title }),
   };
@@ -114,6 +132,14 @@ export async function findSources(db: Kysely<Database>): Promise<Source[]> {
   const rows = await db.selectFrom('sources').selectAll().orderBy('id').execute();
   return rows.map(toSource);
 }
+
+/** Returns the source whose page has this slug, or undefined. */
+export async function findSourceBySlug(db: Kysely<Database>, slug: string): Promise<Source | undefined> {
+  const [row] = await sourceBySlug(db, slug);
+  return row && toSource(row);
+}
+
+const sourceBySlug = prepared((db, slug: string) => db.selectFrom('sources').selectAll().where('slug', '=', slug));
 
 /** Returns the source with this id, or undefined. */
 export async function findSourceById(db: Kysely<Database>, id: number): Promise<Source | undefined> {
@@ -259,6 +285,12 @@ export interface FetchState {
 
 /** Records a refresh's outcome on the source and releases its claim. */
 export async function saveFetchState(db: Kysely<Database>, id: number, s: FetchState): Promise<void> {
+  const title = s.title !== undefined ? label(s.title, LIMITS.title) : null;
+  if (title) {
+    // A source added by URL is named after its host until its feed names it: its page takes that name too.
+    const row = await db.selectFrom('sources').select(['title', 'url', 'slug']).where('id', '=', id).executeTakeFirst();
+    if (row && row.url && row.title !== title && row.slug === (wordSlug(hostOf(row.url)) ?? '')) await nameSourcePage(db, id, title);
+  }
   await db
     .updateTable('sources')
     .set({
@@ -340,6 +372,7 @@ export async function deleteSource(db: Kysely<Database>, id: number): Promise<nu
       .groupBy('local_day')
       .execute();
     await bumpDayCounts(trx, perDay.map((d) => [d.local_day, -Number(d.n)] as const));
+    await unfileSource(trx, id);
     await unindexSource(trx, id);
     const gone = await trx.deleteFrom('articles').where('source_id', '=', id).executeTakeFirst();
     await trx.deleteFrom('sources').where('id', '=', id).execute();
@@ -374,5 +407,16 @@ function toSource(r: Selectable<SourcesTable>): Source {
     createdAt: r.created_at,
     claimedUntil: r.claimed_until,
     claimedBy: r.claimed_by,
+    slug: r.slug ?? `source-${r.id}`,
+    defaultSectionId: r.default_section_id === null ? null : Number(r.default_section_id),
+    publishedCount: Number(r.published_count ?? 0),
   };
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
 }

@@ -7,6 +7,8 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
+import { openMediaFiles } from '../media/open.js';
+import { mediaFront, MediaServer, registerMediaRoute } from '../media/serve.js';
 import { StoreError, type Store } from '../store/db.js';
 import type { PageCache } from './cache.js';
 import { HttpError } from './errors.js';
@@ -24,6 +26,8 @@ export interface WebDeps {
   /** The clock; JARIDA_NOW (config.fixedNow) fixes it. */
   now: () => Date;
   theme: Theme;
+  /** The image files under /media/ (media/serve.ts), also what pages ask whether an image is stored. */
+  media: MediaServer;
 }
 
 /** Longest query string a page accepts; longer ones get a 400 page. */
@@ -34,7 +38,7 @@ export const MAX_QUERY_LENGTH = 2048;
  * (web/cache.ts) by a handler in front of Fastify's (http.ts) — `listen()` uses it, `inject()` does not.
  */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
@@ -43,7 +47,9 @@ export async function buildApp(
     config,
     now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
     theme: opts.theme ?? loadTheme(config.themeDir),
+    media: opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes }),
   };
+  const front = (handler: Parameters<typeof pageFront>[2]) => mediaFront(deps.media, opts.cache ? pageFront(opts.cache, config.http, handler, opts.log) : handler);
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
@@ -52,7 +58,8 @@ export async function buildApp(
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
       errorPage(req, reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
-    ...(opts.cache ? { serverFactory: (handler: Parameters<typeof pageFront>[2]) => createServer(pageFront(opts.cache!, config.http, handler, opts.log)) } : {}),
+    // Warm media files and cached pages are answered before Fastify sees the request.
+    serverFactory: (handler: Parameters<typeof pageFront>[2]) => createServer(front(handler)),
   } as FastifyServerOptions);
 
   // A callback hook, not an async one: it runs on every page, and a promise per request costs.
@@ -68,6 +75,7 @@ export async function buildApp(
       return renderCounts(deps.theme, ctx, await buildHeader(deps.store, ctx, ctx.urls.home()));
     };
   }
+  registerMediaRoute(app, deps.media, opts.log);
   registerRoutes(app, deps);
 
   function langOfPath(url: string): Lang {

@@ -15,6 +15,7 @@ import { addDays, dayStartInstant, localDay } from '../calendar/zone.js';
 import type { Lang } from '../model/types.js';
 import type { Change } from '../store/changes.js';
 import { PageBody } from './http.js';
+import { sourceTag } from '../store/articles.js';
 
 /** Where the header's counts sit in a page's bytes, and in which language they are. */
 export interface CountsHole {
@@ -63,6 +64,10 @@ export const tags = {
   day: (day: string) => `day-${day}`,
   month: (day: string) => `month-${day.slice(0, 7)}`,
   year: (day: string) => `year-${day.slice(0, 4)}`,
+  /** A section's, tag's or source's pages (the store names them in its change signal: store/categories.ts, articles.ts). */
+  section: (slug: string) => `section-${slug}`,
+  tag: (slug: string) => `tag-${slug}`,
+  source: sourceTag,
 };
 
 /** What changed, in the cache's terms. */
@@ -80,7 +85,7 @@ export interface Invalidation {
 /**
  * Returns what a committed change makes stale: a new, changed or removed article clears the lists of
  * latest articles (home, feed, search), its own page and the pages naming it, its day, month and
- * year archives, the article pages whose neighbours it sits between, and the header counts.
+ * year archives, the pages of its sections, tags and source (the change names them), the article pages whose neighbours it sits between, and the header counts.
  * A source renamed or removed, or an unknown change: everything.
  */
 export function invalidationOf(change: Change): Invalidation {
@@ -95,6 +100,7 @@ export function invalidationOf(change: Change): Invalidation {
       tags.search,
       ...articles.map(tags.article),
       ...new Set(days.flatMap((d) => [tags.day(d), tags.month(d), tags.year(d)])),
+      ...(change.tags ?? []),
     ],
     times: change.times,
     counts: days.length > 0,

@@ -5,6 +5,7 @@ import { tags as cacheTags, type PageMeta } from './cache.js';
 import { pageMeta } from './http.js';
 import type { Theme } from './theme.js';
 import { dirOf } from './i18n/strings.js';
+import { buildFooter } from './site-pages.js';
 import { buildHeader, type HeaderView, type PageContext } from './view.js';
 
 /**
@@ -40,11 +41,13 @@ export async function sendPage(
 ): Promise<FastifyReply> {
   if ('redirect' in view) return reply.redirect(view.redirect, 301);
   const header = await buildHeader(deps.store, ctx, path);
+  const footer = await buildFooter(deps.store, ctx, path);
   const counts = await renderCounts(deps.theme, ctx, header);
   const html = await deps.theme.render(view.template, {
     ...view.data,
     t: ctx.t,
     header: { ...header, counts: COUNTS_MARK },
+    footer,
     site: { name: ctx.site.siteName, stylesheet: deps.theme.stylesheet.path },
     page: {
       lang: ctx.lang,

@@ -4,11 +4,14 @@ import type { Lang } from '../model/types.js';
 import type { WebDeps } from './app.js';
 import { sendPage, type PageView } from './page.js';
 import { articlePage } from './pages/article.js';
+import { categoryPage } from './pages/category.js';
 import { dayArchivePage } from './pages/day-archive.js';
 import { feedRoute } from './pages/feed.js';
 import { homePage } from './pages/home.js';
 import { monthArchivePage } from './pages/month-archive.js';
 import { searchJson, searchPage } from './pages/search.js';
+import { sourcePage } from './pages/source.js';
+import { sitePagePage } from './pages/site-page.js';
 import { yearArchivePage } from './pages/year-archive.js';
 import { tags } from './cache.js';
 import { HttpError } from './errors.js';
@@ -33,7 +36,11 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
     app.get(`${prefix}/search.json`, (req, reply) => searchJsonRoute(deps, lang, req, reply));
     app.get(`${prefix}/feed.xml`, feedRoute(deps, lang));
-    app.get(`${prefix}/:year/`, page((d, ctx, p) => yearArchivePage(d.store, ctx, { year: p.year! })));
+    app.get(`${prefix}/section/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'section', p.slug!, q)));
+    app.get(`${prefix}/tag/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'tag', p.slug!, q)));
+    app.get(`${prefix}/source/:slug/`, page((d, ctx, p, q) => sourcePage(d.store, ctx, p.slug!, q)));
+    // One segment: digits are a year archive (its 404s kept), anything else an own page (About, Contact …).
+    app.get(`${prefix}/:year/`, page((d, ctx, p) => (/^\d+$/.test(p.year!) ? yearArchivePage(d.store, ctx, { year: p.year! }) : sitePagePage(d.store, ctx, { slug: p.year! }))));
     app.get(`${prefix}/:year/:month/`, page((d, ctx, p) => monthArchivePage(d.store, ctx, { year: p.year!, month: p.month! })));
     app.get(`${prefix}/:year/:month/:day/`, page((d, ctx, p, q) => dayArchivePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day! }, q)));
     app.get(`${prefix}/:year/:month/:day/:slug/`, page((d, ctx, p) => articlePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day!, slug: p.slug! })));

@@ -89,16 +89,23 @@ describe('compiled templates', () => {
   it('render every default template as LiquidJS does', () => {
     const files: Record<string, string> = {};
     for (const f of readdirSync(DEFAULT_THEME_DIR)) if (f.endsWith('.liquid')) files[`/${f}`] = readFileSync(join(DEFAULT_THEME_DIR, f), 'utf8');
-    const card = { title: 'A <title>', href: '/2019/02/15/a/', time: '15 February 2019 14:33', iso: '2019-02-15T11:33:00.000Z', source: 'S & Co', summary: "It's", lang: 'ar', dir: 'rtl' };
+    const picture = { src: '/media/a-640.jpg', srcset: '/media/a-320.jpg 320w, /media/a-640.jpg 640w', type: 'image/jpeg', webpSrcset: '/media/a-320.webp 320w', width: 640, height: 360 };
+    const card = { title: 'A <title>', href: '/2019/02/15/a/', time: '15 February 2019 14:33', iso: '2019-02-15T11:33:00.000Z', source: 'S & Co', sourceHref: '/source/s/', summary: "It's", lang: 'ar', dir: 'rtl', picture };
     const data = {
       t: new Proxy({}, { get: (_t, k) => (typeof k === 'string' ? `«${k}»` : undefined), has: () => true, getOwnPropertyDescriptor: () => ({ configurable: true, enumerable: true, value: 'x' }) }),
-      header: { today: 'T', todayIso: '2019-02-15', strip: [{ label: 'L', iso: 'I', count: '1', href: '/h' }], total: 'Total', counts: '<nav>c</nav>', social: [{ name: 'X', url: 'https://x' }], languages: [{ lang: 'en', name: 'English', href: '/', current: true }, { lang: 'ar', name: 'ع', href: '/ar/', current: false }] },
+      header: { today: 'T', todayIso: '2019-02-15', strip: [{ label: 'L', iso: 'I', count: '1', href: '/h' }], total: 'Total', counts: '<nav>c</nav>', social: [{ name: 'X', url: 'https://x' }], languages: [{ lang: 'en', name: 'English', href: '/', current: true }, { lang: 'ar', name: 'ع', href: '/ar/', current: false }], sections: [{ name: 'World & co', href: '/section/world/', current: true }, { name: 'Sport', href: '/section/sport/', current: false }] },
       site: { name: 'Site', stylesheet: '/s.css' },
       page: { lang: 'en', dir: 'ltr', title: 'P', description: 'D "q"', canonical: 'https://c', noindex: true, home: '/', search: '/search', alternates: [{ lang: 'tr', href: '/tr/' }] },
-      articles: [card, { ...card, source: null, summary: null }],
+      articles: [card, { ...card, source: null, summary: null, picture: null }, { ...card, sourceHref: null }],
+      lead: card, nothing: false, sections: [{ slug: 'world', name: 'World', href: '/section/world/', more: 'More', articles: [card] }],
+      previousDay: { href: '/2019/02/14/', label: '14 February', iso: '2019-02-14' }, nextDay: null,
+      source: { name: 'S & Co', href: 'https://s', lang: 'ar', dir: 'rtl' },
       pager: { newer: '/?page=1', older: null, label: 'Page 2' },
       heading: 'H', countLabel: 'C', count: 2, days: [{ href: '/d', label: 'D', count: '3' }], months: [],
-      article: { ...card, author: 'Au', image: 'https://i', body: '<p>body</p>', sourceHref: 'https://s', original: 'https://o' },
+      article: {
+        ...card, author: 'Au', image: 'https://i', body: '<p>body</p>', sourceHref: 'https://s', sourceHost: 's', sourcePage: '/source/s/', original: 'https://o',
+        sections: [{ name: 'World', href: '/section/world/' }, { name: 'Economy', href: '/section/economy/' }], tags: [{ name: 'Tag <x>', href: '/tag/x/' }],
+      },
       older: { href: '/o', title: 'Older', lang: 'en', dir: 'ltr' }, newer: null,
       error: { status: 404, title: 'Not found', text: 'No', detail: '<x>' },
       form: { action: '/search', q: 'a "b"', from: '', to: '', source: '' }, message: 'M', note: null,

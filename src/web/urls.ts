@@ -28,6 +28,21 @@ export class Urls {
     return `${this.prefix}/${year}/`;
   }
 
+  /** Returns a section's page URL, with `?page=N` beyond the first page. */
+  section(slug: string, page = 1): string {
+    return `${this.prefix}/section/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
+  }
+
+  /** Returns a tag's page URL. */
+  tag(slug: string, page = 1): string {
+    return `${this.prefix}/tag/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
+  }
+
+  /** Returns a source's page URL. */
+  source(slug: string, page = 1): string {
+    return `${this.prefix}/source/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
+  }
+
   /** Returns an article's stable URL: its local day, then its slug. */
   article(a: { localDay: string; slug: string }): string {
     return `${this.prefix}/${a.localDay.replaceAll('-', '/')}/${encodeURIComponent(a.slug)}/`;

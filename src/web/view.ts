@@ -8,6 +8,8 @@ import { DEFAULT_HIJRI_MONTH_NAMES } from '../calendar/format.js';
 import type { SiteSettings } from '../config.js';
 import type { Lang } from '../model/types.js';
 import type { ArticleHeadline } from '../store/articles.js';
+import { categoryName, findSections } from '../store/categories.js';
+import { findPictures, type Picture } from './images.js';
 import { findDayCounts, findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
 import { STRINGS, dirOf, fill, type Strings } from './i18n/strings.js';
@@ -49,13 +51,17 @@ export interface ArticleCard {
   time: string;
   iso: string;
   source: string | null;
+  /** The source's page on this site. */
+  sourceHref: string | null;
   summary: string | null;
   lang: string;
   dir: 'rtl' | 'ltr';
+  /** The article's image as stored here (web/images.ts), when it has one that is ready. */
+  picture: Picture | null;
 }
 
 /** Returns the card of an article for a list. */
-export function articleCard(a: ArticleHeadline, ctx: PageContext): ArticleCard {
+export function articleCard(a: ArticleHeadline, ctx: PageContext, picture: Picture | null = null): ArticleCard {
   const lang = a.language ?? ctx.site.defaultLanguage;
   return {
     title: a.title,
@@ -63,10 +69,31 @@ export function articleCard(a: ArticleHeadline, ctx: PageContext): ArticleCard {
     time: formatDateTime(new Date(a.publishedAt), ctx.lang, ctx.cal),
     iso: a.publishedAt,
     source: a.sourceTitle,
-    summary: a.summary,
+    sourceHref: a.sourceSlug ? ctx.urls.source(a.sourceSlug) : null,
+    summary: cardSummary(a.summary),
     lang,
     dir: dirOf(lang),
+    // A card shows the narrower set (the front page's lead takes the whole one: home.ts).
+    picture: picture?.thumb ?? picture,
   };
+}
+
+/** A card shows at most this much of a summary (its CSS clamps it to four lines: ~160 characters at a card's width). */
+const CARD_SUMMARY = 180;
+
+/** Returns a summary cut for a card at a word, with an ellipsis; short ones as they are. */
+function cardSummary(s: string | null): string | null {
+  if (!s || s.length <= CARD_SUMMARY) return s;
+  const cut = s.slice(0, CARD_SUMMARY);
+  const at = cut.lastIndexOf(' ');
+  return `${(at > CARD_SUMMARY / 2 ? cut.slice(0, at) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+}
+
+/** Returns the cards of a list, with the pictures of their images (one lookup for the list). */
+export async function articleCards(store: Store, list: readonly ArticleHeadline[], ctx: PageContext): Promise<ArticleCard[]> {
+  const urls = [...new Set(list.flatMap((a) => (a.imageUrl ? [a.imageUrl] : [])))];
+  const pictures = urls.length ? await findPictures(store, urls) : new Map<string, Picture>();
+  return list.map((a) => articleCard(a, ctx, (a.imageUrl && pictures.get(a.imageUrl)) || null));
 }
 
 /** The header of every page: today, the recent-days strip, the total, social links, languages. */
@@ -77,6 +104,8 @@ export interface HeaderView {
   total: string;
   social: readonly { name: string; url: string }[];
   languages: { lang: Lang; name: string; href: string; current: boolean }[];
+  /** The section menu, in its configured order, named in the page's language. */
+  sections: { name: string; href: string; current: boolean }[];
 }
 
 /** Returns the header; reads two small tables (day_counts, counters), never the articles. */
@@ -84,6 +113,7 @@ export async function buildHeader(store: Store, ctx: PageContext, path: string):
   const day = headerDay(ctx);
   const counts = day.strip.length ? await findDayCounts(store.db, day.strip[day.strip.length - 1]!.iso, day.strip[0]!.iso) : new Map<string, number>();
   const total = await findPublishedTotal(store.db);
+  const sections = await findSections(store.db);
   return {
     today: day.today,
     todayIso: day.todayIso,
@@ -96,6 +126,10 @@ export async function buildHeader(store: Store, ctx: PageContext, path: string):
       href: Urls.switchLang(path, ctx.urls, new Urls(l, ctx.site.defaultLanguage)),
       current: l === ctx.lang,
     })),
+    sections: sections.map((c) => {
+      const href = ctx.urls.section(c.slug);
+      return { name: categoryName(c, ctx.lang), href, current: path === href || path.startsWith(href) };
+    }),
   };
 }
 

@@ -42,7 +42,7 @@ const article = (i: number, extra: object = {}) => ({
 
 function articles() {
   return store.db.selectFrom('articles').innerJoin('sources', 'sources.id', 'articles.source_id')
-    .select(['guid', 'articles.title', 'articles.url', 'content_html', 'summary', 'author', 'articles.language', 'published_at', 'status', 'categories', 'sources.title as source', 'sources.kind as kind', 'slug'])
+    .select(['guid', 'articles.title', 'articles.url', 'content_html', 'summary', 'author', 'articles.language', 'published_at', 'status', 'categories', 'sources.title as source', 'sources.kind as kind', 'articles.slug'])
     .orderBy('guid').execute();
 }
 

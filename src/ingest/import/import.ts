@@ -41,6 +41,8 @@ export interface ImportOptions {
   batchSize?: number;
   /** Read this instead of opening `path` (standard input for `-`; tests). */
   input?: AsyncIterable<Uint8Array>;
+  /** Told the ids of the articles each batch created or updated (the command queues their images). */
+  onSaved?: (articleIds: number[]) => void;
 }
 
 /** Where an import is: bytes read of the total (null when unknown: standard input), entries done. */
@@ -110,6 +112,7 @@ export async function importFile(store: Store, path: string, options: ImportOpti
         }
         const results = await saveArticles(store.db, inputs, options.timeZone);
         results.forEach((r, i) => tally.saved(r.outcome, where[i]!));
+        options.onSaved?.(results.flatMap((r) => (r.outcome === 'created' || r.outcome === 'updated' ? [r.id] : [])));
         progress.entries += prepared.length;
         progress.elapsedMs = performance.now() - started;
         onProgress?.(progress);

@@ -43,12 +43,17 @@ export function parseOpml(xml: string): OpmlFeed[] {
 }
 
 /** Returns an OPML 2.0 document listing the feeds. */
-export function formatOpml(title: string, feeds: { title: string; xmlUrl: string; htmlUrl: string | null; language: string | null }[], now = new Date()): string {
-  const lines = feeds.map(
-    (f) =>
-      `    <outline type="rss" text="${esc(f.title)}" title="${esc(f.title)}" xmlUrl="${esc(f.xmlUrl)}"` +
-      `${f.htmlUrl ? ` htmlUrl="${esc(f.htmlUrl)}"` : ''}${f.language ? ` language="${esc(f.language)}"` : ''}/>`,
-  );
+export function formatOpml(title: string, feeds: { title: string; xmlUrl: string; htmlUrl: string | null; language: string | null; folder?: string | null }[], now = new Date()): string {
+  const line = (f: (typeof feeds)[number], indent: string) =>
+    `${indent}<outline type="rss" text="${esc(f.title)}" title="${esc(f.title)}" xmlUrl="${esc(f.xmlUrl)}"` +
+    `${f.htmlUrl ? ` htmlUrl="${esc(f.htmlUrl)}"` : ''}${f.language ? ` language="${esc(f.language)}"` : ''}/>`;
+  // Feeds in a folder (a source's default section) under an outline of that name, after the others.
+  const folders = new Map<string, typeof feeds>();
+  for (const f of feeds) if (f.folder) folders.set(f.folder, [...(folders.get(f.folder) ?? []), f]);
+  const lines = [
+    ...feeds.filter((f) => !f.folder).map((f) => line(f, '    ')),
+    ...[...folders].flatMap(([name, list]) => [`    <outline text="${esc(name)}" title="${esc(name)}">`, ...list.map((f) => line(f, '      ')), '    </outline>']),
+  ];
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     '<opml version="2.0">',

@@ -47,6 +47,15 @@ export interface Strings {
   searchFrom: string;
   searchTo: string;
   searchTitle: string;
+  /** The section menu's label. */
+  sections: string;
+  tags: string;
+  tagTitle: string;
+  sourceTitle: string;
+  previousDay: string;
+  nextDay: string;
+  /** A front-page block's link to its section's page. */
+  moreIn: string;
 }
 
 const en: Strings = {
@@ -93,6 +102,13 @@ const en: Strings = {
   searchFrom: 'From',
   searchTo: 'To',
   searchTitle: 'Search: {q}',
+  sections: 'Sections',
+  tags: 'Tags',
+  tagTitle: 'Tag: {name}',
+  sourceTitle: 'News from {name}',
+  previousDay: 'Previous day',
+  nextDay: 'Next day',
+  moreIn: 'More in {name}',
 };
 
 const tr: Strings = {
@@ -139,6 +155,13 @@ const tr: Strings = {
   searchFrom: 'Başlangıç',
   searchTo: 'Bitiş',
   searchTitle: 'Arama: {q}',
+  sections: 'Bölümler',
+  tags: 'Etiketler',
+  tagTitle: 'Etiket: {name}',
+  sourceTitle: '{name} haberleri',
+  previousDay: 'Önceki gün',
+  nextDay: 'Sonraki gün',
+  moreIn: '{name} bölümünden daha fazla',
 };
 
 const ar: Strings = {
@@ -185,6 +208,13 @@ const ar: Strings = {
   searchFrom: 'من',
   searchTo: 'إلى',
   searchTitle: 'بحث: {q}',
+  sections: 'الأقسام',
+  tags: 'الوسوم',
+  tagTitle: 'وسم: {name}',
+  sourceTitle: 'أخبار {name}',
+  previousDay: 'اليوم السابق',
+  nextDay: 'اليوم التالي',
+  moreIn: 'المزيد من {name}',
 };
 
 export const STRINGS: Record<Lang, Strings> = { en, tr, ar };

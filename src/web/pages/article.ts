@@ -2,10 +2,12 @@
 import { formatDateTime } from '../../calendar/format.js';
 import { httpUrl } from '../../model/url.js';
 import { findArticleBySlug, findNeighbours } from '../../store/articles.js';
+import { categoryName, findCategoriesOfArticle } from '../../store/categories.js';
 import type { Store } from '../../store/db.js';
 import { notFound } from '../errors.js';
 import { dirOf } from '../i18n/strings.js';
 import { bodyOpensWith } from '../lead-image.js';
+import { bodyImageUrls, findPictures, rewriteBodyImages } from '../images.js';
 import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { parseDaySegments } from '../params.js';
@@ -17,7 +19,10 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
   const a = await findArticleBySlug(store.db, p.slug);
   if (!a) throw notFound();
   if (a.localDay !== day) return { redirect: ctx.urls.article(a) };
-  const { older, newer } = await findNeighbours(store.db, a);
+  const [{ older, newer }, categories] = await Promise.all([findNeighbours(store.db, a), findCategoriesOfArticle(store.db, a.id)]);
+  // The local copies of the lead and body images that are stored (the others keep their address).
+  const lead = bodyOpensWith(a.contentHtml, a.imageUrl) ? null : httpUrl(a.imageUrl);
+  const pictures = await findPictures(store, [httpUrl(a.imageUrl), ...bodyImageUrls(a.contentHtml)]);
   const lang = a.language ?? ctx.site.defaultLanguage;
   const link = (n: typeof older) =>
     n && { href: ctx.urls.article(n), title: n.title, lang: n.language ?? ctx.site.defaultLanguage, dir: dirOf(n.language ?? ctx.site.defaultLanguage) };
@@ -40,12 +45,17 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
         time: formatDateTime(new Date(a.publishedAt), ctx.lang, ctx.cal),
         iso: a.publishedAt,
         author: a.author,
-        // Above the body, unless the body opens with the same image already.
-        image: bodyOpensWith(a.contentHtml, a.imageUrl) ? null : httpUrl(a.imageUrl),
-        body: a.contentHtml,
+        // Above the body, unless the body opens with the same image already (judged on the body as stored).
+        image: lead,
+        picture: lead ? (pictures.get(lead) ?? null) : null,
+        body: rewriteBodyImages(a.contentHtml, pictures),
         summary: a.summary,
         source: a.sourceTitle,
         sourceHref: httpUrl(a.sourceSiteUrl),
+        sourceHost: hostOf(httpUrl(a.sourceSiteUrl)),
+        sourcePage: a.sourceSlug ? ctx.urls.source(a.sourceSlug) : null,
+        sections: categories.filter((c) => c.kind === 'section').map((c) => ({ name: categoryName(c, ctx.lang), href: ctx.urls.section(c.slug) })),
+        tags: categories.filter((c) => c.kind === 'tag').map((c) => ({ name: categoryName(c, ctx.lang), href: ctx.urls.tag(c.slug) })),
         original,
         lang,
         dir: dirOf(lang),
@@ -54,4 +64,9 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
       newer: link(newer),
     },
   };
+}
+
+/** The host a source's site is shown by (`news.example`), without `www.`. */
+function hostOf(url: string | null): string | null {
+  return url ? new URL(url).hostname.replace(/^www\./, '') : null;
 }
