@@ -73,6 +73,13 @@ describe.skipIf(skip)('jarida media', () => {
     expect(retried.out).toContain('media: 2 ready, 0 failed, 0 pending');
     expect(files()).toHaveLength(12);
 
+    // A media folder lost (a store restored without it): --verify finds the images and stores them again.
+    for (const f of files().slice(0, 3)) rmSync(f);
+    const verified = await jarida(['media', 'fetch', '--verify']);
+    expect(verified.code, verified.err).toBe(0);
+    expect(verified.out).toMatch(/^media: [12] stored images had files missing; fetched again below\nmedia: 2 articles with images; [12] images stored, 0 failed/);
+    expect(files()).toHaveLength(12);
+
     // One article goes; its image's files are removed once they are older than the grace hour.
     const store = openStore(database.url);
     await store.db.deleteFrom('articles').where('guid', '=', 'two').execute();

@@ -7,16 +7,17 @@ import { countMediaByStatus } from '../store/media.js';
 import { openContext, type GlobalOptions } from './context.js';
 
 /** Fetches every image not stored yet (`--retry`: the failed ones too); prints the tally and what is left failed. */
-export async function mediaFetchCommand(opts: GlobalOptions & { retry?: boolean }): Promise<void> {
+export async function mediaFetchCommand(opts: GlobalOptions & { retry?: boolean; verify?: boolean }): Promise<void> {
   const ctx = await openContext(opts);
   try {
     const files = openMediaFiles(ctx.config.media);
     const deps = mediaDepsOf(ctx, files, parseAllowList(ctx.config.ingest.allowPrivateAddresses));
     const started = performance.now();
-    const t = await backfillImages(deps, { retry: opts.retry });
+    const t = await backfillImages(deps, { retry: opts.retry, verify: opts.verify });
     const seconds = (performance.now() - started) / 1000;
     const counts = await countMediaByStatus(ctx.store.db);
     process.stdout.write(
+      (opts.verify ? `media: ${t.missing} stored images had files missing; fetched again below\n` : '') +
       `media: ${t.articles} articles with images; ${t.ready} images stored, ${t.failed} failed, ${t.skipped} skipped (another process) ` +
         `in ${seconds.toFixed(1)} s into ${files.label}\n` +
         `media: ${counts.ready} ready, ${counts.failed} failed${counts.failed ? ' (retry with --retry)' : ''}, ${counts.pending + counts.fetching} pending\n`,

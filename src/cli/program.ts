@@ -255,6 +255,7 @@ export function buildProgram(): Command {
     .command('fetch')
     .description('fetch, check and resize every image articles name that is not stored yet')
     .option('--retry', 'also try the images that failed before')
+    .option('--verify', 'also check that every stored image still has its files (a store restored without its media folder) and fetch those that do not')
     .action(async (o, cmd: Command) => (await import('./media.js')).mediaFetchCommand({ ...global(cmd), ...o }));
   media
     .command('prune')

@@ -9,7 +9,7 @@ import type { MediaSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Store } from '../store/db.js';
 import {
-  claimMedia, findArticleIdsOfMedia, findArticleImageSources, findArticlesWithImagesAfter, findMediaToFetch, linkArticleImages, saveMediaFailed, saveMediaReady,
+  claimMedia, findArticleIdsOfMedia, findArticleImageSources, findArticlesWithImagesAfter, findMediaToFetch, findReadyMediaAfter, linkArticleImages, markMediaPending, saveMediaFailed, saveMediaReady,
   type ArticleImageSource, type MediaRecord,
 } from '../store/media.js';
 import { fetchImageBytes, type ImageFetchOptions } from './fetch.js';
@@ -108,10 +108,34 @@ export async function storeImages(deps: MediaDeps, images: readonly Pick<MediaRe
 }
 
 /**
- * `jarida media fetch`: links every article that names an image, then fetches every image not
- * fetched yet (`retry`: and the failed ones again); returns the tally and the articles seen.
+ * Puts back to pending every ready image one of whose files the media store no longer has (a store
+ * restored without its media folder, a file removed by hand); returns how many.
  */
-export async function backfillImages(deps: MediaDeps, opts: { retry?: boolean; onProgress?: (t: MediaTally) => void } = {}): Promise<MediaTally & { articles: number }> {
+export async function verifyStoredImages(deps: Pick<MediaDeps, 'store' | 'files'>): Promise<number> {
+  let missing = 0;
+  for (let after = 0; ;) {
+    const rows = await findReadyMediaAfter(deps.store.db, after, 200);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const names = r.variants.map((v) => `${r.hash}-${v.w}.${v.f}`);
+      const present = await Promise.all(names.map((n) => deps.files.stat(n)));
+      if (names.length === 0 || present.some((f) => f === null)) {
+        await markMediaPending(deps.store.db, r.id);
+        missing++;
+      }
+    }
+    after = rows[rows.length - 1]!.id;
+  }
+  return missing;
+}
+
+/**
+ * `jarida media fetch`: links every article that names an image, then fetches every image not
+ * fetched yet (`retry`: and the failed ones again; `verify`: and the stored ones whose files are
+ * gone); returns the tally, the articles seen and the images found missing.
+ */
+export async function backfillImages(deps: MediaDeps, opts: { retry?: boolean; verify?: boolean; onProgress?: (t: MediaTally) => void } = {}): Promise<MediaTally & { articles: number; missing: number }> {
+  const missing = opts.verify ? await verifyStoredImages(deps) : 0;
   let articles = 0;
   for (let after = 0; ;) {
     const batch = await findArticlesWithImagesAfter(deps.store.db, after, 500);
@@ -128,7 +152,7 @@ export async function backfillImages(deps: MediaDeps, opts: { retry?: boolean; o
     opts.onProgress?.(tally);
     after = rows[rows.length - 1]!.id;
   }
-  return { ...tally, articles };
+  return { ...tally, articles, missing };
 }
 
 /** Images of saved articles, fetched in the background while ingestion goes on. */

@@ -158,6 +158,21 @@ export async function findMediaToFetch(db: Db, opts: { afterId: number; limit: n
   return rows.map(toRecord);
 }
 
+/** Returns up to `limit` ready images after id `afterId`, in id order. */
+export async function findReadyMediaAfter(db: Db, afterId: number, limit: number): Promise<MediaRecord[]> {
+  const rows = await db.selectFrom('media').selectAll().where('status', '=', 'ready').where('id', '>', afterId).orderBy('id').limit(limit).execute();
+  return rows.map(toRecord);
+}
+
+/** Puts a ready image back to pending (its files are gone): pages link its original address until it is stored again. */
+export async function markMediaPending(db: Kysely<Database>, id: number): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('media').set({ status: 'pending', hash: null, variants: null, error: null, claimed_until: null }).where('id', '=', id).where('status', '=', 'ready').execute();
+    const articles = (await trx.selectFrom('article_media').select('article_id').where('media_id', '=', id).execute()).map((r) => r.article_id);
+    if (articles.length) await signalChange(trx, { articles });
+  });
+}
+
 /** Returns the ready images among these addresses (one query per 500). */
 export async function findReadyMediaByUrls(db: Db, urls: readonly string[]): Promise<MediaRecord[]> {
   const unique = [...new Set(urls)].filter((u) => u.length <= MAX_MEDIA_URL);
