@@ -122,6 +122,22 @@ describe.skipIf(await skipStoreTests())(`sections and tags on the ${testStoreKin
     await expectCountsExact();
   });
 
+  it('pages of a section and of a source never overlap nor skip, equal instants by id, hidden ones left out', async () => {
+    await addSection(store.db, 'world', { name: 'World' });
+    const at = (k: number) => new Date(Date.UTC(2024, 0, 1, 0, Math.floor(k / 3))); // three articles per instant
+    const saved = await saveArticles(store.db, Array.from({ length: 31 }, (_, k) => article(feed, ['World'], { publishedAt: at(k), status: k % 10 === 4 ? 'hidden' : 'published' })), TZ);
+    const truth = saved.map((r, k) => ({ id: r.id, t: at(k).getTime(), shown: k % 10 !== 4 })).filter((x) => x.shown).sort((x, y) => y.t - x.t || y.id - x.id).map((x) => x.id);
+    const world = (await findCategoryBySlug(store.db, 'world'))!;
+    expect(world.count).toBe(truth.length);
+    const pages = async (find: (offset: number) => Promise<{ id: number }[]>) => {
+      const ids: number[] = [];
+      for (let offset = 0; offset < truth.length + 7; offset += 7) ids.push(...(await find(offset)).map((h) => h.id));
+      return ids;
+    };
+    expect(await pages((o) => findHeadlinesByCategory(store.db, world.id, 7, o))).toEqual(truth);
+    expect(await pages((o) => findHeadlinesBySource(store.db, feed, 7, o))).toEqual(truth);
+  });
+
   it('sources have page slugs and published counts; a source named by its host takes its feed\'s name', async () => {
     const byHost = await insertSource(store.db, { kind: 'feed', title: '', url: 'https://news.example.org/feed' });
     expect((await findSourceById(store.db, byHost))!.slug).toBe('news-example-org');
