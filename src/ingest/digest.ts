@@ -90,7 +90,7 @@ export function pageAsFeed(bytes: Uint8Array, contentType: string | null, url: s
     items: [{
       guid: link, url: link, title: a.title, summary: a.excerpt, content: a.contentHtml, author: a.byline,
       published: published && !Number.isNaN(published.getTime()) ? published : null, updated: null,
-      imageUrl: a.leadImageUrl, categories: [], language: a.language,
+      imageUrl: a.leadImageUrl, categories: a.categories, language: a.language,
     }],
   };
 }

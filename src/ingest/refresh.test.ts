@@ -157,6 +157,21 @@ describe.skipIf(skip)('refreshing a source', () => {
     expect(stored.get('Harbour plan, in full')!.contentHtml).toBe(content);
   });
 
+  it('files a full-text article under the page\'s own section and tags when its feed names none', async () => {
+    const withWords = (title: string) => articlePage(title).replace('</head>', '<meta property="article:section" content="Local"><meta property="article:tag" content="Harbour"></head>');
+    routes.set('/feed', send(rss([
+      { guid: 'n', title: 'Harbour plan', link: `${base}/plain`, date: day(14), description: 'Teaser.' },
+      { guid: 'f', title: 'Harbour vote', link: `${base}/filed`, date: day(14), description: 'Teaser.', category: 'Politics' },
+    ])));
+    routes.set('/plain', send(withWords('Harbour plan'), 'text/html; charset=utf-8'));
+    routes.set('/filed', send(withWords('Harbour vote'), 'text/html; charset=utf-8'));
+    const id = await addFeed('/feed', { fullText: true });
+    expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ status: 'ok', created: 2 });
+    const stored = new Map((await findLatestArticles(store.db, 5)).map((a) => [a.title, a]));
+    expect(stored.get('Harbour plan')!.categories).toEqual(['Local', 'Harbour']);
+    expect(stored.get('Harbour vote')!.categories).toEqual(['Politics']); // the feed's own words win
+  });
+
   it('keeps the feed\'s text when the article page holds no article: a list of links, an empty page', async () => {
     routes.set('/feed', send(rss([
       { guid: 'l', title: 'Local news', link: `${base}/section`, date: day(14), description: 'Short teaser.' },

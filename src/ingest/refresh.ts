@@ -165,6 +165,8 @@ async function fetchFullText(deps: Pick<IngestDeps, 'config' | 'allow' | 'log'>,
       imageUrl: item.imageUrl ?? article.leadImageUrl,
       author: item.author ?? article.byline,
       language: item.language ?? article.language,
+      // The feed's own words first; a feed that files nothing takes the page's section and tags.
+      categories: item.categories.length ? item.categories : article.categories,
     };
   } catch (err) {
     // Counted on the source's result (one line per source); each page only at debug level.

@@ -43,6 +43,15 @@ describe('extractArticle', () => {
     expect(a?.contentHtml).not.toContain('Tides');
   });
 
+  it('reads the page\'s own section and tags (article:section, article:tag), each once, none when absent', () => {
+    const page = fixture('og-image.html').replace('</head>', `<meta property="article:section" content=" Local  News ">
+<meta property="article:tag" content="Ferries"><meta property="article:tag" content="Harbour"><meta property="article:tag" content="Ferries"><meta name="article:tag" content="">
+${Array.from({ length: 20 }, (_, i) => `<meta property="article:tag" content="tag ${i}">`).join('')}</head>`);
+    const a = extractArticle(page, 'https://www.coastline.example/news/ferry-returns');
+    expect(a?.categories).toEqual(['Local News', 'Ferries', 'Harbour', ...Array.from({ length: 7 }, (_, i) => `tag ${i}`)]);
+    expect(extractArticle(fixture('arabic-rtl.html'), 'https://city.example/ar/culture/new-library')?.categories).toEqual([]);
+  });
+
   it('falls back to twitter:image, then to the first large image in the content', () => {
     const noOg = fixture('og-image.html').replace(/<meta property="og:image"[^>]*>/, '');
     expect(extractArticle(noOg, PAGE)?.leadImageUrl).toBe('https://cdn.coastline.example/twitter/ferry.jpg');

@@ -27,6 +27,8 @@ export interface ExtractedArticle {
   dir: string | null;
   /** As written in the page (meta or JSON-LD), not reformatted. */
   publishedTime: string | null;
+  /** The page's own section and tags (Open Graph `article:section`, `article:tag`), in that order, each once. */
+  categories: string[];
   canonicalUrl: string | null;
   siteName: string | null;
 }
@@ -57,6 +59,7 @@ function extract(html: string, url: string): ExtractedArticle | null {
   const base = doc.baseURI;
   // Read head metadata first: Readability edits the document while it works.
   const metaImage = metaContent(doc, ['og:image', 'og:image:url', 'og:image:secure_url', 'twitter:image', 'twitter:image:src']);
+  const words = articleWords(doc);
   const canonical = doc.querySelector('link[rel~="canonical" i][href]')?.getAttribute('href');
   const language =
     clean(doc.documentElement.getAttribute('lang')) ??
@@ -83,7 +86,24 @@ function extract(html: string, url: string): ExtractedArticle | null {
     publishedTime: clean(article.publishedTime) ?? published,
     canonicalUrl: canonical ? resolveUrl(canonical, base) : null,
     siteName: clean(article.siteName),
+    categories: words,
   };
+}
+
+/** Most words an article page names (a tag cloud in the meta is not the article's filing). */
+const MAX_PAGE_WORDS = 10;
+
+/** Returns the page's `article:section` then its `article:tag`s (Open Graph), whitespace collapsed, each once. */
+function articleWords(doc: Document): string[] {
+  const out = new Set<string>();
+  for (const key of ['article:section', 'article:tag']) {
+    for (const meta of doc.querySelectorAll('meta[content]')) {
+      if ((meta.getAttribute('property') ?? meta.getAttribute('name') ?? '').trim().toLowerCase() !== key) continue;
+      const word = clean(meta.getAttribute('content'));
+      if (word && out.size < MAX_PAGE_WORDS) out.add(word);
+    }
+  }
+  return [...out];
 }
 
 function clean(value: string | null | undefined): string | null {
