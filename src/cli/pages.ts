@@ -6,7 +6,6 @@ import { renderPageBody } from '../ingest/page-body.js';
 import { MAX_PAGE_TITLE, PAGE_FORMATS, pageSlugProblem, type PageFormat } from '../model/site-page.js';
 import type { Lang } from '../model/types.js';
 import { deleteSitePage, findSitePages, saveSitePage } from '../store/site-pages.js';
-import { sitePagePath } from '../web/site-pages.js';
 import { Urls } from '../web/urls.js';
 import { openContext, type GlobalOptions } from './context.js';
 
@@ -156,5 +155,5 @@ function readBodyFile(file: string): string {
 
 /** Returns the page's path in a language, as the router serves it. */
 function pagePath(config: Config, lang: Lang, slug: string): string {
-  return sitePagePath(new Urls(lang, config.site.defaultLanguage), slug);
+  return new Urls(lang, config.site.defaultLanguage).page(slug);
 }

@@ -1,4 +1,5 @@
 /** The image addresses an article names: its lead image and the `<img>`s of its sanitized body. */
+import { decodeEntities } from '../ingest/parse/text.js';
 import { httpUrl } from '../model/url.js';
 
 /** Images of one body fetched at most (a gallery of hundreds is linked, not copied). */
@@ -6,11 +7,6 @@ export const MAX_BODY_IMAGES = 20;
 
 const IMG = /<img\s[^>]*>/gi;
 const SRC = /(?:^|\s)src="([^"]*)"/i;
-
-/** Returns the value of a double-quoted attribute as sanitize-html writes it, entities undone. */
-export function attributeText(value: string): string {
-  return value.replace(/&(amp|quot|lt|gt|#39|#x27);/g, (_, e: string) => ({ amp: '&', quot: '"', lt: '<', gt: '>', '#39': "'", '#x27': "'" })[e]!);
-}
 
 /**
  * Returns the http(s) image addresses of a sanitized body's `<img src>`, in order, each once.
@@ -21,7 +17,7 @@ export function bodyImageUrls(html: string | null, max = MAX_BODY_IMAGES): strin
   const out = new Set<string>();
   for (const m of html.matchAll(IMG)) {
     const src = SRC.exec(m[0])?.[1];
-    const url = src ? httpUrl(attributeText(src)) : null;
+    const url = src ? httpUrl(decodeEntities(src)) : null;
     if (url) out.add(url);
     if (out.size >= max) break;
   }

@@ -2,7 +2,7 @@
  * Articles: every write keeps day_counts and the published total exact in the same transaction.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Selectable, Transaction } from 'kysely';
+import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
 import { localDay } from '../calendar/zone.js';
 import { bounded, label, LIMITS } from '../model/limits.js';
 import { slugify } from '../model/slug.js';
@@ -396,7 +396,7 @@ export async function findHeadlinesByCategory(db: Db, categoryId: number, limit:
 }
 
 const headlinesByCategory = prepared((db, categoryId: number, limit: number, offset: number) =>
-  newestFirst(selectHeadlines(db).where('a.id', 'in', db
+  headlinesOf(db, db
     .selectFrom('article_categories as ac')
     .select('ac.article_id')
     .where('ac.category_id', '=', categoryId)
@@ -404,7 +404,7 @@ const headlinesByCategory = prepared((db, categoryId: number, limit: number, off
     .orderBy('ac.published_at', 'desc')
     .orderBy('ac.article_id', 'desc')
     .limit(limit)
-    .offset(offset))));
+    .offset(offset)));
 
 /** Returns the headlines of one source's published articles, newest first (the page's ids from the index first, as by category). */
 export async function findHeadlinesBySource(db: Db, sourceId: number, limit: number, offset = 0): Promise<ArticleHeadline[]> {
@@ -412,7 +412,7 @@ export async function findHeadlinesBySource(db: Db, sourceId: number, limit: num
 }
 
 const headlinesBySource = prepared((db, sourceId: number, limit: number, offset: number) =>
-  newestFirst(selectHeadlines(db).where('a.id', 'in', db
+  headlinesOf(db, db
     .selectFrom('articles as x')
     .select('x.id')
     .where('x.source_id', '=', sourceId)
@@ -420,7 +420,12 @@ const headlinesBySource = prepared((db, sourceId: number, limit: number, offset:
     .orderBy('x.published_at', 'desc')
     .orderBy('x.id', 'desc')
     .limit(limit)
-    .offset(offset))));
+    .offset(offset)));
+
+/** The headlines of the articles a page's id query names (one index range, limited), newest first. */
+function headlinesOf(db: Kysely<Database>, ids: SelectQueryBuilder<never, never, { id: number } | { article_id: number }>) {
+  return newestFirst(selectHeadlines(db).where('a.id', 'in', ids));
+}
 
 /** Returns the published article with this slug, or undefined. */
 export async function findArticleBySlug(db: Db, slug: string): Promise<Article | undefined> {

@@ -316,25 +316,24 @@ export interface Filed {
  * writers creating the same tag never wait on each other's transaction.
  */
 export async function prepareFiling(db: Kysely<Database>, items: readonly Pick<FilingItem, 'sourceId' | 'words'>[]): Promise<void> {
-  if (!items.some((it) => it.words.length)) return;
-  const maps = await sourceMaps(db, [...new Set(items.filter((it) => it.words.length).map((it) => it.sourceId))]);
-  const names = new Map<string, string>();
-  for (const it of items) for (const w of it.words) {
-    const slug = wordSlug(w);
-    if (slug && !names.has(slug) && !maps.get(it.sourceId)?.has(slug)) names.set(slug, w);
-  }
-  if (names.size === 0) return;
-  const slugs = [...names.keys()];
+  const slugs = [...new Set(items.flatMap((it) => it.words.map(wordSlug).filter((x): x is string => x !== null)))];
+  if (slugs.length === 0) return;
   const known = new Set<string>();
   for (let i = 0; i < slugs.length; i += 500) {
     for (const r of await db.selectFrom('categories').select('slug').where('slug', 'in', slugs.slice(i, i + 500)).execute()) known.add(r.slug);
   }
-  const missing = slugs.filter((s) => !known.has(s));
-  if (missing.length === 0) return;
+  const missing = new Set(slugs.filter((x) => !known.has(x)));
+  if (missing.size === 0) return; // the common case: every word is a category already
+  const maps = await sourceMaps(db, [...new Set(items.map((it) => it.sourceId))]);
   // Words that name a section (by one of its names) go there, not to a new tag.
   const bySectionName = sectionNameIndex(await findSections(db));
+  const names = new Map<string, string>();
+  for (const it of items) for (const w of it.words) {
+    const slug = wordSlug(w);
+    if (slug && missing.has(slug) && !names.has(slug) && !maps.get(it.sourceId)?.has(slug) && !bySectionName.has(slug)) names.set(slug, w);
+  }
   const now = new Date().toISOString();
-  const rows = missing.filter((s) => !bySectionName.has(s)).map((slug) => ({ slug, kind: 'tag', position: 0, name: label(names.get(slug)!, LIMITS.category)!, count: 0, created_at: now }));
+  const rows = [...names].map(([slug, w]) => ({ slug, kind: 'tag', position: 0, name: label(w, LIMITS.category)!, count: 0, created_at: now }));
   for (let i = 0; i < rows.length; i += 200) await db.insertInto('categories').values(rows.slice(i, i + 200)).onConflict((oc) => oc.column('slug').doNothing()).execute();
 }
 

@@ -6,15 +6,7 @@ import { signalChange } from './changes.js';
 import type { Database, SitePagesTable } from './schema.js';
 
 /** A page version to store; `position` omitted: the slug's own (another language's), else after the last. */
-export interface NewSitePage {
-  slug: string;
-  lang: Lang;
-  title: string;
-  body: string;
-  format: PageFormat;
-  html: string;
-  position?: number;
-}
+export type NewSitePage = Omit<SitePage, 'position' | 'createdAt' | 'updatedAt'> & { position?: number };
 
 function toPage(r: Selectable<SitePagesTable>): SitePage {
   return {

@@ -289,7 +289,7 @@ export async function saveFetchState(db: Kysely<Database>, id: number, s: FetchS
   if (title) {
     // A source added by URL is named after its host until its feed names it: its page takes that name too.
     const row = await db.selectFrom('sources').select(['title', 'url', 'slug']).where('id', '=', id).executeTakeFirst();
-    if (row && row.url && row.title !== title && row.slug === (wordSlug(hostOf(row.url)) ?? '')) await nameSourcePage(db, id, title);
+    if (row && row.url && URL.canParse(row.url) && row.title !== title && row.slug === wordSlug(new URL(row.url).hostname)) await nameSourcePage(db, id, title);
   }
   await db
     .updateTable('sources')
@@ -411,12 +411,4 @@ function toSource(r: Selectable<SourcesTable>): Source {
     defaultSectionId: r.default_section_id === null ? null : Number(r.default_section_id),
     publishedCount: Number(r.published_count ?? 0),
   };
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
 }

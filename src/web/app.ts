@@ -26,8 +26,6 @@ export interface WebDeps {
   /** The clock; JARIDA_NOW (config.fixedNow) fixes it. */
   now: () => Date;
   theme: Theme;
-  /** The image files under /media/ (media/serve.ts), also what pages ask whether an image is stored. */
-  media: MediaServer;
 }
 
 /** Longest query string a page accepts; longer ones get a 400 page. */
@@ -47,9 +45,10 @@ export async function buildApp(
     config,
     now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
     theme: opts.theme ?? loadTheme(config.themeDir),
-    media: opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes }),
   };
-  const front = (handler: Parameters<typeof pageFront>[2]) => mediaFront(deps.media, opts.cache ? pageFront(opts.cache, config.http, handler, opts.log) : handler);
+  // The image files under /media/ (media/serve.ts); pages learn what is stored from the store (web/images.ts).
+  const media = opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes });
+  const front = (handler: Parameters<typeof pageFront>[2]) => mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, opts.log) : handler);
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
@@ -75,7 +74,7 @@ export async function buildApp(
       return renderCounts(deps.theme, ctx, await buildHeader(deps.store, ctx, ctx.urls.home()));
     };
   }
-  registerMediaRoute(app, deps.media, opts.log);
+  registerMediaRoute(app, media, opts.log);
   registerRoutes(app, deps);
 
   function langOfPath(url: string): Lang {

@@ -68,6 +68,8 @@ export const tags = {
   section: (slug: string) => `section-${slug}`,
   tag: (slug: string) => `tag-${slug}`,
   source: sourceTag,
+  /** An own page's URLs in every language (web/pages/site-page.ts). */
+  page: (slug: string) => `page-${slug}`,
 };
 
 /** What changed, in the cache's terms. */

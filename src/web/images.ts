@@ -3,7 +3,8 @@
  * `themes/default/picture.liquid`, and article bodies with their `<img>`s pointed at the copies. An
  * image not stored (pending, failed, or never fetched) keeps its original address: never a broken box.
  */
-import { attributeText, bodyImageUrls } from '../media/urls.js';
+import { decodeEntities } from '../ingest/parse/text.js';
+import { bodyImageUrls } from '../media/urls.js';
 import { MEDIA_PREFIX } from '../media/serve.js';
 import { httpUrl } from '../model/url.js';
 import type { Store } from '../store/db.js';
@@ -93,7 +94,7 @@ export function rewriteBodyImages(html: string | null, pictures: ReadonlyMap<str
     const img = block.startsWith('<img') || block.startsWith('<IMG') ? block : IMG.exec(block)?.[0];
     if (!img) return block;
     const src = attr(img, 'src');
-    const picture = src === null ? undefined : pictures.get(httpUrl(attributeText(src)) ?? '');
+    const picture = src === null ? undefined : pictures.get(httpUrl(decodeEntities(src)) ?? '');
     return picture ? pictureHtml(picture, img, sizes) : block;
   });
 }

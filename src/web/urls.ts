@@ -30,17 +30,29 @@ export class Urls {
 
   /** Returns a section's page URL, with `?page=N` beyond the first page. */
   section(slug: string, page = 1): string {
-    return `${this.prefix}/section/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
+    return this.list('section', slug, page);
   }
 
   /** Returns a tag's page URL. */
   tag(slug: string, page = 1): string {
-    return `${this.prefix}/tag/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
+    return this.list('tag', slug, page);
   }
 
   /** Returns a source's page URL. */
   source(slug: string, page = 1): string {
-    return `${this.prefix}/source/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
+    return this.list('source', slug, page);
+  }
+
+  /**
+   * Returns an own page's URL (About, Contact …); a language without its own version shows the default one's.
+   * @example new Urls('tr', 'en').page('about') === '/tr/about/'
+   */
+  page(slug: string): string {
+    return `${this.prefix}/${encodeURIComponent(slug)}/`;
+  }
+
+  private list(kind: 'section' | 'tag' | 'source', slug: string, page: number): string {
+    return `${this.prefix}/${kind}/${encodeURIComponent(slug)}/${page > 1 ? `?page=${page}` : ''}`;
   }
 
   /** Returns an article's stable URL: its local day, then its slug. */

@@ -2,10 +2,10 @@
 import { isPageSlug } from '../../model/site-page.js';
 import type { Store } from '../../store/db.js';
 import { findSitePageFor } from '../../store/site-pages.js';
+import { tags } from '../cache.js';
 import { notFound } from '../errors.js';
 import { dirOf } from '../i18n/strings.js';
 import type { PageView } from '../page.js';
-import { sitePagePath, sitePageTag } from '../site-pages.js';
 import { Urls } from '../urls.js';
 import type { PageContext } from '../view.js';
 
@@ -20,9 +20,9 @@ export async function sitePagePage(store: Store, ctx: PageContext, p: { slug: st
   const own = new Urls(page.lang, ctx.site.defaultLanguage);
   return {
     template: 'page',
-    tags: [sitePageTag(page.slug)],
+    tags: [tags.page(page.slug)],
     title: page.title,
-    canonical: `${ctx.site.siteUrl ?? ''}${sitePagePath(own, page.slug)}`,
+    canonical: `${ctx.site.siteUrl ?? ''}${own.page(page.slug)}`,
     data: {
       sitePage: { slug: page.slug, title: page.title, body: page.html, lang: page.lang, dir: dirOf(page.lang) },
     },
