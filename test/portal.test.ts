@@ -12,13 +12,25 @@ import { browserTestsRun, launchBrowser, SHOTS, startDemoSite, type DemoSite } f
 
 const runs = browserTestsRun('portal browser tests');
 
-/** Sums the layout shifts the page saw (CLS without the session windows: any shift counts). */
-const layoutShift = (page: Page) => page.evaluate(() => new Promise<number>((resolve) => {
+/**
+ * The layout shifts the page saw (CLS without the session windows: any shift counts), each with the
+ * elements that moved, so a failure names them.
+ */
+const layoutShifts = (page: Page) => page.evaluate(() => new Promise<{ sum: number; moved: string[] }>((resolve) => {
   let sum = 0;
+  const moved: string[] = [];
+  const name = (n: Node | null) => {
+    if (!(n instanceof Element)) return String(n?.nodeName);
+    return `${n.tagName.toLowerCase()}${n.className ? `.${String(n.className).trim().replace(/\s+/g, '.')}` : ''}`;
+  };
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) sum += e.value;
+    for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources: { node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] })[]) {
+      if (e.hadRecentInput) continue;
+      sum += e.value;
+      for (const s of e.sources) moved.push(`${name(s.node)} in ${name(s.node?.parentNode ?? null)} at ${Math.round(e.startTime)} ms: ${JSON.stringify(s.previousRect)} -> ${JSON.stringify(s.currentRect)}`);
+    }
   }).observe({ type: 'layout-shift', buffered: true });
-  setTimeout(() => resolve(sum), 300);
+  setTimeout(() => resolve({ sum, moved }), 300);
 }));
 
 describe.skipIf(!runs || (await skipStoreTests()))('the portal in a real browser', () => {
@@ -67,7 +79,11 @@ describe.skipIf(!runs || (await skipStoreTests()))('the portal in a real browser
         expect(await leadImg.evaluate((i: HTMLImageElement) => i.currentSrc)).toMatch(new RegExp(`^${site.base}/media/[0-9a-f]+-\\d+\\.webp$`));
         await page.mouse.wheel(0, 6000); // lazy pictures below the fold load now
         await page.waitForTimeout(300);
-        expect(await layoutShift(page)).toBe(0);
+        // A picture without its box moves the cards under it by its height: a shift far above
+        // 0.01 at this size (a 16:9 picture is ~200 px tall). A loaded CI machine once saw 0.0014 that no run here repeats (not even at 8×
+        // CPU throttling), so the bound sits well under that and the message names what moved.
+        const shifts = await layoutShifts(page);
+        expect(shifts.sum, shifts.moved.join('\n')).toBeLessThan(0.01);
       } finally {
         await page.close();
       }
