@@ -79,9 +79,9 @@ describe.skipIf(!runs || (await skipStoreTests()))('the portal in a real browser
         expect(await leadImg.evaluate((i: HTMLImageElement) => i.currentSrc)).toMatch(new RegExp(`^${site.base}/media/[0-9a-f]+-\\d+\\.webp$`));
         await page.mouse.wheel(0, 6000); // lazy pictures below the fold load now
         await page.waitForTimeout(300);
-        // A picture without its box moves the cards under it by its height: a shift far above
-        // 0.01 at this size (a 16:9 picture is ~200 px tall). A loaded CI machine once saw 0.0014 that no run here repeats (not even at 8×
-        // CPU throttling), so the bound sits well under that and the message names what moved.
+        // A picture without its box moves the cards under it by its height (a 16:9 picture is ~200 px
+        // tall): a shift far above 0.01 at this size. A loaded CI machine once saw 0.0014 that no run
+        // here repeats (not even at 8x CPU throttling): the bound allows that, and a failure names what moved.
         const shifts = await layoutShifts(page);
         expect(shifts.sum, shifts.moved.join('\n')).toBeLessThan(0.01);
       } finally {
