@@ -1,12 +1,13 @@
 /**
  * What the real-browser tests share: where Chromium is, whether it is required (CI), the demo site's
- * config, and launching it with the flags this machine needs (no sandbox, no network of its own).
+ * config, launching it with the flags this machine needs (no sandbox, no network of its own), and
+ * reading a page's layout shifts.
  */
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { parseConfig, type Config } from '../src/config.js';
 import { demoMediaDeps } from '../src/cli/context.js';
 import { loadDemo } from '../src/ingest/demo.js';
@@ -73,3 +74,24 @@ export async function startDemoSite(): Promise<DemoSite> {
     },
   };
 }
+
+/**
+ * The layout shifts the page saw (CLS without the session windows: any shift counts), each with the
+ * elements that moved, so a failure names them.
+ */
+export const layoutShifts = (page: Page) => page.evaluate(() => new Promise<{ sum: number; moved: string[] }>((resolve) => {
+  let sum = 0;
+  const moved: string[] = [];
+  const name = (n: Node | null) => {
+    if (!(n instanceof Element)) return String(n?.nodeName);
+    return `${n.tagName.toLowerCase()}${n.className ? `.${String(n.className).trim().replace(/\s+/g, '.')}` : ''}`;
+  };
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources: { node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] })[]) {
+      if (e.hadRecentInput) continue;
+      sum += e.value;
+      for (const s of e.sources) moved.push(`${name(s.node)} in ${name(s.node?.parentNode ?? null)} at ${Math.round(e.startTime)} ms: ${JSON.stringify(s.previousRect)} -> ${JSON.stringify(s.currentRect)}`);
+    }
+  }).observe({ type: 'layout-shift', buffered: true });
+  setTimeout(() => resolve({ sum, moved }), 300);
+}));

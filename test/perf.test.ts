@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { saveArticle } from '../src/store/articles.js';
 import { ensureSource } from '../src/store/sources.js';
 import { skipStoreTests } from '../src/store/testing.js';
-import { browserTestsRun, launchBrowser, SHOTS, startDemoSite, type DemoSite } from './browser-setup.js';
+import { browserTestsRun, launchBrowser, layoutShifts, SHOTS, startDemoSite, type DemoSite } from './browser-setup.js';
 
 const runs = browserTestsRun('perf tests');
 
@@ -78,20 +78,14 @@ describe.skipIf(!runs || (await skipStoreTests()))('first paint and layout shift
         new Promise((r) => setTimeout(r, 3000)),
       ]));
       await page.waitForTimeout(200);
-      const m = await page.evaluate(
-        () =>
-          new Promise<{ fcp: number; ttfb: number; cls: number; images: number }>((resolve) => {
-            let cls = 0;
-            new PerformanceObserver((list) => {
-              for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean })[]) if (!e.hadRecentInput) cls += e.value;
-            }).observe({ type: 'layout-shift', buffered: true });
-            const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? NaN;
-            const ttfb = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? NaN;
-            setTimeout(() => resolve({ fcp, ttfb, cls, images: [...document.images].filter((i) => i.naturalWidth > 0).length }), 100);
-          }),
-      );
+      const m = await page.evaluate(() => {
+        const fcp = performance.getEntriesByType('paint').find((e) => e.name === 'first-contentful-paint')?.startTime ?? NaN;
+        const ttfb = (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined)?.responseStart ?? NaN;
+        return { fcp, ttfb, images: [...document.images].filter((i) => i.naturalWidth > 0).length };
+      });
+      const cls = (await layoutShifts(page)).sum;
       await page.screenshot({ path: join(SHOTS, `perf-${shot}.png`) });
-      return m;
+      return { ...m, cls };
     } finally {
       await context.close();
     }

@@ -5,33 +5,12 @@
  * test-results/screens/ (portal-*.png).
  */
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipStoreTests } from '../src/store/testing.js';
-import { browserTestsRun, launchBrowser, SHOTS, startDemoSite, type DemoSite } from './browser-setup.js';
+import { browserTestsRun, launchBrowser, layoutShifts, SHOTS, startDemoSite, type DemoSite } from './browser-setup.js';
 
 const runs = browserTestsRun('portal browser tests');
-
-/**
- * The layout shifts the page saw (CLS without the session windows: any shift counts), each with the
- * elements that moved, so a failure names them.
- */
-const layoutShifts = (page: Page) => page.evaluate(() => new Promise<{ sum: number; moved: string[] }>((resolve) => {
-  let sum = 0;
-  const moved: string[] = [];
-  const name = (n: Node | null) => {
-    if (!(n instanceof Element)) return String(n?.nodeName);
-    return `${n.tagName.toLowerCase()}${n.className ? `.${String(n.className).trim().replace(/\s+/g, '.')}` : ''}`;
-  };
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries() as (PerformanceEntry & { value: number; hadRecentInput: boolean; sources: { node: Node | null; previousRect: DOMRectReadOnly; currentRect: DOMRectReadOnly }[] })[]) {
-      if (e.hadRecentInput) continue;
-      sum += e.value;
-      for (const s of e.sources) moved.push(`${name(s.node)} in ${name(s.node?.parentNode ?? null)} at ${Math.round(e.startTime)} ms: ${JSON.stringify(s.previousRect)} -> ${JSON.stringify(s.currentRect)}`);
-    }
-  }).observe({ type: 'layout-shift', buffered: true });
-  setTimeout(() => resolve({ sum, moved }), 300);
-}));
 
 describe.skipIf(!runs || (await skipStoreTests()))('the portal in a real browser', () => {
   let site: DemoSite;
