@@ -33,7 +33,8 @@ export interface Article {
   categories: string[];
 }
 
-export type ArticleStatus = 'published' | 'hidden' | 'draft';
+/** scheduled: published_at is ahead; the article is published (and counted) from that minute on. */
+export type ArticleStatus = 'published' | 'hidden' | 'draft' | 'scheduled';
 
 /** What a caller gives to create or update an article. */
 export interface ArticleInput {

@@ -592,7 +592,10 @@ function toHeadline(r: { id: number; slug: string; title: string; summary: strin
   };
 }
 
-function toArticle(r: Selectable<ArticlesTable> & { source_title: string | null; source_slug: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
+/** The desk's own columns (0009) are read by store/desk-articles.ts, not by the public pages. */
+type PublicArticleRow = Omit<Selectable<ArticlesTable>, 'edited_at' | 'body_source' | 'user_id'>;
+
+function toArticle(r: PublicArticleRow & { source_title: string | null; source_slug: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
   return {
     id: Number(r.id),
     sourceId: Number(r.source_id),

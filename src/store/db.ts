@@ -10,6 +10,7 @@ import * as m0005 from './migrations/0005_source_identity.js';
 import * as m0006 from './migrations/0006_categories.js';
 import * as m0007 from './migrations/0007_media.js';
 import * as m0008 from './migrations/0008_pages.js';
+import * as m0009 from './migrations/0009_desk.js';
 
 export { databaseLabel, StoreError };
 
@@ -34,6 +35,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0006_categories': m0006,
   '0007_media': m0007,
   '0008_pages': m0008,
+  '0009_desk': m0009,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

@@ -57,6 +57,12 @@ export interface ArticlesTable {
   created_at: string;
   updated_at: string;
   categories: string | null;
+  /** When an editor last changed it in the desk: the next fetch of its feed leaves it as edited (0009). */
+  edited_at: string | null;
+  /** The Markdown a desk article was written in; content_html is it rendered and sanitized (0009). */
+  body_source: string | null;
+  /** The staff member who wrote it in the desk (0009). */
+  user_id: number | null;
 }
 
 /** A section (in the menu, named per language) or a tag (any other word an article is filed under). */
@@ -148,6 +154,96 @@ export interface ArticleMediaTable {
   media_id: number;
 }
 
+/** A staff account of the desk (0009). */
+export interface UsersTable {
+  id: Generated<number>;
+  /** Lower-cased. */
+  email: string;
+  name: string;
+  /** contributor, author, editor or admin. */
+  role: string;
+  /** argon2id PHC string; null until the account's one-time link is used. */
+  password_hash: string | null;
+  /** Sessions and tokens begun before this instant are refused. */
+  password_changed_at: string | null;
+  /** Base32 TOTP secret when the second factor is on. */
+  totp_secret: string | null;
+  disabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A logged-in browser (0009): the cookie holds the token, the store only its hash. */
+export interface SessionsTable {
+  id_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  /** The absolute end, whatever the activity. */
+  expires_at: string;
+  ip: string | null;
+  user_agent: string | null;
+  revoked_at: string | null;
+}
+
+/** A one-time link that sets a password (0009): `jarida users add`, a reset by an admin. */
+export interface UserLinksTable {
+  token_hash: string;
+  user_id: number;
+  purpose: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+/** A per-user token of the admin API (0009): scope read or write; only its hash is stored. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  scope: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Who did what, when, from which address (0009). */
+export interface AuditLogTable {
+  id: Generated<number>;
+  at: string;
+  user_id: number | null;
+  /** The account's address at the time (kept when the account goes). */
+  user_email: string | null;
+  /** `login`, `login.failed`, `article.update` … */
+  action: string;
+  /** What it was done to: `article:42`, an email for logins. */
+  target: string | null;
+  /** JSON: what changed. */
+  detail: string | null;
+  ip: string | null;
+}
+
+/** A previous version of an article, kept by every save in the desk (0009). */
+export interface ArticleRevisionsTable {
+  id: Generated<number>;
+  article_id: number;
+  /** When this version was replaced, and by whom. */
+  created_at: string;
+  user_id: number | null;
+  user_email: string | null;
+  title: string;
+  summary: string | null;
+  content_html: string | null;
+  body_source: string | null;
+  author: string | null;
+  language: string | null;
+  image_url: string | null;
+  published_at: string;
+  status: string;
+  categories: string | null;
+}
+
 export interface Database {
   sources: SourcesTable;
   articles: ArticlesTable;
@@ -160,4 +256,10 @@ export interface Database {
   media: MediaTable;
   article_media: ArticleMediaTable;
   site_pages: SitePagesTable;
+  users: UsersTable;
+  sessions: SessionsTable;
+  user_links: UserLinksTable;
+  api_tokens: ApiTokensTable;
+  audit_log: AuditLogTable;
+  article_revisions: ArticleRevisionsTable;
 }
