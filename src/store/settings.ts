@@ -17,3 +17,9 @@ export async function saveSetting(db: Kysely<Database>, key: string, value: unkn
     .onConflict((oc) => oc.column('key').doUpdateSet({ value: json }))
     .execute();
 }
+
+/** Stores a setting's value only when it has none; returns the value stored (this one or the earlier). */
+export async function saveSettingOnce<T>(db: Kysely<Database>, key: string, value: T): Promise<T> {
+  await db.insertInto('settings').values({ key, value: JSON.stringify(value) }).onConflict((oc) => oc.column('key').doNothing()).execute();
+  return (await findSetting<T>(db, key))!;
+}

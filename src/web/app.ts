@@ -16,6 +16,8 @@ import { pageFront, registerPageHttp } from './http.js';
 import { STRINGS } from './i18n/strings.js';
 import { renderCounts, sendPage } from './page.js';
 import { registerRoutes } from './routes.js';
+import { registerDesk } from './admin/plugin.js';
+import type { DeskTimes } from './admin/accounts.js';
 import { loadTheme, type Theme } from './theme.js';
 import { buildHeader, pageContext } from './view.js';
 
@@ -36,7 +38,7 @@ export const MAX_QUERY_LENGTH = 2048;
  * (web/cache.ts) by a handler in front of Fastify's (http.ts) — `listen()` uses it, `inject()` does not.
  */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; deskTimes?: DeskTimes },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
@@ -76,6 +78,8 @@ export async function buildApp(
   }
   registerMediaRoute(app, media, opts.log);
   registerRoutes(app, deps);
+  // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
+  await registerDesk(app, deps, { times: opts.deskTimes });
 
   function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];
