@@ -17,6 +17,7 @@ import { STRINGS } from './i18n/strings.js';
 import { renderCounts, sendPage } from './page.js';
 import { registerRoutes } from './routes.js';
 import { registerDesk } from './admin/plugin.js';
+import { registerAdminApi } from './admin/api/plugin.js';
 import type { DeskTimes } from './admin/accounts.js';
 import { loadTheme, type Theme } from './theme.js';
 import { buildHeader, pageContext } from './view.js';
@@ -80,6 +81,7 @@ export async function buildApp(
   registerRoutes(app, deps);
   // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
   await registerDesk(app, deps, { times: opts.deskTimes });
+  await registerAdminApi(app, deps);
 
   function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];
