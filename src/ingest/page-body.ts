@@ -1,7 +1,7 @@
 /** An own page's body (`jarida pages add`): markdown or HTML as the operator wrote it → safe HTML. */
 import MarkdownIt from 'markdown-it';
 import type { PageFormat } from '../model/site-page.js';
-import { sanitizeArticleHtml } from './sanitize/sanitize.js';
+import { sanitizeArticleHtml } from '../html/sanitize.js';
 
 // Raw HTML in markdown is shown as text (`html: false`): an operator who writes HTML says so with
 // --format html. markdown-it refuses javascript:/vbscript:/data: links itself; the sanitizer is the rule either way.

@@ -1,5 +1,5 @@
 /** The image addresses an article names: its lead image and the `<img>`s of its sanitized body. */
-import { decodeEntities } from '../ingest/parse/text.js';
+import { decodeEntities } from '../html/text.js';
 import { httpUrl } from '../model/url.js';
 
 /** Images of one body fetched at most (a gallery of hundreds is linked, not copied). */

@@ -1,7 +1,7 @@
 import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { plainText, sanitizeArticleHtml } from './sanitize.js';
-import { CORPORA_URL } from '../../paths.js';
+import { CORPORA_URL } from '../paths.js';
 
 describe('sanitizeArticleHtml', () => {
   it('keeps article markup, makes URLs absolute and images lazy', () => {

@@ -4,7 +4,7 @@
  * Relative URLs are made absolute against the article URL; images load lazily.
  */
 import sanitizeHtml from 'sanitize-html';
-import { htmlToText } from '../parse/text.js';
+import { htmlToText } from './text.js';
 
 const VIDEO_HOSTS = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com'];
 

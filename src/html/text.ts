@@ -1,8 +1,9 @@
 /**
- * Text helpers for feed parsing: one-pass entity decoding (XML + every HTML5 named entity, numeric
+ * Text helpers shared by feed parsing, search, media and pages (a lower room than any of them):
+ * one-pass entity decoding (XML + every HTML5 named entity, numeric
  * references with the Windows-1252 and double-encoded UTF-8 repairs), whitespace, HTML → plain text.
  */
-import { namedEntity } from './html-entities.js';
+import { namedEntity } from './entities.js';
 
 const XML_ENTITIES: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 
