@@ -26,18 +26,21 @@ function safeUrl(raw: string | undefined, base: string | undefined, schemes: rea
   return parsed.href;
 }
 
+/** The elements stored HTML may have (any other is dropped, its text kept; script and style with their text). */
+export const ALLOWED_TAGS: readonly string[] = [
+  'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
+  'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark', 'q', 'cite', 'abbr', 'time', 'span', 'div',
+  'a', 'img', 'figure', 'figcaption', 'picture', 'source', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
+  'iframe', 'video', 'audio',
+];
+
 const LINK_SCHEMES = ['http:', 'https:', 'mailto:'];
 const IMAGE_SCHEMES = ['http:', 'https:', 'data:'];
 
 /** Returns HTML safe to store and serve: only allowlisted tags, attributes and URL schemes. */
 export function sanitizeArticleHtml(html: string, baseUrl?: string): string {
   return sanitizeHtml(html, {
-    allowedTags: [
-      'p', 'br', 'hr', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'code', 'ul', 'ol', 'li', 'dl', 'dt', 'dd',
-      'strong', 'b', 'em', 'i', 'u', 's', 'sub', 'sup', 'small', 'mark', 'q', 'cite', 'abbr', 'time', 'span', 'div',
-      'a', 'img', 'figure', 'figcaption', 'picture', 'source', 'table', 'thead', 'tbody', 'tfoot', 'tr', 'th', 'td', 'caption',
-      'iframe', 'video', 'audio',
-    ],
+    allowedTags: [...ALLOWED_TAGS],
     allowedAttributes: {
       a: ['href', 'title', 'hreflang', 'rel'],
       img: ['src', 'srcset', 'alt', 'title', 'width', 'height', 'loading'],
