@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { loadConfig, type Config } from '../config.js';
-import { renderPageBody } from '../ingest/page-body.js';
+import { renderPageBody } from '../html/markdown.js';
 import { MAX_PAGE_TITLE, PAGE_FORMATS, pageSlugProblem, type PageFormat } from '../model/site-page.js';
 import type { Lang } from '../model/types.js';
 import { deleteSitePage, findSitePages, saveSitePage } from '../store/site-pages.js';

@@ -17,7 +17,7 @@ import type { AddressAllowList } from './fetch/guard.js';
 import { nextFetchAt } from './interval.js';
 import type { Digest, Digester } from './digest.js';
 import { decodeText } from './parse/decode.js';
-import { htmlToText } from './parse/text.js';
+import { htmlToText } from '../html/text.js';
 import { prepareItem, type PreparedItem } from './process/item.js';
 
 /** What ingestion needs; built once by the command that runs it. */
