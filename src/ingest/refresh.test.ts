@@ -10,7 +10,9 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
+import { describeRefresh } from '../cli/refresh-report.js';
 import { findArticleBySlug, findLatestArticles } from '../store/articles.js';
+import { findDeskArticle, saveDeskArticle } from '../store/desk-articles.js';
 import { findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
 import { findSourceById, insertSource, updateSource } from '../store/sources.js';
@@ -108,6 +110,27 @@ describe.skipIf(skip)('refreshing a source', () => {
     const source = (await findSourceById(store.db, id))!;
     expect(source).toMatchObject({ etag: '"v2"', errorCount: 0, lastError: null, lastStatus: 200 });
     expect(Date.parse(source.nextFetchAt!)).toBeGreaterThan(NOW.getTime());
+    await exactCounts();
+  });
+
+  it('keeps an editor\'s change when the feed changes the item again, and still takes its new items', async () => {
+    const body = (text: string) => `<p>${`${text} `.repeat(200)}</p>`; // long enough: no article page is fetched
+    let version = 1;
+    routes.set('/feed', (req, res) => send(rss([
+      ...(version === 2 ? [{ guid: 'b', title: 'Second story', link: `${base}/b`, date: day(14, 12), content: body('Second') }] : []),
+      { guid: 'a', title: version === 1 ? 'Wire title' : 'Wire title, updated', link: `${base}/a`, date: day(14), content: body(version === 1 ? 'Wire body' : 'Wire body updated'), category: 'World' },
+    ]))(req, res));
+    const id = await addFeed('/feed');
+    expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ status: 'ok', created: 1 });
+    const [a] = await findLatestArticles(store.db, 1);
+    await saveDeskArticle(store.db, { id: a!.id, title: 'Edited title', contentHtml: '<p>Edited body</p>', bodySource: 'Edited body', publishedAt: new Date(a!.publishedAt), status: 'published' },
+      { userId: 1, email: 'ed@example.com' }, deps.config.site.timeZone, NOW);
+    version = 2;
+    const again = await refreshSource(deps, (await findSourceById(store.db, id))!);
+    expect(again).toMatchObject({ status: 'ok', items: 2, created: 1, updated: 0, unchanged: 1 });
+    expect(describeRefresh(again)).toBe(`source ${id}: 2 items: 1 new, 0 updated, 1 unchanged, 0 duplicates, 0 skipped`);
+    expect(await findDeskArticle(store.db, a!.id)).toMatchObject({ title: 'Edited title', contentHtml: '<p>Edited body</p>', editedAt: NOW.toISOString(), categories: ['World'] });
+    expect((await findLatestArticles(store.db, 5)).map((x) => x.title)).toEqual(['Second story', 'Edited title']);
     await exactCounts();
   });
 

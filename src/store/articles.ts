@@ -28,13 +28,29 @@ const ARTICLE_COLUMNS = [
 export interface SaveResult {
   id: number;
   slug: string;
-  /** duplicate: another source already has an article at the same canonical URL (kept as is). */
+  /**
+   * duplicate: another source already has an article at the same canonical URL (kept as is).
+   * unchanged: also an article an editor changed in the desk (edited_at), which its feed no longer overwrites.
+   */
   outcome: 'created' | 'updated' | 'unchanged' | 'duplicate';
 }
 
-const MATCH_COLUMNS = ['id', 'source_id', 'guid', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url'] as const;
-type Match = { id: number; source_id: number; guid: string; slug: string; status: string; local_day: string; content_hash: string | null; published_at: string; canonical_url: string | null };
-type Row = ReturnType<typeof toRow>;
+/**
+ * An article as the desk writes it: `target` names the article to rewrite (whatever its source and
+ * guid; the source may change), `desk` the desk's own columns. A desk write overwrites an edited
+ * article, and writes even when the hash is unchanged (the desk compares whole rows itself).
+ */
+export interface DeskWrite extends ArticleInput {
+  target?: number;
+  desk: { editedAt: string; bodySource: string | null; userId?: number | null };
+}
+
+type WriteInput = ArticleInput | DeskWrite;
+const isDesk = (i: WriteInput): i is DeskWrite => 'desk' in i && i.desk !== undefined;
+
+const MATCH_COLUMNS = ['id', 'source_id', 'guid', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url', 'edited_at'] as const;
+type Match = { id: number; source_id: number; guid: string; slug: string; status: string; local_day: string; content_hash: string | null; published_at: string; canonical_url: string | null; edited_at: string | null };
+type Row = ReturnType<typeof articleRow>;
 
 /**
  * Inserts the article, or updates in place the one it is: same (source, guid), or same canonical
@@ -49,17 +65,26 @@ export async function saveArticle(db: Kysely<Database>, input: ArticleInput, tim
  * Saves the articles as saveArticle does each, in one transaction and a handful of statements per
  * 500 articles (lookups, one multi-row insert, one count change per day); returns results in order.
  * An input that repeats an earlier one of the same call is 'unchanged' (or 'duplicate' from
- * another source) and changes nothing.
+ * another source) and changes nothing. An update keeps the stored status unless the input names
+ * one (a hidden article stays hidden), and leaves an article edited in the desk as it is.
  */
 export async function saveArticles(db: Kysely<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
   if (inputs.length === 0) return [];
+  return writeArticleTransaction(db, inputs, (trx) => writeArticles(trx, inputs, timeZone));
+}
+
+/**
+ * Returns what `write` returns, run in a transaction after the tags the inputs' words need exist
+ * (prepareFiling); run again when it lost a race over a unique key (PostgreSQL, several writers).
+ */
+export async function writeArticleTransaction<T>(db: Kysely<Database>, inputs: readonly ArticleInput[], write: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   await prepareFiling(db, inputs.map((i) => ({ sourceId: i.sourceId, words: wordsOf(i.categories) })));
   for (let attempt = 1; ; attempt++) {
     try {
-      return await db.transaction().execute((trx) => saveInTransaction(trx, inputs, timeZone));
+      return await db.transaction().execute(write);
     } catch (err) {
-      // Another writer committed the same slug or canonical URL meanwhile (PostgreSQL, several
-      // workers): run again, and the lookups find its row.
+      // Another writer committed the same slug or canonical URL meanwhile: run again, and the
+      // lookups find its row.
       if (attempt >= MAX_ATTEMPTS || !isWriteRace(err)) throw err;
     }
   }
@@ -67,22 +92,29 @@ export async function saveArticles(db: Kysely<Database>, inputs: ArticleInput[],
 
 const MAX_ATTEMPTS = 5;
 
-/** saveArticles in one transaction. */
-async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInput[], timeZone: string): Promise<SaveResult[]> {
+/**
+ * Saves the articles in the caller's transaction (saveArticles, the desk): inserts or updates each,
+ * and moves the day counts, the total, the category and source counts and the search index with
+ * them; signals the change. Returns results in order.
+ */
+export async function writeArticles(trx: Transaction<Database>, inputs: readonly WriteInput[], timeZone: string): Promise<SaveResult[]> {
   const now = new Date().toISOString();
-  const rows = inputs.map((i) => toRow(i, timeZone));
-  const { byKey, byUrl } = await findMatches(trx, rows);
+  const rows = inputs.map((i) => articleRow(i, timeZone));
+  const { byKey, byUrl, byId } = await findMatches(trx, rows, inputs);
   const results: (SaveResult | number)[] = []; // a number: same as the planned insert at that index
-  const planned: { index: number; row: Row; input: ArticleInput }[] = [];
+  const planned: { index: number; row: Row; input: WriteInput }[] = [];
   const deltas = new Map<string, number>();
   const bump = (day: string, n: number) => deltas.set(day, (deltas.get(day) ?? 0) + n);
   const filing: FilingItem[] = [];
   const perSource = new Map<number, number>();
+  const bumpSource = (id: number, n: number) => perSource.set(id, (perSource.get(id) ?? 0) + n);
+  const sources = new Set<number>();
 
   for (const [index, row] of rows.entries()) {
     const input = inputs[index]!;
     const key = `${row.source_id}\n${row.guid}`;
-    let m: Match | number | undefined = byKey.get(key);
+    let m: Match | number | undefined = isDesk(input) && input.target !== undefined ? byId.get(input.target) : byKey.get(key);
+    if (isDesk(input) && input.target !== undefined && !m) throw new Error(`articles: no article ${input.target}`);
     let matchedByUrl = false;
     if (m === undefined && row.canonical_url) {
       m = byUrl.get(row.canonical_url);
@@ -100,10 +132,10 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
     if (m) {
       const saved = await updateMatch(trx, m, row, input, matchedByUrl, now, bump);
       if (saved.outcome === 'updated') {
-        filing.push({ id: saved.id, sourceId: Number(m.source_id), words: wordsOf(input.categories), published: row.status === 'published', publishedAt: row.published_at });
-        const was = m.status === 'published';
-        const is = row.status === 'published';
-        if (was !== is) perSource.set(Number(m.source_id), (perSource.get(Number(m.source_id)) ?? 0) + (is ? 1 : -1));
+        filing.push({ id: saved.id, sourceId: row.source_id, words: wordsOf(input.categories), published: row.status === 'published', publishedAt: row.published_at });
+        if (m.status === 'published') bumpSource(Number(m.source_id), -1);
+        if (row.status === 'published') bumpSource(row.source_id, 1);
+        sources.add(Number(m.source_id)).add(row.source_id);
       }
       results.push(saved);
       continue;
@@ -117,9 +149,10 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
   const ids = await insertPlanned(trx, planned, now);
   for (const p of planned) {
     filing.push({ id: ids.get(p.index)!.id, sourceId: p.row.source_id, words: wordsOf(p.input.categories), published: p.row.status === 'published', publishedAt: p.row.published_at });
+    sources.add(p.row.source_id);
     if (p.row.status === 'published') {
       bump(p.row.local_day, 1);
-      perSource.set(p.row.source_id, (perSource.get(p.row.source_id) ?? 0) + 1);
+      bumpSource(p.row.source_id, 1);
     }
   }
   await bumpDayCounts(trx, deltas);
@@ -135,15 +168,15 @@ async function saveInTransaction(trx: Transaction<Database>, inputs: ArticleInpu
   const changed = saved.flatMap((r, i) => (r.outcome === 'created' || r.outcome === 'updated' ? [i] : []));
   if (changed.length) {
     // Each changed article's day, and the days it left (their counts moved).
-    const sources = [...new Set(changed.map((i) => rows[i]!.source_id))];
-    await signalChange(trx, { articles: changed.map((i) => saved[i]!.id), days: [...changed.map((i) => rows[i]!.local_day), ...deltas.keys()], tags: [...filed.tags, ...sources.map(sourceTag)] });
+    await signalChange(trx, { articles: changed.map((i) => saved[i]!.id), days: [...changed.map((i) => rows[i]!.local_day), ...deltas.keys()], tags: [...filed.tags, ...[...sources].map(sourceTag)] });
   }
   return saved;
 }
 
-async function findMatches(trx: Transaction<Database>, rows: Row[]) {
+async function findMatches(trx: Transaction<Database>, rows: Row[], inputs: readonly WriteInput[]) {
   const byKey = new Map<string, Match | number>();
   const byUrl = new Map<string, Match | number>();
+  const byId = new Map<number, Match>();
   const bySource = new Map<number, string[]>();
   for (const r of rows) bySource.set(r.source_id, [...(bySource.get(r.source_id) ?? []), r.guid]);
   for (const [sourceId, guids] of bySource) {
@@ -157,36 +190,46 @@ async function findMatches(trx: Transaction<Database>, rows: Row[]) {
     const found = await trx.selectFrom('articles').select(MATCH_COLUMNS).where('canonical_url', 'in', urls.slice(i, i + 500)).execute();
     for (const m of found) if (m.canonical_url) byUrl.set(m.canonical_url, m);
   }
-  return { byKey, byUrl };
+  const targets = inputs.flatMap((i) => (isDesk(i) && i.target !== undefined ? [i.target] : []));
+  if (targets.length) {
+    for (const m of await trx.selectFrom('articles').select(MATCH_COLUMNS).where('id', 'in', targets).execute()) byId.set(Number(m.id), m);
+  }
+  return { byKey, byUrl, byId };
 }
 
 async function updateMatch(
-  trx: Transaction<Database>, m: Match, row: Row, input: ArticleInput, matchedByUrl: boolean, now: string, bump: (day: string, n: number) => void,
+  trx: Transaction<Database>, m: Match, row: Row, input: WriteInput, matchedByUrl: boolean, now: string, bump: (day: string, n: number) => void,
 ): Promise<SaveResult> {
+  const desk = isDesk(input);
+  const unchanged: SaveResult = { id: Number(m.id), slug: m.slug, outcome: 'unchanged' };
+  // An editor's change wins over the next fetch of its feed.
+  if (m.edited_at !== null && !desk) return unchanged;
+  if (!desk) row.source_id = Number(m.source_id); // the source stays the article's owner
+  if (input.status === undefined) row.status = m.status as ArticleStatus; // hidden or draft stays so
   if (input.publishedAtIsFallback) {
     // No date in the source: the first fetch's time stays the publication time.
     row.published_at = m.published_at;
     row.local_day = m.local_day;
   }
-  if (m.content_hash === row.content_hash && m.status === row.status && m.published_at === row.published_at) {
-    return { id: Number(m.id), slug: m.slug, outcome: 'unchanged' };
-  }
+  if (!desk && m.content_hash === row.content_hash && m.status === row.status && m.published_at === row.published_at) return unchanged;
   if (row.canonical_url && row.canonical_url !== m.canonical_url) {
-    const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).executeTakeFirst();
+    const taken = await trx.selectFrom('articles').select('id').where('canonical_url', '=', row.canonical_url).where('id', '!=', m.id).executeTakeFirst();
+    if (taken && desk) throw new Error(`articles: canonical URL ${row.canonical_url} is article ${taken.id}'s`);
     if (taken) row.canonical_url = m.canonical_url; // another article has that URL: keep ours
   }
-  const { source_id: _s, guid, ...changes } = row; // the source stays the article's owner
-  await trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), updated_at: now }).where('id', '=', m.id).execute();
+  const { guid, ...changes } = row;
+  const update = trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), updated_at: now }).where('id', '=', m.id);
+  // A feed's write changes the row only as it was read: an editor's change or a status change
+  // committed meanwhile (PostgreSQL) stays, and this fetch changes nothing.
+  const written = desk ? await update.executeTakeFirst() : await update.where('edited_at', 'is', null).where('status', '=', m.status).executeTakeFirst();
+  if (written.numUpdatedRows === 0n) return unchanged;
   await indexArticles(trx, [{ ...row, id: Number(m.id), document: input.searchDocument }]);
-  const was = m.status === 'published';
-  const is = row.status === 'published';
-  if (was && (!is || m.local_day !== row.local_day)) bump(m.local_day, -1);
-  if (is && (!was || m.local_day !== row.local_day)) bump(row.local_day, 1);
+  for (const [day, n] of dayMoves(m, row)) bump(day, n);
   return { id: Number(m.id), slug: m.slug, outcome: 'updated' };
 }
 
 /** Inserts the planned rows with free slugs; returns id and slug by input index. */
-async function insertPlanned(trx: Transaction<Database>, planned: { index: number; row: Row; input: ArticleInput }[], now: string) {
+async function insertPlanned(trx: Transaction<Database>, planned: { index: number; row: Row; input: WriteInput }[], now: string) {
   const out = new Map<number, { id: number; slug: string }>();
   if (planned.length === 0) return out;
   const bases = planned.map((p) => withoutNul(p.input.slug ?? slugify(p.input.title)));
@@ -235,7 +278,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
     let inserted = 0;
     for (let i = 0; i < inputs.length; i += 500) {
       const rows = inputs.slice(i, i + 500).map((input) => {
-        const row = toRow(input, timeZone);
+        const row = articleRow(input, timeZone);
         const slug = input.slug ? withoutNul(input.slug) : `${slugify(input.title)}-${createHash('sha1').update(`${input.sourceId}\n${input.guid}`).digest('hex').slice(0, 8)}`;
         return { ...row, slug, created_at: now, updated_at: now };
       });
@@ -261,20 +304,46 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
   });
 }
 
-/** Sets an article's status (published, hidden, draft); returns false when there is no such article. */
+/** Sets an article's status (published, hidden, draft, scheduled); returns false when there is no such article. */
 export async function setArticleStatus(db: Kysely<Database>, id: number, status: ArticleStatus): Promise<boolean> {
-  return db.transaction().execute(async (trx) => {
+  return db.transaction().execute(async (trx) => (await writeStatus(trx, id, () => ({ status }))) !== undefined);
+}
+
+/** What an article's status change reads of it. */
+export interface StatusRow {
+  status: string;
+  local_day: string;
+  published_at: string;
+}
+
+/**
+ * Moves an article to the status (and local day) `decide` returns for its current row, with its
+ * counts, filing and change signal, in the caller's transaction; `decide` returning null changes
+ * nothing. The row changes only as it was read: when another writer changed its status meanwhile
+ * (PostgreSQL), it is read again and decided anew, so no count moves twice. Returns the status
+ * before and after, or undefined when there is no such article.
+ */
+export async function writeStatus(
+  trx: Transaction<Database>, id: number, decide: (current: StatusRow) => { status: ArticleStatus; localDay?: string } | null,
+): Promise<{ from: ArticleStatus; to: ArticleStatus } | undefined> {
+  for (;;) {
     const existing = await trx.selectFrom('articles').select(['status', 'local_day', 'source_id', 'published_at']).where('id', '=', id).executeTakeFirst();
-    if (!existing) return false;
-    await trx.updateTable('articles').set({ status, updated_at: new Date().toISOString() }).where('id', '=', id).execute();
-    await moveCount(trx, existing, { status, local_day: existing.local_day });
-    const moved = await refileStatus(trx, [{ id, published: status === 'published', publishedAt: existing.published_at }]);
-    const was = existing.status === 'published';
-    const is = status === 'published';
+    if (!existing) return undefined;
+    const from = existing.status as ArticleStatus;
+    const next = decide(existing);
+    const after = { status: next?.status ?? from, local_day: next?.localDay ?? existing.local_day };
+    if (after.status === from && after.local_day === existing.local_day) return { from, to: from };
+    const written = await trx.updateTable('articles').set({ ...after, updated_at: new Date().toISOString() })
+      .where('id', '=', id).where('status', '=', from).where('local_day', '=', existing.local_day).executeTakeFirst();
+    if (written.numUpdatedRows === 0n) continue;
+    await bumpDayCounts(trx, dayMoves(existing, after));
+    const moved = await refileStatus(trx, [{ id, published: after.status === 'published', publishedAt: existing.published_at }]);
+    const was = from === 'published';
+    const is = after.status === 'published';
     if (was !== is) await bumpSourceCounts(trx, new Map([[Number(existing.source_id), is ? 1 : -1]]));
-    await signalChange(trx, { articles: [id], days: [existing.local_day], tags: [...moved, sourceTag(Number(existing.source_id))] });
-    return true;
-  });
+    await signalChange(trx, { articles: [id], days: [existing.local_day, after.local_day], tags: [...moved, sourceTag(Number(existing.source_id))] });
+    return { from, to: after.status };
+  }
 }
 
 /** Deletes an article; returns false when there is no such article. */
@@ -521,7 +590,8 @@ export function sourceTag(id: number): string {
   return `source-${id}`;
 }
 
-function toRow(input: ArticleInput, timeZone: string) {
+/** Returns the row an input is stored as: every URL http(s) or null, every text bounded (LIMITS), its local day and hash. */
+export function articleRow(input: WriteInput, timeZone: string) {
   return {
     source_id: input.sourceId,
     guid: bounded(withoutNul(input.guid), LIMITS.guid),
@@ -539,16 +609,23 @@ function toRow(input: ArticleInput, timeZone: string) {
     status: input.status ?? 'published',
     content_hash: contentHash(input),
     categories: categoriesOf(input.categories),
+    ...(isDesk(input) ? deskColumns(input.desk) : {}),
   };
 }
 
-async function moveCount(trx: Transaction<Database>, before: { status: string; local_day: string }, after: { status: string; local_day: string }) {
+/** The desk's own columns of a desk write (user_id only when given: an edit keeps the author). */
+function deskColumns(d: DeskWrite['desk']): { edited_at: string; body_source: string | null; user_id?: number | null } {
+  return { edited_at: d.editedAt, body_source: withoutNul(d.bodySource), ...(d.userId !== undefined ? { user_id: d.userId } : {}) };
+}
+
+/** Returns the day count changes of an article going from `before` to `after` (status, day). */
+function dayMoves(before: { status: string; local_day: string }, after: { status: string; local_day: string }): [string, number][] {
   const was = before.status === 'published';
   const is = after.status === 'published';
   const deltas: [string, number][] = [];
   if (was && (!is || before.local_day !== after.local_day)) deltas.push([before.local_day, -1]);
   if (is && (!was || before.local_day !== after.local_day)) deltas.push([after.local_day, 1]);
-  await bumpDayCounts(trx, deltas);
+  return deltas;
 }
 
 /** Returns the articles with these ids (any status), in no particular order. */
@@ -558,7 +635,8 @@ export async function findArticlesByIds(db: Db, ids: readonly number[]): Promise
   return rows.map(toArticle);
 }
 
-function selectArticles(db: Db) {
+/** Returns a query of articles (alias `a`) with their source's columns, as toArticle reads them. */
+export function selectArticles(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sources as s', 's.id', 'a.source_id')
@@ -595,7 +673,8 @@ function toHeadline(r: { id: number; slug: string; title: string; summary: strin
 /** The desk's own columns (0009) are read by store/desk-articles.ts, not by the public pages. */
 type PublicArticleRow = Omit<Selectable<ArticlesTable>, 'edited_at' | 'body_source' | 'user_id'>;
 
-function toArticle(r: PublicArticleRow & { source_title: string | null; source_slug: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
+/** Returns the article a row of selectArticles holds. */
+export function toArticle(r: PublicArticleRow & { source_title: string | null; source_slug: string | null; source_site_url: string | null; source_canonical_here: number }): Article {
   return {
     id: Number(r.id),
     sourceId: Number(r.source_id),

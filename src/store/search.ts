@@ -6,7 +6,7 @@
  * only, and passed as a parameter. Each article is analysed in its own language (src/search); the
  * analyser's version is kept in the settings, and a store built with another is re-indexed.
  */
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import type { Article } from '../model/types.js';
 import { searchDocument, type SearchDocument } from '../search/document.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
@@ -146,16 +146,63 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
 export async function searchArticles(db: Db, filter: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
   if (!isSqlite(db)) {
     const common = await lexemeShares(db);
-    // PostgreSQL's planner prices `document @@ q` over the heap as cheap (the tsvectors are in TOAST,
-    // read one by one: 70 ms for a word in no article of 30,000, against 1 ms through the GIN index).
-    const run = async (trx: Transaction<Database>) => {
-      await sql`set local enable_seqscan = off`.execute(trx);
-      await sql`set local jit = off`.execute(trx); // compiling costs more than these short queries take
-      return searchIn(trx, 'postgres', filter, limit, offset, common);
-    };
-    return db.isTransaction ? run(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(run);
+    return onPostgres(db, (trx) => searchIn(trx, 'postgres', filter, limit, offset, common));
   }
   return searchIn(db, await planOf(db, filter), filter, limit, offset, new Map());
+}
+
+/** Returns what `run` returns, run where PostgreSQL plans search queries as measured (in a transaction of its own unless in one). */
+async function onPostgres<T>(db: Db, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
+  // PostgreSQL's planner prices `document @@ q` over the heap as cheap (the tsvectors are in TOAST,
+  // read one by one: 70 ms for a word in no article of 30,000, against 1 ms through the GIN index).
+  const planned = async (trx: Transaction<Database>) => {
+    await sql`set local enable_seqscan = off`.execute(trx);
+    await sql`set local jit = off`.execute(trx); // compiling costs more than these short queries take
+    return run(trx);
+  };
+  return db.isTransaction ? planned(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(planned);
+}
+
+/** A text filter of the desk: the parts of a parsed query (src/search/query.ts), and whether words also match the words they begin. */
+export interface TextMatch {
+  parts: QueryPart[];
+  exclude?: QueryPart[];
+  prefix: boolean;
+}
+
+/**
+ * Returns a condition true for the articles (aliased `a`) whose index entry matches, whatever their
+ * status (every article is indexed): one look-up of the index per article it is asked about.
+ */
+export function matchesText(db: Db, m: TextMatch): RawBuilder<boolean> {
+  return isSqlite(db)
+    ? sql<boolean>`exists (select 1 from articles_fts f where articles_fts match ${fts5Query(m, m.prefix)} and f.rowid = a.id)`
+    : sql<boolean>`exists (select 1 from article_search s where s.article_id = a.id and s.document @@ to_tsquery('simple', ${tsQuery(m, m.prefix)}))`;
+}
+
+/**
+ * Returns the ids of the articles of any status that match and meet `where` (on the articles
+ * aliased `a`), newest stored first (ids descending) from below `beforeId`, at most `limit`. SQLite
+ * reads the index from its newest entry on and stops at `limit`; PostgreSQL does so for a common
+ * word, and else lists every match through the GIN index, as searchArticles does.
+ */
+export async function findMatchingIds(db: Db, m: TextMatch, where: RawBuilder<unknown>, beforeId: number | null, limit: number): Promise<number[]> {
+  const below = beforeId ?? Number.MAX_SAFE_INTEGER;
+  if (isSqlite(db)) {
+    const { rows } = await sql<{ id: number }>`select f.rowid as id from articles_fts f join articles a on a.id = f.rowid
+      where articles_fts match ${fts5Query(m, m.prefix)} and f.rowid < ${below} and ${where}
+      order by f.rowid desc limit ${limit}`.execute(db);
+    return rows.map((r) => Number(r.id));
+  }
+  const common = await lexemeShares(db);
+  const q = sql`to_tsquery('simple', ${tsQuery(m, m.prefix)})`;
+  const query = isCommon(common, { parts: m.parts }, m.prefix)
+    ? sql<{ id: number }>`select s.article_id as id from article_search s join articles a on a.id = s.article_id
+        where s.document @@ ${q} and s.article_id < ${below} and ${where} order by s.article_id desc limit ${limit}`
+    : sql<{ id: number }>`select m.article_id as id from (select article_id from article_search where document @@ ${q} offset 0) m
+        join articles a on a.id = m.article_id where m.article_id < ${below} and ${where} order by m.article_id + 0 desc limit ${limit}`;
+  const { rows } = await onPostgres(db, (trx) => query.execute(trx));
+  return rows.map((r) => Number(r.id));
 }
 
 async function searchIn(db: Db, plan: Plan, filter: SearchFilter, limit: number, offset: number, common: ReadonlyMap<string, number>): Promise<SearchResults> {
@@ -273,7 +320,7 @@ async function lexemeShares(db: Db): Promise<ReadonlyMap<string, number>> {
  * Returns true when every article of the query must contain a lexeme found in at least
  * COMMON_SHARE of the articles; a prefix counts by its most common completion.
  */
-function isCommon(shares: ReadonlyMap<string, number>, f: SearchFilter, prefix: boolean): boolean {
+function isCommon(shares: ReadonlyMap<string, number>, f: Pick<SearchFilter, 'parts'>, prefix: boolean): boolean {
   const share = (p: QueryPart) => {
     let best = 0;
     for (const t of [...p.terms, ...(p.also ?? []).flat()]) {
@@ -300,7 +347,7 @@ function asPrefix(p: QueryPart, v: string[], prefix: boolean): boolean {
  * FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)` (exact matches score twice); phrases `"a b"`;
  * a part's variants OR-ed: `("elect" OR "elect"* OR "elections" OR "elections"*)`; AND, NOT.
  */
-function fts5Query(f: SearchFilter, prefix: boolean): string {
+function fts5Query(f: Pick<SearchFilter, 'parts' | 'exclude'>, prefix: boolean): string {
   const part = (p: QueryPart) => {
     const alts = variantsOf(p).flatMap((v) => {
       const quoted = `"${v.join(' ').replaceAll('"', '""')}"`;
@@ -313,7 +360,7 @@ function fts5Query(f: SearchFilter, prefix: boolean): string {
 }
 
 /** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, variants `|`-ed, `&`, `!`. Terms are letters and digits. */
-function tsQuery(f: SearchFilter, prefix: boolean): string {
+function tsQuery(f: Pick<SearchFilter, 'parts' | 'exclude'>, prefix: boolean): string {
   const part = (p: QueryPart) => {
     const alts = variantsOf(p).flatMap((v) => {
       const terms = v.map((t) => t.replace(/[^\p{L}\p{N}]/gu, ''));

@@ -6,8 +6,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sql } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { openMigratedStore, openStore, type Store } from './db.js';
+import type { Database } from './schema.js';
 
 export type TestStoreKind = 'sqlite' | 'postgres';
 
@@ -111,4 +112,30 @@ async function onServer(statement: ReturnType<typeof sql>): Promise<void> {
   } finally {
     await admin.close();
   }
+}
+
+/**
+ * Returns every way the kept counts differ from the articles (none: an empty list): day counts and
+ * the total, each category's and source's published count, and category rows whose status or
+ * instant differ from their article's. Tests assert it is empty after every write.
+ */
+export async function findCountDrift(db: Kysely<Database>): Promise<string[]> {
+  const drift: string[] = [];
+  const days = await db.selectFrom('articles').select(['local_day', sql<number>`count(*)`.as('n')]).where('status', '=', 'published').groupBy('local_day').execute();
+  const truth = new Map(days.map((r) => [r.local_day, Number(r.n)]));
+  const kept = await db.selectFrom('day_counts').select(['local_day', 'count']).where('count', '!=', 0).execute();
+  for (const r of kept) if (truth.get(r.local_day) !== Number(r.count)) drift.push(`day ${r.local_day}: kept ${r.count}, is ${truth.get(r.local_day) ?? 0}`);
+  for (const [day, n] of truth) if (!kept.some((r) => r.local_day === day)) drift.push(`day ${day}: kept 0, is ${n}`);
+  const total = [...truth.values()].reduce((a, b) => a + b, 0);
+  const counter = await db.selectFrom('counters').select('value').where('name', '=', 'published_total').executeTakeFirst();
+  if (Number(counter?.value ?? 0) !== total) drift.push(`total: kept ${counter?.value ?? 0}, is ${total}`);
+  const cats = await db.selectFrom('categories as c').select(['c.slug', 'c.count', (eb) => eb.selectFrom('article_categories as ac').select(sql<number>`count(*)`.as('n')).whereRef('ac.category_id', '=', 'c.id').where('ac.published', '=', 1).as('n')]).execute();
+  for (const c of cats) if (Number(c.count) !== Number(c.n)) drift.push(`category ${c.slug}: kept ${c.count}, is ${c.n}`);
+  const sources = await db.selectFrom('sources as s').select(['s.id', 's.published_count', (eb) => eb.selectFrom('articles as a').select(sql<number>`count(*)`.as('n')).whereRef('a.source_id', '=', 's.id').where('a.status', '=', 'published').as('n')]).execute();
+  for (const s of sources) if (Number(s.published_count) !== Number(s.n)) drift.push(`source ${s.id}: kept ${s.published_count}, is ${s.n}`);
+  const rows = await db.selectFrom('article_categories as ac').innerJoin('articles as a', 'a.id', 'ac.article_id').select(['ac.article_id', 'ac.published', 'ac.published_at', 'a.status', 'a.published_at as at']).execute();
+  for (const r of rows) {
+    if (Number(r.published) !== (r.status === 'published' ? 1 : 0) || r.published_at !== r.at) drift.push(`article ${r.article_id}: filed as ${r.published}/${r.published_at}, is ${r.status}/${r.at}`);
+  }
+  return drift;
 }
