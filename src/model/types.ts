@@ -35,6 +35,8 @@ export interface Article {
 
 /** scheduled: published_at is ahead; the article is published (and counted) from that minute on. */
 export type ArticleStatus = 'published' | 'hidden' | 'draft' | 'scheduled';
+/** Every status, in the desk's order. */
+export const ARTICLE_STATUSES: readonly ArticleStatus[] = ['published', 'scheduled', 'draft', 'hidden'];
 
 /** What a caller gives to create or update an article. */
 export interface ArticleInput {

@@ -5,7 +5,7 @@
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import { createLogger, type Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import { openMediaFiles } from '../media/open.js';
 import { mediaFront, MediaServer, registerMediaRoute } from '../media/serve.js';
@@ -80,7 +80,7 @@ export async function buildApp(
   registerMediaRoute(app, media, opts.log);
   registerRoutes(app, deps);
   // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
-  await registerDesk(app, deps, { times: opts.deskTimes });
+  await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes });
   await registerAdminApi(app, deps);
 
   function langOfPath(url: string): Lang {

@@ -16,6 +16,10 @@ import type { WebDeps } from '../app.js';
 import { audit, DEFAULT_DESK_TIMES, newSecret, resolveSession, type DeskTimes } from './accounts.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerStaffRoutes } from './staff-routes.js';
+import { registerArticleRoutes } from './article-routes.js';
+import type { UploadDeps } from '../../media/upload.js';
+import type { MediaFiles } from '../../media/files.js';
+import type { Logger } from '../../log.js';
 import { loadDeskView, viewerOf, type DeskView } from './view.js';
 
 /** The staff member of a request, when its session cookie is valid. */
@@ -46,15 +50,15 @@ export interface Desk {
   now(): Date;
   /** Renders a desk page with the viewer, a fresh CSRF token and the layout. */
   page(req: FastifyRequest, reply: FastifyReply, template: string, data?: Record<string, unknown>, status?: number): FastifyReply;
+  /** What an image upload needs (the site's media store). */
+  uploads(): UploadDeps;
   /** Records an action of the request's staff member (or of nobody) in the audit log. */
   audit(req: FastifyRequest, action: string, target?: string | null, detail?: Record<string, unknown> | null, who?: StaffUser): Promise<void>;
 }
 
-/** Largest upload (an article's image) and form. */
-const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 /** Registers the desk under /admin on the app. */
-export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { times?: DeskTimes; trustProxy?: boolean } = {}): Promise<void> {
+export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { mediaFiles: MediaFiles; log: Logger; times?: DeskTimes; trustProxy?: boolean }): Promise<void> {
   await app.register(
     async (scope) => {
       const siteUrl = web.config.site.siteUrl;
@@ -66,6 +70,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { t
         times: opts.times ?? DEFAULT_DESK_TIMES,
         cookie: { name: https ? '__Host-jarida_session' : 'jarida_session', secure },
         now: () => web.now(),
+        uploads: () => ({ store: web.store, files: opts.mediaFiles, settings: web.config.media, log: opts.log, now: () => web.now(), siteUrl: web.config.site.siteUrl }),
         page(req, reply, template, data = {}, status = 200) {
           const csrfToken = reply.generateCsrf({ userInfo: csrfUserInfo(req) });
           const html = desk.view.render(`${template}.liquid`, { ...data, viewer: viewerOf(req.staff?.user), csrf: csrfToken, site: { name: web.config.site.siteName }, path: req.url.split('?')[0] });
@@ -79,7 +84,8 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { t
 
       await scope.register(cookie);
       await scope.register(formbody, { bodyLimit: 1024 * 1024 });
-      await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 60, fieldSize: 1024 * 1024 } });
+      // A little above the image limit, so that the pipeline refuses an image too large with its own words.
+      await scope.register(multipart, { attachFieldsToBody: 'keyValues', limits: { fileSize: web.config.media.maxBytes + 1024 * 1024, files: 1, fields: 60, fieldSize: 1024 * 1024 } });
       await scope.register(csrf, {
         sessionPlugin: '@fastify/cookie',
         cookieKey: https ? '__Host-jarida_csrf' : 'jarida_csrf',
@@ -126,7 +132,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { t
         if (status >= 500) req.log.error({ err, url: req.url }, 'desk: request failed');
         const text = err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET'
           ? 'The form was out of date or not sent by this site (CSRF check). Go back, reload the page and try again.'
-          : status === 413 ? 'The upload is too large (at most 10 MB).'
+          : status === 413 ? `The upload is too large (images: at most ${Math.round(web.config.media.maxBytes / 1048576)} MB).`
           : status < 500 ? err.message : 'Something went wrong; the error is in the log.';
         return desk.page(req, reply, 'message', { title: status === 403 ? 'Refused' : status < 500 ? 'Bad request' : 'Error', text }, status);
       });
@@ -136,6 +142,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { t
       }
       registerAccountRoutes(scope, desk);
       registerStaffRoutes(scope, desk);
+      registerArticleRoutes(scope, desk);
     },
     { prefix: '/admin' },
   );

@@ -51,6 +51,28 @@ export class DeskClient {
     return res;
   }
 
+  /** POSTs a multipart form (the article editor): text fields, and files as `{ filename, type, bytes }`. */
+  async postMultipart(url: string, form: Record<string, string | string[] | { filename: string; type: string; bytes: Buffer }>) {
+    const boundary = `----jarida${Math.random().toString(16).slice(2)}`;
+    const parts: Buffer[] = [];
+    const add = (name: string, v: string | { filename: string; type: string; bytes: Buffer }) => {
+      if (typeof v === 'string') parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${v}\r\n`));
+      else parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${name}"; filename="${v.filename}"\r\nContent-Type: ${v.type}\r\n\r\n`), v.bytes, Buffer.from('\r\n'));
+    };
+    add('_csrf', this.csrf);
+    for (const [k, v] of Object.entries(form)) for (const one of Array.isArray(v) ? v : [v]) add(k, one);
+    parts.push(Buffer.from(`--${boundary}--\r\n`));
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      headers: { cookie: this.cookieHeader(), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload: Buffer.concat(parts),
+      remoteAddress: this.ip,
+    });
+    this.keep(res);
+    return res;
+  }
+
   /** Logs in (fetching the login form first for its CSRF token); returns the answer. */
   async login(email: string, password: string, totp?: string) {
     await this.get('/admin/login');
