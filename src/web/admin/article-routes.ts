@@ -5,14 +5,13 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { localParts, parseDay } from '../../calendar/zone.js';
-import { collectImages } from '../../media/pipeline.js';
 import { storeUploadedImage, UploadError } from '../../media/upload.js';
 import { mayEditArticle, mayPublishArticle, roleAtLeast } from '../../model/staff.js';
 import { ARTICLE_STATUSES, LANGS, type ArticleStatus } from '../../model/types.js';
-import { findRevision, findRevisions, restoreRevision } from '../../store/article-revisions.js';
-import { deleteArticle } from '../../store/articles.js';
+import { findRevision, findRevisions } from '../../store/article-revisions.js';
 import { findCategoriesOfArticle, findSections } from '../../store/categories.js';
-import { DeskStoreError, ensureDeskSource, findDeskArticle, saveDeskArticle, setDeskArticleStatus, type DeskArticle } from '../../store/desk-articles.js';
+import { DeskStoreError, findDeskArticle, type DeskArticle } from '../../store/desk-articles.js';
+import { changeStatusAs, deleteAs, mayChangeStatus, mayDelete, NotAllowed, restoreAs, saveArticleAs } from './article-ops.js';
 import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../store/desk-list.js';
 import { findSources } from '../../store/sources.js';
 import { findUsers } from '../../store/users.js';
@@ -39,7 +38,6 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
   app.post('/articles/:id', async (req, reply) => {
     const a = await articleOf(desk, req);
     if (!a) return notFound(desk, req, reply);
-    if (!mayEditArticle(req.staff!.user, a)) return refuse(desk, req, reply, 'You may not change this article.');
     return save(desk, req, reply, a);
   });
 
@@ -47,20 +45,17 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
   app.post('/articles/:id/status', async (req, reply) => {
     const a = await articleOf(desk, req);
     if (!a) return notFound(desk, req, reply);
-    const me = req.staff!.user;
-    if (!roleAtLeast(me.role, 'editor') && !(me.role === 'author' && a.userId === me.id)) return refuse(desk, req, reply, 'Only editors hide or show articles that are not their own.');
     const to = field(req.body, 'status');
     if (to !== 'hidden' && to !== 'published' && to !== 'draft') return desk.page(req, reply, 'message', { title: 'Bad request', text: 'status: hidden, published or draft' }, 400);
-    const changed = await setDeskArticleStatus(store.db, a.id, to as ArticleStatus, desk.now());
+    const changed = await allowed(desk, req, reply, () => changeStatusAs(opsOf(desk), req.staff!.user, a, to));
+    if (changed === refused) return reply;
     await desk.audit(req, to === 'hidden' ? 'article.hide' : to === 'published' ? 'article.unhide' : 'article.unpublish', `article:${a.id}`, { title: a.title, from: changed?.from, to: changed?.to });
     return reply.redirect(`/admin/articles/${a.id}?done=${to}`, 303);
   });
   app.post('/articles/:id/delete', async (req, reply) => {
     const a = await articleOf(desk, req);
     if (!a) return notFound(desk, req, reply);
-    const me = req.staff!.user;
-    if (!roleAtLeast(me.role, 'editor') && !(a.userId === me.id && (me.role === 'author' || a.status === 'draft'))) return refuse(desk, req, reply, 'Only editors delete articles that are not their own.');
-    await deleteArticle(store.db, a.id);
+    if ((await allowed(desk, req, reply, () => deleteAs(opsOf(desk), req.staff!.user, a))) === refused) return reply;
     await desk.audit(req, 'article.delete', `article:${a.id}`, { title: a.title, source: a.sourceTitle, url: a.url });
     return reply.redirect('/admin/articles?done=deleted', 303);
   });
@@ -86,14 +81,12 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
   });
   app.post('/articles/:id/revisions/:rev/restore', async (req, reply) => {
     const a = await articleOf(desk, req);
+    if (!a) return notFound(desk, req, reply);
     const revId = Number((req.params as { rev: string }).rev) || 0;
-    const rev = await findRevision(store.db, revId);
-    if (!a || !rev || rev.articleId !== a.id) return notFound(desk, req, reply);
-    const me = req.staff!.user;
-    if (!mayEditArticle(me, a)) return refuse(desk, req, reply, 'You may not change this article.');
-    if ((rev.status === 'published' || rev.status === 'scheduled') && !mayPublishArticle(me, a)) return refuse(desk, req, reply, 'Restoring this version would publish it: contributors cannot publish.');
-    const saved = await restoreRevision(store.db, a.id, revId, { userId: me.id, email: me.email }, site().timeZone, desk.now());
-    await desk.audit(req, 'article.restore', `article:${a.id}`, { revision: revId, title: rev.title, kept: saved.revisionId });
+    const done = await allowed(desk, req, reply, () => restoreAs(opsOf(desk), req.staff!.user, a, revId));
+    if (done === refused) return reply;
+    if (!done) return notFound(desk, req, reply);
+    await desk.audit(req, 'article.restore', `article:${a.id}`, { revision: revId, title: done.title, kept: done.saved.revisionId });
     return reply.redirect(`/admin/articles/${a.id}?done=restored`, 303);
   });
 
@@ -110,17 +103,10 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
     if (form.intent === 'preview') {
       return desk.page(req, reply, 'preview', { title: `Preview: ${form.title}`, preview: { title: form.title, html: form.contentHtml ?? '', summary: form.summary, time: form.values.published, image: form.imageUrl ?? a?.imageUrl ?? null }, values: form.values, articleId: a?.id });
     }
-    const status = requestedStatus(form, a?.status);
-    const owner = a ? a.userId : me.id;
-    if ((status === 'published' || status === 'scheduled') && !mayPublishArticle(me, { userId: owner })) {
-      return refuse(desk, req, reply, me.role === 'contributor' ? 'Contributors write drafts; an editor publishes them.' : 'You may publish only your own articles.');
-    }
-    if (form.sourceId !== undefined && form.sourceId !== a?.sourceId && !roleAtLeast(me.role, 'editor')) return refuse(desk, req, reply, 'Only editors attribute an article to another source.');
     let imageUrl = form.removeImage ? null : form.imageUrl;
     if (form.upload) {
       try {
-        const up = await storeUploadedImage(desk.uploads(), form.upload.bytes, { filename: form.upload.filename });
-        imageUrl = up.url;
+        imageUrl = (await storeUploadedImage(desk.uploads(), form.upload.bytes, { filename: form.upload.filename })).url;
       } catch (err) {
         if (!(err instanceof UploadError) || !err.refused) throw err;
         return editorPage(desk, req, reply, a, { error: err.message, values: form.values }, 400);
@@ -128,35 +114,32 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
     }
     let saved;
     try {
-      saved = await saveDeskArticle(
-        store.db,
-        {
-          ...(a ? { id: a.id } : {}),
-          sourceId: form.sourceId ?? a?.sourceId ?? (await ensureDeskSource(store.db, site().siteName)),
-          title: form.title,
-          contentHtml: form.contentHtml,
-          bodySource: form.bodySource,
-          summary: form.summary,
-          ...(imageUrl !== undefined ? { imageUrl } : {}),
-          language: form.language ?? (a ? a.language : site().defaultLanguage),
-          categories: form.categories,
-          author: form.author ?? (a ? a.author : me.name),
-          publishedAt: form.publishedAt,
-          status,
-          ...(form.url !== null || a ? { url: form.url, canonicalUrl: form.url } : {}),
-        },
-        { userId: me.id, email: me.email },
-        tz,
-        desk.now(),
-      );
+      saved = await saveArticleAs(opsOf(desk), me, a, { ...form, imageUrl, status: requestedStatus(form, a?.status) });
     } catch (err) {
+      if (err instanceof NotAllowed) return refuse(desk, req, reply, err.message);
       if (err instanceof DeskStoreError && err.code !== 'not-found') return editorPage(desk, req, reply, a, { error: err.message, values: form.values }, err.code === 'conflict' ? 409 : 400);
       throw err;
     }
-    // Its images (an upload, the body's) linked to it now, drafts too: an upload no article uses is pruned after a week.
-    await collectImages({ store, now: desk.now }, [saved.id]);
     await desk.audit(req, a ? 'article.update' : 'article.create', `article:${saved.id}`, { title: form.title, status: saved.status, ...(a && a.title !== form.title ? { from: a.title } : {}), revision: saved.revisionId });
     return reply.redirect(`/admin/articles/${saved.id}?done=${saved.status}`, 303);
+  }
+}
+
+/** The article operations' deps at this request's moment. */
+function opsOf(desk: Desk) {
+  return { store: desk.web.store, site: desk.web.config.site, now: desk.now() };
+}
+
+const refused = Symbol('refused');
+
+/** Runs an operation; a NotAllowed becomes the 403 page (and `refused`). */
+async function allowed<T>(desk: Desk, req: FastifyRequest, reply: FastifyReply, run: () => Promise<T>): Promise<T | typeof refused> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!(err instanceof NotAllowed)) throw err;
+    await refuse(desk, req, reply, err.message);
+    return refused;
   }
 }
 
@@ -240,8 +223,8 @@ async function editorPage(desk: Desk, req: FastifyRequest, reply: FastifyReply, 
     nowLocal: `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')} ${String(p.hour).padStart(2, '0')}:${String(p.minute).padStart(2, '0')}`,
     may: {
       publish: mayPublishArticle(me, { userId: a ? a.userId : me.id }),
-      hide: a ? roleAtLeast(me.role, 'editor') || (me.role === 'author' && a.userId === me.id) : false,
-      remove: a ? roleAtLeast(me.role, 'editor') || (a.userId === me.id && (me.role === 'author' || a.status === 'draft')) : false,
+      hide: a ? mayChangeStatus(me, a) : false,
+      remove: a ? mayDelete(me, a) : false,
       edit: a ? mayEditArticle(me, a) : true,
     },
   }, status);

@@ -109,6 +109,59 @@ describe.skipIf(skip)('the admin API', () => {
     expect((await call('GET', '/nothing-here', t)).statusCode).toBe(404);
   });
 
+  it('writes, changes, lists, hides, restores and deletes articles with the roles\' rights', async () => {
+    const contributor = await token('contributor');
+    const draft = await call('POST', '/articles', contributor, { title: 'From the API', body: 'Hello **there** <img src=x onerror=alert(1)>', categories: ['api', 'news'] });
+    expect(draft.statusCode).toBe(201);
+    const a = draft.json();
+    expect(a).toMatchObject({ title: 'From the API', status: 'draft', categories: ['api', 'news'] });
+    expect(a.contentHtml).toContain('<strong>there</strong>');
+    expect(a.contentHtml).not.toMatch(/onerror/);
+    expect((await call('POST', '/articles', contributor, { title: 'Publish me', status: 'published' })).statusCode).toBe(403);
+    expect((await call('PATCH', `/articles/${a.id}`, contributor, { status: 'published' })).statusCode).toBe(403);
+    const editor = await token('editor');
+    const changed = await call('PATCH', `/articles/${a.id}`, editor, { title: 'From the API, edited', status: 'published', publishedAt: '2026-12-01T09:00:00Z' });
+    expect(changed.statusCode).toBe(200);
+    expect(changed.json()).toMatchObject({ title: 'From the API, edited', status: 'published' });
+    expect(changed.json().editedAt).not.toBeNull();
+    const revs = (await call('GET', `/articles/${a.id}/revisions`, editor)).json().revisions;
+    expect(revs[0]).toMatchObject({ title: 'From the API', status: 'draft' });
+    expect((await call('GET', '/articles?status=published', editor)).json().articles.map((x: { id: number }) => x.id)).toContain(a.id);
+    expect((await call('POST', `/articles/${a.id}/status`, editor, { status: 'hidden' })).json().status).toBe('hidden');
+    expect((await call('POST', `/articles/${a.id}/revisions/${revs[0].id}/restore`, editor)).json()).toMatchObject({ title: 'From the API', status: 'draft' });
+    // Scheduled: a later instant than now.
+    const later = await call('POST', '/articles', editor, { title: 'Later', status: 'published', publishedAt: '2026-12-02T09:00:00+03:00' });
+    expect(later.json().status).toBe('scheduled');
+    // Their own draft again (restored): a contributor may delete it; not the editor's article.
+    expect((await call('DELETE', `/articles/${later.json().id}`, contributor)).statusCode).toBe(403);
+    expect((await call('DELETE', `/articles/${a.id}`, contributor)).statusCode).toBe(200);
+    expect((await call('GET', `/articles/${a.id}`, editor)).statusCode).toBe(404);
+  });
+
+  it('refuses bad article input with 400 naming the field', async () => {
+    const t = await token('admin');
+    const cases: [string, string, unknown, string][] = [
+      ['POST', '/articles', {}, 'title'],
+      ['POST', '/articles', { title: '' }, 'title'],
+      ['POST', '/articles', { title: 'x', publishedAt: 'yesterday' }, 'publishedAt'],
+      ['POST', '/articles', { title: 'x', publishedAt: '2019-02-30T10:00:00Z' }, 'publishedAt'],
+      ['POST', '/articles', { title: 'x', imageUrl: 'javascript:alert(1)' }, 'imageUrl'],
+      ['POST', '/articles', { title: 'x', url: '//evil.example/' }, 'url'],
+      ['POST', '/articles', { title: 'x', language: 'xx' }, 'language'],
+      ['POST', '/articles', { title: 'x', status: 'scheduled' }, 'status'],
+      ['POST', '/articles', { title: 'x', categories: 'news' }, 'categories'],
+      ['GET', '/articles/abc', undefined, 'id'],
+      ['GET', '/articles?status=gone', undefined, 'status'],
+      ['GET', '/articles?after=nonsense', undefined, 'after'],
+    ];
+    for (const [method, url, body, field] of cases) {
+      const r = await call(method as 'GET' | 'POST', url, t, body);
+      expect(r.statusCode, `${method} ${url} ${JSON.stringify(body)}: ${r.body}`).toBe(400);
+      expect(r.json().field, `${method} ${url} ${JSON.stringify(body)}`).toBe(field);
+    }
+    expect((await call('GET', '/articles/999999', t)).statusCode).toBe(404);
+  });
+
   it('serves an OpenAPI 3.1 description that a validator accepts and that names every route', async () => {
     const res = await app.inject('/api/admin/v1/openapi.json');
     expect(res.statusCode).toBe(200);

@@ -5,6 +5,15 @@
 import type { Role, StaffUser } from '../../../model/staff.js';
 import { addSection, findCategories, findSections, moveSection, removeCategory, renameCategory, type Category } from '../../../store/categories.js';
 import type { WebDeps } from '../../app.js';
+import { articleHtmlFromMarkdown } from '../../../html/markdown.js';
+import { plainText } from '../../../html/sanitize.js';
+import { LANGS, ARTICLE_STATUSES, type ArticleStatus } from '../../../model/types.js';
+import { httpUrl } from '../../../model/url.js';
+import { parseDay } from '../../../calendar/zone.js';
+import { findRevisions } from '../../../store/article-revisions.js';
+import { DeskStoreError, findDeskArticle, type DeskArticle } from '../../../store/desk-articles.js';
+import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../../store/desk-list.js';
+import { changeStatusAs, deleteAs, NotAllowed, restoreAs, saveArticleAs, type ArticleDraft } from '../article-ops.js';
 
 /** A refusal with its status and the field it is about. */
 export class ApiError extends Error {
@@ -82,7 +91,184 @@ async function refusing<T>(field: string, run: () => Promise<T>): Promise<T> {
 
 const category = (c: Category) => c;
 
+const idParam: JsonSchema = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 9007199254740991 } } };
+const INSTANT = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
+const articleFields = {
+  title: str(500, { minLength: 1 }),
+  body: str(500_000, { description: 'Markdown; sanitized as every stored article is' }),
+  summary: { type: ['string', 'null'], maxLength: 2000 },
+  language: { enum: [...LANGS, null] },
+  categories: { type: 'array', maxItems: 20, items: str(100, { minLength: 1 }), description: 'section slugs or names, and tags' },
+  author: { type: ['string', 'null'], maxLength: 300 },
+  publishedAt: str(40, { pattern: INSTANT, description: 'ISO-8601 instant with offset; a later one than now schedules a published article' }),
+  status: { enum: ['draft', 'published', 'hidden'] },
+  imageUrl: { type: ['string', 'null'], maxLength: 2000, description: 'http(s)' },
+  url: { type: ['string', 'null'], maxLength: 2000, description: 'the original, for attribution (http(s))' },
+  sourceId: { type: 'integer', minimum: 1 },
+};
+const articleSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'integer' }, slug: { type: 'string' }, title: { type: 'string' }, status: { enum: [...ARTICLE_STATUSES] }, publishedAt: { type: 'string' }, localDay: { type: 'string' },
+    summary: { type: ['string', 'null'] }, contentHtml: { type: ['string', 'null'] }, bodySource: { type: ['string', 'null'] }, language: { type: ['string', 'null'] }, imageUrl: { type: ['string', 'null'] },
+    categories: { type: 'array', items: { type: 'string' } }, author: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, sourceId: { type: 'integer' }, sourceTitle: { type: ['string', 'null'] },
+    userId: { type: ['integer', 'null'] }, editedAt: { type: ['string', 'null'] }, updatedAt: { type: 'string' },
+  },
+};
+
+function articleOut(a: DeskArticle) {
+  return {
+    id: a.id, slug: a.slug, title: a.title, status: a.status, publishedAt: a.publishedAt, localDay: a.localDay, summary: a.summary, contentHtml: a.contentHtml, bodySource: a.bodySource,
+    language: a.language, imageUrl: a.imageUrl, categories: a.categories, author: a.author, url: a.url, sourceId: a.sourceId, sourceTitle: a.sourceTitle, userId: a.userId, editedAt: a.editedAt, updatedAt: a.updatedAt,
+  };
+}
+
+async function articleOrThrow(ctx: ApiContext): Promise<DeskArticle> {
+  const a = await findDeskArticle(ctx.web.store.db, Number(ctx.params.id));
+  if (!a) throw new ApiError(404, `no article ${ctx.params.id}`);
+  return a;
+}
+
+/** Runs an article operation: NotAllowed → 403, the store's refusals → 400/409. */
+async function asStaff<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof NotAllowed) throw new ApiError(403, err.message);
+    if (err instanceof DeskStoreError) throw new ApiError(err.code === 'conflict' ? 409 : err.code === 'not-found' ? 404 : 400, err.message);
+    throw err;
+  }
+}
+
+/** Returns the draft a JSON body describes over the article it changes (absent fields keep their value). */
+function draftOf(body: Record<string, unknown>, a: DeskArticle | undefined, now: Date): ArticleDraft {
+  const url = (field: string): string | null | undefined => {
+    const v = body[field];
+    if (v === undefined || v === null || v === '') return v === undefined ? undefined : null;
+    const ok = httpUrl(String(v));
+    if (!ok) throw new ApiError(400, `${field}: an absolute http(s) URL`, field);
+    return ok;
+  };
+  const publishedAt = typeof body.publishedAt === 'string' ? new Date(body.publishedAt) : a ? new Date(a.publishedAt) : now;
+  // Date() rolls 30 February over into March: the day as written must exist.
+  if (Number.isNaN(publishedAt.getTime()) || (typeof body.publishedAt === 'string' && !parseDay(body.publishedAt.slice(0, 10)))) throw new ApiError(400, 'publishedAt: not a valid instant', 'publishedAt');
+  const bodySource = typeof body.body === 'string' ? body.body : (a?.bodySource ?? a?.contentHtml ?? '');
+  const contentHtml = typeof body.body === 'string' ? (body.body.trim() ? articleHtmlFromMarkdown(body.body, url('url') ?? a?.url ?? undefined) : null) : (a?.contentHtml ?? null);
+  const title = typeof body.title === 'string' ? body.title.trim().replace(/\s+/g, ' ') : a?.title ?? '';
+  if (!title) throw new ApiError(400, 'title: must not be empty', 'title');
+  const summary = body.summary !== undefined ? ((body.summary as string | null)?.trim() || null) : typeof body.body === 'string' ? (contentHtml ? plainText(contentHtml, 280) : null) : (a?.summary ?? null);
+  return {
+    title,
+    bodySource,
+    contentHtml,
+    summary,
+    imageUrl: url('imageUrl'),
+    language: body.language !== undefined ? (body.language as string | null) : (a?.language ?? null),
+    categories: Array.isArray(body.categories) ? (body.categories as string[]) : (a?.categories ?? []),
+    author: body.author !== undefined ? (body.author as string | null) : (a?.author ?? null),
+    publishedAt,
+    status: (body.status as ArticleStatus | undefined) ?? a?.status ?? 'draft',
+    url: body.url !== undefined ? (url('url') ?? null) : (a?.url ?? null),
+    ...(typeof body.sourceId === 'number' ? { sourceId: body.sourceId } : {}),
+  };
+}
+
+const ARTICLE_ROUTES: ApiRoute[] = [
+  {
+    method: 'GET', url: '/articles', tag: 'articles', role: 'contributor', summary: 'Articles of every status, newest first, filtered; `next` is the cursor of the next page',
+    query: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        q: str(500), sourceId: { type: 'integer', minimum: 1 }, categoryId: { type: 'integer', minimum: 1 }, day: str(10, { pattern: '^\\d{4}-\\d{2}-\\d{2}$' }),
+        status: { enum: [...ARTICLE_STATUSES] }, userId: { type: 'integer', minimum: 1 }, after: str(200), limit: { type: 'integer', minimum: 1, maximum: DESK_PAGE_MAX },
+      },
+    },
+    response: { type: 'object', properties: { articles: { type: 'array', items: articleSchema }, next: { type: ['string', 'null'] } } },
+    handler: async ({ web, query }) => {
+      const q = query as { q?: string; sourceId?: number; categoryId?: number; day?: string; status?: ArticleStatus; userId?: number; after?: string; limit?: number };
+      const filter: DeskFilter = { ...(q.q ? { text: q.q } : {}), ...(q.sourceId ? { sourceId: q.sourceId } : {}), ...(q.categoryId ? { categoryId: q.categoryId } : {}), ...(q.day ? { day: q.day } : {}), ...(q.status ? { status: q.status } : {}), ...(q.userId ? { userId: q.userId } : {}) };
+      try {
+        const list = await findDeskArticles(web.store.db, filter, { limit: q.limit ?? 50, ...(q.after ? { after: q.after } : {}) });
+        return { body: { articles: list.rows, next: list.next } };
+      } catch (err) {
+        if (err instanceof DeskStoreError && err.code === 'bad-cursor') throw new ApiError(400, 'after: not a cursor of this list', 'after');
+        throw err;
+      }
+    },
+  },
+  {
+    method: 'GET', url: '/articles/:id', tag: 'articles', role: 'contributor', summary: 'One article, any status, with its body',
+    params: idParam, response: articleSchema,
+    handler: async (ctx) => ({ body: articleOut(await articleOrThrow(ctx)) }),
+  },
+  {
+    method: 'POST', url: '/articles', tag: 'articles', role: 'contributor', summary: 'Write an article (contributors: drafts only)',
+    body: { type: 'object', required: ['title'], additionalProperties: false, properties: articleFields },
+    response: articleSchema,
+    handler: async (ctx) => {
+      const draft = draftOf(ctx.body, undefined, ctx.now);
+      const saved = await asStaff(() => saveArticleAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, undefined, draft));
+      await ctx.audit('article.create', `article:${saved.id}`, { title: draft.title, status: saved.status });
+      return { status: 201, body: articleOut((await findDeskArticle(ctx.web.store.db, saved.id))!) };
+    },
+  },
+  {
+    method: 'PATCH', url: '/articles/:id', tag: 'articles', role: 'contributor', summary: 'Change an article (the version it replaces is kept as a revision; a fetch of its feed no longer overwrites it)',
+    params: idParam,
+    body: { type: 'object', additionalProperties: false, minProperties: 1, properties: articleFields },
+    response: articleSchema,
+    handler: async (ctx) => {
+      const a = await articleOrThrow(ctx);
+      const draft = draftOf(ctx.body, a, ctx.now);
+      const saved = await asStaff(() => saveArticleAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a, draft));
+      await ctx.audit('article.update', `article:${a.id}`, { title: draft.title, status: saved.status, ...(a.title !== draft.title ? { from: a.title } : {}), revision: saved.revisionId });
+      return { body: articleOut((await findDeskArticle(ctx.web.store.db, a.id))!) };
+    },
+  },
+  {
+    method: 'DELETE', url: '/articles/:id', tag: 'articles', role: 'contributor', summary: 'Delete an article (editors: any; authors: their own; contributors: their own drafts)',
+    params: idParam, response: { type: 'object', properties: { deleted: { type: 'integer' } } },
+    handler: async (ctx) => {
+      const a = await articleOrThrow(ctx);
+      await asStaff(() => deleteAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a));
+      await ctx.audit('article.delete', `article:${a.id}`, { title: a.title, source: a.sourceTitle, url: a.url });
+      return { body: { deleted: a.id } };
+    },
+  },
+  {
+    method: 'POST', url: '/articles/:id/status', tag: 'articles', role: 'author', summary: 'Hide, show again, or unpublish an article',
+    params: idParam,
+    body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { enum: ['hidden', 'published', 'draft'] } } },
+    response: articleSchema,
+    handler: async (ctx) => {
+      const a = await articleOrThrow(ctx);
+      const to = ctx.body.status as 'hidden' | 'published' | 'draft';
+      const changed = await asStaff(() => changeStatusAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a, to));
+      await ctx.audit(to === 'hidden' ? 'article.hide' : to === 'published' ? 'article.unhide' : 'article.unpublish', `article:${a.id}`, { title: a.title, from: changed?.from, to: changed?.to });
+      return { body: articleOut((await findDeskArticle(ctx.web.store.db, a.id))!) };
+    },
+  },
+  {
+    method: 'GET', url: '/articles/:id/revisions', tag: 'articles', role: 'contributor', summary: "An article's earlier versions, newest first",
+    params: idParam, response: { type: 'object', properties: { revisions: { type: 'array', items: { type: 'object' } } } },
+    handler: async (ctx) => ({ body: { revisions: await findRevisions(ctx.web.store.db, (await articleOrThrow(ctx)).id) } }),
+  },
+  {
+    method: 'POST', url: '/articles/:id/revisions/:rev/restore', tag: 'articles', role: 'contributor', summary: 'Make an earlier version current again (the current one is kept as a revision)',
+    params: { type: 'object', required: ['id', 'rev'], properties: { id: { type: 'integer', minimum: 1 }, rev: { type: 'integer', minimum: 1 } } },
+    response: articleSchema,
+    handler: async (ctx) => {
+      const a = await articleOrThrow(ctx);
+      const done = await asStaff(() => restoreAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a, Number(ctx.params.rev)));
+      if (!done) throw new ApiError(404, `article ${a.id} has no revision ${ctx.params.rev}`);
+      await ctx.audit('article.restore', `article:${a.id}`, { revision: Number(ctx.params.rev), title: done.title, kept: done.saved.revisionId });
+      return { body: articleOut((await findDeskArticle(ctx.web.store.db, a.id))!) };
+    },
+  },
+];
+
 export const API_ROUTES: ApiRoute[] = [
+  ...ARTICLE_ROUTES,
   {
     method: 'GET', url: '/me', tag: 'account', role: 'contributor', summary: "The token's owner and scope",
     response: { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } },
