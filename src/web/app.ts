@@ -4,11 +4,12 @@
  */
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from '../config.js';
+import { configWithSite, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import { openMediaFiles } from '../media/open.js';
 import { mediaFront, MediaServer, registerMediaRoute } from '../media/serve.js';
+import { LiveSettings } from '../settings/live.js';
 import { StoreError, type Store } from '../store/db.js';
 import type { PageCache } from './cache.js';
 import { HttpError } from './errors.js';
@@ -25,10 +26,16 @@ import { buildHeader, pageContext } from './view.js';
 /** What the web tier needs; the store and config come from the caller. */
 export interface WebDeps {
   store: Store;
+  /**
+   * The config, its `site` the settings in effect: replaced by a new frozen Config when they change
+   * (`settings`), so a handler reads it per request and never keeps it.
+   */
   config: Config;
   /** The clock; JARIDA_NOW (config.fixedNow) fixes it. */
   now: () => Date;
   theme: Theme;
+  /** The site settings in effect, following changes made anywhere; the desk changes them through it (`update`). */
+  settings: LiveSettings;
 }
 
 /** Longest query string a page accepts; longer ones get a 400 page. */
@@ -37,18 +44,32 @@ export const MAX_QUERY_LENGTH = 2048;
 /**
  * Returns the app for a store and config, not yet listening; with `cache`, pages are served from it
  * (web/cache.ts) by a handler in front of Fastify's (http.ts) — `listen()` uses it, `inject()` does not.
+ * `settings`: the live site settings (settings/live.ts), which the caller feeds the store's changes
+ * (`heard`); without, a holder read once from the store over `config.site` (the config file's; those
+ * alone when the store is out of reach).
+ * When they change, every next request sees them and the page cache starts again.
  */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; deskTimes?: DeskTimes },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; settings?: LiveSettings; deskTimes?: DeskTimes },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
+  const settings = opts.settings ?? (await LiveSettings.open(opts.store, config.site, { log: opts.log }).catch((err: unknown) => {
+    opts.log?.warn({ err }, "web: cannot read the site settings from the store; the config file's apply");
+    return LiveSettings.unread(opts.store, config.site, { log: opts.log });
+  }));
   const deps: WebDeps = {
     store: opts.store,
-    config,
+    config: configWithSite(config, settings.current()),
     now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
     theme: opts.theme ?? loadTheme(config.themeDir),
+    settings,
   };
+  // New settings: the next request renders with them, and no page rendered with the old ones is served again.
+  const stopFollowing = settings.onChange((site) => {
+    deps.config = configWithSite(config, site);
+    opts.cache?.reset(site.timeZone);
+  });
   // The image files under /media/ (media/serve.ts); pages learn what is stored from the store (web/images.ts).
   const media = opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes });
   const front = (handler: Parameters<typeof pageFront>[2]) => mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, opts.log) : handler);
@@ -70,10 +91,11 @@ export async function buildApp(
     done(q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH ? new HttpError(400, `query string longer than ${MAX_QUERY_LENGTH} characters`) : undefined);
   });
 
+  app.addHook('onClose', async () => void stopFollowing());
   registerPageHttp(app, { cache: opts.cache, http: config.http, now: deps.now });
   if (opts.cache) {
     opts.cache.renderCounts = async (lang) => {
-      const ctx = pageContext(config.site, lang, deps.now());
+      const ctx = pageContext(deps.config.site, lang, deps.now());
       return renderCounts(deps.theme, ctx, await buildHeader(deps.store, ctx, ctx.urls.home()));
     };
   }
@@ -86,11 +108,12 @@ export async function buildApp(
   function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];
     const l = LANGS.find((x) => x === first);
-    return l && config.site.languages.includes(l) ? l : config.site.defaultLanguage;
+    const { site } = deps.config;
+    return l && site.languages.includes(l) ? l : site.defaultLanguage;
   }
 
   async function errorPage(req: { url: string }, reply: import('fastify').FastifyReply, status: number, detail?: string) {
-    const ctx = pageContext(config.site, langOfPath(req.url), deps.now());
+    const ctx = pageContext(deps.config.site, langOfPath(req.url), deps.now());
     const t = STRINGS[ctx.lang];
     const kind = status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
     const text = kind === 'notFound' ? t.notFoundText : kind === 'badRequest' ? t.badRequestText : t.serverErrorText;
