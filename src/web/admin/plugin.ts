@@ -17,6 +17,7 @@ import { audit, DEFAULT_DESK_TIMES, newSecret, resolveSession, type DeskTimes } 
 import { registerAccountRoutes } from './account-routes.js';
 import { registerStaffRoutes } from './staff-routes.js';
 import { registerArticleRoutes } from './article-routes.js';
+import { registerSettingsRoutes } from './settings-routes.js';
 import type { UploadDeps } from '../../media/upload.js';
 import type { MediaFiles } from '../../media/files.js';
 import type { Logger } from '../../log.js';
@@ -143,6 +144,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
       registerAccountRoutes(scope, desk);
       registerStaffRoutes(scope, desk);
       registerArticleRoutes(scope, desk);
+      registerSettingsRoutes(scope, desk);
     },
     { prefix: '/admin' },
   );

@@ -162,6 +162,22 @@ describe.skipIf(skip)('the admin API', () => {
     expect((await call('GET', '/articles/999999', t)).statusCode).toBe(404);
   });
 
+  it('reads and changes settings as an admin, naming bad fields; an editor gets 403', async () => {
+    const t = await token('admin');
+    expect((await call('GET', '/settings', t)).json().settings.siteName).toBe('API Test');
+    expect((await call('PATCH', '/settings', await token('editor'), { siteName: 'x' })).statusCode).toBe(403);
+    const bad = await call('PATCH', '/settings', t, { timeZone: 'Mars/Olympus' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ field: 'timeZone' });
+    expect((await call('PATCH', '/settings', t, { hijri: { adjustment: 7 } })).json().field).toBe('hijri.adjustment');
+    expect((await call('PATCH', '/settings', t, { hijri: { adjustment: '1' } })).json().field).toBe('hijri.adjustment');
+    const ok = await call('PATCH', '/settings', t, { siteName: 'Renamed by API', hijri: { adjustment: 1 } });
+    expect(ok.statusCode).toBe(200);
+    expect(ok.json().changes.map((c: { field: string }) => c.field)).toEqual(['siteName', 'hijri.adjustment']);
+    expect((await app.inject('/')).body).toContain('Renamed by API');
+    expect((await call('PATCH', '/settings', t, { siteName: null, hijri: { adjustment: null } })).json().settings).toMatchObject({ siteName: 'API Test', hijri: { adjustment: 0 } });
+  });
+
   it('serves an OpenAPI 3.1 description that a validator accepts and that names every route', async () => {
     const res = await app.inject('/api/admin/v1/openapi.json');
     expect(res.statusCode).toBe(200);

@@ -13,6 +13,8 @@ import { parseDay } from '../../../calendar/zone.js';
 import { findRevisions } from '../../../store/article-revisions.js';
 import { DeskStoreError, findDeskArticle, type DeskArticle } from '../../../store/desk-articles.js';
 import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../../store/desk-list.js';
+import { ConfigError, siteSettingsInput, type SitePatch } from '../../../config.js';
+import { findSiteOverrides } from '../../../store/site-settings.js';
 import { changeStatusAs, deleteAs, NotAllowed, restoreAs, saveArticleAs, type ArticleDraft } from '../article-ops.js';
 
 /** A refusal with its status and the field it is about. */
@@ -267,8 +269,55 @@ const ARTICLE_ROUTES: ApiRoute[] = [
   },
 ];
 
+const nullable = (schema: JsonSchema) => ({ anyOf: [schema, { type: 'null' }] });
+const settingsSchema: JsonSchema = {
+  type: 'object',
+  properties: {
+    siteName: { type: 'string' }, timeZone: { type: 'string' }, languages: { type: 'array', items: { enum: [...LANGS] } },
+    social: { type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, url: { type: 'string' } } } },
+    strip: { type: 'object', properties: { days: { type: 'integer' }, includeToday: { type: 'boolean' } } },
+    hijri: { type: 'object', properties: { variant: { enum: ['umalqura', 'civil', 'tabular'] }, adjustment: { type: 'integer' }, monthNames: { type: 'object' } } },
+    pageSize: { type: 'integer' },
+  },
+};
+
+const SETTINGS_ROUTES: ApiRoute[] = [
+  {
+    method: 'GET', url: '/settings', tag: 'settings', role: 'admin', summary: 'The site settings in effect, and the ones set here (over the config file)',
+    response: { type: 'object', properties: { settings: settingsSchema, overrides: { type: 'object' } } },
+    handler: async ({ web }) => ({ body: { settings: siteSettingsInput(web.config.site), overrides: await findSiteOverrides(web.store.db) } }),
+  },
+  {
+    method: 'PATCH', url: '/settings', tag: 'settings', role: 'admin', summary: "Change settings (the config file's rules; null: back to the file's value); every process applies it without a restart",
+    // The values' own rules are the config file's (one message per bad field); the shape is checked here.
+    body: {
+      type: 'object', additionalProperties: false, minProperties: 1,
+      properties: {
+        siteName: nullable({ type: 'string' }), timeZone: nullable({ type: 'string' }), languages: nullable({ type: 'array', items: { type: 'string' } }),
+        social: nullable({ type: 'array', items: { type: 'object', properties: { name: { type: 'string' }, url: { type: 'string' } } } }),
+        strip: nullable({ type: 'object', additionalProperties: false, properties: { days: nullable({ type: 'integer' }), includeToday: nullable({ type: 'boolean' }) } }),
+        hijri: nullable({ type: 'object', additionalProperties: false, properties: { variant: nullable({ type: 'string' }), adjustment: nullable({ type: 'integer' }), monthNames: nullable({ type: 'object' }) } }),
+        pageSize: nullable({ type: 'integer' }),
+      },
+    },
+    response: { type: 'object', properties: { settings: settingsSchema, changes: { type: 'array', items: { type: 'object' } } } },
+    handler: async ({ web, body, audit }) => {
+      try {
+        const result = await web.settings.update(body as SitePatch);
+        await audit('settings.update', 'settings', { changes: result.changes, recounted: result.recounted });
+        return { body: { settings: siteSettingsInput(result.site), changes: result.changes } };
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        const first = err.problems[0];
+        throw new ApiError(400, err.problems.map((p) => `${p.field}: ${p.message}`).join('; '), first?.field);
+      }
+    },
+  },
+];
+
 export const API_ROUTES: ApiRoute[] = [
   ...ARTICLE_ROUTES,
+  ...SETTINGS_ROUTES,
   {
     method: 'GET', url: '/me', tag: 'account', role: 'contributor', summary: "The token's owner and scope",
     response: { type: 'object', properties: { id: { type: 'integer' }, email: { type: 'string' }, name: { type: 'string' }, role: { type: 'string' } } },
