@@ -76,6 +76,11 @@ export interface HttpCacheSettings {
   sMaxAge: number;
   /** How long past that a shared cache may serve it while it fetches it again. */
   staleWhileRevalidate: number;
+  /**
+   * The site runs behind a reverse proxy: the client's address (audit log, login limit) and scheme
+   * come from X-Forwarded-For/-Proto, and the desk's cookies are Secure when the proxy says https.
+   */
+  trustProxy: boolean;
 }
 
 /** An S3-compatible bucket holding the images, for several instances (media/s3.ts). */
@@ -262,6 +267,7 @@ export function parseConfig(
   const http: HttpCacheSettings = {
     sMaxAge: v.int('http.sMaxAge', env.JARIDA_S_MAXAGE ?? httpCfg.sMaxAge, 60, 0, 31_536_000),
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
+    trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
   };
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;

@@ -77,6 +77,8 @@ export async function buildApp(
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
     return503OnClosing: true,
+    // Behind a reverse proxy: the client's address and scheme from X-Forwarded-* (http.trustProxy).
+    trustProxy: config.http.trustProxy,
     // Malformed percent-encoding (400) and over-long path segments (404: no slug is that long).
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
       errorPage(req, reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
@@ -102,7 +104,7 @@ export async function buildApp(
   registerMediaRoute(app, media, opts.log);
   registerRoutes(app, deps);
   // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
-  await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes });
+  await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes, trustProxy: config.http.trustProxy });
   await registerAdminApi(app, deps);
 
   function langOfPath(url: string): Lang {
