@@ -41,6 +41,9 @@ export const DESK_CSP =
 /** Cache-Control of every desk answer: never kept by a CDN, a proxy or the page cache. */
 export const DESK_CACHE_CONTROL = 'private, no-store';
 
+/** Cross-Origin-Resource-Policy of every desk answer: no other site's page may load one (its JSON is private). */
+export const DESK_CORP = 'same-origin';
+
 /**
  * Returns the public pages' CSP directives: scripts and styles by the theme's hashes; images and
  * audio/video from anywhere on https (article bodies show the originals' when media is off; on a
@@ -71,18 +74,21 @@ export function helmetOptions(opts: { https: boolean; hashes: InlineHashes }): H
   return {
     contentSecurityPolicy: { useDefaults: false, directives: siteCspDirectives(opts) },
     crossOriginOpenerPolicy: { policy: 'same-origin' },
-    // Images and feeds are shown by other sites (feed readers, link previews): set per kind below.
-    crossOriginResourcePolicy: { policy: 'same-origin' },
     referrerPolicy: { policy: 'strict-origin-when-cross-origin' },
     // A year, this host only: its subdomains may be someone else's, still on http.
     strictTransportSecurity: opts.https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     xFrameOptions: { action: 'deny' },
     // Browsers' own default: off would slow the first load of the originals' images (media off).
     xDnsPrefetchControl: false,
-    // For browsers and plug-ins gone (Internet Explorer, the XSS auditor, Flash): bytes on every answer for nobody.
+    // Each header costs every answer, a cache hit too (Node checks each one as it writes it): left out
+    // are those for browsers and plug-ins gone (Internet Explorer, the XSS auditor, Flash), and those
+    // that guard what is not there: CORP and Origin-Agent-Cluster keep other sites' pages from reading
+    // ours through side channels, and every public answer is public (the desk's carry CORP, below).
     xDownloadOptions: false,
     xXssProtection: false,
     xPermittedCrossDomainPolicies: false,
+    crossOriginResourcePolicy: false,
+    originAgentCluster: false,
   };
 }
 
@@ -93,7 +99,7 @@ export function helmetOptions(opts: { https: boolean; hashes: InlineHashes }): H
  */
 export function securityHeaders(opts: { https: boolean; hashes: InlineHashes }): SecurityHeaders {
   const site: Record<string, string> = { ...captureHelmet(helmetOptions(opts)), 'permissions-policy': PERMISSIONS_POLICY };
-  const media = { ...site, 'content-security-policy': MEDIA_CSP, 'cross-origin-resource-policy': 'cross-origin' };
+  const media = { ...site, 'content-security-policy': MEDIA_CSP };
   return { site: Object.freeze(site), media: Object.freeze(media) };
 }
 
@@ -135,24 +141,24 @@ export function isDeskPath(url: string): boolean {
 }
 
 /**
- * Sets the desk's headers on a reply: its CSP and `private, no-store`. The desk plugin may call it;
- * buildApp does it on every answer under the desk's paths anyway (registerSecurityHeaders).
+ * Sets the desk's headers on a reply: its CSP, `private, no-store` and CORP `same-origin`. The desk
+ * plugin may call it; buildApp does it on every answer under the desk's paths anyway (registerSecurityHeaders).
  * @example app.addHook('onRequest', async (_req, reply) => { applyDeskHeaders(reply); });
  */
 export function applyDeskHeaders(reply: FastifyReply): FastifyReply {
-  return reply.header('content-security-policy', DESK_CSP).header('cache-control', DESK_CACHE_CONTROL);
+  return reply.headers({ 'content-security-policy': DESK_CSP, 'cross-origin-resource-policy': DESK_CORP, 'cache-control': DESK_CACHE_CONTROL });
 }
 
 /**
  * Puts the site's security headers on every answer Fastify sends (before the handler, which may
- * replace one, as the media route does its CSP), and on the desk's its own CSP, and `private,
- * no-store` when it is sent, whatever the handler set (the page hooks leave the desk alone, http.ts;
- * hooks of a plugin registered later run after this one: they must not set Cache-Control).
+ * replace one, as the media route does its CSP), and on the desk's its own (applyDeskHeaders), with
+ * `private, no-store` set again when it is sent, whatever the handler set (the page hooks leave the
+ * desk alone, http.ts; hooks of a plugin registered later run after this one: they must not set Cache-Control).
  */
 export function registerSecurityHeaders(app: FastifyInstance, headers: SecurityHeaders): void {
   app.addHook('onRequest', (req, reply, done) => {
     reply.headers(headers.site);
-    if (isDeskPath(req.url)) reply.header('content-security-policy', DESK_CSP);
+    if (isDeskPath(req.url)) applyDeskHeaders(reply);
     done();
   });
   app.addHook('onSend', (req, reply, payload, done) => {
