@@ -4,9 +4,9 @@
  * Relative URLs are made absolute against the article URL; images load lazily.
  */
 import sanitizeHtml from 'sanitize-html';
+import { VIDEO_HOSTS } from '../model/embeds.js';
 import { htmlToText } from './text.js';
 
-const VIDEO_HOSTS = ['www.youtube.com', 'www.youtube-nocookie.com', 'player.vimeo.com', 'www.dailymotion.com'];
 
 /**
  * Returns the URL made absolute against `base`, or undefined when its scheme is not allowed
@@ -57,7 +57,7 @@ export function sanitizeArticleHtml(html: string, baseUrl?: string): string {
     allowedSchemes: ['http', 'https', 'mailto'],
     allowedSchemesByTag: { img: ['http', 'https', 'data'] },
     allowProtocolRelative: false,
-    allowedIframeHostnames: VIDEO_HOSTS,
+    allowedIframeHostnames: [...VIDEO_HOSTS],
     disallowedTagsMode: 'discard',
     nonTextTags: ['script', 'style', 'textarea', 'option', 'noscript', 'title', 'template'],
     transformTags: {

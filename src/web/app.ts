@@ -20,6 +20,7 @@ import { registerRoutes } from './routes.js';
 import { registerDesk } from './admin/plugin.js';
 import { registerAdminApi } from './admin/api/plugin.js';
 import type { DeskTimes } from './admin/accounts.js';
+import { applySecurityHeaders, registerSecurityHeaders, securityHeaders } from './security-headers.js';
 import { loadTheme, type Theme } from './theme.js';
 import { buildHeader, pageContext } from './view.js';
 
@@ -70,9 +71,13 @@ export async function buildApp(
     deps.config = configWithSite(config, site);
     opts.cache?.reset(site.timeZone);
   });
+  // Made once: Fastify, the page cache's front and the media front send the same (security-headers.ts).
+  const security = securityHeaders({ https: config.site.siteUrl?.startsWith('https:') ?? false, hashes: deps.theme.hashes });
   // The image files under /media/ (media/serve.ts); pages learn what is stored from the store (web/images.ts).
   const media = opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes });
-  const front = (handler: Parameters<typeof pageFront>[2]) => mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, opts.log) : handler);
+  media.useHeaders(security.media);
+  const front = (handler: Parameters<typeof pageFront>[2]) =>
+    mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log }) : handler);
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
@@ -80,13 +85,16 @@ export async function buildApp(
     // Behind a reverse proxy: the client's address and scheme from X-Forwarded-* (http.trustProxy).
     trustProxy: config.http.trustProxy,
     // Malformed percent-encoding (400) and over-long path segments (404: no slug is that long).
+    // They are answered without the hooks: the security headers are set here.
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
-      errorPage(req, reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
+      errorPage(req, applySecurityHeaders(reply, security), err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // Warm media files and cached pages are answered before Fastify sees the request.
     serverFactory: (handler: Parameters<typeof pageFront>[2]) => createServer(front(handler)),
   } as FastifyServerOptions);
 
+  // First, so that an answer refused by a later hook carries them too; the desk's: no-store.
+  registerSecurityHeaders(app, security);
   // A callback hook, not an async one: it runs on every page, and a promise per request costs.
   app.addHook('onRequest', (req, _reply, done) => {
     const q = req.url.indexOf('?');
