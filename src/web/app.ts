@@ -111,9 +111,6 @@ export async function buildApp(
   }
   registerMediaRoute(app, media, opts.log);
   registerRoutes(app, deps);
-  // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
-  await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes, trustProxy: config.http.trustProxy });
-  await registerAdminApi(app, deps);
 
   function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];
@@ -149,5 +146,10 @@ export async function buildApp(
       return reply.code(status).type('text/plain; charset=utf-8').send(`${status}\n`);
     }
   });
+  // Registered last: awaiting a plugin loads every route queued before it, and those must already
+  // have the site's error and not-found handlers above. The desk and its API set their own inside.
+  // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
+  await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes, trustProxy: config.http.trustProxy });
+  await registerAdminApi(app, deps);
   return app;
 }

@@ -10,6 +10,7 @@ import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roleAtLeast, type Role, type StaffUser } from '../../model/staff.js';
+import { StoreError } from '../../store/db.js';
 import type { SessionRow } from '../../store/sessions.js';
 import { findSetting, saveSettingOnce } from '../../store/settings.js';
 import type { WebDeps } from '../app.js';
@@ -83,6 +84,9 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
         },
       };
 
+      // The CSRF tokens' HMAC key is the site's, kept in the store; read on the first desk request (the
+      // site starts even when the store is out of reach) into the buffer the CSRF plugin holds.
+      const key = new DeskKey(web);
       await scope.register(cookie);
       await scope.register(formbody, { bodyLimit: 1024 * 1024 });
       // A little above the image limit, so that the pipeline refuses an image too large with its own words.
@@ -93,7 +97,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
         cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure },
         // The token is bound to the session: a token from before login (or another session) is refused.
         getUserInfo: csrfUserInfo,
-        csrfOpts: { userInfo: true, hmacKey: await deskKey(web) },
+        csrfOpts: { userInfo: true, hmacKey: key.bytes },
         getToken: (req: FastifyRequest) => {
           const b = req.body as Record<string, unknown> | undefined;
           const fromBody = b && typeof b._csrf === 'string' ? b._csrf : undefined;
@@ -105,6 +109,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
       scope.decorateRequest('staff', null);
       scope.addHook('onRequest', async (req, reply) => {
         reply.header('cache-control', 'private, no-store');
+        await key.load();
         const token = req.cookies[desk.cookie.name];
         req.staff = (await resolveSession(web.store, token, desk.now(), desk.times)) ?? null;
       });
@@ -129,11 +134,15 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
 
       scope.setNotFoundHandler((req, reply) => desk.page(req, reply, 'message', { title: 'Not found', text: 'There is no such page in the desk.' }, 404));
       scope.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
-        const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
+        // The store out of reach (or out of connections): 503, try again soon.
+        const unavailable = err instanceof StoreError;
+        if (unavailable) reply.header('retry-after', '5');
+        const status = unavailable ? 503 : err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
         if (status >= 500) req.log.error({ err, url: req.url }, 'desk: request failed');
         const text = err.code === 'FST_CSRF_INVALID_TOKEN' || err.code === 'FST_CSRF_MISSING_SECRET'
           ? 'The form was out of date or not sent by this site (CSRF check). Go back, reload the page and try again.'
           : status === 413 ? `The upload is too large (images: at most ${Math.round(web.config.media.maxBytes / 1048576)} MB).`
+          : unavailable ? 'The database is out of reach; try again in a moment.'
           : status < 500 ? err.message : 'Something went wrong; the error is in the log.';
         return desk.page(req, reply, 'message', { title: status === 403 ? 'Refused' : status < 500 ? 'Bad request' : 'Error', text }, status);
       });
@@ -150,9 +159,27 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
   );
 }
 
-/** Returns the site's key for the CSRF tokens' HMAC: made once, kept in the store, the same for every process and instance. */
-async function deskKey(web: WebDeps): Promise<string> {
-  return (await findSetting<string>(web.store.db, 'desk.key')) ?? saveSettingOnce(web.store.db, 'desk.key', newSecret());
+/**
+ * The site's key for the CSRF tokens' HMAC: made once, kept in the store, the same for every process
+ * and instance. `bytes` is handed to the CSRF plugin at start and filled on the first desk request.
+ */
+class DeskKey {
+  readonly bytes = Buffer.alloc(32);
+  private loaded: Promise<void> | undefined;
+  constructor(private readonly web: WebDeps) {}
+
+  /** Reads the key (once; again after a failure, which the store's error reports as a 503). */
+  load(): Promise<void> {
+    this.loaded ??= (async () => {
+      const db = this.web.store.db;
+      const stored = (await findSetting<string>(db, 'desk.key')) ?? (await saveSettingOnce(db, 'desk.key', newSecret()));
+      Buffer.from(stored, 'base64url').copy(this.bytes);
+    })().catch((err: unknown) => {
+      this.loaded = undefined;
+      throw err;
+    });
+    return this.loaded;
+  }
 }
 
 /** What a CSRF token is bound to: the session (its hash), or `anonymous` before login (the login and setup forms). */

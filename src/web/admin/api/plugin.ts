@@ -8,6 +8,7 @@ import { Ajv } from 'ajv';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roleAtLeast, type StaffUser } from '../../../model/staff.js';
 import type { ApiTokenRow } from '../../../store/api-tokens.js';
+import { StoreError } from '../../../store/db.js';
 import type { WebDeps } from '../../app.js';
 import { audit, resolveApiToken } from '../accounts.js';
 import { openApiDocument } from './openapi.js';
@@ -49,6 +50,7 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
           const field = (v.params.missingProperty as string | undefined) ?? (v.params.additionalProperty as string | undefined) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
           return reply.code(400).send({ error: `${err.validationContext ?? 'request'}${field ? `.${field}` : ''}: ${err.message.replace(/^[a-z]+(\/[\w.]*)? /, '')}`, field: field || undefined });
         }
+        if (err instanceof StoreError) return reply.code(503).header('retry-after', '5').send({ error: 'the database is out of reach; try again in a moment' });
         const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
         if (status >= 500) req.log.error({ err, url: req.url }, 'admin api: request failed');
         return reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the log' });
