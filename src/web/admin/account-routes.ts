@@ -141,7 +141,8 @@ async function login(desk: Desk, req: FastifyRequest, reply: FastifyReply) {
   }
   const { token, expiresAt } = await startSession(store, result.user.id, { ip: req.ip, userAgent: req.headers['user-agent'] }, desk.now(), desk.times);
   await desk.audit(req, 'login', `user:${result.user.id}`, null, result.user);
-  reply.setCookie(desk.cookie.name, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: desk.cookie.secure, expires: expiresAt });
+  // Max-Age, not Expires: the browser's clock decides, not ours (JARIDA_NOW may be years away from it).
+  reply.setCookie(desk.cookie.name, token, { path: '/', httpOnly: true, sameSite: 'lax', secure: desk.cookie.secure, maxAge: Math.floor((expiresAt.getTime() - desk.now().getTime()) / 1000) });
   return reply.redirect(next, 303);
 }
 
