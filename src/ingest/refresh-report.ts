@@ -1,5 +1,5 @@
-/** What `jarida ingest --once` and `jarida sources refresh` print about each refresh, and the round's summary. */
-import type { RefreshResult } from '../ingest/refresh.js';
+/** What `jarida ingest --once`, `jarida sources refresh` and the desk's Refresh now say about each refresh, and the round's summary. */
+import type { RefreshResult } from './refresh.js';
 
 /**
  * Returns one line on a refresh: its counts, the skips by kind, and the full-text pages that failed.
