@@ -16,6 +16,7 @@ import type { WebDeps } from '../app.js';
 import { audit, DEFAULT_DESK_TIMES, newSecret, resolveSession, type DeskTimes } from './accounts.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerStaffRoutes } from './staff-routes.js';
+import { registerSiteRoutes } from './site-routes.js';
 import { loadDeskView, viewerOf, type DeskView } from './view.js';
 
 /** The staff member of a request, when its session cookie is valid. */
@@ -136,6 +137,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { t
       }
       registerAccountRoutes(scope, desk);
       registerStaffRoutes(scope, desk);
+      registerSiteRoutes(scope, desk);
     },
     { prefix: '/admin' },
   );
