@@ -56,7 +56,7 @@ describe.skipIf(skip)('the desk: sections', () => {
     expect(await menu('/tr/')).toContainEqual(['/tr/section/world/', 'Dünya']);
     const page = (await editor.get('/admin/sections?done=added')).body;
     expect(page).toContain('Section added');
-    expect(page).toContain('<span lang="ar">ar: العالم</span>');
+    expect(page).toContain('<span>ar: <bdi lang="ar">العالم</bdi></span>');
     expect((await audited('section.add')).map((e) => e.detail)).toMatchObject([{ slug: 'sport', position: 1 }, { slug: 'culture' }, { slug: 'world', names: { tr: 'Dünya', ar: 'العالم' } }]);
   });
 
