@@ -1,6 +1,6 @@
 /** The `jarida` command line: every command, its options and their validation. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { LANGS } from '../model/types.js';
+import { isLanguageTag, LANGS } from '../model/types.js';
 import { parseAge, parseDuration } from './durations.js';
 
 // Each command's module is loaded when it runs: `serve`'s worker processes need none of ingestion's
@@ -50,7 +50,7 @@ function collect(v: string, list: string[] = []): string[] {
 }
 
 function lang(v: string): string {
-  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(v)) throw new InvalidArgumentError(`must be a language code such as ${LANGS.join(', ')}.`);
+  if (!isLanguageTag(v)) throw new InvalidArgumentError(`must be a language code such as ${LANGS.join(', ')}.`);
   return v;
 }
 

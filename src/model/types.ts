@@ -4,6 +4,15 @@ import type { SourceRules } from './rules.js';
 export type Lang = 'en' | 'tr' | 'ar';
 export const LANGS: readonly Lang[] = ['en', 'tr', 'ar'];
 
+/**
+ * Returns true when the text is a language tag a source may name (`en`, `tr`, `pt-BR`): what the
+ * CLI's `--lang` and the desk's language field accept.
+ * @example isLanguageTag('pt-BR') === true; isLanguageTag('English') === false
+ */
+export function isLanguageTag(text: string): boolean {
+  return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(text);
+}
+
 /** A published, hidden or draft article as the store returns it. */
 export interface Article {
   id: number;

@@ -22,6 +22,7 @@ import { registerSettingsRoutes } from './settings-routes.js';
 import type { UploadDeps } from '../../media/upload.js';
 import type { MediaFiles } from '../../media/files.js';
 import type { Logger } from '../../log.js';
+import { registerSiteRoutes } from './site-routes.js';
 import { loadDeskView, viewerOf, type DeskView } from './view.js';
 
 /** The staff member of a request, when its session cookie is valid. */
@@ -154,6 +155,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
       registerStaffRoutes(scope, desk);
       registerArticleRoutes(scope, desk);
       registerSettingsRoutes(scope, desk);
+      registerSiteRoutes(scope, desk);
     },
     { prefix: '/admin' },
   );
