@@ -71,7 +71,7 @@ describe.skipIf(!runs || (await skipStoreTests()))('stored XSS from the desk, in
     expect(texts.get('/')).toContain(SCRIPT); // the menu
     expect(texts.get('/tr/')).toContain(IMG); // its Turkish name
     expect(texts.get(`/source/${sourceSlug}/`)).toContain(IMG);
-    expect(texts.get('/about/')).toContain(`Hello ${IMG} [x](javascript:alert(1))`);
+    expect(texts.get('/about/')).toContain('[x](javascript:alert(1))'); // the img kept without its handler, the link as text
     // The links the pages hold are http(s), relative or mail: none runs script when followed.
     const hrefs = await page.evaluate(() => [...document.querySelectorAll('a[href], iframe[src]')].map((a) => a.getAttribute('href') ?? a.getAttribute('src') ?? ''));
     expect(hrefs.filter((h) => /^\s*javascript:/i.test(h))).toEqual([]);

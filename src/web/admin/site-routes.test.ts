@@ -138,7 +138,9 @@ describe.skipIf(skip)('stored XSS in a source\'s name, a section\'s name, a page
       if (['home', 'source'].includes(what)) expect(text, `${url}: the source's name, as text`).toContain(IMG);
     }
     const about = (await app.inject({ url: '/about/' })).body;
-    expect(about).toContain('Hello &lt;img src=x onerror=alert(1)&gt; and [x](javascript:alert(1))'); // markdown: raw HTML and the link as text
+    // Markdown: an allowed tag is kept without its handler (html/markdown.ts), the javascript: link stays text.
+    expect(about).toContain('and [x](javascript:alert(1))');
+    expect(about).not.toMatch(/<img[^>]*onerror/i);
     expect(parseHTML((await app.inject({ url: '/contact/' })).body).document.querySelector('main')?.textContent).toContain('Write');
   });
 
