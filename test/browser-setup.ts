@@ -95,3 +95,11 @@ export const layoutShifts = (page: Page) => page.evaluate(() => new Promise<{ su
   }).observe({ type: 'layout-shift', buffered: true });
   setTimeout(() => resolve({ sum, moved }), 300);
 }));
+
+/**
+ * Clicks and waits for the navigation it starts to reach a URL matching `url` and load. (A click then
+ * `waitForURL` races the navigation: when it has landed already, waitForURL may wait for another.)
+ */
+export async function clickTo(page: Page, selector: string, url: RegExp): Promise<void> {
+  await Promise.all([page.waitForURL(url, { waitUntil: 'load' }), page.click(selector)]);
+}

@@ -96,6 +96,7 @@ async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply
     social: Array.from({ length: SOCIAL_ROWS }, (_, i) => current.social[i] ?? { name: '', url: '' }).map((s, i) => ({ ...s, i })),
     months: LANGS.map((l) => ({ code: l, text: (current.hijri.monthNames?.[l] ?? DEFAULT_HIJRI_MONTH_NAMES[l]).join('\n'), own: Boolean(current.hijri.monthNames?.[l]) })),
     adjustments: [-2, -1, 0, 1, 2],
+    variants: ['umalqura', 'civil', 'tabular'],
     from: Object.fromEntries(['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames'].map((f) => [f, fromDesk(f)])),
   }, status);
 }
