@@ -244,6 +244,14 @@ export interface ArticleRevisionsTable {
   categories: string | null;
 }
 
+/** An aggregated article an editor deleted: its feed's next fetch does not store it again (0010). */
+export interface ArticleTombstonesTable {
+  source_id: number;
+  guid: string;
+  canonical_url: string | null;
+  deleted_at: string;
+}
+
 export interface Database {
   sources: SourcesTable;
   articles: ArticlesTable;
@@ -262,4 +270,5 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   article_revisions: ArticleRevisionsTable;
+  article_tombstones: ArticleTombstonesTable;
 }
