@@ -244,7 +244,7 @@ export interface ArticleRevisionsTable {
   categories: string | null;
 }
 
-/** An aggregated article an editor deleted: its feed's next fetch does not store it again (0010). */
+/** An aggregated article an editor deleted: its feed's next fetch does not store it again (0012). */
 export interface ArticleTombstonesTable {
   source_id: number;
   guid: string;

@@ -1,5 +1,6 @@
 /**
- * 0010: the desk's articles, beside 0009.
+ * 0012: the desk's articles, beside 0009. (Numbered after 0011, which landed first: a store migrated
+ * to 0011 takes this one in order. 0010 is unused.)
  *
  * `articles_desk_filters` (SQLite only): the desk's text filter reads a word's matches from the
  * search index newest stored first and checks each against the list's other filters (status,
