@@ -31,7 +31,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
-import { htmlToText } from '../src/ingest/parse/text.js';
+import { htmlToText } from '../src/html/text.js';
 import { foldText, searchTerms } from '../src/search/normalize.js';
 import { detectLanguage } from '../src/search/language.js';
 import { CORPORA_URL, PROJECT_ROOT } from '../src/paths.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, parseConfig } from './config.js';
+import { ConfigError, DEFAULT_SITE, loadConfig, parseConfig, parseSiteSettings, readSiteSettings, siteSettingsChanges, siteSettingsInput } from './config.js';
 import { PROJECT_ROOT } from './paths.js';
 
 function errorsOf(fn: () => unknown): string[] {
@@ -131,5 +131,115 @@ describe('the shipped example config', () => {
     const c = loadConfig({ configPath: 'jarida.config.example.json', cwd: PROJECT_ROOT, env: {} });
     expect(c.site.siteName).toBe('Islamic Invitation Turkey');
     expect(c.site.social.map((s) => s.name)).toEqual(['Facebook', 'Twitter', 'Youtube']);
+  });
+});
+
+describe('site settings from the desk (parseSiteSettings)', () => {
+  const base = parseConfig({ siteName: 'File', timeZone: 'Asia/Riyadh', languages: ['en', 'tr'], strip: { days: 4 }, hijri: { monthNames: { tr: Array(12).fill('Ay') } } }).site;
+
+  it('applies the fields given over the config file\'s and keeps the others', () => {
+    const site = parseSiteSettings({ siteName: '  Desk  ', strip: { includeToday: true }, hijri: { adjustment: '1', monthNames: { en: Array(12).fill(' M ') } }, languages: ['tr', 'en', 'ar', 'ar'] }, base);
+    expect(site.siteName).toBe('Desk');
+    expect(site.stripDays).toBe(4);
+    expect(site.stripIncludeToday).toBe(true);
+    expect(site.hijriAdjustment).toBe(1);
+    expect(site.hijriMonthNames.en).toEqual(Array(12).fill('M'));
+    expect(site.hijriMonthNames.tr).toEqual(Array(12).fill('Ay')); // the file's, for the language not given
+    expect(site.languages).toEqual(['tr', 'en', 'ar']);
+    expect(site.timeZone).toBe('Asia/Riyadh');
+    expect(site.defaultLanguage).toBe(base.defaultLanguage);
+    expect(Object.isFrozen(site) && Object.isFrozen(site.languages)).toBe(true);
+    expect(parseSiteSettings({}, base)).toEqual(base);
+    expect(parseSiteSettings(siteSettingsInput(site), base)).toEqual(site); // the form's shape reads back to the same settings
+  });
+
+  it('names each bad field as the config file does, one line each, and gives the fields apart', () => {
+    const bad = {
+      siteName: '',
+      timeZone: 'Mars/Olympus',
+      languages: ['en', 'xx'],
+      social: [{ name: 'Evil', url: 'javascript:alert(1)' }, { name: 'x'.repeat(101), url: 'https://x.example/' }, 'x'],
+      strip: { days: 40, includeToday: 'often', colour: 'red' },
+      hijri: { variant: 'lunar', adjustment: 3, monthNames: { en: ['one'], fr: [] } },
+      pageSize: 0,
+    };
+    let err: ConfigError | undefined;
+    try {
+      parseSiteSettings(bad, base);
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    expect(err!.code).toBe('JARIDA_CONFIG_INVALID');
+    expect(err!.problems.map((p) => p.field)).toEqual([
+      'strip.colour', 'siteName', 'timeZone', 'languages', 'social[0].url', 'social[1].name', 'social[2]', 'strip.days', 'strip.includeToday',
+      'hijri.variant', 'hijri.adjustment', 'hijri.monthNames.en', 'hijri.monthNames.fr', 'pageSize',
+    ]);
+    expect(err!.fields).toContain('config: hijri.adjustment: must be an integer from -2 to 2, got 3');
+    expect(err!.fields).toContain('config: social[0].url: "javascript:alert(1)" is not an http(s) URL');
+    expect(err!.fields).toContain('config: pageSize: must be an integer from 1 to 200, got 0');
+    expect(err!.fields.every((line, i) => line === `config: ${err!.problems[i]!.field}: ${err!.problems[i]!.message}`)).toBe(true);
+  });
+
+  it('gives the same message as the config file for the same bad value', () => {
+    const cases: Record<string, unknown>[] = [
+      { siteName: 42 },
+      { timeZone: 'Mars/Olympus' },
+      { languages: [] },
+      { languages: ['en', 'klingon'] },
+      { social: 'facebook' },
+      { social: [{ name: 'Evil', url: 'javascript:alert(1)' }] },
+      { social: [{ name: 'Data', url: 'data:text/html,<script>alert(1)</script>' }] },
+      { social: Array.from({ length: 21 }, (_, i) => ({ name: `n${i}`, url: 'https://x.example/' })) },
+      { strip: 5 },
+      { strip: { days: 32 } },
+      { strip: { includeToday: 'yes' } },
+      { hijri: { variant: 'lunar' } },
+      { hijri: { adjustment: 3 } },
+      { hijri: { adjustment: 1.5 } },
+      { hijri: { monthNames: { en: Array(11).fill('m') } } },
+      { hijri: { monthNames: ['x'] } },
+      { pageSize: 201 },
+    ];
+    for (const bad of cases) {
+      const fromFile = errorsOf(() => parseConfig(bad));
+      expect(fromFile, JSON.stringify(bad)).toHaveLength(1);
+      expect(errorsOf(() => parseSiteSettings(bad, DEFAULT_SITE)), JSON.stringify(bad)).toEqual(fromFile);
+    }
+  });
+
+  it('refuses what only the config file sets, unknown keys, and a language list without the default language', () => {
+    expect(errorsOf(() => parseSiteSettings({ defaultLanguage: 'tr', siteUrl: 'https://x.example', databaseUrl: 'sqlite:x', colour: 'red' }, base))).toEqual([
+      'config: defaultLanguage: set in the config file only',
+      'config: siteUrl: set in the config file only',
+      'config: databaseUrl: set in the config file only',
+      'config: colour: unknown setting',
+    ]);
+    expect(errorsOf(() => parseSiteSettings({ languages: ['tr', 'ar'] }, base))).toEqual([
+      "config: languages: must include the default language 'en' (defaultLanguage is set in the config file)",
+    ]);
+    expect(errorsOf(() => parseSiteSettings('pageSize=5', base))).toEqual(['config: settings: must be an object, got "pageSize=5"']);
+  });
+
+  it('reads stored settings leniently: a bad field keeps the config file\'s value', () => {
+    const { site, problems } = readSiteSettings({ siteName: 'Desk', timeZone: 'Gone/Zone', languages: ['tr'] }, base);
+    expect(site.siteName).toBe('Desk');
+    expect(site.timeZone).toBe('Asia/Riyadh');
+    expect(site.languages).toEqual(['en', 'tr']);
+    expect(problems.map((p) => p.field)).toEqual(['timeZone', 'languages']);
+  });
+
+  it('lists the fields that changed between two settings, with both values', () => {
+    const after = parseSiteSettings({ hijri: { adjustment: 1, monthNames: { en: Array(12).fill('M') } }, pageSize: 30 }, base);
+    expect(siteSettingsChanges(base, after)).toEqual([
+      { field: 'hijri.adjustment', from: 0, to: 1 },
+      { field: 'hijri.monthNames', from: { tr: Array(12).fill('Ay') }, to: { tr: Array(12).fill('Ay'), en: Array(12).fill('M') } },
+      { field: 'pageSize', from: 20, to: 30 },
+    ]);
+    expect(siteSettingsChanges(base, base)).toEqual([]);
+  });
+
+  it('still reads the config file\'s site settings, unknown keys under strip and hijri named', () => {
+    expect(errorsOf(() => parseConfig({ hijri: { adjustmnet: 1 } }))).toEqual(['config: hijri.adjustmnet: unknown setting']);
   });
 });

@@ -76,6 +76,11 @@ export interface HttpCacheSettings {
   sMaxAge: number;
   /** How long past that a shared cache may serve it while it fetches it again. */
   staleWhileRevalidate: number;
+  /**
+   * The site runs behind a reverse proxy: the client's address (audit log, login limit) and scheme
+   * come from X-Forwarded-For/-Proto, and the desk's cookies are Secure when the proxy says https.
+   */
+  trustProxy: boolean;
 }
 
 /** An S3-compatible bucket holding the images, for several instances (media/s3.ts). */
@@ -132,10 +137,22 @@ export interface Config {
   site: SiteSettings;
 }
 
-/** A config file or environment value that is not valid; `fields` holds one line per bad field. */
+/** One bad field: its name as the config file spells it (`hijri.adjustment`) and what is wrong with it. */
+export interface ConfigProblem {
+  field: string;
+  message: string;
+}
+
+/**
+ * A config file, environment or desk value that is not valid; `fields` holds one line per bad field
+ * (`config: hijri.adjustment: must be …`), `problems` the same by field, for a form to show beside each input.
+ */
 export class ConfigError extends Error {
   readonly code = 'JARIDA_CONFIG_INVALID';
-  constructor(readonly fields: string[]) {
+  constructor(
+    readonly fields: string[],
+    readonly problems: readonly ConfigProblem[] = [],
+  ) {
     super(fields.join('\n'));
     this.name = 'ConfigError';
   }
@@ -197,36 +214,21 @@ export function parseConfig(
   cwd = process.cwd(),
 ): Config {
   const v = new Validator();
-  const known = new Set([
-    'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
-    'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
-  ]);
-  for (const key of Object.keys(file)) if (!known.has(key)) v.bad(key, 'unknown setting');
+  for (const key of Object.keys(file)) if (!FILE_KEYS.has(key)) v.bad(key, 'unknown setting');
 
-  const strip = v.object('strip', file.strip);
   const fetchCfg = v.object('fetch', file.fetch);
   const ingestCfg = v.object('ingest', file.ingest);
   const pageCacheCfg = v.object('pageCache', file.pageCache);
   const httpCfg = v.object('http', file.http);
   const mediaCfg = v.object('media', file.media);
-  const hijri = v.object('hijri', file.hijri);
   const front = v.object('frontPage', file.frontPage);
 
   const siteUrlRaw = env.JARIDA_SITE_URL ?? file.siteUrl;
   const site: SiteSettings = {
-    siteName: v.text('siteName', env.JARIDA_SITE_NAME ?? file.siteName, DEFAULT_SITE.siteName, 200),
+    ...readSite(v, file, DEFAULT_SITE, env),
     siteUrl: siteUrlRaw === undefined || siteUrlRaw === '' ? null : v.httpUrl('siteUrl', siteUrlRaw)?.replace(/\/+$/, '') ?? null,
-    timeZone: v.timeZone('timeZone', env.JARIDA_TIME_ZONE ?? file.timeZone, DEFAULT_SITE.timeZone),
     defaultLanguage: v.lang('defaultLanguage', env.JARIDA_DEFAULT_LANGUAGE ?? file.defaultLanguage, DEFAULT_SITE.defaultLanguage),
-    languages: v.langs('languages', env.JARIDA_LANGUAGES?.split(',').map((s) => s.trim()) ?? file.languages),
-    social: v.social('social', file.social),
-    stripDays: v.int('strip.days', env.JARIDA_STRIP_DAYS ?? strip.days, DEFAULT_SITE.stripDays, 0, 31),
-    stripIncludeToday: v.bool('strip.includeToday', strip.includeToday, DEFAULT_SITE.stripIncludeToday),
-    hijriVariant: v.oneOf('hijri.variant', env.JARIDA_HIJRI_VARIANT ?? hijri.variant, ['umalqura', 'civil', 'tabular'], DEFAULT_SITE.hijriVariant),
-    hijriAdjustment: v.int('hijri.adjustment', env.JARIDA_HIJRI_ADJUSTMENT ?? hijri.adjustment, 0, -2, 2),
-    hijriMonthNames: v.monthNames('hijri.monthNames', hijri.monthNames),
     arabicDigits: v.bool('arabicDigits', env.JARIDA_ARABIC_DIGITS ?? file.arabicDigits, DEFAULT_SITE.arabicDigits),
-    pageSize: v.int('pageSize', file.pageSize, DEFAULT_SITE.pageSize, 1, 200),
     frontSectionArticles: v.int('frontPage.sectionArticles', front.sectionArticles, DEFAULT_SITE.frontSectionArticles, 0, 20),
   };
   if (!site.languages.includes(site.defaultLanguage)) {
@@ -265,6 +267,7 @@ export function parseConfig(
   const http: HttpCacheSettings = {
     sMaxAge: v.int('http.sMaxAge', env.JARIDA_S_MAXAGE ?? httpCfg.sMaxAge, 60, 0, 31_536_000),
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
+    trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
   };
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;
@@ -285,6 +288,149 @@ export function parseConfig(
     demoOnEmpty,
     configPath,
     site,
+  });
+}
+
+/** Every key the config file may hold. */
+const FILE_KEYS: ReadonlySet<string> = new Set([
+  'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
+  'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
+]);
+
+const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
+
+/**
+ * Reads the site fields the desk may edit from a value in the config file's shape, over `base`
+ * (a field absent keeps base's value); the environment overrides the file (the file's reading only).
+ * The one set of rules for the file and the desk: the same field names, the same messages.
+ */
+function readSite(v: Validator, raw: Record<string, unknown>, base: SiteSettings, env: NodeJS.ProcessEnv): SiteSettings {
+  const strip = v.object('strip', raw.strip);
+  const hijri = v.object('hijri', raw.hijri);
+  v.onlyKeys('strip', strip, ['days', 'includeToday']);
+  v.onlyKeys('hijri', hijri, ['variant', 'adjustment', 'monthNames']);
+  return {
+    ...base,
+    siteName: v.text('siteName', env.JARIDA_SITE_NAME ?? raw.siteName, base.siteName, 200),
+    timeZone: v.timeZone('timeZone', env.JARIDA_TIME_ZONE ?? raw.timeZone, base.timeZone),
+    languages: v.langs('languages', env.JARIDA_LANGUAGES?.split(',').map((s) => s.trim()) ?? raw.languages, base.languages),
+    social: v.social('social', raw.social, base.social),
+    stripDays: v.int('strip.days', env.JARIDA_STRIP_DAYS ?? strip.days, base.stripDays, 0, 31),
+    stripIncludeToday: v.bool('strip.includeToday', strip.includeToday, base.stripIncludeToday),
+    hijriVariant: v.oneOf('hijri.variant', env.JARIDA_HIJRI_VARIANT ?? hijri.variant, HIJRI_VARIANTS, base.hijriVariant),
+    hijriAdjustment: v.int('hijri.adjustment', env.JARIDA_HIJRI_ADJUSTMENT ?? hijri.adjustment, base.hijriAdjustment, -2, 2),
+    hijriMonthNames: { ...base.hijriMonthNames, ...v.monthNames('hijri.monthNames', hijri.monthNames) },
+    pageSize: v.int('pageSize', raw.pageSize, base.pageSize, 1, 200),
+  };
+}
+
+/**
+ * The site settings the desk may change at runtime, in the config file's shape (every field
+ * optional); what the store keeps as overrides of the file. `hijri.monthNames` is per language.
+ */
+export interface SiteSettingsInput {
+  siteName?: string;
+  timeZone?: string;
+  languages?: Lang[];
+  social?: SocialLink[];
+  strip?: { days?: number; includeToday?: boolean };
+  hijri?: { variant?: HijriVariant; adjustment?: number; monthNames?: Partial<Record<Lang, string[]>> };
+  pageSize?: number;
+}
+
+/**
+ * A change to the stored overrides, in the same shape: a value overrides the config file's, null (or
+ * '') removes the override so the file's value applies again; a field absent stays as it is.
+ */
+export interface SitePatch {
+  siteName?: string | null;
+  timeZone?: string | null;
+  languages?: Lang[] | null;
+  social?: SocialLink[] | null;
+  strip?: { days?: number | null; includeToday?: boolean | null } | null;
+  hijri?: { variant?: HijriVariant | null; adjustment?: number | null; monthNames?: Partial<Record<Lang, string[] | null>> | null } | null;
+  pageSize?: number | null;
+}
+
+/** The fields the desk may edit, as the config file names them (the form's inputs, the audit log's words). */
+export const EDITABLE_SITE_FIELDS = [
+  'siteName', 'timeZone', 'languages', 'social', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'pageSize',
+] as const;
+
+/** One of the fields the desk may edit. */
+export type EditableSiteField = (typeof EDITABLE_SITE_FIELDS)[number];
+
+const EDITABLE_KEYS: ReadonlySet<string> = new Set(EDITABLE_SITE_FIELDS.map((f) => f.split('.')[0]!));
+
+/**
+ * Returns `base` with the settings of `input` (the config file's shape: SiteSettingsInput) applied,
+ * validated by the config file's rules, frozen; throws ConfigError with one line per bad field, named
+ * as in the file. Fields the desk may not change (defaultLanguage, siteUrl …) are refused, and so is
+ * a `languages` list without the default language.
+ * @example parseSiteSettings({ hijri: { adjustment: 1 } }, config.site).hijriAdjustment === 1
+ */
+export function parseSiteSettings(input: unknown, base: SiteSettings): SiteSettings {
+  const { site, problems } = readSiteSettings(input, base);
+  if (problems.length) throw new ConfigError(problems.map((p) => `config: ${p.field}: ${p.message}`), problems);
+  return site;
+}
+
+/**
+ * Returns `base` with the valid settings of `input` applied (each bad field keeps base's value) and
+ * the problems found: parseSiteSettings without throwing, for overrides stored earlier that a new
+ * config file or time zone database no longer accepts.
+ */
+export function readSiteSettings(input: unknown, base: SiteSettings): { site: SiteSettings; problems: ConfigProblem[] } {
+  const v = new Validator();
+  const raw = v.object('settings', input);
+  for (const key of Object.keys(raw)) {
+    if (!EDITABLE_KEYS.has(key)) v.bad(key, FILE_KEYS.has(key) ? 'set in the config file only' : 'unknown setting');
+  }
+  const site = readSite(v, raw, base, {});
+  if (!site.languages.includes(base.defaultLanguage)) {
+    v.bad('languages', `must include the default language '${base.defaultLanguage}' (defaultLanguage is set in the config file)`);
+    site.languages = base.languages;
+  }
+  return { site: deepFreeze(site), problems: v.problems };
+}
+
+/** Returns the config with other site settings (a new frozen object; the rest shared). */
+export function configWithSite(config: Config, site: SiteSettings): Config {
+  return Object.freeze({ ...config, site: deepFreeze(site) });
+}
+
+/**
+ * Returns the editable settings of a site in the config file's shape (every field set): what a
+ * settings form shows, and what siteSettingsChanges compares.
+ */
+export function siteSettingsInput(site: SiteSettings): Required<SiteSettingsInput> {
+  return {
+    siteName: site.siteName,
+    timeZone: site.timeZone,
+    languages: [...site.languages],
+    social: site.social.map((s) => ({ ...s })),
+    strip: { days: site.stripDays, includeToday: site.stripIncludeToday },
+    hijri: {
+      variant: site.hijriVariant,
+      adjustment: site.hijriAdjustment,
+      monthNames: Object.fromEntries(Object.entries(site.hijriMonthNames).map(([l, names]) => [l, [...names!]])),
+    },
+    pageSize: site.pageSize,
+  };
+}
+
+/**
+ * Returns the editable fields whose value differs between two settings, with both values (for an
+ * audit log line: `hijri.adjustment: 0 → 1`), in EDITABLE_SITE_FIELDS order.
+ */
+export function siteSettingsChanges(before: SiteSettings, after: SiteSettings): { field: EditableSiteField; from: unknown; to: unknown }[] {
+  const a = siteSettingsInput(before) as Record<string, unknown>;
+  const b = siteSettingsInput(after) as Record<string, unknown>;
+  const at = (o: Record<string, unknown>, field: string) => field.split('.').reduce<unknown>((x, k) => (x as Record<string, unknown>)[k], o);
+  return EDITABLE_SITE_FIELDS.flatMap((field) => {
+    const from = at(a, field);
+    const to = at(b, field);
+    return JSON.stringify(from) === JSON.stringify(to) ? [] : [{ field, from, to }];
   });
 }
 
@@ -336,18 +482,27 @@ function deepFreeze<T>(o: T): T {
   return o;
 }
 
+/** Links in the header, at most; a social link's and a month's name, at most this long. */
+const MAX_SOCIAL_LINKS = 20;
+const MAX_NAME_LENGTH = 100;
+
 const show = (x: unknown) => JSON.stringify(x)?.slice(0, 80) ?? String(x);
 
 /** Collects one message per bad field, then throws them together. */
 class Validator {
-  private errors: string[] = [];
+  readonly problems: ConfigProblem[] = [];
 
   bad(field: string, why: string): void {
-    this.errors.push(`config: ${field}: ${why}`);
+    this.problems.push({ field, message: why });
   }
 
   throwIfBad(): void {
-    if (this.errors.length) throw new ConfigError(this.errors);
+    if (this.problems.length) throw new ConfigError(this.problems.map((p) => `config: ${p.field}: ${p.message}`), this.problems);
+  }
+
+  /** Names each key of an object that is not among `keys`. */
+  onlyKeys(field: string, o: Record<string, unknown>, keys: readonly string[]): void {
+    for (const key of Object.keys(o)) if (!keys.includes(key)) this.bad(`${field}.${key}`, 'unknown setting');
   }
 
   object(field: string, x: unknown): Record<string, unknown> {
@@ -397,26 +552,31 @@ class Validator {
     return this.oneOf(field, x, LANGS, def);
   }
 
-  langs(field: string, x: unknown): readonly Lang[] {
-    if (x === undefined) return DEFAULT_SITE.languages;
-    if (!Array.isArray(x) || x.length === 0) return this.fail(field, `must be a non-empty list of ${LANGS.join(', ')}`, DEFAULT_SITE.languages);
+  langs(field: string, x: unknown, def: readonly Lang[]): readonly Lang[] {
+    if (x === undefined) return def;
+    if (!Array.isArray(x) || x.length === 0) return this.fail(field, `must be a non-empty list of ${LANGS.join(', ')}`, def);
     const out: Lang[] = [];
     for (const l of x) {
       if (typeof l !== 'string' || !(LANGS as readonly string[]).includes(l)) {
-        return this.fail(field, `${show(l)} is not a supported language (${LANGS.join(', ')})`, DEFAULT_SITE.languages);
+        return this.fail(field, `${show(l)} is not a supported language (${LANGS.join(', ')})`, def);
       }
       if (!out.includes(l as Lang)) out.push(l as Lang);
     }
     return out;
   }
 
-  social(field: string, x: unknown): SocialLink[] {
-    if (x === undefined) return [];
-    if (!Array.isArray(x)) return this.fail(field, 'must be a list of {"name", "url"}', []);
+  social(field: string, x: unknown, def: readonly SocialLink[]): readonly SocialLink[] {
+    if (x === undefined) return def;
+    if (!Array.isArray(x)) return this.fail(field, 'must be a list of {"name", "url"}', def);
+    if (x.length > MAX_SOCIAL_LINKS) return this.fail(field, `at most ${MAX_SOCIAL_LINKS} links`, def);
     const out: SocialLink[] = [];
     x.forEach((item, i) => {
       if (!isObject(item) || typeof item.name !== 'string' || !item.name.trim() || typeof item.url !== 'string') {
         this.bad(`${field}[${i}]`, 'must be {"name": "…", "url": "https://…"}');
+        return;
+      }
+      if (item.name.trim().length > MAX_NAME_LENGTH) {
+        this.bad(`${field}[${i}].name`, `longer than ${MAX_NAME_LENGTH} characters`);
         return;
       }
       if (!httpUrl(item.url)) {
@@ -435,8 +595,8 @@ class Validator {
     for (const [lang, names] of Object.entries(x)) {
       if (!(LANGS as readonly string[]).includes(lang)) {
         this.bad(`${field}.${lang}`, `not a supported language (${LANGS.join(', ')})`);
-      } else if (!Array.isArray(names) || names.length !== 12 || !names.every((n) => typeof n === 'string' && n.trim())) {
-        this.bad(`${field}.${lang}`, 'must be a list of 12 non-empty names, Muharram first');
+      } else if (!Array.isArray(names) || names.length !== 12 || !names.every((n) => typeof n === 'string' && n.trim() && n.trim().length <= MAX_NAME_LENGTH)) {
+        this.bad(`${field}.${lang}`, `must be a list of 12 non-empty names of at most ${MAX_NAME_LENGTH} characters, Muharram first`);
       } else {
         out[lang as Lang] = names.map((n: string) => n.trim());
       }

@@ -162,3 +162,17 @@ describe('dayStartInstant', () => {
     }
   });
 });
+
+describe('localInstant', () => {
+  it('reads a wall-clock time in the zone, both ways round with localParts', async () => {
+    const { localInstant } = await import('./zone.js');
+    expect(localInstant('2019-02-15T14:33', 'Europe/Istanbul')?.toISOString()).toBe('2019-02-15T11:33:00.000Z');
+    expect(localInstant('2024-07-01T00:00', 'America/New_York')?.toISOString()).toBe('2024-07-01T04:00:00.000Z');
+    expect(localInstant('2024-01-01T00:00', 'Asia/Kolkata')?.toISOString()).toBe('2023-12-31T18:30:00.000Z');
+    // A gap (02:30 does not exist on 2024-03-10 in New York): after the jump.
+    expect(localInstant('2024-03-10T02:30', 'America/New_York')?.toISOString()).toBe('2024-03-10T07:30:00.000Z');
+    // A repeated hour (01:30 twice on 2024-11-03): the first.
+    expect(localInstant('2024-11-03T01:30', 'America/New_York')?.toISOString()).toBe('2024-11-03T05:30:00.000Z');
+    for (const bad of ['2019-02-30T10:00', '2019-02-15T24:00', '2019-02-15 10:00', 'x', '2019-02-15T10:60']) expect(localInstant(bad, 'Europe/Istanbul')).toBeNull();
+  });
+});

@@ -247,3 +247,23 @@ function civilFromDays(n: number): [number, number, number] {
   const m = mp < 10 ? mp + 3 : mp - 9;
   return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
+
+/**
+ * Returns the instant a wall-clock time (`YYYY-MM-DDTHH:MM`) names in `timeZone`, or null when it is
+ * not one. In a DST gap the clocks skip, the time after the jump; when an hour repeats, the first.
+ * @example localInstant('2019-02-15T14:33', 'Europe/Istanbul')?.toISOString() === '2019-02-15T11:33:00.000Z'
+ */
+export function localInstant(text: string, timeZone: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})$/.exec(text);
+  if (!m || parseDay(m[1]!) === null) return null;
+  const hour = Number(m[2]);
+  const minute = Number(m[3]);
+  if (hour > 23 || minute > 59) return null;
+  const zone = zoneState(timeZone);
+  const wall = dayNumber(m[1]!) * MS_DAY + hour * MS_HOUR + minute * 60_000;
+  // Offsets in force within a day of it; the earliest instant that shows this wall time wins.
+  const fits = [wall - 14 * MS_HOUR, wall, wall + 14 * MS_HOUR].map((p) => wall - offsetAt(zone, p)).filter((t) => t + offsetAt(zone, t) === wall);
+  if (fits.length) return new Date(Math.min(...fits));
+  // A gap: the wall time does not exist; take it with the offset from before the jump (one step later).
+  return new Date(wall - offsetAt(zone, wall - 14 * MS_HOUR));
+}

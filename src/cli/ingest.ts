@@ -25,7 +25,8 @@ export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): P
     process.once('SIGINT', () => stop.abort());
     process.once('SIGTERM', () => stop.abort());
     ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running until stopped');
-    await runIngestLoop(deps, stop.signal);
+    // The site settings changed in the desk apply from the next round on (languages, time zone).
+    await runIngestLoop(deps, stop.signal, { beforeRound: () => ctx.settings.reload() });
   } finally {
     await deps.media?.drain(); // the images of the articles saved: none left half done
     await deps.digester.close();

@@ -8,10 +8,9 @@ import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../config.js';
 import { fetchResource } from '../ingest/fetch/fetch.js';
 import { parseAllowList } from '../ingest/fetch/guard.js';
-import { digest } from '../ingest/digest.js';
-import { fetchOptions, withFullText } from '../ingest/refresh.js';
+import { inspectBody } from '../ingest/inspect.js';
+import { fetchOptions } from '../ingest/refresh.js';
 import { createLogger } from '../log.js';
-import { DEFAULT_RULES } from '../model/rules.js';
 import type { GlobalOptions } from './context.js';
 
 interface Loaded {
@@ -37,24 +36,17 @@ export async function inspectFeedCommand(target: string, opts: GlobalOptions & {
   const config = loadConfig({ configPath: opts.config });
   const deps = { config, allow: parseAllowList(config.ingest.allowPrivateAddresses), log: createLogger(process.env.LOG_LEVEL ?? 'warn') };
   const src = await load(target, deps, opts.url);
-  const now = new Date();
-  const source = { id: 0, fullText: Boolean(opts.fullText), language: null, rules: DEFAULT_RULES, url: src.url };
-  const d = digest({ ...src, kind: 'feed', sourceId: 0, language: null, languages: config.site.languages, rules: DEFAULT_RULES, now: now.getTime(), feedUrl: src.url });
-  const prepared = opts.fullText ? await withFullText(deps, d, source, new Set(), now) : d.prepared;
-  print({
-    feed: d.feed,
-    items: prepared.filter((p) => p.ok).map((p) => (p.ok ? { ...p.input, sourceId: undefined, publishedAt: p.input.publishedAt.toISOString() } : null)),
-    skipped: prepared.filter((p) => !p.ok),
-  });
+  const { feed, items, skipped } = await inspectBody(deps, src, { kind: 'feed', now: new Date(), fullText: opts.fullText });
+  print({ feed, items, skipped: skipped.map((s) => ({ ok: false, ...s })) });
 }
 
 /** Prints the article Reader View finds on the page, sanitized, as it would be stored. */
 export async function inspectPageCommand(target: string, opts: GlobalOptions & { url?: string }): Promise<void> {
   const config = loadConfig({ configPath: opts.config });
-  const deps = { config, allow: parseAllowList(config.ingest.allowPrivateAddresses) };
+  const deps = { config, allow: parseAllowList(config.ingest.allowPrivateAddresses), log: createLogger(process.env.LOG_LEVEL ?? 'warn') };
   const src = await load(target, deps, opts.url);
-  const p = digest({ ...src, kind: 'page', sourceId: 0, language: null, languages: config.site.languages, rules: DEFAULT_RULES, now: Date.now(), feedUrl: src.url }).prepared[0]!;
-  print(p.ok ? { ...p.input, sourceId: undefined, publishedAt: p.input.publishedAt.toISOString() } : { skipped: p });
+  const { items, skipped } = await inspectBody(deps, src, { kind: 'page', now: new Date() });
+  print(items[0] ?? { skipped: { ok: false, ...skipped[0] } });
 }
 
 function print(x: unknown): void {

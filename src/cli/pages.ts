@@ -2,15 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { loadConfig, type Config } from '../config.js';
-import { renderPageBody } from '../ingest/page-body.js';
-import { MAX_PAGE_TITLE, PAGE_FORMATS, pageSlugProblem, type PageFormat } from '../model/site-page.js';
+import { checkPageFormat, checkPageLang, checkPagePosition, checkPageSlug, checkPageTitle, MAX_BODY_BYTES, PageInputError, saveOwnPage } from '../ingest/site-pages.js';
+import type { PageFormat } from '../model/site-page.js';
 import type { Lang } from '../model/types.js';
-import { deleteSitePage, findSitePages, saveSitePage } from '../store/site-pages.js';
+import { deleteSitePage, findSitePages } from '../store/site-pages.js';
 import { Urls } from '../web/urls.js';
 import { openContext, type GlobalOptions } from './context.js';
-
-/** A body file larger than this is refused (a page, not an archive). */
-export const MAX_BODY_BYTES = 1 << 20;
 
 /** Bad input to a `pages` command: one line on stderr and exit status 2, like `import`. */
 class PagesInputError extends Error {}
@@ -27,22 +24,19 @@ export interface PagesAddOptions extends GlobalOptions {
 
 /** Adds the page's version in one language, or replaces it; prints what it did and the page's URL. */
 export async function pagesAddCommand(opts: PagesAddOptions): Promise<void> {
-  await inputErrorsExit2(async () => {
+  await inputErrorsExit2('pages add', async () => {
     const config = loadConfig({ configPath: opts.config });
-    const slug = checkSlug('pages add', opts.slug);
-    const lang = checkLang('pages add', config, opts.lang);
-    const title = opts.title.trim();
-    if (!title) throw new PagesInputError('pages add: --title must not be empty');
-    if (title.length > MAX_PAGE_TITLE) throw new PagesInputError(`pages add: --title is longer than ${MAX_PAGE_TITLE} characters`);
-    const format = checkFormat(opts.format, opts.bodyFile);
-    const position = checkPosition(opts.position);
+    checkPageSlug(opts.slug);
+    checkPageLang(config.site, opts.lang);
+    checkPageTitle(opts.title);
+    const format = formatOf(opts.format, opts.bodyFile);
+    checkPagePosition(opts.position);
     const body = readBodyFile(opts.bodyFile);
-    const html = renderPageBody(body, format);
 
     const ctx = await openContext(opts, 'warn', {}, config);
     try {
-      const r = await saveSitePage(ctx.store.db, { slug, lang, title, body, format, html, position });
-      process.stdout.write(`${r.created ? 'added' : 'replaced'} page ${slug} (${lang}, ${format}, position ${r.position}): ${pagePath(config, lang, slug)}\n`);
+      const { page, created, position } = await saveOwnPage(ctx.store.db, config.site, { slug: opts.slug, lang: opts.lang, title: opts.title, body, format, position: opts.position }, ctx.now());
+      process.stdout.write(`${created ? 'added' : 'replaced'} page ${page.slug} (${page.lang}, ${format}, position ${position}): ${pagePath(config, page.lang, page.slug)}\n`);
     } finally {
       await ctx.store.close();
     }
@@ -80,10 +74,10 @@ export async function pagesListCommand(opts: GlobalOptions & { json?: boolean })
 
 /** Removes a page's version in one language, or all its versions. */
 export async function pagesRemoveCommand(opts: GlobalOptions & { slug: string; lang?: string }): Promise<void> {
-  await inputErrorsExit2(async () => {
+  await inputErrorsExit2('pages remove', async () => {
     const config = loadConfig({ configPath: opts.config });
-    const slug = checkSlug('pages remove', opts.slug);
-    const lang = opts.lang === undefined ? undefined : checkLang('pages remove', config, opts.lang);
+    const slug = checkPageSlug(opts.slug);
+    const lang = opts.lang === undefined ? undefined : checkPageLang(config.site, opts.lang);
     const ctx = await openContext(opts, 'warn', {}, config);
     try {
       const gone = await deleteSitePage(ctx.store.db, slug, lang);
@@ -96,41 +90,20 @@ export async function pagesRemoveCommand(opts: GlobalOptions & { slug: string; l
 }
 
 /** Runs a command; bad input ends as one line on stderr and exit status 2 (other errors go to main.ts). */
-async function inputErrorsExit2(run: () => Promise<void>): Promise<void> {
+async function inputErrorsExit2(cmd: string, run: () => Promise<void>): Promise<void> {
   try {
     await run();
   } catch (err) {
-    if (!(err instanceof PagesInputError)) throw err;
-    process.stderr.write(`jarida: ${err.message}\n`);
+    if (!(err instanceof PagesInputError) && !(err instanceof PageInputError)) throw err;
+    process.stderr.write(`jarida: ${err instanceof PageInputError ? `${cmd}: --${err.field} ${err.problem}` : err.message}\n`);
     process.exitCode = 2;
   }
 }
 
-function checkSlug(cmd: string, slug: string): string {
-  const problem = pageSlugProblem(slug);
-  if (problem) throw new PagesInputError(`${cmd}: --slug ${JSON.stringify(slug).slice(0, 90)} ${problem}`);
-  return slug;
-}
-
-function checkLang(cmd: string, config: Config, lang: string | undefined): Lang {
-  if (lang === undefined) return config.site.defaultLanguage;
-  const l = config.site.languages.find((x) => x === lang);
-  if (!l) throw new PagesInputError(`${cmd}: --lang ${JSON.stringify(lang).slice(0, 40)} is not one of the site's languages (${config.site.languages.join(', ')})`);
-  return l;
-}
-
-/** Returns the format asked for, else html for a .html/.htm file, else markdown. */
-function checkFormat(format: string | undefined, file: string): PageFormat {
+/** Returns the format asked for (checked), else html for a .html/.htm file, else markdown. */
+function formatOf(format: string | undefined, file: string): PageFormat {
   if (format === undefined) return /^\.html?$/i.test(extname(file)) ? 'html' : 'markdown';
-  const f = PAGE_FORMATS.find((x) => x === format);
-  if (!f) throw new PagesInputError(`pages add: --format ${JSON.stringify(format).slice(0, 40)} must be ${PAGE_FORMATS.join(' or ')}`);
-  return f;
-}
-
-function checkPosition(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  if (!/^-?\d{1,6}$/.test(raw)) throw new PagesInputError(`pages add: --position ${JSON.stringify(raw).slice(0, 40)} must be a whole number (-999999 to 999999)`);
-  return Number(raw);
+  return checkPageFormat(format);
 }
 
 /** Returns the body file's text; one-line errors for a missing, unreadable, over-large, empty or non-UTF-8 file. */

@@ -1,6 +1,6 @@
 /** The `jarida` command line: every command, its options and their validation. */
 import { Command, InvalidArgumentError, Option } from 'commander';
-import { LANGS } from '../model/types.js';
+import { isLanguageTag, LANGS } from '../model/types.js';
 import { parseAge, parseDuration } from './durations.js';
 
 // Each command's module is loaded when it runs: `serve`'s worker processes need none of ingestion's
@@ -50,7 +50,7 @@ function collect(v: string, list: string[] = []): string[] {
 }
 
 function lang(v: string): string {
-  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(v)) throw new InvalidArgumentError(`must be a language code such as ${LANGS.join(', ')}.`);
+  if (!isLanguageTag(v)) throw new InvalidArgumentError(`must be a language code such as ${LANGS.join(', ')}.`);
   return v;
 }
 
@@ -235,6 +235,32 @@ export function buildProgram(): Command {
     .description('remove a section or tag (its articles stay, under their other sections and tags)')
     .argument('<slug>', 'the section or tag')
     .action(async (slug: string, _o, cmd: Command) => (await import('./sections.js')).sectionsRemoveCommand(slug, global(cmd)));
+
+  const users = program.command('users').description('staff accounts of the desk at /admin');
+  users
+    .command('add')
+    .description('add an account and print its one-time link, which sets the password')
+    .argument('<email>', 'the email address the account logs in with')
+    .addOption(new Option('--role <role>', 'what the account may do').choices(['contributor', 'author', 'editor', 'admin']).makeOptionMandatory())
+    .option('--name <name>', 'the name shown in the desk (default: the part of the email before @)', nonEmpty)
+    .action(async (email: string, o, cmd: Command) => (await import('./users.js')).usersAddCommand(email, { ...global(cmd), ...o }));
+  users
+    .command('reset')
+    .description('print a new one-time link that sets the password (earlier links stop working)')
+    .argument('<email>', 'the account')
+    .action(async (email: string, _o, cmd: Command) => (await import('./users.js')).usersResetCommand(email, global(cmd)));
+  users
+    .command('list')
+    .description('every account with its role and state')
+    .option('--json', 'as JSON')
+    .action(async (o, cmd: Command) => (await import('./users.js')).usersListCommand({ ...global(cmd), ...o }));
+  for (const [name, disabled] of [['disable', true], ['enable', false]] as const) {
+    users
+      .command(name)
+      .description(disabled ? 'stop an account from logging in (its sessions end)' : 'let a disabled account log in again')
+      .argument('<email>', 'the account')
+      .action(async (email: string, _o, cmd: Command) => (await import('./users.js')).usersDisableCommand(email, disabled, global(cmd)));
+  }
 
   program
     .command('import')

@@ -11,7 +11,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import type { Store } from '../store/db.js';
-import type { GlobalOptions } from './context.js';
+import type { CommandContext, GlobalOptions } from './context.js';
 
 export type ServeOptions = GlobalOptions & { port?: number; host?: string; workers?: number };
 
@@ -54,7 +54,7 @@ export async function serveCommand(opts: ServeOptions): Promise<void> {
 async function serveAlone(opts: ServeOptions, config: Config): Promise<void> {
   const ctx = await prepareStore(opts, config);
   const web = await startWeb(ctx, opts, config.pageCache.maxBytes);
-  process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
+  process.stdout.write(`Jarida is serving ${ctx.config.site.siteName} at ${web.address}\n`);
   const ingest = await startIngest(ctx);
   onStopSignal(ctx.log, async () => {
     await ingest.stop();
@@ -86,7 +86,7 @@ async function servePrimary(opts: ServeOptions, config: Config, count: number): 
  * primary, then runs ingestion until told to stop when the config asks for it, else exits.
  */
 async function serveSetup(opts: ServeOptions): Promise<void> {
-  let ctx: Awaited<ReturnType<typeof prepareStore>>;
+  let ctx: CommandContext;
   try {
     ctx = await prepareStore(opts, loadConfig({ configPath: opts.config }));
   } catch (err) {
@@ -120,7 +120,7 @@ function tell(m: ChildMessage): Promise<void> {
 }
 
 /** Opens and migrates the store, recounts days when the time zone moved, re-indexes when the search analysis changed, and fills an empty store with the demo. */
-async function prepareStore(opts: ServeOptions, config: Config): Promise<{ config: Config; log: Logger; store: Store; now: () => Date }> {
+async function prepareStore(opts: ServeOptions, config: Config): Promise<CommandContext> {
   const [{ openContext }, { findPublishedTotal }, { ensureSearchIndexCurrent }] = await Promise.all([
     import('./context.js'), import('../store/day-counts.js'), import('../store/search.js'),
   ]);
@@ -130,19 +130,22 @@ async function prepareStore(opts: ServeOptions, config: Config): Promise<{ confi
   if (reindexed) log.info({ from: reindexed.from, articles: reindexed.articles }, 'search: analyser changed, articles re-indexed');
   if (config.demoOnEmpty && (await findPublishedTotal(store.db)) === 0) {
     const [{ loadDemoIfEmpty }, { demoMediaDeps }] = await Promise.all([import('../ingest/demo.js'), import('./context.js')]);
-    const n = await loadDemoIfEmpty(store, config.site, now(), await demoMediaDeps(ctx));
+    const n = await loadDemoIfEmpty(store, ctx.config.site, now(), await demoMediaDeps(ctx));
     if (n) log.info({ articles: n }, 'demo: empty store filled with demo content');
   }
   return ctx;
 }
 
-/** Runs the ingestion loop in this process when `ingest.inServe` is on; `stop` ends it and its digest workers. */
-async function startIngest(ctx: { config: Config; log: Logger; store: Store; now: () => Date }): Promise<{ stop(): Promise<void> }> {
+/**
+ * Runs the ingestion loop in this process when `ingest.inServe` is on; `stop` ends it and its digest
+ * workers. Each round reads the site settings again first (languages, time zone).
+ */
+async function startIngest(ctx: CommandContext): Promise<{ stop(): Promise<void> }> {
   if (!ctx.config.ingest.inServe) return { stop: async () => {} };
   const [{ ingestDepsOf }, { runIngestLoop }] = await Promise.all([import('./context.js'), import('../ingest/schedule.js')]);
   const deps = await ingestDepsOf(ctx, { media: true });
   const abort = new AbortController();
-  const running = runIngestLoop(deps, abort.signal);
+  const running = runIngestLoop(deps, abort.signal, { beforeRound: () => ctx.settings.reload() });
   ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running in this process');
   return {
     stop: async () => {
@@ -176,24 +179,35 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
   stopWithPrimary(stop);
 }
 
-/** The web tier in this process: page cache of `cacheBytes`, change watcher, app, listening. */
-async function startWeb(
-  ctx: { config: Config; log: Logger; store: Store; now: () => Date },
+/**
+ * The web tier in this process: page cache of `cacheBytes`, change watcher (which also brings the
+ * site settings changed anywhere), app, listening.
+ */
+export async function startWeb(
+  ctx: CommandContext,
   opts: ServeOptions,
   cacheBytes: number,
 ): Promise<{ address: string; app: FastifyInstance; close(): Promise<void> }> {
-  const { config, log, store, now } = ctx;
+  const { config, log, store, now, settings } = ctx;
   const [{ buildApp }, { invalidationOf, PageCache }, { INSTANCE_ID, watchChanges }, { databaseLabel }] = await Promise.all([
     import('../web/app.js'),
     import('../web/cache.js'),
     import('../store/changes.js'),
     import('../store/db.js'),
   ]);
-  const cache = config.pageCache.enabled ? new PageCache({ maxBytes: cacheBytes, timeZone: config.site.timeZone, now }) : undefined;
-  // Every committed change, this process's or another's, marks what it touched (web/cache.ts).
-  const watching = cache ? watchChanges(store, (change) => cache.invalidate(invalidationOf(change)), { log }) : undefined;
-  void watching?.ready.then(() => cache?.invalidate({ all: true })); // pages cached before we heard changes may miss one
-  const app = await buildApp({ store, config, now, log, cache });
+  const cache = config.pageCache.enabled ? new PageCache({ maxBytes: cacheBytes, timeZone: settings.current().timeZone, now }) : undefined;
+  // Every committed change, this process's or another's, marks what it touched (web/cache.ts); one
+  // naming the site settings brings them (settings/live.ts), and the app then starts its cache again.
+  const watching = watchChanges(store, (change) => {
+    cache?.invalidate(invalidationOf(change));
+    settings.heard(change);
+  }, { log });
+  // Pages cached, or settings read, before we heard changes may miss one.
+  void watching.ready.then(() => {
+    cache?.invalidate({ all: true });
+    settings.heard({ origin: 'unknown', all: true });
+  });
+  const app = await buildApp({ store, config, now, log, cache, settings });
   const address = await app.listen({ port: opts.port ?? config.port, host: opts.host ?? config.host });
   log.info({ address, database: databaseLabel(config.databaseUrl), instance: INSTANCE_ID, pageCacheMb: cache ? +(cache.maxBytes / 1048576).toFixed(1) : 0 }, 'web: listening'); // no password in logs
   return {
@@ -201,7 +215,7 @@ async function startWeb(
     app,
     close: async () => {
       await app.close();
-      await watching?.();
+      await watching();
     },
   };
 }

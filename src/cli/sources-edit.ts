@@ -1,10 +1,9 @@
 /** `jarida sources edit <id>` (change what `sources add` set) and `jarida sources refresh <id>` (fetch it now). */
 import { formatDuration } from '../model/duration.js';
-import type { SourceRules } from '../model/rules.js';
-import { formatRule } from '../ingest/process/rules.js';
+import { describeRefresh } from '../ingest/refresh-report.js';
+import { refreshSourceOnce } from '../ingest/sources.js';
 import { findSourceById, updateSource } from '../store/sources.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
-import { describeRefresh } from './refresh-report.js';
 
 /** Options of `sources edit`: each one given is changed, the others stay. */
 export interface SourceEditOptions extends GlobalOptions {
@@ -52,33 +51,13 @@ export async function sourcesRefreshCommand(id: number, opts: GlobalOptions): Pr
   const ctx = await openContext(opts);
   const deps = await ingestDepsOf(ctx);
   try {
-    const source = await findSourceById(ctx.store.db, id);
-    if (!source) throw new Error(`sources refresh: there is no source ${id}`);
-    if (source.kind === 'manual' || !source.url) throw new Error(`sources refresh: source ${id} is a ${source.kind} source; there is nothing to fetch`);
-    // The pipeline is loaded only here: `sources rules` and `list` need none of it.
-    const { refreshSourceNow } = await import('../ingest/schedule.js');
-    const r = await refreshSourceNow(deps, id);
-    if (!r) {
-      const held = await findSourceById(ctx.store.db, id);
-      throw new Error(`sources refresh: source ${id} is being fetched by ${held?.claimedBy ?? 'another process'} (claimed until ${held?.claimedUntil ?? '?'}); try again after`);
-    }
+    const done = await refreshSourceOnce(deps, id);
+    if ('heldBy' in done) throw new Error(`sources refresh: source ${id} is being fetched by ${done.heldBy} (claimed until ${done.until}); try again after`);
+    const r = done.result;
     process.stdout.write(`${describeRefresh(r)}\n`);
     if (r.status === 'error') throw new Error(`sources refresh: source ${id} failed`);
   } finally {
     await deps.digester.close();
     await ctx.store.close();
   }
-}
-
-/**
- * Returns a source's rules in one line, as `sources rules` prints them.
- * @example describeRules(rules) // 'block title:/^sponsored/i · max age 7d · republish full'
- */
-export function describeRules(r: SourceRules): string {
-  return [
-    ...r.keep.map((k) => `keep ${formatRule(k)}`),
-    ...r.block.map((b) => `block ${formatRule(b)}`),
-    ...(r.maxAgeDays !== null ? [`max age ${formatDuration(r.maxAgeDays * 86_400)}`] : []),
-    `republish ${r.republish}`,
-  ].join(' · ');
 }

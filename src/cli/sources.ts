@@ -1,16 +1,14 @@
 /** `jarida sources …`: add (with feed discovery), list, remove, enable, disable, rules, import, export. */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { DEFAULT_RULES, type SourceRules } from '../model/rules.js';
 import type { Source } from '../model/types.js';
 import { formatOpml, parseOpml } from '../ingest/opml/opml.js';
-import { parseRule } from '../ingest/process/rules.js';
+import { describeRules } from '../ingest/process/rules.js';
 import { normalizeUrl } from '../ingest/process/url.js';
-import { resolveSource } from '../ingest/resolve.js';
-import { deleteSource, findArticleCountsBySource, findSourceById, findSourceByUrl, findSources, insertSource, isClaimerGone, releaseClaim, updateSource } from '../store/sources.js';
+import { addSource, changeRules, describeNextFetch, setSourceEnabled } from '../ingest/sources.js';
+import { deleteSource, findArticleCountsBySource, findSourceByUrl, findSources, insertSource } from '../store/sources.js';
 import { categoryName, ensureSectionNamed, findSections, mapSource } from '../store/categories.js';
-import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
+import { openContext, type GlobalOptions } from './context.js';
 import { formatDuration } from './durations.js';
-import { describeRules } from './sources-edit.js';
 
 /** Options of `sources add`. */
 export interface SourceAddOptions extends GlobalOptions {
@@ -26,18 +24,9 @@ export interface SourceAddOptions extends GlobalOptions {
 export async function sourcesAddCommand(url: string, opts: SourceAddOptions): Promise<void> {
   const ctx = await openContext(opts);
   try {
-    const exact = normalizeUrl(url);
-    if (!exact) throw new Error(`sources add: ${url} is not an http(s) URL`);
-    const same = await findSourceByUrl(ctx.store.db, exact);
-    if (same) throw new Error(`sources add: ${exact} is already source ${same.id} (${same.title})`);
-    const found = await resolveSource(await ingestDepsOf(ctx), exact, { asPage: opts.page });
-    const other = await findSourceByUrl(ctx.store.db, found.url);
-    if (other) throw new Error(`sources add: ${found.url} is already source ${other.id} (${other.title})`);
-    const title = opts.name ?? found.title ?? new URL(found.url).hostname;
-    const id = await insertSource(ctx.store.db, {
-      kind: found.kind, title, url: found.url, siteUrl: found.siteUrl, language: opts.lang ?? found.language,
-      fullText: opts.fullText, canonicalHere: opts.canonicalHere, intervalS: opts.interval ?? null,
-    });
+    const { parseAllowList } = await import('../ingest/fetch/guard.js');
+    const deps = { ...ctx, allow: parseAllowList(ctx.config.ingest.allowPrivateAddresses) };
+    const { id, title, found } = await addSource(deps, { url, name: opts.name, lang: opts.lang, fullText: opts.fullText, intervalS: opts.interval, page: opts.page, canonicalHere: opts.canonicalHere });
     process.stdout.write(`added source ${id}: ${title} (${found.kind} ${found.url}, ${found.items} items now)\n`);
   } finally {
     await ctx.store.close();
@@ -58,17 +47,17 @@ export async function sourcesListCommand(opts: GlobalOptions & { json?: boolean 
       process.stdout.write('no sources yet: jarida sources add <url>\n');
       return;
     }
-    for (const s of sources) process.stdout.write(`${describeSource(s, counts.get(s.id) ?? 0)}\n`);
+    for (const s of sources) process.stdout.write(`${describeSource(s, counts.get(s.id) ?? 0, ctx.now())}\n`);
   } finally {
     await ctx.store.close();
   }
 }
 
-function describeSource(s: Source, items: number, now = new Date()): string {
+function describeSource(s: Source, items: number, now: Date): string {
   const lines = [
     `#${s.id} ${s.title}${s.enabled ? '' : ' [disabled]'}`,
     `    ${s.kind}${s.url ? ` ${s.url}` : ''}${s.language ? ` · ${s.language}` : ''}${s.fullText ? ' · full text' : ''}${s.canonicalHere ? ' · canonical here' : ''}`,
-    `    items: ${items} · last fetch: ${s.lastFetchedAt ?? 'never'}${s.lastStatus ? ` (${s.lastStatus})` : ''} · next fetch: ${nextFetch(s, now)} · interval: ${formatDuration(s.intervalS)}`,
+    `    items: ${items} · last fetch: ${s.lastFetchedAt ?? 'never'}${s.lastStatus ? ` (${s.lastStatus})` : ''} · next fetch: ${describeNextFetch(s, now)} · interval: ${formatDuration(s.intervalS)}`,
   ];
   if (s.lastError) lines.push(`    last error (${s.errorCount} in a row): ${s.lastError}`);
   const r = s.rules;
@@ -76,16 +65,6 @@ function describeSource(s: Source, items: number, now = new Date()): string {
     lines.push(`    rules: ${describeRules(r)}`);
   }
   return lines.join('\n');
-}
-
-/** Returns when the source is fetched next, or who is fetching it now and until when at most. */
-function nextFetch(s: Source, now: Date): string {
-  if (s.kind === 'manual') return '-';
-  if (s.claimedUntil && Date.parse(s.claimedUntil) > now.getTime()) {
-    const gone = isClaimerGone(s.claimedBy);
-    return `claimed by ${s.claimedBy ?? 'another process'}${gone ? ' (no longer running)' : ''} until ${s.claimedUntil}`;
-  }
-  return s.nextFetchAt ?? 'now';
 }
 
 /** Removes a source and its articles (day counts follow). */
@@ -104,14 +83,12 @@ export async function sourcesRemoveCommand(id: number, opts: GlobalOptions): Pro
 export async function sourcesEnableCommand(id: number, enabled: boolean, opts: GlobalOptions): Promise<void> {
   const ctx = await openContext(opts);
   try {
-    if (!(await updateSource(ctx.store.db, id, { enabled, dueNow: enabled }))) throw new Error(`sources ${enabled ? 'enable' : 'disable'}: there is no source ${id}`);
+    const done = await setSourceEnabled(ctx.store.db, id, enabled, ctx.now());
+    if (!done) throw new Error(`sources ${enabled ? 'enable' : 'disable'}: there is no source ${id}`);
     process.stdout.write(`source ${id} ${enabled ? 'enabled' : 'disabled'}\n`);
-    const s = await findSourceById(ctx.store.db, id);
     // The claim of a fetch that died with its process on this host goes; a live one is left to finish.
-    if (enabled && s?.claimedBy && s.claimedUntil && Date.parse(s.claimedUntil) > Date.now()) {
-      if (isClaimerGone(s.claimedBy) && (await releaseClaim(ctx.store.db, id, s.claimedBy))) process.stdout.write(`released the claim of ${s.claimedBy}, which is no longer running\n`);
-      else process.stdout.write(`source ${id} is being fetched by ${s.claimedBy} (claimed until ${s.claimedUntil})\n`);
-    }
+    if (done.released) process.stdout.write(`released the claim of ${done.released}, which is no longer running\n`);
+    if (done.heldBy) process.stdout.write(`source ${id} is being fetched by ${done.heldBy.by} (claimed until ${done.heldBy.until})\n`);
   } finally {
     await ctx.store.close();
   }
@@ -128,22 +105,11 @@ export interface RulesOptions extends GlobalOptions {
 
 /** Adds keep/block rules, sets the maximum age and what to republish; prints the result. */
 export async function sourcesRulesCommand(id: number, opts: RulesOptions): Promise<void> {
-  const keep = (opts.keep ?? []).map(parseRule);
-  const block = (opts.block ?? []).map(parseRule);
   const ctx = await openContext(opts);
   try {
-    const source = await findSourceById(ctx.store.db, id);
-    if (!source) throw new Error(`sources rules: there is no source ${id}`);
-    const base: SourceRules = opts.clear ? DEFAULT_RULES : source.rules;
-    const rules: SourceRules = {
-      keep: [...base.keep, ...keep],
-      block: [...base.block, ...block],
-      maxAgeDays: opts.maxAge === undefined ? base.maxAgeDays : opts.maxAge === false ? null : opts.maxAge / 86_400,
-      republish: opts.republish ?? base.republish,
-    };
-    await updateSource(ctx.store.db, id, { rules });
-    const updated = (await findSourceById(ctx.store.db, id))!;
-    process.stdout.write(`#${id} ${updated.title}\n    rules: ${describeRules(updated.rules)}\n`);
+    const changed = await changeRules(ctx.store.db, id, { keep: opts.keep, block: opts.block, maxAgeS: opts.maxAge, republish: opts.republish, clear: opts.clear });
+    if (!changed) throw new Error(`sources rules: there is no source ${id}`);
+    process.stdout.write(`#${id} ${changed.source.title}\n    rules: ${describeRules(changed.source.rules)}\n`);
   } finally {
     await ctx.store.close();
   }

@@ -9,6 +9,8 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config.js';
+import { updateSiteSettings } from '../settings/site.js';
 import { saveArticle } from '../store/articles.js';
 import { findPublishedTotal } from '../store/day-counts.js';
 import { openMigratedStore, type Store } from '../store/db.js';
@@ -99,6 +101,26 @@ describe.skipIf(skip)('serve --workers 2', () => {
     }
     const hits = await Promise.all(Array.from({ length: 4 }, () => fresh(`${url}/2019/02/13/`)));
     expect(hits.every((r) => r.cache === 'hit')).toBe(true);
+  });
+
+  it('applies a change of the site settings made elsewhere in both workers, without a restart', async () => {
+    const { url } = serve!;
+    const fileSite = parseConfig({ timeZone: TZ }).site;
+    // As the desk would, from another process: one call; both workers hear it (SQLite's change log, or NOTIFY).
+    await updateSiteSettings(store, fileSite, { hijri: { adjustment: 1 }, languages: ['en', 'tr'] });
+    await until('both workers to show the new Hijri date', async () => {
+      const rs = await Promise.all([fresh(`${url}/`), fresh(`${url}/`)]);
+      return rs.every((r) => r.body.includes('11 Jumada al-Thani 1440'));
+    }, 3000);
+    for (let i = 0; i < 4; i++) {
+      expect((await fresh(`${url}/`)).body).toContain('11 Jumada al-Thani 1440');
+      expect((await fresh(`${url}/ar/`)).status).toBe(404);
+    }
+    await updateSiteSettings(store, fileSite, { hijri: null, languages: null });
+    await until('both workers to show the config file\'s again', async () => {
+      const rs = await Promise.all([fresh(`${url}/`), fresh(`${url}/ar/`)]);
+      return rs[0]!.body.includes('10 Jumada al-Thani 1440') && rs[1]!.status === 200;
+    }, 3000);
   });
 
   it('keeps SQLite or PostgreSQL consistent with two processes writing at once', async () => {

@@ -9,7 +9,7 @@ import type { Store } from '../store/db.js';
 import type { MediaDeps } from '../media/pipeline.js';
 import { ensureSource } from '../store/sources.js';
 import { addSection, findCategoryBySlug } from '../store/categories.js';
-import { plainText, sanitizeArticleHtml } from './sanitize/sanitize.js';
+import { plainText, sanitizeArticleHtml } from '../html/sanitize.js';
 
 interface DemoFile {
   /** The site's sections, named per language: the demo articles' words name them in each language. */

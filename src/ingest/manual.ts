@@ -4,9 +4,9 @@ import type { Lang } from '../model/types.js';
 import { saveArticle, type SaveResult } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { ensureSource } from '../store/sources.js';
-import { escapeHtml } from './parse/text.js';
+import { escapeHtml } from '../html/text.js';
 import { detectArticleLanguage } from './process/language.js';
-import { plainText, sanitizeArticleHtml } from './sanitize/sanitize.js';
+import { plainText, sanitizeArticleHtml } from '../html/sanitize.js';
 
 /** What the operator gives for one article. */
 export interface ManualArticle {

@@ -15,6 +15,7 @@ import { deleteArticle, findArticleBySlug, findLatestArticles } from '../store/a
 import { findDeskArticle, saveDeskArticle } from '../store/desk-articles.js';
 import { findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
+import { findFetches } from '../store/fetch-history.js';
 import { findSourceById, insertSource, updateSource } from '../store/sources.js';
 import { openTestStore, skipStoreTests } from '../store/testing.js';
 import { parseAllowList } from './fetch/guard.js';
@@ -111,6 +112,14 @@ describe.skipIf(skip)('refreshing a source', () => {
     expect(source).toMatchObject({ etag: '"v2"', errorCount: 0, lastError: null, lastStatus: 200 });
     expect(Date.parse(source.nextFetchAt!)).toBeGreaterThan(NOW.getTime());
     await exactCounts();
+    // One entry per fetch, newest first, beside the fetch state.
+    const history = await findFetches(store.db, id);
+    expect(history.map((f) => [f.outcome, f.httpStatus, f.items, f.created, f.updated, f.error])).toEqual([
+      ['ok', 200, 2, 0, 1, null],
+      ['not-modified', 304, 0, 0, 0, null],
+      ['ok', 200, 2, 2, 0, null],
+    ]);
+    expect(history.every((f) => f.at === NOW.toISOString() && f.durationMs >= 0)).toBe(true);
   });
 
   it('keeps an editor\'s change when the feed changes the item again, and still takes its new items', async () => {
@@ -397,6 +406,11 @@ describe.skipIf(skip)('bad input: each source fails alone, with a clear error', 
       expect(Date.parse(s.nextFetchAt!), path).toBeGreaterThan(NOW.getTime());
     }
     expect((await findSourceById(store.db, tls))!.lastError).toMatch(/TLS|SSL|tls|ssl|handshake/);
+    // Each failure is in its source's error log, with its error line and HTTP status.
+    const missing = await findFetches(store.db, ids.get('/missing')!, { failedOnly: true });
+    expect(missing).toMatchObject([{ outcome: 'error', httpStatus: 404, items: 0 }]);
+    expect(missing[0]!.error).toBe((await findSourceById(store.db, ids.get('/missing')!))!.lastError);
+    expect(await findFetches(store.db, good, { failedOnly: true })).toEqual([]);
     expect(await findPublishedTotal(store.db)).toBe(3);
     await exactCounts();
     // A second round: nothing is due yet (backoff), the good source's article is still stored once.

@@ -10,6 +10,7 @@ import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { Source } from '../model/types.js';
 import { findDeletedGuids, findStoredGuids, saveArticles } from '../store/articles.js';
 import type { Store } from '../store/db.js';
+import { insertFetch } from '../store/fetch-history.js';
 import { saveFetchState } from '../store/sources.js';
 import { extractArticle, isLinkList } from './extract/extract.js';
 import { fetchResource } from './fetch/fetch.js';
@@ -17,7 +18,7 @@ import type { AddressAllowList } from './fetch/guard.js';
 import { nextFetchAt } from './interval.js';
 import type { Digest, Digester } from './digest.js';
 import { decodeText } from './parse/decode.js';
-import { htmlToText } from './parse/text.js';
+import { htmlToText } from '../html/text.js';
 import { prepareItem, type PreparedItem } from './process/item.js';
 
 /** What ingestion needs; built once by the command that runs it. */
@@ -52,6 +53,7 @@ export interface RefreshResult {
 /** Fetches, parses and stores one source; never throws: failures are recorded on the source. */
 export async function refreshSource(deps: IngestDeps, source: Source): Promise<RefreshResult> {
   const now = deps.now();
+  const started = performance.now();
   const result: RefreshResult = { sourceId: source.id, status: 'ok', items: 0, created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: [], fullTextFailures: 0, error: null, nextFetchAt: '' };
   const bounds = deps.config.ingest;
   try {
@@ -61,7 +63,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       const next = nextFetchAt({ now, sourceId: source.id, itemDates: [], ttlMinutes: source.ttlMinutes, skipHours: source.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
       await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount: 0, lastError: null, lastStatus: 304, lastFetchedAt: now.toISOString(), lastSuccessAt: now.toISOString() });
       deps.log.debug({ sourceId: source.id }, 'refresh: not modified');
-      return { ...result, status: 'not-modified', nextFetchAt: next.at.toISOString() };
+      return recordFetch(deps, { ...result, status: 'not-modified', nextFetchAt: next.at.toISOString() }, 304, now, started);
     }
     const digested = await deps.digester.run({
       bytes: res.bytes, url: res.url, contentType: res.contentType, kind: source.kind === 'page' ? 'page' : 'feed',
@@ -106,7 +108,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       skipHours: feed.skipHours,
     });
     deps.log.info({ sourceId: source.id, url: source.url, ...counts(result), movedTo: res.permanentRedirectTo ?? undefined, notWellFormed: feed.wellFormed === false || undefined }, 'refresh: done');
-    return { ...result, nextFetchAt: next.at.toISOString() };
+    return recordFetch(deps, { ...result, nextFetchAt: next.at.toISOString() }, res.status, now, started);
   } catch (err) {
     const e = err as Error & { status?: number; retryAfterSeconds?: number | null };
     const errorCount = source.errorCount + 1;
@@ -114,8 +116,25 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     const message = oneLine(e.message ?? String(err));
     await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount, lastError: message, lastStatus: e.status ?? null, lastFetchedAt: now.toISOString() });
     deps.log.warn({ sourceId: source.id, url: source.url, err: message, errorCount, next: next.at.toISOString() }, 'refresh: failed');
-    return { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() };
+    return recordFetch(deps, { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() }, e.status ?? null, now, started);
   }
+}
+
+/**
+ * Records the fetch in the source's history (the newest 50 are kept) beside its fetch state; returns
+ * the result. A history that cannot be written (the source removed meanwhile) is logged, and the
+ * refresh's result stands.
+ */
+async function recordFetch(deps: IngestDeps, r: RefreshResult, httpStatus: number | null, at: Date, started: number): Promise<RefreshResult> {
+  try {
+    await insertFetch(deps.store.db, r.sourceId, {
+      at: at.toISOString(), outcome: r.status, httpStatus, items: r.items, created: r.created, updated: r.updated,
+      skipped: r.skipped.length, durationMs: performance.now() - started, error: r.error,
+    });
+  } catch (err) {
+    deps.log.warn({ sourceId: r.sourceId, err: oneLine((err as Error).message) }, 'refresh: fetch history not saved');
+  }
+  return r;
 }
 
 /**

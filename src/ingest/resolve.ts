@@ -17,6 +17,17 @@ export interface ResolvedSource {
   siteUrl: string | null;
   language: string | null;
   items: number;
+  /** The body the source was found in (the feed, or the article page): what a preview digests without fetching again. */
+  body: FetchedBody;
+}
+
+/** A fetched body and what its response said of it. */
+export interface FetchedBody {
+  bytes: Uint8Array;
+  url: string;
+  contentType: string | null;
+  contentLanguage: string | null;
+  contentLocation: string | null;
 }
 
 /** The address holds neither a feed, nor a page linking one, nor an article. */
@@ -32,7 +43,7 @@ export async function resolveSource(deps: Pick<IngestDeps, 'config' | 'allow'>, 
   if (!opts.asPage) {
     try {
       const feed = parseFeed(res.bytes, { url: res.url, contentType: res.contentType, contentLanguage: res.contentLanguage, contentLocation: res.contentLocation });
-      return { kind: 'feed', url: finalUrl, title: feed.title, siteUrl: feed.siteUrl, language: feed.language, items: feed.items.length };
+      return { kind: 'feed', url: finalUrl, title: feed.title, siteUrl: feed.siteUrl, language: feed.language, items: feed.items.length, body: bodyOf(res) };
     } catch (err) {
       if ((err as { code?: string }).code !== 'JARIDA_PARSE_NOT_A_FEED') throw err;
     }
@@ -40,7 +51,7 @@ export async function resolveSource(deps: Pick<IngestDeps, 'config' | 'allow'>, 
       try {
         const fr = await fetchResource(link.url, fetchOptions(deps));
         const feed = parseFeed(fr.bytes, { url: fr.url, contentType: fr.contentType, contentLanguage: fr.contentLanguage, contentLocation: fr.contentLocation });
-        return { kind: 'feed', url: fr.permanentRedirectTo ?? link.url, title: feed.title ?? link.title, siteUrl: feed.siteUrl ?? res.url, language: feed.language, items: feed.items.length };
+        return { kind: 'feed', url: fr.permanentRedirectTo ?? link.url, title: feed.title ?? link.title, siteUrl: feed.siteUrl ?? res.url, language: feed.language, items: feed.items.length, body: bodyOf(fr) };
       } catch {
         // A broken or stale link: try the next one.
       }
@@ -48,5 +59,9 @@ export async function resolveSource(deps: Pick<IngestDeps, 'config' | 'allow'>, 
   }
   const article = pageArticle(text, res.url); // the rule the page source will be refreshed with
   if (!article) throw new ResolveError(`sources: ${url} is not a feed, links no feed, and has no readable article`);
-  return { kind: 'page', url: finalUrl, title: article.title, siteUrl: null, language: article.language, items: 1 };
+  return { kind: 'page', url: finalUrl, title: article.title, siteUrl: null, language: article.language, items: 1, body: bodyOf(res) };
+}
+
+function bodyOf(res: FetchedBody): FetchedBody {
+  return { bytes: res.bytes, url: res.url, contentType: res.contentType, contentLanguage: res.contentLanguage, contentLocation: res.contentLocation };
 }

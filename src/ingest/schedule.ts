@@ -55,10 +55,14 @@ async function whileClaimed<T>(deps: IngestDeps, claimer: string, sources: reado
   }
 }
 
-/** Runs rounds until `signal` aborts, sleeping until the next source is due (at most a minute). */
-export async function runIngestLoop(deps: IngestDeps, signal: AbortSignal): Promise<void> {
+/**
+ * Runs rounds until `signal` aborts, sleeping until the next source is due (at most a minute).
+ * `beforeRound` runs at the start of each (the commands read the site settings again there).
+ */
+export async function runIngestLoop(deps: IngestDeps, signal: AbortSignal, opts: { beforeRound?: () => Promise<unknown> } = {}): Promise<void> {
   while (!signal.aborted) {
     try {
+      await opts.beforeRound?.();
       await runDueSources(deps);
     } catch (err) {
       deps.log.error({ err }, 'ingest: round failed');

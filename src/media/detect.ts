@@ -6,8 +6,8 @@
 /** The raster formats Jarida decodes. */
 export type ImageFormat = 'jpeg' | 'png' | 'gif' | 'webp' | 'avif';
 
-/** A format by its bytes, or why the bytes are not an image Jarida takes. */
-export type Sniffed = { ok: true; format: ImageFormat } | { ok: false; reason: string };
+/** A format by its bytes, or why the bytes are not an image Jarida takes (`svg`: refused as SVG). */
+export type Sniffed = { ok: true; format: ImageFormat } | { ok: false; reason: string; svg?: true };
 
 /**
  * Returns the image format of `bytes`, or the refusal reason (`not an image (HTML)`, `SVG refused …`).
@@ -26,13 +26,16 @@ export function sniffImage(bytes: Uint8Array): Sniffed {
     if (brands.some((x) => x === 'avif' || x === 'avis')) return { ok: true, format: 'avif' };
     return { ok: false, reason: `not an image Jarida takes (${brands[0]!.trim()} file)` };
   }
-  return { ok: false, reason: describeOther(b) };
+  const reason = describeOther(b);
+  return reason === SVG_REFUSED ? { ok: false, reason, svg: true } : { ok: false, reason };
 }
+
+const SVG_REFUSED = 'SVG refused (it can carry scripts)';
 
 /** Returns what bytes that are no accepted image look like, for the error. */
 function describeOther(b: Uint8Array): string {
   const head = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 1024)).replace(/^\uFEFF/, '').trimStart().toLowerCase();
-  if (/<svg[\s>]/.test(head) || (head.startsWith('<?xml') && head.includes('<svg'))) return 'SVG refused (it can carry scripts)';
+  if (/<svg[\s>]/.test(head) || (head.startsWith('<?xml') && head.includes('<svg'))) return SVG_REFUSED;
   if (head.startsWith('<!doctype html') || /^<(html|head|body|meta|title|script|div|p)[\s>]/.test(head) || head.includes('<html')) return 'not an image (HTML)';
   if (head.startsWith('<?xml') || head.startsWith('<')) return 'not an image (XML)';
   if (head.startsWith('{') || head.startsWith('[')) return 'not an image (JSON)';

@@ -15,7 +15,7 @@ import {
 import { fetchImageBytes, type ImageFetchOptions } from './fetch.js';
 import type { MediaFiles } from './files.js';
 import { ImageError, processImage } from './process.js';
-import { articleImageUrls } from './urls.js';
+import { articleImageUrls, isOwnImageUrl } from './urls.js';
 
 /** What the image pipeline needs; built once by the command that runs it. */
 export interface MediaDeps {
@@ -28,6 +28,8 @@ export interface MediaDeps {
   now: () => Date;
   /** Where an image's bytes come from; default: fetched. The demo reads its own files. */
   load?: (url: string) => Promise<Uint8Array>;
+  /** The site's own address (`config.site.siteUrl`): its `/media/` files, uploads among them, are never fetched. */
+  siteUrl?: string | null;
 }
 
 /** What a run of the pipeline did. */
@@ -74,6 +76,8 @@ export async function storeImage(deps: MediaDeps, image: Pick<MediaRecord, 'id' 
     return 'skipped';
   }
   try {
+    // An upload has no original to fetch (uploads.invalid never resolves; this site's /media/ files are copies already).
+    if (isOwnImageUrl(image.url, deps.siteUrl ?? null)) throw new ImageError("image: an upload or this site's own /media/ file: not fetched (upload it again)");
     const bytes = await (deps.load ?? ((url: string) => fetchImageBytes(url, { ...deps.fetch, timeoutMs: settings.timeoutMs, maxBytes: settings.maxBytes })))(image.url);
     if (opts.tally) opts.tally.bytesIn += bytes.length;
     const processed = await processImage(bytes, { maxPixels: settings.maxPixels, widths: settings.widths });
@@ -269,9 +273,10 @@ function oneLine(err: unknown): string {
 }
 
 /** Returns the deps of the pipeline from a command's context (the feeds' fetch settings and guard). */
-export function mediaDepsOf(ctx: { store: Store; log: Logger; now: () => Date; config: { media: MediaSettings; ingest: { userAgent: string; connectTimeoutMs: number } } }, files: MediaFiles, allowPrivate: ImageFetchOptions['allowPrivate']): MediaDeps {
+export function mediaDepsOf(ctx: { store: Store; log: Logger; now: () => Date; config: { media: MediaSettings; ingest: { userAgent: string; connectTimeoutMs: number }; site?: { siteUrl: string | null } } }, files: MediaFiles, allowPrivate: ImageFetchOptions['allowPrivate']): MediaDeps {
   return {
     store: ctx.store,
+    siteUrl: ctx.config.site?.siteUrl ?? null,
     files,
     settings: ctx.config.media,
     fetch: { userAgent: ctx.config.ingest.userAgent, connectTimeoutMs: ctx.config.ingest.connectTimeoutMs, allowPrivate },

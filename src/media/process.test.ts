@@ -6,10 +6,14 @@ import { HOSTILE_SVG, HTML_PAGE, pngBomb, sampleGif, sampleJpeg, samplePng, samp
 
 const OPTS = { maxPixels: 50_000_000, widths: [320, 640, 1280] };
 
-async function refusal(bytes: Uint8Array, opts = OPTS): Promise<string> {
+async function refused(bytes: Uint8Array, opts = OPTS): Promise<ImageError> {
   const err = await processImage(bytes, opts).then(() => null, (e: unknown) => e);
   expect(err).toBeInstanceOf(ImageError);
-  return (err as ImageError).message;
+  return err as ImageError;
+}
+
+async function refusal(bytes: Uint8Array, opts = OPTS): Promise<string> {
+  return (await refused(bytes, opts)).message;
 }
 
 describe('processImage', () => {
@@ -76,6 +80,17 @@ describe('processImage', () => {
     expect(await refusal(pixel)).toBe('image: too small (1 × 1)');
     const jpeg = await sampleJpeg(800, 450);
     expect(await refusal(Buffer.concat([jpeg.subarray(0, 3), Buffer.alloc(500, 7)]))).toMatch(/^image: cannot (read|decode) the JPEG/);
+  });
+});
+
+describe('ImageError.refusal', () => {
+  it('names why the bytes were refused, with the numbers, for a caller that words its own answer', async () => {
+    expect((await refused(Buffer.from(HOSTILE_SVG))).refusal).toEqual({ kind: 'svg' });
+    expect((await refused(Buffer.from(HTML_PAGE))).refusal).toEqual({ kind: 'not-image' });
+    expect((await refused(await pngBomb(9000, 9000))).refusal).toEqual({ kind: 'too-many-pixels', width: 9000, height: 9000, maxPixels: 50_000_000 });
+    expect((await refused(await sampleJpeg(12, 40))).refusal).toEqual({ kind: 'too-small', width: 12, height: 40, minSide: 16 });
+    const jpeg = await sampleJpeg(800, 450);
+    expect((await refused(jpeg.subarray(0, jpeg.length >> 1))).refusal).toEqual({ kind: 'unreadable', format: 'jpeg' });
   });
 });
 

@@ -7,18 +7,32 @@
 import { createHash } from 'node:crypto';
 import sharp, { type Metadata, type Sharp } from 'sharp';
 import type { Variant, VariantFormat } from '../store/media.js';
-import { sniffImage } from './detect.js';
+import { sniffImage, type ImageFormat } from './detect.js';
 
 // libvips' operation cache keeps decoded images around for reuse; each image here is decoded for
 // a few variants and then never again.
 sharp.cache(false);
 
+/**
+ * Why the image itself was refused, with its numbers: for a caller that answers a person (the desk's
+ * upload) in words of its own. The fetch pipeline records the message.
+ */
+export type ImageRefusal =
+  | { kind: 'not-image' }
+  | { kind: 'svg' }
+  | { kind: 'too-many-pixels'; width: number; height: number; maxPixels: number }
+  | { kind: 'too-small'; width: number; height: number; minSide: number }
+  | { kind: 'unreadable'; format: ImageFormat };
+
 /** A failure that is this image's, not the process's: the message is the row's one-line error. */
 export class ImageError extends Error {
   readonly code = 'JARIDA_IMAGE';
-  constructor(message: string, options?: { cause?: unknown }) {
+  /** Set when the bytes were refused (not when fetching them failed). */
+  readonly refusal: ImageRefusal | undefined;
+  constructor(message: string, options?: { cause?: unknown; refusal?: ImageRefusal }) {
     super(message, options);
     this.name = 'ImageError';
+    this.refusal = options?.refusal;
   }
 }
 
@@ -53,7 +67,7 @@ export interface ProcessedImage {
 /** Bumped whenever encoding settings change: a new hash, so `immutable` copies are never stale. */
 const PROCESS_VERSION = 'v1';
 /** Smallest side taken: below it an image is a spacer or a tracking pixel. */
-const MIN_SIDE = 16;
+export const MIN_SIDE = 16;
 const TIMEOUT_SECONDS = 30;
 const SHARP_FORMATS = new Set(['jpeg', 'png', 'gif', 'webp', 'heif']);
 
@@ -66,21 +80,21 @@ export const CONTENT_TYPES: Record<VariantFormat, string> = { webp: 'image/webp'
  */
 export async function processImage(bytes: Uint8Array, opts: ProcessOptions): Promise<ProcessedImage> {
   const sniffed = sniffImage(bytes);
-  if (!sniffed.ok) throw new ImageError(`image: ${sniffed.reason}`);
+  if (!sniffed.ok) throw new ImageError(`image: ${sniffed.reason}`, { refusal: { kind: sniffed.svg ? 'svg' : 'not-image' } });
   const input = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let meta: Metadata;
   try {
     // The header only: nothing is decoded yet, so a bomb costs its header.
     meta = await sharp(input, { limitInputPixels: false }).metadata();
   } catch (cause) {
-    throw new ImageError(`image: cannot read the ${sniffed.format.toUpperCase()} header (${oneLine(cause)})`, { cause });
+    throw new ImageError(`image: cannot read the ${sniffed.format.toUpperCase()} header (${oneLine(cause)})`, { cause, refusal: { kind: 'unreadable', format: sniffed.format } });
   }
-  if (!meta.format || !SHARP_FORMATS.has(meta.format)) throw new ImageError(`image: not an image Jarida takes (${meta.format ?? 'unknown'})`);
+  if (!meta.format || !SHARP_FORMATS.has(meta.format)) throw new ImageError(`image: not an image Jarida takes (${meta.format ?? 'unknown'})`, { refusal: { kind: 'not-image' } });
   const rawW = meta.width ?? 0;
   const rawH = meta.pageHeight ?? meta.height ?? 0;
   const pixels = rawW * rawH;
-  if (pixels > opts.maxPixels) throw new ImageError(`image: ${pixels} pixels (${rawW} × ${rawH}) over the limit of ${opts.maxPixels}`);
-  if (rawW < MIN_SIDE || rawH < MIN_SIDE) throw new ImageError(`image: too small (${rawW} × ${rawH})`);
+  if (pixels > opts.maxPixels) throw new ImageError(`image: ${pixels} pixels (${rawW} × ${rawH}) over the limit of ${opts.maxPixels}`, { refusal: { kind: 'too-many-pixels', width: rawW, height: rawH, maxPixels: opts.maxPixels } });
+  if (rawW < MIN_SIDE || rawH < MIN_SIDE) throw new ImageError(`image: too small (${rawW} × ${rawH})`, { refusal: { kind: 'too-small', width: rawW, height: rawH, minSide: MIN_SIDE } });
   const [width, height] = (meta.orientation ?? 1) >= 5 ? [rawH, rawW] : [rawW, rawH];
   const hash = createHash('sha256').update(PROCESS_VERSION).update(input).digest('hex').slice(0, 24);
   const files: ImageFile[] = [];
@@ -97,7 +111,7 @@ export async function processImage(bytes: Uint8Array, opts: ProcessOptions): Pro
       }
     }
   } catch (cause) {
-    throw new ImageError(`image: cannot decode the ${sniffed.format.toUpperCase()} (${oneLine(cause)})`, { cause });
+    throw new ImageError(`image: cannot decode the ${sniffed.format.toUpperCase()} (${oneLine(cause)})`, { cause, refusal: { kind: 'unreadable', format: sniffed.format } });
   }
   return { hash, width, height, alpha, files };
 }

@@ -1,6 +1,7 @@
 /**
  * `jarida media prune`: removes what no article uses — the image rows no article links to (articles
- * deleted, or changed to name other images), then every stored file whose hash no row has.
+ * deleted, or changed to name other images; an upload after a week), then every stored file whose
+ * hash no row has.
  */
 import type { Store } from '../store/db.js';
 import { deleteUnusedMedia, findStoredHashes } from '../store/media.js';
@@ -8,6 +9,8 @@ import { MEDIA_NAME, type MediaFiles, type StoredFile } from './files.js';
 
 /** A file younger than this is kept: its image may be being stored right now, its row not yet ready. */
 export const PRUNE_GRACE_MS = 60 * 60 * 1000;
+/** An upload no article uses yet is kept this long: the article it was uploaded for may still be being written. */
+export const UPLOAD_GRACE_MS = 7 * 24 * 60 * 60 * 1000;
 
 /** What a prune removed. */
 export interface PruneResult {
@@ -21,7 +24,7 @@ export interface PruneResult {
  * @example const r = await pruneImages(store, files, { now: new Date() }); console.log(r.files.length, r.bytes)
  */
 export async function pruneImages(store: Pick<Store, 'db'>, files: MediaFiles, opts: { now: Date; graceMs?: number; onRemoved?: (f: StoredFile) => void }): Promise<PruneResult> {
-  const rows = await deleteUnusedMedia(store.db);
+  const rows = await deleteUnusedMedia(store.db, { uploadsSince: new Date(opts.now.getTime() - UPLOAD_GRACE_MS) });
   const used = await findStoredHashes(store.db);
   const before = opts.now.getTime() - (opts.graceMs ?? PRUNE_GRACE_MS);
   const removed: StoredFile[] = [];

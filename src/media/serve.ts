@@ -28,7 +28,7 @@ export const MEDIA_PREFIX = '/media/';
 
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 // An image is only ever an image: never sniffed as something else, never active content.
-const SAFETY = { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" };
+const SAFETY: Readonly<Record<string, string>> = { 'x-content-type-options': 'nosniff', 'content-security-policy': "default-src 'none'" };
 const NOT_FOUND = { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'public, max-age=60', ...SAFETY };
 
 /**
@@ -40,6 +40,7 @@ export class MediaServer {
   private readonly lru = new Map<string, MediaEntry>();
   private bytes = 0;
   private readonly loading = new Map<string, Promise<MediaEntry | null>>();
+  private headers = SAFETY;
   readonly maxBytes: number;
 
   constructor(
@@ -47,6 +48,17 @@ export class MediaServer {
     opts: { maxBytes: number },
   ) {
     this.maxBytes = opts.maxBytes;
+  }
+
+  /**
+   * Sets the headers every file's answer carries besides its own (the app's security headers, web/app.ts;
+   * by default nosniff and a CSP allowing nothing). Files in memory are forgotten: their answers were made
+   * with the old ones.
+   */
+  useHeaders(headers: Readonly<Record<string, string>>): void {
+    this.headers = { ...SAFETY, ...headers };
+    this.lru.clear();
+    this.bytes = 0;
   }
 
   /** Returns the file when it is in memory; `path` is its URL path, `/media/<name>` (the front's fast path). */
@@ -77,7 +89,7 @@ export class MediaServer {
   private remember(name: string, bytes: Buffer): MediaEntry {
     const etag = `"${createHash('sha1').update(bytes).digest('base64url')}"`;
     const type = CONTENT_TYPES[name.slice(name.lastIndexOf('.') + 1) as VariantFormat];
-    const common = { 'cache-control': IMMUTABLE, etag, ...SAFETY };
+    const common = { ...this.headers, 'cache-control': IMMUTABLE, etag };
     const entry: MediaEntry = { bytes, used: false, etag, ok: { 'content-type': type, 'content-length': String(bytes.length), ...common }, notModified: common };
     if (bytes.length <= this.maxBytes / 8) {
       this.lru.set(MEDIA_PREFIX + name, entry);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, parseDurationText } from './duration.js';
+import { checkDuration, formatDuration, MAX_AGE_S, MAX_INTERVAL_S, parseDurationText } from './duration.js';
+import { isLanguageTag } from './types.js';
 
 describe('durations', () => {
   it('reads a number with its unit, and nothing else', () => {
@@ -20,5 +21,20 @@ describe('durations', () => {
     expect(formatDuration((7 * 60) / 86_400 * 86_400)).toBe('7m'); // a day fraction stored and multiplied back
     expect(formatDuration(0)).toBe('0s');
     expect(formatDuration(null)).toBe('-');
+  });
+
+  it('checks a duration within bounds, saying what is wrong', () => {
+    expect(checkDuration('15m', MAX_INTERVAL_S)).toEqual({ seconds: 900 });
+    expect(checkDuration('3', MAX_AGE_S)).toEqual({ problem: 'needs a unit: s, m, h or d, e.g. 15m, 12h or 7d.' });
+    expect(checkDuration('soon', MAX_AGE_S)).toEqual({ problem: 'must be a duration such as 90s, 15m, 12h or 7d.' });
+    expect(checkDuration('31d', MAX_INTERVAL_S)).toEqual({ problem: 'must be between 1s and 30d.' });
+    expect(checkDuration('0.2s', MAX_INTERVAL_S)).toEqual({ problem: 'must be between 1s and 30d.' });
+  });
+});
+
+describe('language tags', () => {
+  it('takes a code and its subtags, nothing else', () => {
+    for (const ok of ['en', 'tr', 'ar', 'pt-BR', 'zh-Hant']) expect(isLanguageTag(ok), ok).toBe(true);
+    for (const bad of ['', 'English', 'EN', 'e', 'en_US', 'en-', '<b>']) expect(isLanguageTag(bad), bad).toBe(false);
   });
 });

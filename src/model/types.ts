@@ -4,6 +4,15 @@ import type { SourceRules } from './rules.js';
 export type Lang = 'en' | 'tr' | 'ar';
 export const LANGS: readonly Lang[] = ['en', 'tr', 'ar'];
 
+/**
+ * Returns true when the text is a language tag a source may name (`en`, `tr`, `pt-BR`): what the
+ * CLI's `--lang` and the desk's language field accept.
+ * @example isLanguageTag('pt-BR') === true; isLanguageTag('English') === false
+ */
+export function isLanguageTag(text: string): boolean {
+  return /^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/.test(text);
+}
+
 /** A published, hidden or draft article as the store returns it. */
 export interface Article {
   id: number;
@@ -35,6 +44,8 @@ export interface Article {
 
 /** scheduled: published_at is ahead; the article is published (and counted) from that minute on. */
 export type ArticleStatus = 'published' | 'hidden' | 'draft' | 'scheduled';
+/** Every status, in the desk's order. */
+export const ARTICLE_STATUSES: readonly ArticleStatus[] = ['published', 'scheduled', 'draft', 'hidden'];
 
 /** What a caller gives to create or update an article. */
 export interface ArticleInput {

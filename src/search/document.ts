@@ -3,7 +3,7 @@
  * stores index them (SQLite FTS5 columns, PostgreSQL tsvectors built with the `simple` config),
  * analysed in the article's language (detected from the text when it has none).
  */
-import { htmlToText } from '../ingest/parse/text.js';
+import { htmlToText } from '../html/text.js';
 import { detectLanguage } from './language.js';
 import { analyserOf, searchTerms } from './normalize.js';
 

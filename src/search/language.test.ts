@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { htmlToText } from '../ingest/parse/text.js';
+import { htmlToText } from '../html/text.js';
 import { detectLanguage } from './language.js';
 
 const demo = JSON.parse(readFileSync(new URL('../../demo/articles.json', import.meta.url), 'utf8')) as {

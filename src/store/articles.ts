@@ -551,10 +551,11 @@ function neighbour(db: Db, publishedAt: string, id: number, op: '<' | '>') {
 
 /**
  * Recomputes every article's local day for `timeZone` and rebuilds day_counts and the total from
- * them (and the section, tag and source counts), in one transaction; returns how many articles moved to another day.
+ * them (and the section, tag and source counts), in one transaction (the caller's, when given one);
+ * returns how many articles moved to another day.
  */
 export async function recountDays(db: Kysely<Database>, timeZone: string): Promise<number> {
-  return db.transaction().execute(async (trx) => {
+  const run = async (trx: Transaction<Database>) => {
     let moved = 0;
     let lastId = 0;
     for (;;) {
@@ -579,7 +580,8 @@ export async function recountDays(db: Kysely<Database>, timeZone: string): Promi
     await rebuildListCounts(trx);
     await signalChange(trx, { all: true });
     return moved;
-  });
+  };
+  return db.isTransaction ? run(db as Transaction<Database>) : db.transaction().execute(run);
 }
 
 /** Returns the hash that tells whether an article's visible content changed. */

@@ -23,6 +23,11 @@ type Db = Kysely<Database> | Transaction<Database>;
 
 export type CategoryKind = 'section' | 'tag';
 
+/** A section or mapping the operator asked for that cannot be: a bad or taken slug, no name, an unknown section. */
+export class SectionError extends Error {
+  readonly code = 'JARIDA_SECTION_INVALID';
+}
+
 /** A section or a tag. */
 export interface Category {
   id: number;
@@ -47,7 +52,7 @@ export function categoryName(c: Pick<Category, 'name' | 'names'>, lang: Lang): s
 /** A slug a section may take: lowercase letters (any script), digits and single hyphens. */
 export function checkSectionSlug(slug: string): string {
   if (!/^[\p{Ll}\p{Lo}\p{N}]+(-[\p{Ll}\p{Lo}\p{N}]+)*$/u.test(slug) || slug.length > 80) {
-    throw new Error(`sections: ${JSON.stringify(slug)} is not a slug (lowercase letters, digits and single hyphens, at most 80)`);
+    throw new SectionError(`sections: ${JSON.stringify(slug)} is not a slug (lowercase letters, digits and single hyphens, at most 80)`);
   }
   return slug;
 }
@@ -107,7 +112,7 @@ export async function addSection(db: Kysely<Database>, slug: string, names: Sect
   const name = label(names.name ?? names.en ?? names.tr ?? names.ar, LIMITS.category);
   return db.transaction().execute(async (trx) => {
     const existing = await trx.selectFrom('categories').select(['id', 'kind']).where('slug', '=', slug).executeTakeFirst();
-    if (existing?.kind === 'section') throw new Error(`sections: ${slug} exists already`);
+    if (existing?.kind === 'section') throw new SectionError(`sections: ${slug} exists already`);
     const last = await trx.selectFrom('categories').select(sql<number>`coalesce(max(position), 0)`.as('p')).where('kind', '=', 'section').executeTakeFirstOrThrow();
     const values = { kind: 'section', position: Number(last.p) + 1, ...nameColumns(names) };
     let id: number;
@@ -115,7 +120,7 @@ export async function addSection(db: Kysely<Database>, slug: string, names: Sect
       id = Number(existing.id);
       await trx.updateTable('categories').set({ ...values, ...(name ? { name } : {}) }).where('id', '=', id).execute();
     } else {
-      if (!name) throw new Error('sections: a new section needs a name (--name, or --name-en/--name-tr/--name-ar)');
+      if (!name) throw new SectionError('sections: a new section needs a name (--name, or --name-en/--name-tr/--name-ar)');
       const made = await trx.insertInto('categories').values({ slug, name, count: 0, created_at: new Date().toISOString(), ...values }).returning('id').executeTakeFirstOrThrow();
       id = Number(made.id);
     }
@@ -158,13 +163,13 @@ function nameColumns(names: SectionNames) {
 export async function renameCategory(db: Kysely<Database>, slug: string, change: SectionNames & { slug?: string }): Promise<boolean> {
   if (change.slug !== undefined) checkSectionSlug(change.slug);
   const name = change.name === undefined ? undefined : label(change.name, LIMITS.category);
-  if (name === null) throw new Error('sections: a name must not be empty');
+  if (name === null) throw new SectionError('sections: a name must not be empty');
   return db.transaction().execute(async (trx) => {
     const found = await trx.selectFrom('categories').select('id').where('slug', '=', slug).executeTakeFirst();
     if (!found) return false;
     if (change.slug !== undefined && change.slug !== slug) {
       const other = await trx.selectFrom('categories').select('id').where('slug', '=', change.slug).executeTakeFirst();
-      if (other) throw new Error(`sections: ${change.slug} exists already`);
+      if (other) throw new SectionError(`sections: ${change.slug} exists already`);
     }
     await trx.updateTable('categories').set({ ...nameColumns(change), ...(name ? { name } : {}), ...(change.slug ? { slug: change.slug } : {}) }).where('id', '=', found.id).execute();
     await signalChange(trx, { all: true });
@@ -246,15 +251,15 @@ export async function mapSource(
 ): Promise<number> {
   await db.transaction().execute(async (trx) => {
     const source = await trx.selectFrom('sources').select('id').where('id', '=', sourceId).executeTakeFirst();
-    if (!source) throw new Error(`sources: no source ${sourceId}`);
+    if (!source) throw new SectionError(`sources: no source ${sourceId}`);
     const sectionId = async (slug: string) => {
       const c = await trx.selectFrom('categories').select(['id', 'kind']).where('slug', '=', slug).executeTakeFirst();
-      if (!c || c.kind !== 'section') throw new Error(`sources: no section ${slug} (jarida sections list)`);
+      if (!c || c.kind !== 'section') throw new SectionError(`sources: no section ${slug} (jarida sections list)`);
       return Number(c.id);
     };
     for (const [word, section] of change.words ?? []) {
       const key = wordSlug(word);
-      if (!key) throw new Error(`sources: ${JSON.stringify(word)} has no letter or digit`);
+      if (!key) throw new SectionError(`sources: ${JSON.stringify(word)} has no letter or digit`);
       await trx.deleteFrom('source_category_map').where('source_id', '=', sourceId).where('word', '=', key).execute();
       if (section !== null) await trx.insertInto('source_category_map').values({ source_id: sourceId, word: key, category_id: await sectionId(section) }).execute();
     }

@@ -34,6 +34,8 @@ export interface Change {
   sources?: number[];
   /** The cache tags of other lists the change moved: `section-world`, `tag-sport`, `source-3`. */
   tags?: string[];
+  /** The site settings changed (store/site-settings.ts): every process reads them again. Sent with `all` (they show on every page). */
+  settings?: boolean;
 }
 
 /** PostgreSQL refuses a NOTIFY payload of 8000 bytes or more; a larger change becomes "everything". */
@@ -72,6 +74,7 @@ export const CHANGE_LOG_KEEP = 1000;
 /** Returns the JSON payload of a change from this instance, under MAX_PAYLOAD_BYTES ("everything" when the lists are too long). */
 export function changePayload(change: Omit<Change, 'origin'>): string {
   const full: Change = { origin: INSTANCE_ID };
+  if (change.settings) full.settings = true;
   if (change.all) full.all = true;
   else {
     if (change.days?.length) full.days = [...new Set(change.days)].sort();
@@ -82,7 +85,7 @@ export function changePayload(change: Omit<Change, 'origin'>): string {
   }
   const json = JSON.stringify(full);
   // JSON of ids, days and a UUID is ASCII: length is bytes.
-  return json.length < MAX_PAYLOAD_BYTES ? json : JSON.stringify({ origin: INSTANCE_ID, all: true });
+  return json.length < MAX_PAYLOAD_BYTES ? json : JSON.stringify({ origin: INSTANCE_ID, ...(change.settings ? { settings: true } : {}), all: true });
 }
 
 /** Returns the change a payload describes; "everything" when it cannot be read. */

@@ -136,6 +136,25 @@ export async function saveMediaReady(db: Kysely<Database>, id: number, image: Re
   });
 }
 
+/**
+ * Records an image stored from an upload under its address: a new ready row, or the row of that
+ * address made ready again (the same image uploaded twice is one row). `attempts` is 0: the fetcher
+ * never claimed it, which is how deleteUnusedMedia knows an upload waiting for its article. Signals
+ * the change of the articles already using it; returns the row's id and those articles.
+ * @example const { id } = await saveUploadedMedia(db, 'https://uploads.invalid/0f…e1-1280.jpg', image, new Date())
+ */
+export async function saveUploadedMedia(db: Kysely<Database>, url: string, image: ReadyImage, now: Date): Promise<{ id: number; articles: number[] }> {
+  const at = now.toISOString();
+  const ready = { status: 'ready', hash: image.hash, width: image.width, height: image.height, variants: JSON.stringify(image.variants), bytes: image.bytes, error: null, attempts: 0, claimed_until: null, fetched_at: at };
+  return db.transaction().execute(async (trx) => {
+    await trx.insertInto('media').values({ url, ...ready, created_at: at }).onConflict((oc) => oc.column('url').doUpdateSet(ready)).execute();
+    const { id } = await trx.selectFrom('media').select('id').where('url', '=', url).executeTakeFirstOrThrow();
+    const articles = (await trx.selectFrom('article_media').select('article_id').where('media_id', '=', id).orderBy('article_id').execute()).map((r) => r.article_id);
+    if (articles.length) await signalChange(trx, { articles });
+    return { id, articles };
+  });
+}
+
 /** Records why an image was not stored (one line); the pages keep linking its original address. */
 export async function saveMediaFailed(db: Db, id: number, error: string, now: Date): Promise<void> {
   await db.updateTable('media').set({ status: 'failed', error: error.slice(0, 500), claimed_until: null, fetched_at: now.toISOString() }).where('id', '=', id).execute();
@@ -195,12 +214,19 @@ export async function findArticleIdsOfMedia(db: Db, mediaId: number): Promise<nu
   return (await db.selectFrom('article_media').select('article_id').where('media_id', '=', mediaId).orderBy('article_id').execute()).map((r) => r.article_id);
 }
 
-/** Deletes the image rows no article uses; returns how many. */
-export async function deleteUnusedMedia(db: Db): Promise<number> {
-  const r = await db
+/**
+ * Deletes the image rows no article uses; returns how many. An upload stored at `uploadsSince` or
+ * later (a ready row the fetcher never claimed) stays: its article may not be saved yet.
+ */
+export async function deleteUnusedMedia(db: Db, opts: { uploadsSince?: Date } = {}): Promise<number> {
+  let q = db
     .deleteFrom('media')
-    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('article_media').select(sql.lit(1).as('one')).whereRef('article_media.media_id', '=', 'media.id'))))
-    .executeTakeFirst();
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('article_media').select(sql.lit(1).as('one')).whereRef('article_media.media_id', '=', 'media.id'))));
+  if (opts.uploadsSince) {
+    const since = opts.uploadsSince.toISOString();
+    q = q.where((eb) => eb.not(eb.and([eb('status', '=', 'ready'), eb('attempts', '=', 0), eb('fetched_at', '>=', since)])));
+  }
+  const r = await q.executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

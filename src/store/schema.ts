@@ -244,6 +244,22 @@ export interface ArticleRevisionsTable {
   categories: string | null;
 }
 
+/** One fetch of a source: the newest 50 per source are kept (0011). */
+export interface FetchHistoryTable {
+  id: Generated<number>;
+  source_id: number;
+  at: string;
+  /** `ok`, `not-modified` or `error`. */
+  outcome: string;
+  http_status: number | null;
+  items: number;
+  created: number;
+  updated: number;
+  skipped: number;
+  duration_ms: number;
+  error: string | null;
+}
+
 /** An aggregated article an editor deleted: its feed's next fetch does not store it again (0012). */
 export interface ArticleTombstonesTable {
   source_id: number;
@@ -270,5 +286,6 @@ export interface Database {
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   article_revisions: ArticleRevisionsTable;
+  fetch_history: FetchHistoryTable;
   article_tombstones: ArticleTombstonesTable;
 }

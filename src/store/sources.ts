@@ -14,6 +14,11 @@ import { sourceIdentity } from './migrations/0005_source_identity.js';
 import type { Database, SourcesTable } from './schema.js';
 import { prepared } from './prepared.js';
 
+/** A source the operator asked for that cannot be: a duplicate, a URL that is not http(s), an empty name. */
+export class SourceError extends Error {
+  readonly code = 'JARIDA_SOURCE_INVALID';
+}
+
 /**
  * Returns the id of the source with this title and kind, creating it when missing. Creating is one
  * insert on the unique identity, so two processes ensuring the same new source get the same row.
@@ -61,7 +66,7 @@ export async function insertSource(db: Kysely<Database>, s: NewSource): Promise<
   const made = await insertOrNothing(db, row);
   if (made) return made;
   const other = await findSameSource(db, row);
-  throw new Error(`sources: ${row.url ?? row.title} is already source ${other?.id ?? '?'}${other ? ` (${other.title})` : ''}`);
+  throw new SourceError(`sources: ${row.url ?? row.title} is already source ${other?.id ?? '?'}${other ? ` (${other.title})` : ''}`);
 }
 
 type SourceRow = ReturnType<typeof sourceRow>;
@@ -107,7 +112,7 @@ async function findSameSource(db: Kysely<Database>, row: SourceRow): Promise<{ i
  */
 function sourceRow(s: NewSource) {
   const url = httpUrl(s.url);
-  if ((s.kind === 'feed' || s.kind === 'page') && s.url && !url) throw new Error(`sources: ${s.kind} URL ${JSON.stringify(bounded(s.url, 200))} is not an http(s) URL`);
+  if ((s.kind === 'feed' || s.kind === 'page') && s.url && !url) throw new SourceError(`sources: ${s.kind} URL ${JSON.stringify(bounded(s.url, 200))} is not an http(s) URL`);
   const title = label(s.title, LIMITS.title) ?? (url ? new URL(url).hostname : 'Untitled source');
   return {
     kind: s.kind,
@@ -325,7 +330,7 @@ export async function updateSource(
   // Its name and canonical choice show on article pages.
   const shown = s.title !== undefined || s.canonicalHere !== undefined;
   const title = s.title === undefined ? undefined : (label(s.title, LIMITS.title) ?? '');
-  if (title === '') throw new Error('sources: a source name must not be empty');
+  if (title === '') throw new SourceError('sources: a source name must not be empty');
   return db.transaction().execute(async (trx) => {
     // A manual source is known by its name (its identity), so a new name is a new identity; a feed keeps its URL's.
     let identity: string | undefined;
@@ -334,7 +339,7 @@ export async function updateSource(
       if (!row) return false;
       identity = sourceIdentity({ kind: row.kind, url: row.url, title });
       const other = await trx.selectFrom('sources').select('id').where('identity', '=', identity).where('id', '!=', id).executeTakeFirst();
-      if (other) throw new Error(`sources: a ${row.kind} source named ${title} exists already (source ${other.id})`);
+      if (other) throw new SourceError(`sources: a ${row.kind} source named ${title} exists already (source ${other.id})`);
     }
     const r = await trx
       .updateTable('sources')

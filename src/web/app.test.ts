@@ -268,6 +268,14 @@ describe('the store out of reach', () => {
       expect(res.statusCode).toBe(503);
       expect(res.headers['retry-after']).toBe('5');
       expect(res.body).toBe('503\n');
+      // The desk and its API too: 503, never a 500.
+      for (const url of ['/admin/login', '/admin/articles']) {
+        const desk = await site.inject({ url });
+        expect(desk.statusCode, url).toBe(503);
+        expect(desk.headers['retry-after']).toBe('5');
+        expect(desk.headers['cache-control']).toBe('private, no-store');
+      }
+      expect((await site.inject({ url: '/api/admin/v1/me', headers: { authorization: 'Bearer jrd_x' } })).statusCode).toBe(503);
     } finally {
       await site.close();
       await down.close();

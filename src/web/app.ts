@@ -4,11 +4,12 @@
  */
 import { createServer } from 'node:http';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import type { Config } from '../config.js';
-import type { Logger } from '../log.js';
+import { configWithSite, type Config } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import { openMediaFiles } from '../media/open.js';
 import { mediaFront, MediaServer, registerMediaRoute } from '../media/serve.js';
+import { LiveSettings } from '../settings/live.js';
 import { StoreError, type Store } from '../store/db.js';
 import type { PageCache } from './cache.js';
 import { HttpError } from './errors.js';
@@ -16,16 +17,26 @@ import { pageFront, registerPageHttp } from './http.js';
 import { STRINGS } from './i18n/strings.js';
 import { renderCounts, sendPage } from './page.js';
 import { registerRoutes } from './routes.js';
+import { registerDesk } from './admin/plugin.js';
+import { registerAdminApi } from './admin/api/plugin.js';
+import type { DeskTimes } from './admin/accounts.js';
+import { applySecurityHeaders, registerSecurityHeaders, securityHeaders } from './security-headers.js';
 import { loadTheme, type Theme } from './theme.js';
 import { buildHeader, pageContext } from './view.js';
 
 /** What the web tier needs; the store and config come from the caller. */
 export interface WebDeps {
   store: Store;
+  /**
+   * The config, its `site` the settings in effect: replaced by a new frozen Config when they change
+   * (`settings`), so a handler reads it per request and never keeps it.
+   */
   config: Config;
   /** The clock; JARIDA_NOW (config.fixedNow) fixes it. */
   now: () => Date;
   theme: Theme;
+  /** The site settings in effect, following changes made anywhere; the desk changes them through it (`update`). */
+  settings: LiveSettings;
 }
 
 /** Longest query string a page accepts; longer ones get a 400 page. */
@@ -34,43 +45,67 @@ export const MAX_QUERY_LENGTH = 2048;
 /**
  * Returns the app for a store and config, not yet listening; with `cache`, pages are served from it
  * (web/cache.ts) by a handler in front of Fastify's (http.ts) — `listen()` uses it, `inject()` does not.
+ * `settings`: the live site settings (settings/live.ts), which the caller feeds the store's changes
+ * (`heard`); without, a holder read once from the store over `config.site` (the config file's; those
+ * alone when the store is out of reach).
+ * When they change, every next request sees them and the page cache starts again.
  */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; settings?: LiveSettings; deskTimes?: DeskTimes },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
+  const settings = opts.settings ?? (await LiveSettings.open(opts.store, config.site, { log: opts.log }).catch((err: unknown) => {
+    opts.log?.warn({ err }, "web: cannot read the site settings from the store; the config file's apply");
+    return LiveSettings.unread(opts.store, config.site, { log: opts.log });
+  }));
   const deps: WebDeps = {
     store: opts.store,
-    config,
+    config: configWithSite(config, settings.current()),
     now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
     theme: opts.theme ?? loadTheme(config.themeDir),
+    settings,
   };
+  // New settings: the next request renders with them, and no page rendered with the old ones is served again.
+  const stopFollowing = settings.onChange((site) => {
+    deps.config = configWithSite(config, site);
+    opts.cache?.reset(site.timeZone);
+  });
+  // Made once: Fastify, the page cache's front and the media front send the same (security-headers.ts).
+  const security = securityHeaders({ https: config.site.siteUrl?.startsWith('https:') ?? false, hashes: deps.theme.hashes });
   // The image files under /media/ (media/serve.ts); pages learn what is stored from the store (web/images.ts).
   const media = opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes });
-  const front = (handler: Parameters<typeof pageFront>[2]) => mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, opts.log) : handler);
+  media.useHeaders(security.media);
+  const front = (handler: Parameters<typeof pageFront>[2]) =>
+    mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log }) : handler);
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
     return503OnClosing: true,
+    // Behind a reverse proxy: the client's address and scheme from X-Forwarded-* (http.trustProxy).
+    trustProxy: config.http.trustProxy,
     // Malformed percent-encoding (400) and over-long path segments (404: no slug is that long).
+    // They are answered without the hooks: the security headers are set here.
     frameworkErrors: (err: Error & { code?: string }, req: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) =>
-      errorPage(req, reply, err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
+      errorPage(req, applySecurityHeaders(reply, security), err.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 404 : 400, 'malformed URL'),
     routerOptions: { maxParamLength: 1000, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true },
     // Warm media files and cached pages are answered before Fastify sees the request.
     serverFactory: (handler: Parameters<typeof pageFront>[2]) => createServer(front(handler)),
   } as FastifyServerOptions);
 
+  // First, so that an answer refused by a later hook carries them too; the desk's: no-store.
+  registerSecurityHeaders(app, security);
   // A callback hook, not an async one: it runs on every page, and a promise per request costs.
   app.addHook('onRequest', (req, _reply, done) => {
     const q = req.url.indexOf('?');
     done(q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH ? new HttpError(400, `query string longer than ${MAX_QUERY_LENGTH} characters`) : undefined);
   });
 
+  app.addHook('onClose', async () => void stopFollowing());
   registerPageHttp(app, { cache: opts.cache, http: config.http, now: deps.now });
   if (opts.cache) {
     opts.cache.renderCounts = async (lang) => {
-      const ctx = pageContext(config.site, lang, deps.now());
+      const ctx = pageContext(deps.config.site, lang, deps.now());
       return renderCounts(deps.theme, ctx, await buildHeader(deps.store, ctx, ctx.urls.home()));
     };
   }
@@ -80,11 +115,12 @@ export async function buildApp(
   function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];
     const l = LANGS.find((x) => x === first);
-    return l && config.site.languages.includes(l) ? l : config.site.defaultLanguage;
+    const { site } = deps.config;
+    return l && site.languages.includes(l) ? l : site.defaultLanguage;
   }
 
   async function errorPage(req: { url: string }, reply: import('fastify').FastifyReply, status: number, detail?: string) {
-    const ctx = pageContext(config.site, langOfPath(req.url), deps.now());
+    const ctx = pageContext(deps.config.site, langOfPath(req.url), deps.now());
     const t = STRINGS[ctx.lang];
     const kind = status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
     const text = kind === 'notFound' ? t.notFoundText : kind === 'badRequest' ? t.badRequestText : t.serverErrorText;
@@ -110,5 +146,10 @@ export async function buildApp(
       return reply.code(status).type('text/plain; charset=utf-8').send(`${status}\n`);
     }
   });
+  // Registered last: awaiting a plugin loads every route queued before it, and those must already
+  // have the site's error and not-found handlers above. The desk and its API set their own inside.
+  // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
+  await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes, trustProxy: config.http.trustProxy });
+  await registerAdminApi(app, deps);
   return app;
 }

@@ -93,6 +93,21 @@ describe('the page cache', () => {
     expect(cache.get('/')?.body.bytes.toString()).toBe('today is the 16th');
   });
 
+  it('forgets every page when the site settings change, and follows their time zone to midnight', () => {
+    let t = new Date('2019-02-15T20:30:00Z'); // 23:30 in Istanbul, 20:30 in London
+    const cache = new PageCache({ maxBytes: 1 << 20, timeZone: TZ, now: () => t });
+    cache.store('/', { ...html('old name'), meta: meta() }, cache.mark);
+    const gen = cache.countsGen;
+    cache.reset('Europe/London');
+    expect(cache.get('/')).toBeUndefined();
+    expect(cache.countsGen).toBeGreaterThan(gen);
+    cache.store('/', { ...html('new name'), meta: meta() }, cache.mark);
+    t = new Date('2019-02-15T21:30:00Z'); // past midnight in Istanbul, not in London
+    expect(cache.get('/')?.body.bytes.toString()).toBe('new name');
+    t = new Date('2019-02-16T00:00:00Z');
+    expect(cache.get('/')).toBeUndefined();
+  });
+
   it('renders the header counts once per language and change, however many ask', async () => {
     const cache = new PageCache({ maxBytes: 1 << 20, timeZone: TZ, now });
     let renders = 0;

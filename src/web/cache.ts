@@ -131,7 +131,7 @@ const OVERHEAD = 512;
  */
 export class PageCache {
   readonly maxBytes: number;
-  private readonly timeZone: string;
+  private timeZone: string;
   private readonly now: () => Date;
   /** Insertion order is recency: the first entry is the least recently used. */
   private readonly entries = new Map<string, CachedPage>();
@@ -250,6 +250,16 @@ export class PageCache {
     this.gen++;
     this.recent.push({ seq: ++this.seq, inv: { all: true } });
     if (this.recent.length > RECENT) this.recent.shift();
+  }
+
+  /**
+   * Forgets every page and follows the site's time zone from now on (the site settings changed:
+   * its name, header strip and dates are on every page; midnight moves with the zone).
+   */
+  reset(timeZone: string): void {
+    this.clear();
+    this.timeZone = timeZone;
+    this.expiresAt = this.nextMidnight();
   }
 
   /**

@@ -3,9 +3,10 @@
  * Surrogate-Key/Cache-Tag naming what a page shows, and gzip/brotli made once per page body.
  *
  * Pages leave the app two ways with the same headers: a page cache hit is answered by `pageFront`
- * before Fastify sees the request (the fast path: a map lookup and one write); everything else goes
- * through Fastify, and `registerPageHttp`'s onSend hook adds the headers, stores the page when the
- * request is the one rendering it for the cache, and compresses.
+ * before Fastify sees the request (the fast path: a map lookup and one write, the security headers
+ * among those each page body keeps); everything else goes through Fastify, and `registerPageHttp`'s
+ * onSend hook adds the headers, stores the page when the request is the one rendering it for the
+ * cache, and compresses. The desk's answers (`/admin`, `/api/admin`) are never stored.
  */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +15,7 @@ import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { pageCacheKey, type CachedPage, type PageCache, type PageMeta } from './cache.js';
+import { isDeskPath, type HeaderSet } from './security-headers.js';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -191,7 +193,8 @@ const leaders = new WeakMap<IncomingMessage, { key: string; mark: number; counts
 export function registerPageHttp(app: FastifyInstance, opts: { cache?: PageCache; http: HttpSettings; now: () => Date }): void {
   app.addHook('onSend', async (req, reply, payload) => {
     const meta = pageMeta.get(req.raw);
-    if (!meta) return payload;
+    // The desk's pages are nobody else's: never stored, no shared-cache headers (security-headers.ts).
+    if (!meta || isDeskPath(req.url)) return payload;
     if (reply.statusCode !== 200 || typeof payload !== 'string') {
       reply.header('cache-control', cacheControl(reply.statusCode, opts.http));
       return payload;
@@ -219,20 +222,23 @@ export function registerPageHttp(app: FastifyInstance, opts: { cache?: PageCache
 
 /**
  * Returns the server's request handler in front of Fastify's (`next`): a GET or HEAD for a cached
- * page is answered from the cache; a stale page is rendered again by the first request for it while
- * the others get it as it was; a burst for a page not yet cached renders it once, the rest wait.
+ * page is answered from the cache, with the `security` headers (security-headers.ts); a stale page is
+ * rendered again by the first request for it while the others get it as it was; a burst for a page
+ * not yet cached renders it once, the rest wait. The desk's paths go straight on to `next`.
  */
 export function pageFront(
   cache: PageCache,
   http: HttpSettings,
   next: (req: IncomingMessage, res: ServerResponse) => void,
-  log?: Logger,
+  opts: { security: HeaderSet; log?: Logger },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const inflight = new Map<string, Promise<void>>();
+  const { security, log } = opts;
+  const settings: FrontSettings = { http, security };
 
   const failed = (req: IncomingMessage, res: ServerResponse, err: unknown) => {
     log?.error({ err, url: req.url }, 'web: cached page failed');
-    if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
+    if (!res.headersSent) res.writeHead(500, { ...security, 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' });
     res.end('500\n');
   };
 
@@ -255,13 +261,15 @@ export function pageFront(
     const hit = cache.get(key);
     const flight = inflight.get(key);
     if (hit && (!hit.stale || flight)) {
-      serveCached(cache, hit, req, res, http, hit.stale ? 'stale' : 'hit')?.catch((err) => failed(req, res, err));
+      serveCached(cache, hit, req, res, settings, hit.stale ? 'stale' : 'hit')?.catch((err) => failed(req, res, err));
       return;
     }
+    // Checked after the lookup, off the hit path: a desk page is never stored, so never a hit.
+    if (!hit && isDeskPath(url)) return next(req, res);
     if (flight) {
       flight.then(() => {
         const again = cache.get(key);
-        if (again) return serveCached(cache, again, req, res, http, again.stale ? 'stale' : 'hit');
+        if (again) return serveCached(cache, again, req, res, settings, again.stale ? 'stale' : 'hit');
         next(req, res);
       }).catch((err) => failed(req, res, err));
       return;
@@ -271,29 +279,36 @@ export function pageFront(
   };
 }
 
+/** What the front adds to a cached page's headers: Cache-Control's settings and the security headers. */
+interface FrontSettings {
+  http: HttpSettings;
+  security: HeaderSet;
+}
+
 /**
  * Answers a request from a cached page: 304 or the bytes, synchronously when the page's counts are
  * current and its encoding made (the common case); else after bringing them up to date.
  */
-function serveCached(cache: PageCache, e: CachedPage, req: IncomingMessage, res: ServerResponse, http: HttpSettings, xCache: string): Promise<void> | undefined {
+function serveCached(cache: PageCache, e: CachedPage, req: IncomingMessage, res: ServerResponse, s: FrontSettings, xCache: string): Promise<void> | undefined {
   const enc = pickEncoding(req.headers['accept-encoding']);
   const bytes = e.hole && e.countsGen !== cache.countsGen ? undefined : e.body.ready(enc);
-  if (bytes) return void writeCached(e, enc, bytes, req, res, http, xCache);
+  if (bytes) return void writeCached(e, enc, bytes, req, res, s, xCache);
   return (async () => {
     if (e.hole && e.countsGen !== cache.countsGen) await refillCounts(cache, e);
     const made = e.body.ready(enc);
     const body = e.body;
     const out = made ?? (await body.encode(enc));
     if (!made) cache.resized(e);
-    writeCached(e, enc, out, req, res, http, xCache, body);
+    writeCached(e, enc, out, req, res, s, xCache, body);
   })();
 }
 
-function writeCached(e: CachedPage, enc: Encoding, bytes: Buffer, req: IncomingMessage, res: ServerResponse, http: HttpSettings, xCache: string, body = e.body): void {
+/** Writes a cached page's answer with the headers its body keeps per encoding and X-Cache (made on first use). */
+function writeCached(e: CachedPage, enc: Encoding, bytes: Buffer, req: IncomingMessage, res: ServerResponse, s: FrontSettings, xCache: string, body = e.body): void {
   const slot = (enc === 'identity' ? 0 : enc === 'gzip' ? 2 : 4) + (xCache === 'hit' ? 0 : 1);
   let headers = body.headerSets[slot];
   if (!headers) {
-    headers = { ...pageHeaders(body, enc, e.contentType, e.tags, http, xCache), 'content-length': String(bytes.length) };
+    headers = { ...s.security, ...pageHeaders(body, enc, e.contentType, e.tags, s.http, xCache), 'content-length': String(bytes.length) };
     body.headerSets[slot] = headers;
   }
   if (isNotModified(req.headers, body)) {

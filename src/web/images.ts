@@ -3,7 +3,7 @@
  * `themes/default/picture.liquid`, and article bodies with their `<img>`s pointed at the copies. An
  * image not stored (pending, failed, or never fetched) keeps its original address: never a broken box.
  */
-import { decodeEntities } from '../ingest/parse/text.js';
+import { decodeEntities } from '../html/text.js';
 import { bodyImageUrls } from '../media/urls.js';
 import { MEDIA_PREFIX } from '../media/serve.js';
 import { httpUrl } from '../model/url.js';

@@ -1,6 +1,9 @@
-/** Every public URL, one line each, for every enabled language (default at `/`, others prefixed). */
+/**
+ * Every public URL, one line each, for every language (default at `/`, others prefixed); a language
+ * the site settings do not enable at the time of the request answers 404 (they change at runtime).
+ */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Lang } from '../model/types.js';
+import { LANGS, type Lang } from '../model/types.js';
 import type { WebDeps } from './app.js';
 import { sendPage, type PageView } from './page.js';
 import { articlePage } from './pages/article.js';
@@ -14,7 +17,7 @@ import { sourcePage } from './pages/source.js';
 import { sitePagePage } from './pages/site-page.js';
 import { yearArchivePage } from './pages/year-archive.js';
 import { tags } from './cache.js';
-import { HttpError } from './errors.js';
+import { HttpError, notFound } from './errors.js';
 import { PageBody, pageMeta, sendAsset } from './http.js';
 import { pageContext, type PageContext } from './view.js';
 
@@ -23,19 +26,24 @@ type Handler = (deps: WebDeps, ctx: PageContext, params: Params, query: unknown)
 
 /** Registers the site's routes on the app. */
 export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
-  const { site } = deps.config;
+  // The default language is the config file's alone (settings/site.ts refuses to disable it): its routes stay at `/`.
+  const { defaultLanguage } = deps.config.site;
 
   app.get('/healthz', async () => ({ ok: true }));
   const css = new PageBody(deps.theme.stylesheet.body, Date.now());
   app.get(deps.theme.stylesheet.path, (req, reply) => sendAsset(req, reply, css, 'text/css; charset=utf-8'));
 
-  for (const lang of site.languages) {
-    const prefix = lang === site.defaultLanguage ? '' : `/${lang}`;
-    const page = (handler: Handler) => (req: FastifyRequest, reply: FastifyReply) => render(deps, lang, handler, req, reply);
+  for (const lang of LANGS) {
+    const prefix = lang === defaultLanguage ? '' : `/${lang}`;
+    const enabled = <R>(handler: (req: FastifyRequest, reply: FastifyReply) => Promise<R>) => (req: FastifyRequest, reply: FastifyReply) => {
+      if (!deps.config.site.languages.includes(lang)) throw notFound(`the site does not show pages in ${lang}`);
+      return handler(req, reply);
+    };
+    const page = (handler: Handler) => enabled((req, reply) => render(deps, lang, handler, req, reply));
     app.get(`${prefix}/`, page((d, ctx, _p, q) => homePage(d.store, ctx, q)));
     app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
-    app.get(`${prefix}/search.json`, (req, reply) => searchJsonRoute(deps, lang, req, reply));
-    app.get(`${prefix}/feed.xml`, feedRoute(deps, lang));
+    app.get(`${prefix}/search.json`, enabled((req, reply) => searchJsonRoute(deps, lang, req, reply)));
+    app.get(`${prefix}/feed.xml`, enabled(feedRoute(deps, lang)));
     app.get(`${prefix}/section/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'section', p.slug!, q)));
     app.get(`${prefix}/tag/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'tag', p.slug!, q)));
     app.get(`${prefix}/source/:slug/`, page((d, ctx, p, q) => sourcePage(d.store, ctx, p.slug!, q)));
@@ -46,9 +54,9 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     app.get(`${prefix}/:year/:month/:day/:slug/`, page((d, ctx, p) => articlePage(d.store, ctx, { year: p.year!, month: p.month!, day: p.day!, slug: p.slug! })));
   }
   // The default language also answers under its own prefix, redirected to the unprefixed URL.
-  const unprefixed = async (req: FastifyRequest, reply: FastifyReply) => reply.redirect(sitePath(req.url.slice(site.defaultLanguage.length + 1)), 301);
-  app.get(`/${site.defaultLanguage}/*`, unprefixed);
-  app.get(`/${site.defaultLanguage}`, unprefixed);
+  const unprefixed = async (req: FastifyRequest, reply: FastifyReply) => reply.redirect(sitePath(req.url.slice(defaultLanguage.length + 1)), 301);
+  app.get(`/${defaultLanguage}/*`, unprefixed);
+  app.get(`/${defaultLanguage}`, unprefixed);
 }
 
 /**

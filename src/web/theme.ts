@@ -8,17 +8,21 @@ import { join } from 'node:path';
 import { Liquid, type FS } from 'liquidjs';
 import { DEFAULT_THEME_DIR } from '../paths.js';
 import { Bail, compileTemplate, type CompiledTemplate } from './theme-compile.js';
+import { inlineHashes, type InlineHashes } from './theme-inline.js';
 
 /** A loaded theme: renders named templates and serves one stylesheet under a content-hashed name. */
 export interface Theme {
   render(template: string, context: object): Promise<string>;
   stylesheet: { path: string; body: Buffer };
+  /** Hashes of the templates' inline scripts and styles, for the Content-Security-Policy (theme-inline.ts). */
+  hashes: InlineHashes;
 }
 
 /**
  * Returns the theme for an own folder (or null for the default theme alone). Templates are read
  * once at start and rendered synchronously from memory: no file system access per page, and
- * compiled to closures where they allow (theme-compile.ts).
+ * compiled to closures where they allow (theme-compile.ts). Throws when a template has inline script
+ * or style the Content-Security-Policy cannot allow (theme-inline.ts).
  */
 export function loadTheme(ownDir: string | null): Theme {
   if (ownDir && !existsSync(ownDir)) throw new Error(`theme: folder not found: ${ownDir}`);
@@ -27,6 +31,7 @@ export function loadTheme(ownDir: string | null): Theme {
   for (const root of [...roots].reverse()) {
     for (const f of readdirSync(root)) if (f.endsWith('.liquid')) templates.set(`/${f}`, readFileSync(join(root, f), 'utf8'));
   }
+  const hashes = inlineHashes(templates);
   const engine = new Liquid({
     root: ['/'],
     extname: '.liquid',
@@ -57,6 +62,7 @@ export function loadTheme(ownDir: string | null): Theme {
   return {
     render: async (template, context) => renderSync(template, context),
     stylesheet: { path: `/assets/style.${hash}.css`, body },
+    hashes,
   };
 }
 

@@ -7,7 +7,7 @@ import type { ArticleInput, ArticleStatus } from '../../model/types.js';
 import { searchDocument } from '../../search/document.js';
 import { detectArticleLanguage } from '../process/language.js';
 import { normalizeUrl } from '../process/url.js';
-import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
+import { plainText, sanitizeArticleHtml } from '../../html/sanitize.js';
 
 /** The source an archive names for an article (NDJSON `source`), before it is found or created. */
 export interface ImportSource {

@@ -7,7 +7,7 @@
  */
 import { Parser } from 'htmlparser2';
 import { parseDate } from '../parse/dates.js';
-import { htmlToText } from '../parse/text.js';
+import { htmlToText } from '../../html/text.js';
 import { LIMITS, type ImportEntry } from './record.js';
 import { ImportError } from './errors.js';
 

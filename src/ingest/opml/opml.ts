@@ -1,6 +1,6 @@
 /** OPML 2.0: the subscription lists feed readers exchange (`jarida sources import|export`). */
 import { XMLParser } from 'fast-xml-parser';
-import { escapeHtml as esc } from '../parse/text.js';
+import { escapeHtml as esc } from '../../html/text.js';
 
 /** One feed of an OPML file. */
 export interface OpmlFeed {

@@ -8,7 +8,7 @@ import { parseDate } from './dates.js';
 import { type DraftItem, addCategory, addKeywords, finishItems, imageSlots, isImage, pickImage, resolveId } from './item.js';
 import { type MediaText, readMedia } from './media.js';
 import { normalizeLanguage } from './lang.js';
-import { collapseWhitespace, escapeHtml, escapeStrayLt, htmlToText, nonEmpty } from './text.js';
+import { collapseWhitespace, escapeHtml, escapeStrayLt, htmlToText, nonEmpty } from '../../html/text.js';
 import { resolveHtmlUrls, resolveUrl } from './url.js';
 import { type XmlElement, elements, hasElementChildren, innerHtml, textContent } from './xml.js';
 

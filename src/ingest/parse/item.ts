@@ -1,7 +1,7 @@
 /** What every format shares once its fields are read: ids, categories, images, author names, guid fallback. */
 import { createHash } from 'node:crypto';
 import type { FeedItem } from '../../model/feed.js';
-import { collapseWhitespace, decodeEntities } from './text.js';
+import { collapseWhitespace, decodeEntities } from '../../html/text.js';
 import { resolveUrl } from './url.js';
 
 /** An item as a format reader produces it: the guid may still be missing. */

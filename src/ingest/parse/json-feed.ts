@@ -7,7 +7,7 @@ import { parseDate } from './dates.js';
 import { ParseError } from './errors.js';
 import { type DraftItem, finishItems, imageSlots, isImage, pickImage, resolveId } from './item.js';
 import { normalizeLanguage } from './lang.js';
-import { collapseWhitespace, escapeHtml, escapeStrayLt, nonEmpty } from './text.js';
+import { collapseWhitespace, escapeHtml, escapeStrayLt, nonEmpty } from '../../html/text.js';
 import { resolveHtmlUrls, resolveUrl } from './url.js';
 
 type Json = Record<string, unknown>;

@@ -1,6 +1,6 @@
 /** Media RSS (media:content, media:thumbnail, media:group) → lead-image candidates. */
 import { type ImageSlots, isImage } from './item.js';
-import { escapeHtml, htmlToText, nonEmpty } from './text.js';
+import { escapeHtml, htmlToText, nonEmpty } from '../../html/text.js';
 import { resolveUrl } from './url.js';
 import { type XmlElement, child, elements, textContent } from './xml.js';
 

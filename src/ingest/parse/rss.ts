@@ -9,7 +9,7 @@ import { type DraftItem, addCategory, addKeywords, authorName, finishItems, imag
 import { normalizeLanguage } from './lang.js';
 import { type MediaText, mediaUrl, readMedia } from './media.js';
 import { atomCategory, atomLinkHref, atomPersonNames, atomTextHtml } from './atom.js';
-import { collapseWhitespace, escapeStrayLt, htmlToText, nonEmpty } from './text.js';
+import { collapseWhitespace, escapeStrayLt, htmlToText, nonEmpty } from '../../html/text.js';
 import { resolveHtmlUrls, resolveUrl } from './url.js';
 import { type XmlElement, elements, hasElementChildren, innerHtml, namespaceKey, textContent } from './xml.js';
 

@@ -5,7 +5,7 @@
  * unknown entities, unclosed or mismatched tags, truncated files) gives a best-effort tree.
  */
 import { QuoteType, Tokenizer } from 'htmlparser2';
-import { decodeEntities, escapeHtml, fixC1 } from './text.js';
+import { decodeEntities, escapeHtml, fixC1 } from '../../html/text.js';
 import { resolveUrl } from './url.js';
 
 /** An element: names, decoded attributes, children (elements or decoded text), scope. */

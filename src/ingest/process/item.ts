@@ -7,7 +7,7 @@ import type { SourceRules } from '../../model/rules.js';
 import { bounded, label, LIMITS } from '../../model/limits.js';
 import type { ArticleInput } from '../../model/types.js';
 import { httpUrl } from '../../model/url.js';
-import { plainText, sanitizeArticleHtml } from '../sanitize/sanitize.js';
+import { plainText, sanitizeArticleHtml } from '../../html/sanitize.js';
 import { detectArticleLanguage } from './language.js';
 import { ruleVerdict } from './rules.js';
 import { normalizeUrl } from './url.js';

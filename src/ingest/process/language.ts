@@ -1,6 +1,6 @@
 /** The language of an article that names none, read from its text (feeds, imports and the desk alike). */
 import { detectLanguage } from '../../search/language.js';
-import { plainText } from '../sanitize/sanitize.js';
+import { plainText } from '../../html/sanitize.js';
 
 /**
  * Returns the language of the article's title, summary and the start of its body among

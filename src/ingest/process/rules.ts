@@ -43,6 +43,19 @@ export function formatRule(r: Rule): string {
   return r.field === 'any' && !readsAsField(body) ? body : `${r.field}:${body}`;
 }
 
+/**
+ * Returns a source's rules in one line, as `sources rules` prints them and the desk shows them.
+ * @example describeRules(rules) // 'block title:/^sponsored/i · max age 7d · republish full'
+ */
+export function describeRules(r: SourceRules): string {
+  return [
+    ...r.keep.map((k) => `keep ${formatRule(k)}`),
+    ...r.block.map((b) => `block ${formatRule(b)}`),
+    ...(r.maxAgeDays !== null ? [`max age ${formatDuration(r.maxAgeDays * 86_400)}`] : []),
+    `republish ${r.republish}`,
+  ].join(' · ');
+}
+
 /** Returns true when parseRule would take the start of `text` for a field name (known or not). */
 function readsAsField(text: string): boolean {
   const m = /^([A-Za-z]+):(\/\/|\s)?/.exec(text);

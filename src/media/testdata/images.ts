@@ -42,6 +42,51 @@ export function sampleGif(w = 400, h = 300, seed = 4): Promise<Buffer> {
   return sharp(Buffer.from(sceneSvg(w, h, seed))).gif().toBuffer();
 }
 
+/** Returns an animated GIF of `frames` scenes, `w` × `h` each, looping. */
+export async function sampleAnimatedGif(w = 200, h = 150, frames = 3): Promise<Buffer> {
+  const pages = await Promise.all(Array.from({ length: frames }, (_, i) => sharp(Buffer.from(sceneSvg(w, h, i + 5))).ensureAlpha().raw().toBuffer()));
+  return sharp(Buffer.concat(pages), { raw: { width: w, height: h * frames, channels: 4, pageHeight: h } }).gif({ loop: 0, delay: pages.map(() => 100) }).toBuffer();
+}
+
+/** Returns a JPEG scene whose EXIF names a camera and where it was (GPS IFD: 41.0082 N, 28.9784 E). */
+export function sampleJpegWithGps(w = 800, h = 600, seed = 6): Promise<Buffer> {
+  return sharp(Buffer.from(sceneSvg(w, h, seed)))
+    .withExif({ IFD0: { Make: 'Jarida Test Camera', Artist: 'A. Reporter' }, IFD3: { GPSLatitudeRef: 'N', GPSLatitude: '41/1 0/1 2952/100', GPSLongitudeRef: 'E', GPSLongitude: '28/1 58/1 4224/100' } })
+    .jpeg({ quality: 85 })
+    .toBuffer();
+}
+
+/**
+ * Returns `jpeg` with the frame size in its SOF header set to `w` × `h` (up to 65,535 each): a small
+ * file whose header claims a decompression bomb.
+ */
+export function jpegClaiming(jpeg: Buffer, w: number, h: number): Buffer {
+  const out = Buffer.from(jpeg);
+  for (let i = 2; i + 9 < out.length; ) {
+    if (out[i] !== 0xff) throw new Error('testdata: not a JPEG marker where one was expected');
+    const marker = out[i + 1]!;
+    if (marker >= 0xc0 && marker <= 0xcf && marker !== 0xc4 && marker !== 0xc8 && marker !== 0xcc) {
+      out.writeUInt16BE(h, i + 5);
+      out.writeUInt16BE(w, i + 7);
+      return out;
+    }
+    i += 2 + out.readUInt16BE(i + 2);
+  }
+  throw new Error('testdata: no SOF marker in the JPEG');
+}
+
+/**
+ * Returns a PNG whose header says `w` × `h` pixels followed by a few bytes of image data: a bomb's
+ * header without the bomb (the pixel limit must refuse it from the header alone).
+ */
+export function pngBombHeader(w = 40_000, h = 40_000): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8); // 8-bit RGB
+  return Buffer.concat([Buffer.from('\x89PNG\r\n\x1a\n', 'latin1'), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.alloc(64))), chunk('IEND', Buffer.alloc(0))]);
+}
+
 /** An SVG that would run a script if it were served as an image document. */
 export const HOSTILE_SVG = '<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><script>alert(document.cookie)</script><rect width="100" height="100"/></svg>';
 

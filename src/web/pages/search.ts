@@ -4,7 +4,7 @@
  */
 import { parseDay } from '../../calendar/zone.js';
 import { formatNumber } from '../../calendar/format.js';
-import { escapeHtml } from '../../ingest/parse/text.js';
+import { escapeHtml } from '../../html/text.js';
 import type { Article } from '../../model/types.js';
 import { searchText } from '../../search/document.js';
 import { MAX_QUERY_TERMS, parseSearchQuery } from '../../search/query.js';

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../config.js';
-import { renderPageBody } from '../../ingest/page-body.js';
+import { renderPageBody } from '../../html/markdown.js';
 import type { Lang } from '../../model/types.js';
 import { saveArticle } from '../../store/articles.js';
 import { watchChanges, type StopWatching } from '../../store/changes.js';

@@ -1,7 +1,6 @@
-import { readFileSync, existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { plainText, sanitizeArticleHtml } from './sanitize.js';
-import { CORPORA_URL } from '../../paths.js';
+import { dompurifyCases, expectInert, HAVE_CORPORA, html5libCases } from './testdata/xss.js';
 
 describe('sanitizeArticleHtml', () => {
   it('keeps article markup, makes URLs absolute and images lazy', () => {
@@ -23,30 +22,15 @@ describe('sanitizeArticleHtml', () => {
     expect(sanitizeArticleHtml('<iframe src="https://www.youtube.com/embed/x"></iframe>')).toContain('youtube.com/embed/x');
   });
 
-  const corpora = CORPORA_URL;
-  const haveCorpora = existsSync(corpora) || process.env.JARIDA_REQUIRE_CORPORA === '1';
-
-  /** Every '<' left in sanitized output opens a real tag (text is escaped): check those tags. */
-  function expectInert(out: string, input: string) {
-    for (const tag of out.match(/<[^>]*>/g) ?? []) {
-      const names = tag.replace(/"[^"]*"/g, '""'); // attribute values are escaped text
-      expect(names, input).not.toMatch(/^<\/?(script|style|object|embed|form|input|svg|math|base|meta|link|textarea|bgsound|xml|frame|frameset|applet)\b|\son[a-z]+\s*=|\sstyle\s*=/i);
-      if (/^<iframe/i.test(tag)) expect(tag, input).toMatch(/src="https:\/\/(www\.youtube\.com|www\.youtube-nocookie\.com|player\.vimeo\.com|www\.dailymotion\.com)\//);
-      for (const [, url] of tag.matchAll(/\s(?:href|src|poster|cite|background|dynsrc|lowsrc)="([^"]*)"/gi)) {
-        expect(url, input).toMatch(/^(https?:|mailto:|data:image\/(png|jpe?g|gif|webp|avif);|[\w\-./?#%=&~+]*$)/i);
-      }
-    }
-  }
-
-  it.skipIf(!haveCorpora)('leaves every DOMPurify XSS vector inert', () => {
-    const cases = JSON.parse(readFileSync(new URL('dompurify/cases.json', corpora), 'utf8')) as { payload: string }[];
+  it.skipIf(!HAVE_CORPORA)('leaves every DOMPurify XSS vector inert', () => {
+    const cases = dompurifyCases();
     console.info(`dompurify corpus: ${cases.length} vectors`);
     expect(cases.length).toBeGreaterThan(0);
     for (const c of cases) expectInert(sanitizeArticleHtml(c.payload), c.payload);
   });
 
-  it.skipIf(!haveCorpora)('leaves every html5lib sanitizer case inert and keeps its safe text', () => {
-    const cases = JSON.parse(readFileSync(new URL('html5lib-sanitizer/cases.json', corpora), 'utf8')) as { name: string; input: string; output: string }[];
+  it.skipIf(!HAVE_CORPORA)('leaves every html5lib sanitizer case inert and keeps its safe text', () => {
+    const cases = html5libCases();
     expect(cases.length).toBeGreaterThan(0);
     let sameText = 0;
     let comparable = 0;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { RefreshResult } from '../ingest/refresh.js';
+import type { RefreshResult } from './refresh.js';
 import { describeRefresh, describeRound } from './refresh-report.js';
 
 const ok: RefreshResult = { sourceId: 3, status: 'ok', items: 9, created: 2, updated: 1, unchanged: 1, duplicates: 0, skipped: [], fullTextFailures: 0, error: null, nextFetchAt: '' };

@@ -1,0 +1,89 @@
+/**
+ * The admin API at /api/admin/v1: JSON over HTTP for the desk's objects, authorised by per-user API
+ * tokens (`Authorization: Bearer jrd_…`) with the role of their owner and a scope (read: GET only).
+ * Every route is one entry of a table (routes.ts) that gives Fastify its schema and the OpenAPI 3.1
+ * description (openapi.ts) its path, so the two cannot disagree. Bad input: 400 `{ error, field }`.
+ */
+import { Ajv } from 'ajv';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { roleAtLeast, type StaffUser } from '../../../model/staff.js';
+import type { ApiTokenRow } from '../../../store/api-tokens.js';
+import { StoreError } from '../../../store/db.js';
+import type { WebDeps } from '../../app.js';
+import { audit, resolveApiToken } from '../accounts.js';
+import { openApiDocument } from './openapi.js';
+import { API_ROUTES, ApiError, type ApiContext } from './routes.js';
+
+export const API_PREFIX = '/api/admin/v1';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    apiUser: { user: StaffUser; token: ApiTokenRow } | null;
+  }
+}
+
+/** Registers the admin API on the app. */
+export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Promise<void> {
+  await app.register(
+    async (scope) => {
+      // Bodies are taken as sent: no type coercion, no silently dropped unknown field (Fastify's defaults
+      // do both); the query string and path are text, so there numbers are read from it.
+      const strict = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false });
+      const lenient = new Ajv({ allErrors: false, coerceTypes: true, removeAdditional: false, useDefaults: false });
+      scope.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+      scope.decorateRequest('apiUser', null);
+      scope.addHook('onRequest', async (req, reply) => {
+        reply.header('cache-control', 'private, no-store');
+        if (req.url.split('?')[0] === `${API_PREFIX}/openapi.json`) return;
+        const auth = req.headers.authorization;
+        const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
+        req.apiUser = (await resolveApiToken(web.store, token, web.now())) ?? null;
+        if (!req.apiUser) {
+          reply.header('www-authenticate', 'Bearer realm="jarida"');
+          return reply.code(401).send({ error: token ? 'the API token is not valid (revoked, unknown, or from before a password change)' : 'an API token is required: Authorization: Bearer <token>' });
+        }
+      });
+      scope.setErrorHandler((err: FastifyError & { validation?: { instancePath: string; params: Record<string, unknown> }[] }, req, reply) => {
+        if (err instanceof ApiError) return reply.code(err.status).send({ error: err.message, ...(err.field ? { field: err.field } : {}) });
+        if (err.validation) {
+          const v = err.validation[0]!;
+          const field = (v.params.missingProperty as string | undefined) ?? (v.params.additionalProperty as string | undefined) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+          return reply.code(400).send({ error: `${err.validationContext ?? 'request'}${field ? `.${field}` : ''}: ${err.message.replace(/^[a-z]+(\/[\w.]*)? /, '')}`, field: field || undefined });
+        }
+        if (err instanceof StoreError) return reply.code(503).header('retry-after', '5').send({ error: 'the database is out of reach; try again in a moment' });
+        const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
+        if (status >= 500) req.log.error({ err, url: req.url }, 'admin api: request failed');
+        return reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the log' });
+      });
+      scope.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'no such endpoint (see /api/admin/v1/openapi.json)' }));
+
+      const doc = JSON.stringify(openApiDocument(API_ROUTES, API_PREFIX));
+      scope.get('/openapi.json', (_req, reply) => reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc));
+
+      for (const route of API_ROUTES) {
+        scope.route({
+          method: route.method,
+          url: route.url,
+          schema: { ...(route.params ? { params: route.params } : {}), ...(route.query ? { querystring: route.query } : {}), ...(route.body ? { body: route.body } : {}) },
+          handler: async (req: FastifyRequest, reply: FastifyReply) => {
+            const { user, token } = req.apiUser!;
+            if (route.method !== 'GET' && token.scope !== 'write') throw new ApiError(403, 'this token is read-only (scope read)');
+            if (!roleAtLeast(user.role, route.role)) throw new ApiError(403, `this needs the role ${route.role} or above; the token's owner is ${user.role}`);
+            const ctx: ApiContext = {
+              web,
+              user,
+              now: web.now(),
+              params: (req.params ?? {}) as Record<string, string>,
+              query: (req.query ?? {}) as Record<string, unknown>,
+              body: (req.body ?? {}) as Record<string, unknown>,
+              audit: (action, target, detail) => audit(web.store, web.now(), { userId: user.id, userEmail: user.email, action, target, detail: { ...detail, via: 'api', token: token.id }, ip: req.ip }),
+            };
+            const out = await route.handler(ctx);
+            return reply.code(out.status ?? 200).send(out.body);
+          },
+        });
+      }
+    },
+    { prefix: API_PREFIX },
+  );
+}

@@ -1,0 +1,101 @@
+/**
+ * The site's settings in the desk (admins): the form shows what is in effect and where each value
+ * comes from; a save sends only the fields changed (or reset to the config file's), checked by the
+ * config file's own rules, applied in every process without a restart (settings/live.ts).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ConfigError, siteSettingsInput, type SitePatch, type SiteSettingsInput } from '../../config.js';
+import { DEFAULT_HIJRI_MONTH_NAMES } from '../../calendar/format.js';
+import { LANGS, type Lang } from '../../model/types.js';
+import { findSiteOverrides } from '../../store/site-settings.js';
+import { fieldList } from './article-form.js';
+import { field, type Desk } from './plugin.js';
+
+const ADMIN = { config: { deskRole: 'admin' } } as const;
+/** Social link rows on the form. */
+const SOCIAL_ROWS = 8;
+
+/** Registers the routes on the desk's scope. */
+export function registerSettingsRoutes(app: FastifyInstance, desk: Desk): void {
+  app.get('/settings', ADMIN, async (req, reply) => settingsPage(desk, req, reply));
+  app.post('/settings', ADMIN, async (req, reply) => {
+    const current = siteSettingsInput(desk.web.config.site);
+    const patch = patchFromForm(req.body, current);
+    if (Object.keys(patch).length === 0) return reply.redirect('/admin/settings?done=same', 303);
+    try {
+      const result = await desk.web.settings.update(patch);
+      await desk.audit(req, 'settings.update', 'settings', { changes: result.changes, recounted: result.recounted });
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      return settingsPage(desk, req, reply, { errors: err.problems.map((p) => `${p.field}: ${p.message}`) }, 400);
+    }
+    return reply.redirect('/admin/settings?done=saved', 303);
+  });
+}
+
+/** A number typed in a form: read when it is digits, else kept as typed so the validation names it. */
+const num = (s: string): number | string => (/^-?\d{1,9}$/.test(s.trim()) ? Number(s.trim()) : s);
+
+/**
+ * Returns the patch a settings form asks for: each field whose value differs from the one in
+ * effect, and null for each field whose "use the config file's" box is ticked.
+ */
+export function patchFromForm(body: unknown, current: Required<SiteSettingsInput>): SitePatch {
+  const patch: SitePatch = {};
+  const reset = new Set(fieldList(body, 'reset'));
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const set = <K extends keyof SitePatch>(key: K, value: SitePatch[K], now: unknown) => {
+    if (reset.has(key)) patch[key] = null;
+    else if (!same(value, now)) patch[key] = value;
+  };
+  set('siteName', field(body, 'siteName'), current.siteName);
+  set('timeZone', field(body, 'timeZone').trim(), current.timeZone);
+  set('languages', fieldList(body, 'languages') as Lang[], current.languages);
+  const social = Array.from({ length: SOCIAL_ROWS }, (_, i) => ({ name: field(body, `socialName${i}`).trim(), url: field(body, `socialUrl${i}`).trim() })).filter((s) => s.name || s.url);
+  set('social', social, current.social);
+  set('pageSize', num(field(body, 'pageSize')) as number, current.pageSize);
+  const strip: NonNullable<SitePatch['strip']> = {};
+  const days = num(field(body, 'strip.days')) as number;
+  if (reset.has('strip.days')) strip.days = null;
+  else if (!same(days, current.strip.days)) strip.days = days;
+  const includeToday = field(body, 'strip.includeToday') === '1';
+  if (reset.has('strip.includeToday')) strip.includeToday = null;
+  else if (includeToday !== current.strip.includeToday) strip.includeToday = includeToday;
+  if (Object.keys(strip).length) patch.strip = strip;
+  const hijri: NonNullable<SitePatch['hijri']> = {};
+  const variant = field(body, 'hijri.variant') as NonNullable<SiteSettingsInput['hijri']>['variant'];
+  if (reset.has('hijri.variant')) hijri.variant = null;
+  else if (variant !== current.hijri.variant) hijri.variant = variant;
+  const adjustment = num(field(body, 'hijri.adjustment')) as number;
+  if (reset.has('hijri.adjustment')) hijri.adjustment = null;
+  else if (!same(adjustment, current.hijri.adjustment)) hijri.adjustment = adjustment;
+  const names: Partial<Record<Lang, string[] | null>> = {};
+  for (const l of LANGS) {
+    const lines = field(body, `monthNames.${l}`).split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+    const now = current.hijri.monthNames?.[l];
+    if (lines.length === 0) {
+      if (now) names[l] = null; // emptied: back to the defaults
+    } else if (!same(lines, now ?? DEFAULT_HIJRI_MONTH_NAMES[l])) names[l] = lines;
+  }
+  if (Object.keys(names).length) hijri.monthNames = names;
+  if (Object.keys(hijri).length) patch.hijri = hijri;
+  return patch;
+}
+
+async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply, extra: { errors?: string[] } = {}, status = 200) {
+  const current = siteSettingsInput(desk.web.config.site);
+  const overrides = await findSiteOverrides(desk.web.store.db);
+  const fromDesk = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], overrides) !== undefined;
+  const q = req.query as Record<string, string | undefined>;
+  return desk.page(req, reply, 'settings', {
+    title: 'Settings',
+    done: q.done === 'saved' ? 'Saved: every page shows it from now on.' : q.done === 'same' ? 'Nothing changed.' : undefined,
+    errors: extra.errors,
+    s: current,
+    languages: LANGS.map((l) => ({ code: l, on: current.languages.includes(l), isDefault: l === desk.web.config.site.defaultLanguage })),
+    social: Array.from({ length: SOCIAL_ROWS }, (_, i) => current.social[i] ?? { name: '', url: '' }).map((s, i) => ({ ...s, i })),
+    months: LANGS.map((l) => ({ code: l, text: (current.hijri.monthNames?.[l] ?? DEFAULT_HIJRI_MONTH_NAMES[l]).join('\n'), own: Boolean(current.hijri.monthNames?.[l]) })),
+    adjustments: [-2, -1, 0, 1, 2],
+    from: Object.fromEntries(['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames'].map((f) => [f, fromDesk(f)])),
+  }, status);
+}
