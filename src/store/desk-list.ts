@@ -15,7 +15,7 @@
  * at most: a page that is not full by then comes back `partial`, its `next` continuing from there.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { ArticleStatus, SourceKind } from '../model/types.js';
+import { ARTICLE_STATUSES, type ArticleStatus, type SourceKind } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { DeskStoreError } from './desk-articles.js';
 import { isSqlite } from './dialect.js';
@@ -73,9 +73,6 @@ export interface DeskList {
 
 /** The most rows one page returns. */
 export const DESK_PAGE_MAX = 200;
-
-/** Every status, for ranges of an index that has the status before the instant. */
-const STATUSES: readonly ArticleStatus[] = ['published', 'scheduled', 'draft', 'hidden'];
 
 /** Where a page starts: after this instant and id (newest first), or (text) below this id. */
 type Cursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean };
@@ -197,7 +194,7 @@ async function rangesOf(db: Db, f: DeskFilter, cursor: Extract<Cursor, { k: 'p' 
   const range = (index: string, eq: RawBuilder<unknown>, applied: Applied) => sql`select a.id, a.published_at from articles a ${ix(index)}
     where ${eq} and ${on(applied)} and ${after('a.published_at', 'a.id')} order by a.published_at desc, a.id desc limit ${n}`;
   // One range per status where the index has it before the instant, unless the filter names one.
-  const perStatus = (index: string, eq: RawBuilder<unknown>, applied: Applied) => (f.status !== undefined ? [f.status] : STATUSES)
+  const perStatus = (index: string, eq: RawBuilder<unknown>, applied: Applied) => (f.status !== undefined ? [f.status] : ARTICLE_STATUSES)
     .map((s) => range(index, sql`${eq} and a.status = ${s}`, { ...applied, status: true }));
 
   if (f.day !== undefined) return perStatus('articles_day', sql`a.local_day = ${f.day}`, { day: true });
