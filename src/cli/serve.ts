@@ -181,7 +181,7 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
 
 /**
  * The web tier in this process: page cache of `cacheBytes`, change watcher (which also brings the
- * site settings changed anywhere), app, listening.
+ * site settings changed anywhere), app, listening, and the publisher of scheduled articles.
  */
 export async function startWeb(
   ctx: CommandContext,
@@ -209,11 +209,15 @@ export async function startWeb(
   });
   const app = await buildApp({ store, config, now, log, cache, settings });
   const address = await app.listen({ port: opts.port ?? config.port, host: opts.host ?? config.host });
+  // Scheduled articles go live on their minute from every serving process (each counted once).
+  const { startPublisher } = await import('../web/admin/publisher.js');
+  const publisher = startPublisher({ store, now, timeZone: () => settings.current().timeZone, log });
   log.info({ address, database: databaseLabel(config.databaseUrl), instance: INSTANCE_ID, pageCacheMb: cache ? +(cache.maxBytes / 1048576).toFixed(1) : 0 }, 'web: listening'); // no password in logs
   return {
     address,
     app,
     close: async () => {
+      await publisher.stop();
       await app.close();
       await watching();
     },

@@ -16,7 +16,8 @@ import { findPublishedTotal } from '../store/day-counts.js';
 import { openMigratedStore, type Store } from '../store/db.js';
 import { ensureDaysInTimeZone } from '../store/day-zone.js';
 import { ensureSource } from '../store/sources.js';
-import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
+import { saveDeskArticle } from '../store/desk-articles.js';
+import { createTestDatabase, findCountDrift, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 import { webExecArgv } from './serve.js';
 import { MAIN, startServe } from './testing.js';
 
@@ -151,6 +152,17 @@ describe.skipIf(skip)('serve --workers 2', () => {
       return now.length === 2 && !now.includes(pids[0]!);
     }, 10_000);
     for (let i = 0; i < 4; i++) expect((await fresh(`${serve!.url}/`)).status).toBe(200);
+  });
+
+  it('publishes a scheduled article from the workers\' publishers, counted once', async () => {
+    const before = await findPublishedTotal(store.db);
+    // Scheduled as the desk would, an hour before the servers' clock (JARIDA_NOW) reaches it.
+    const a = await saveDeskArticle(store.db, { sourceId, title: 'Scheduled story', contentHtml: '<p>Body</p>', bodySource: 'Body', publishedAt: new Date('2019-02-15T08:30:00Z'), status: 'published' },
+      { userId: null, email: null }, TZ, new Date('2019-02-15T07:30:00Z'));
+    expect(a.status).toBe('scheduled');
+    await until('a worker to publish it', async () => (await fresh(`${serve!.url}/`)).body.includes('Scheduled story'), 15_000);
+    expect(await findPublishedTotal(store.db)).toBe(before + 1);
+    expect(await findCountDrift(store.db)).toEqual([]);
   });
 });
 

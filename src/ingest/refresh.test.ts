@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
 import { describeRefresh } from '../cli/refresh-report.js';
-import { findArticleBySlug, findLatestArticles } from '../store/articles.js';
+import { deleteArticle, findArticleBySlug, findLatestArticles } from '../store/articles.js';
 import { findDeskArticle, saveDeskArticle } from '../store/desk-articles.js';
 import { findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
@@ -140,6 +140,26 @@ describe.skipIf(skip)('refreshing a source', () => {
     expect(describeRefresh(again)).toBe(`source ${id}: 2 items: 1 new, 0 updated, 1 unchanged, 0 duplicates, 0 skipped`);
     expect(await findDeskArticle(store.db, a!.id)).toMatchObject({ title: 'Edited title', contentHtml: '<p>Edited body</p>', editedAt: NOW.toISOString(), categories: ['World'] });
     expect((await findLatestArticles(store.db, 5)).map((x) => x.title)).toEqual(['Second story', 'Edited title']);
+    await exactCounts();
+  });
+
+  it('does not bring back an article an editor deleted, by its guid or its address, and still takes new items', async () => {
+    const body = (text: string) => `<p>${`${text} `.repeat(200)}</p>`;
+    let round = 1;
+    routes.set('/feed', (req, res) => send(rss([
+      ...(round === 2 ? [{ guid: 'c', title: 'Third', link: `${base}/c`, date: day(14, 12), content: body('Third') }] : []),
+      { guid: 'a', title: 'First', link: `${base}/a`, date: day(14), content: body('First') },
+      // The feed changes this item's guid on the next round: its address still names it.
+      { guid: round === 1 ? 'b' : 'b-renamed', title: 'Second', link: `${base}/b?utm_source=rss`, date: day(13), content: body('Second') },
+    ]))(req, res));
+    const id = await addFeed('/feed');
+    expect(await refreshSource(deps, (await findSourceById(store.db, id))!)).toMatchObject({ status: 'ok', created: 2 });
+    for (const a of await findLatestArticles(store.db, 5)) expect(await deleteArticle(store.db, a.id)).toBe(true);
+    round = 2;
+    const again = await refreshSource(deps, (await findSourceById(store.db, id))!);
+    expect(again).toMatchObject({ status: 'ok', items: 3, created: 1, updated: 0, unchanged: 0 });
+    expect(describeRefresh(again)).toBe(`source ${id}: 3 items: 1 new, 0 updated, 0 unchanged, 0 duplicates, 2 skipped: deleted by an editor`);
+    expect((await findLatestArticles(store.db, 5)).map((x) => x.title)).toEqual(['Third']);
     await exactCounts();
   });
 

@@ -8,7 +8,7 @@ import type { Logger } from '../log.js';
 import type { MediaQueue } from '../media/pipeline.js';
 import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { Source } from '../model/types.js';
-import { findStoredGuids, saveArticles } from '../store/articles.js';
+import { findDeletedGuids, findStoredGuids, saveArticles } from '../store/articles.js';
 import type { Store } from '../store/db.js';
 import { insertFetch } from '../store/fetch-history.js';
 import { saveFetchState } from '../store/sources.js';
@@ -72,10 +72,16 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     });
     const { feed, items } = digested;
     const known = await findStoredGuids(deps.store.db, source.id, items.map((i) => i.guid));
+    // Items whose article an editor deleted stay deleted (and their pages are not fetched).
+    const deleted = await findDeletedGuids(deps.store.db, source.id, digested.prepared.flatMap((p) => (p.ok ? [p.input] : [])));
+    for (const guid of deleted) known.add(guid);
     const prepared = await withFullText(deps, digested, source, known, now, result);
     result.items = items.length;
-    for (const p of prepared) if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
-    const inputs = prepared.flatMap((p) => (p.ok ? [p.input] : []));
+    for (const p of prepared) {
+      if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
+      else if (deleted.has(p.input.guid)) result.skipped.push({ guid: p.input.guid, reason: 'deleted by an editor' });
+    }
+    const inputs = prepared.flatMap((p) => (p.ok && !deleted.has(p.input.guid) ? [p.input] : []));
     const changed: number[] = [];
     for (const saved of await saveArticles(deps.store.db, inputs, deps.config.site.timeZone)) {
       if (saved.outcome === 'created') result.created++;

@@ -346,19 +346,43 @@ export async function writeStatus(
   }
 }
 
-/** Deletes an article; returns false when there is no such article. */
+/**
+ * Deletes an article; returns false when there is no such article. An aggregated one (from a feed or
+ * a page) leaves a tombstone, so that its source's next fetch does not store it again (findDeletedGuids).
+ */
 export async function deleteArticle(db: Kysely<Database>, id: number): Promise<boolean> {
   return db.transaction().execute(async (trx) => {
-    const existing = await trx.selectFrom('articles').select(['status', 'local_day', 'source_id', 'published_at']).where('id', '=', id).executeTakeFirst();
+    const existing = await trx.selectFrom('articles as a').innerJoin('sources as s', 's.id', 'a.source_id')
+      .select(['a.status', 'a.local_day', 'a.source_id', 'a.published_at', 'a.guid', 'a.canonical_url', 's.kind']).where('a.id', '=', id).executeTakeFirst();
     if (!existing) return false;
     await unindexArticles(trx, [id]);
     if (existing.status === 'published') await bumpDayCounts(trx, [[existing.local_day, -1]]);
     const moved = await refileStatus(trx, [{ id, published: null, publishedAt: existing.published_at }]);
     if (existing.status === 'published') await bumpSourceCounts(trx, new Map([[Number(existing.source_id), -1]]));
+    if (existing.kind === 'feed' || existing.kind === 'page') {
+      await trx.insertInto('article_tombstones').values({ source_id: existing.source_id, guid: existing.guid, canonical_url: existing.canonical_url, deleted_at: new Date().toISOString() })
+        .onConflict((oc) => oc.columns(['source_id', 'guid']).doNothing()).execute();
+    }
     await trx.deleteFrom('articles').where('id', '=', id).execute();
     await signalChange(trx, { articles: [id], days: [existing.local_day], tags: [...moved, sourceTag(Number(existing.source_id))] });
     return true;
   });
+}
+
+/** Returns the guids of the items (of one source) whose article an editor deleted: by guid, or by canonical URL (a feed that changes its guids). */
+export async function findDeletedGuids(db: Db, sourceId: number, items: readonly Pick<ArticleInput, 'guid' | 'canonicalUrl'>[]): Promise<Set<string>> {
+  const out = new Set<string>();
+  const keyed = items.map((i) => ({ guid: i.guid, key: bounded(withoutNul(i.guid), LIMITS.guid), url: httpUrl(withoutNul(i.canonicalUrl)) }));
+  for (let i = 0; i < keyed.length; i += 500) {
+    const chunk = keyed.slice(i, i + 500);
+    const urls = chunk.flatMap((k) => (k.url ? [k.url] : []));
+    const rows = await db.selectFrom('article_tombstones').select(['guid', 'canonical_url']).where('source_id', '=', sourceId)
+      .where((eb) => eb.or([eb('guid', 'in', chunk.map((k) => k.key)), ...(urls.length ? [eb('canonical_url', 'in', urls)] : [])])).execute();
+    const guids = new Set(rows.map((r) => r.guid));
+    const dead = new Set(rows.flatMap((r) => (r.canonical_url ? [r.canonical_url] : [])));
+    for (const k of chunk) if (guids.has(k.key) || (k.url && dead.has(k.url))) out.add(k.guid);
+  }
+  return out;
 }
 
 /** Returns which of these guids the source already has stored. */

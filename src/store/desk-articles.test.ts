@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ArticleInput } from '../model/types.js';
-import { deleteArticle, findArticleBySlug, findHeadlinesByCategory, findLatestArticles, saveArticle, setArticleStatus } from './articles.js';
+import { deleteArticle, findArticleBySlug, findDeletedGuids, findHeadlinesByCategory, findLatestArticles, saveArticle, setArticleStatus } from './articles.js';
 import { addSection, findCategoryBySlug } from './categories.js';
 import { findDayCount, findPublishedTotal } from './day-counts.js';
 import type { Store } from './db.js';
@@ -160,6 +160,17 @@ describe.skipIf(await skipStoreTests())(`aggregated articles in the desk on the 
     const again = await saveArticle(store.db, item({ title: 'Wire title, corrected', contentHtml: '<p>New wire body</p>', categories: ['Economy'] }), TZ);
     expect(again).toEqual({ id: first.id, slug: first.slug, outcome: 'unchanged' });
     expect(await findDeskArticle(store.db, first.id)).toMatchObject({ title: 'Edited title', contentHtml: '<p>Edited body</p>', url: 'https://wire.example/1', categories: ['World'], sourceKind: 'feed' });
+    expect(await findCountDrift(store.db)).toEqual([]);
+  });
+
+  it('remembers a deleted aggregated article, by guid and address, so that its feed does not bring it back', async () => {
+    const first = await saveArticle(store.db, item(), TZ);
+    const own = await saveDeskArticle(store.db, { sourceId: desk, title: 'Own', contentHtml: null, bodySource: null, publishedAt: NOW, status: 'published' }, ED, TZ, NOW);
+    expect(await findDeletedGuids(store.db, feed, [{ guid: 'wire-1' }])).toEqual(new Set());
+    expect(await deleteArticle(store.db, first.id)).toBe(true);
+    expect(await deleteArticle(store.db, own.id)).toBe(true);
+    expect(await findDeletedGuids(store.db, feed, [{ guid: 'wire-1' }, { guid: 'other', canonicalUrl: 'https://WIRE.example/1' }, { guid: 'new', canonicalUrl: 'https://wire.example/2' }])).toEqual(new Set(['wire-1', 'other']));
+    expect(await store.db.selectFrom('article_tombstones').select(['source_id', 'guid']).execute()).toEqual([{ source_id: feed, guid: 'wire-1' }]); // none for the desk's own
     expect(await findCountDrift(store.db)).toEqual([]);
   });
 

@@ -7,18 +7,20 @@
  * status before the instant), chosen by the filter: the day (articles_day), else the author
  * (articles_user_published), else the smaller of the section or tag (article_categories_list) and
  * the source (articles_source_published), else the status (articles_status_published), else all
- * (articles_published_id); the other filters are checked on the rows the range gives. Text is
- * matched through the search index, which holds every article whatever its status: alone or with
- * filters other than a day or an author, the index is read newest stored first (the order of ids);
- * with a day or an author, that range is read and each article looked up in the index.
+ * (articles_published_id); the other filters are checked on the rows the range gives.
+ *
+ * Text is matched through the search index, which holds every article whatever its status, read
+ * newest stored first (the order of ids), each match checked against the other filters; a day or an
+ * author first bounds the ids read to the ranges theirs cluster in. A call reads MATCH_WALK matches
+ * at most: a page that is not full by then comes back `partial`, its `next` continuing from there.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { ArticleStatus, SourceKind } from '../model/types.js';
+import { ARTICLE_STATUSES, type ArticleStatus, type SourceKind } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { DeskStoreError } from './desk-articles.js';
 import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
-import { findMatchingIds, matchesText, type TextMatch } from './search.js';
+import { findMatchingIds, type TextMatch } from './search.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -56,65 +58,113 @@ export interface DeskArticleRow {
   language: string | null;
 }
 
-/** A page of the list: `next` is the cursor of the page after it (null: the last page); `text` says why the words matched nothing (only stop words, none at all, only exclusions). */
+/**
+ * A page of the list: `next` is the cursor of the page after it (null: the last page). `partial`:
+ * a text filter read MATCH_WALK matches without filling the page (a common word, rare other
+ * filters); `next` continues from there. `text` says why the words matched nothing (only stop
+ * words, none at all, only exclusions).
+ */
 export interface DeskList {
   rows: DeskArticleRow[];
   next: string | null;
+  partial?: true;
   text?: 'empty' | 'common' | 'only-excluded';
 }
 
 /** The most rows one page returns. */
 export const DESK_PAGE_MAX = 200;
 
-/** Every status, for ranges of an index that has the status before the instant. */
-const STATUSES: readonly ArticleStatus[] = ['published', 'scheduled', 'draft', 'hidden'];
-
 /** Where a page starts: after this instant and id (newest first), or (text) below this id. */
 type Cursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean };
 
 /**
- * Returns a page of the desk's list, newest first (by instant, ties by id; with text and neither a day
- * nor an author, newest stored first), `page.limit` rows (at most DESK_PAGE_MAX) after the cursor
- * `page.after` (the `next` of the page before). Throws DeskStoreError bad-cursor for a cursor this
- * function did not make for the same kind of filter.
+ * Returns a page of the desk's list, newest first (by instant, ties by id; with text, newest stored
+ * first), `page.limit` rows (at most DESK_PAGE_MAX) after the cursor `page.after` (the `next` of the
+ * page before). Throws DeskStoreError bad-cursor for a cursor this function did not make for the
+ * same kind of filter (with or without text).
  * @example const first = await findDeskArticles(db, { status: 'draft' }, { limit: 50 });
  *          const second = await findDeskArticles(db, { status: 'draft' }, { limit: 50, after: first.next! });
  */
 export async function findDeskArticles(db: Db, filter: DeskFilter, page: { limit: number; after?: string }): Promise<DeskList> {
   const limit = Math.max(1, Math.min(DESK_PAGE_MAX, Math.floor(page.limit)));
   const cursor = page.after ? decodeCursor(page.after) : undefined;
-  let text: Omit<TextMatch, 'prefix'> | undefined;
   if (filter.text?.trim()) {
     const q = parseSearchQuery(filter.text, filter.textLang ?? 'en');
     if (!q.ok) return { rows: [], next: null, text: q.reason };
-    text = { parts: q.parts, exclude: q.exclude };
+    if (cursor && cursor.k !== 't') throw badCursor();
+    return textPage(db, filter, { parts: q.parts, exclude: q.exclude }, cursor, limit);
   }
-  if (text && filter.day === undefined && filter.userId === undefined) return textPage(db, filter, text, cursor, limit);
   if (cursor && cursor.k !== 'p') throw badCursor();
-  const keys = await keysOf(db, filter, text && { ...text, prefix: true }, cursor, limit + 1);
+  const keys = await keysOf(db, filter, cursor, limit + 1);
   const last = keys[limit - 1];
   return { rows: await rowsOf(db, keys.slice(0, limit).map((k) => k.id)), next: keys.length > limit && last ? encodeCursor({ k: 'p', t: last.published_at, i: last.id }) : null };
 }
 
 /** A page of text matches, newest stored first: exact words, or (when they fill no first page) also the words they begin. */
-async function textPage(db: Db, f: DeskFilter, text: Omit<TextMatch, 'prefix'>, cursor: Cursor | undefined, limit: number): Promise<DeskList> {
-  if (cursor && cursor.k !== 't') throw badCursor();
-  const where = sql.join(conditions(db, f, {}), sql` and `);
+async function textPage(db: Db, f: DeskFilter, text: Omit<TextMatch, 'prefix'>, cursor: Extract<Cursor, { k: 't' }> | undefined, limit: number): Promise<DeskList> {
+  const ranges = (await idRanges(db, f)) ?? [[0, Number.MAX_SAFE_INTEGER - 1]];
+  const where = sql.join(conditions(f, {}), sql` and `);
+  // The ranges newest first, each read from the cursor on, until the page is full or a walk stops.
+  const walk = async (prefix: boolean) => {
+    const ids: number[] = [];
+    for (const [lo, hi] of ranges) {
+      const below = Math.min(cursor?.i ?? Number.MAX_SAFE_INTEGER, hi + 1);
+      if (below <= lo) continue;
+      const found = await findMatchingIds(db, { ...text, prefix }, where, { below, from: lo }, limit + 1 - ids.length);
+      ids.push(...found.ids);
+      if (ids.length > limit) break;
+      if (found.stoppedAt !== null) return { ids, stoppedAt: found.stoppedAt };
+    }
+    return { ids, stoppedAt: null };
+  };
   let prefix = cursor?.x ?? false;
-  let ids = await findMatchingIds(db, { ...text, prefix }, where, cursor?.i ?? null, limit + 1);
-  if (!cursor && ids.length <= limit && text.parts.some((p) => p.prefix)) {
+  let found = await walk(prefix);
+  if (!cursor && !prefix && found.ids.length <= limit && found.stoppedAt === null && text.parts.some((p) => p.prefix)) {
     prefix = true;
-    ids = await findMatchingIds(db, { ...text, prefix }, where, null, limit + 1);
+    found = await walk(prefix);
   }
-  const last = ids[limit - 1];
-  return { rows: await rowsOf(db, ids.slice(0, limit)), next: ids.length > limit && last !== undefined ? encodeCursor({ k: 't', i: last, x: prefix }) : null };
+  const { ids, stoppedAt } = found;
+  const last = ids.length > limit ? ids[limit - 1] : stoppedAt;
+  return {
+    rows: await rowsOf(db, ids.slice(0, limit)),
+    next: last !== undefined && last !== null ? encodeCursor({ k: 't', i: last, x: prefix }) : null,
+    ...(ids.length <= limit && stoppedAt !== null ? { partial: true as const } : {}),
+  };
+}
+
+/** Ids of a day or an author read to cluster them; with more, their whole span is read. */
+const CLUSTER_IDS = 5000;
+/** Ids further apart than this start another cluster; with more than CLUSTERS, the whole span is read. */
+const CLUSTER_GAP = 1000;
+const CLUSTERS = 32;
+
+/**
+ * Returns the id ranges holding the articles of the filter's day and author, newest first, that
+ * bound a text walk: a day's articles are mostly stored together, a few later (an edit, a late
+ * feed), so the ids cluster; undefined when the filter names neither, [] when none has articles.
+ */
+async function idRanges(db: Db, f: DeskFilter): Promise<[lo: number, hi: number][] | undefined> {
+  if (f.day === undefined && f.userId === undefined) return undefined;
+  const ix = sql.raw(isSqlite(db) ? `indexed by ${f.day !== undefined ? 'articles_day' : 'articles_user_published'}` : '');
+  const where = sql.join(conditions({ day: f.day, userId: f.userId }, {}), sql` and `);
+  const ids = (await sql<{ id: number }>`select a.id from articles a ${ix} where ${where} limit ${CLUSTER_IDS + 1}`.execute(db)).rows.map((r) => Number(r.id)).sort((a, b) => b - a);
+  if (ids.length === 0) return [];
+  const ranges: [number, number][] = [];
+  for (const id of ids) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[0] - id <= CLUSTER_GAP) last[0] = id;
+    else ranges.push([id, id]);
+  }
+  if (ids.length <= CLUSTER_IDS && ranges.length <= CLUSTERS) return ranges;
+  const span = (await sql<{ lo: number; hi: number }>`select min(a.id) as lo, max(a.id) as hi from articles a ${ix} where ${where}`.execute(db)).rows[0]!;
+  return [[Number(span.lo), Number(span.hi)]];
 }
 
 /** Which filters the driving range already applies. */
 type Applied = { [K in 'status' | 'sourceId' | 'categoryId' | 'day' | 'userId']?: true };
 
-/** The conditions on the articles (alias `a`) a page's rows must meet besides its range; `true` when none. */
-function conditions(db: Db, f: DeskFilter, applied: Applied, text?: TextMatch): RawBuilder<unknown>[] {
+/** The conditions on the articles (alias `a`) a page's rows must meet besides its range (`1 = 1` first: never empty). */
+function conditions(f: DeskFilter, applied: Applied): RawBuilder<unknown>[] {
   const out: RawBuilder<unknown>[] = [sql`1 = 1`];
   if (f.status !== undefined && !applied.status) out.push(sql`a.status = ${f.status}`);
   if (f.sourceId !== undefined && !applied.sourceId) out.push(sql`a.source_id = ${f.sourceId}`);
@@ -123,13 +173,12 @@ function conditions(db: Db, f: DeskFilter, applied: Applied, text?: TextMatch): 
   if (f.categoryId !== undefined && !applied.categoryId) {
     out.push(sql`exists (select 1 from article_categories c where c.article_id = a.id and c.category_id = ${f.categoryId})`);
   }
-  if (text) out.push(matchesText(db, text));
   return out;
 }
 
 /** The (id, instant) keys of the page from the cursor on, newest first: `n` of them at most. */
-async function keysOf(db: Db, f: DeskFilter, text: TextMatch | undefined, cursor: Extract<Cursor, { k: 'p' }> | undefined, n: number) {
-  const ranges = await rangesOf(db, f, text, cursor, n);
+async function keysOf(db: Db, f: DeskFilter, cursor: Extract<Cursor, { k: 'p' }> | undefined, n: number) {
+  const ranges = await rangesOf(db, f, cursor, n);
   const query = ranges.length === 1
     ? ranges[0]!
     : sql`${sql.join(ranges.map((r, i) => sql`select * from (${r}) as ${sql.raw(`r${i}`)}`), sql` union all `)} order by published_at desc, id desc limit ${n}`;
@@ -138,14 +187,14 @@ async function keysOf(db: Db, f: DeskFilter, text: TextMatch | undefined, cursor
 }
 
 /** The index ranges whose merge is the page (see the file's comment for the choice). */
-async function rangesOf(db: Db, f: DeskFilter, text: TextMatch | undefined, cursor: Extract<Cursor, { k: 'p' }> | undefined, n: number): Promise<RawBuilder<unknown>[]> {
-  const on = (applied: Applied) => sql.join(conditions(db, f, applied, text), sql` and `);
+async function rangesOf(db: Db, f: DeskFilter, cursor: Extract<Cursor, { k: 'p' }> | undefined, n: number): Promise<RawBuilder<unknown>[]> {
+  const on = (applied: Applied) => sql.join(conditions(f, applied), sql` and `);
   const ix = (name: string) => sql.raw(isSqlite(db) ? `indexed by ${name}` : '');
   const after = (t: string, i: string) => (cursor ? sql`${sql.ref(t)} <= ${cursor.t} and (${sql.ref(t)} < ${cursor.t} or ${sql.ref(i)} < ${cursor.i})` : sql`1 = 1`);
   const range = (index: string, eq: RawBuilder<unknown>, applied: Applied) => sql`select a.id, a.published_at from articles a ${ix(index)}
     where ${eq} and ${on(applied)} and ${after('a.published_at', 'a.id')} order by a.published_at desc, a.id desc limit ${n}`;
   // One range per status where the index has it before the instant, unless the filter names one.
-  const perStatus = (index: string, eq: RawBuilder<unknown>, applied: Applied) => (f.status !== undefined ? [f.status] : STATUSES)
+  const perStatus = (index: string, eq: RawBuilder<unknown>, applied: Applied) => (f.status !== undefined ? [f.status] : ARTICLE_STATUSES)
     .map((s) => range(index, sql`${eq} and a.status = ${s}`, { ...applied, status: true }));
 
   if (f.day !== undefined) return perStatus('articles_day', sql`a.local_day = ${f.day}`, { day: true });

@@ -260,6 +260,14 @@ export interface FetchHistoryTable {
   error: string | null;
 }
 
+/** An aggregated article an editor deleted: its feed's next fetch does not store it again (0012). */
+export interface ArticleTombstonesTable {
+  source_id: number;
+  guid: string;
+  canonical_url: string | null;
+  deleted_at: string;
+}
+
 export interface Database {
   sources: SourcesTable;
   articles: ArticlesTable;
@@ -279,4 +287,5 @@ export interface Database {
   audit_log: AuditLogTable;
   article_revisions: ArticleRevisionsTable;
   fetch_history: FetchHistoryTable;
+  article_tombstones: ArticleTombstonesTable;
 }
