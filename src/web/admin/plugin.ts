@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roleAtLeast, type Role, type StaffUser } from '../../model/staff.js';
 import { StoreError } from '../../store/db.js';
 import type { SessionRow } from '../../store/sessions.js';
+import { countUsers } from '../../store/users.js';
 import { findSetting, saveSettingOnce } from '../../store/settings.js';
 import type { WebDeps } from '../app.js';
 import { audit, DEFAULT_DESK_TIMES, newSecret, resolveSession, type DeskTimes } from './accounts.js';
@@ -119,7 +120,11 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
         const cfg = req.routeOptions.config;
         if (!cfg.deskPublic && !req.staff) {
           if (req.method === 'GET' || req.method === 'HEAD') {
-            desk.page(req, reply, 'login', { next: req.url.startsWith('/admin') ? req.url : '/admin/', message: 'Log in to continue.' }, 401);
+            // A site without any account yet: to the form that makes the first admin.
+            countUsers(web.store.db).then((n) => {
+              if (n === 0) return void reply.redirect('/admin/setup', 303);
+              desk.page(req, reply, 'login', { next: req.url.startsWith('/admin') ? req.url : '/admin/', message: 'Log in to continue.' }, 401);
+            }, (err: unknown) => reply.send(err));
           } else {
             reply.code(401).type('text/plain; charset=utf-8').send('401: log in first\n');
           }

@@ -27,7 +27,7 @@ export function registerSettingsRoutes(app: FastifyInstance, desk: Desk): void {
       await desk.audit(req, 'settings.update', 'settings', { changes: result.changes, recounted: result.recounted });
     } catch (err) {
       if (!(err instanceof ConfigError)) throw err;
-      return settingsPage(desk, req, reply, { errors: err.problems.map((p) => `${p.field}: ${p.message}`) }, 400);
+      return settingsPage(desk, req, reply, { errors: err.problems.map((p) => `${p.field}: ${p.message}`), typed: req.body }, 400);
     }
     return reply.redirect('/admin/settings?done=saved', 303);
   });
@@ -82,8 +82,26 @@ export function patchFromForm(body: unknown, current: Required<SiteSettingsInput
   return patch;
 }
 
-async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply, extra: { errors?: string[] } = {}, status = 200) {
-  const current = siteSettingsInput(desk.web.config.site);
+/** Returns the settings as a refused form typed them, to show them again (not the values in effect). */
+function typedSettings(body: unknown, current: Required<SiteSettingsInput>): Required<SiteSettingsInput> {
+  const monthNames: Partial<Record<Lang, string[]>> = {};
+  for (const l of LANGS) {
+    const lines = field(body, `monthNames.${l}`).split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+    if (lines.length) monthNames[l] = lines;
+  }
+  return {
+    siteName: field(body, 'siteName'),
+    timeZone: field(body, 'timeZone'),
+    languages: fieldList(body, 'languages') as Lang[],
+    social: Array.from({ length: SOCIAL_ROWS }, (_, i) => ({ name: field(body, `socialName${i}`), url: field(body, `socialUrl${i}`) })).filter((s) => s.name || s.url),
+    strip: { days: field(body, 'strip.days') as unknown as number, includeToday: field(body, 'strip.includeToday') === '1' },
+    hijri: { variant: (field(body, 'hijri.variant') || current.hijri.variant) as NonNullable<SiteSettingsInput['hijri']>['variant'], adjustment: num(field(body, 'hijri.adjustment')) as number, monthNames },
+    pageSize: field(body, 'pageSize') as unknown as number,
+  };
+}
+
+async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply, extra: { errors?: string[]; typed?: unknown } = {}, status = 200) {
+  const current = extra.typed ? typedSettings(extra.typed, siteSettingsInput(desk.web.config.site)) : siteSettingsInput(desk.web.config.site);
   const overrides = await findSiteOverrides(desk.web.store.db);
   const fromDesk = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], overrides) !== undefined;
   const q = req.query as Record<string, string | undefined>;
