@@ -1,7 +1,7 @@
 /** `jarida ingest [--once]`: fetch due sources, once (for cron) or until stopped. */
 import { runDueSources, runIngestLoop } from '../ingest/schedule.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
-import { describeRefresh, describeRound, failedOf } from './refresh-report.js';
+import { describeRefresh, describeRound, failedOf } from '../ingest/refresh-report.js';
 
 /**
  * Runs one round (`--once`: a line per source, then the summary) or rounds until SIGINT/SIGTERM.

@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
 import { createLogger } from '../log.js';
-import { describeRefresh } from '../cli/refresh-report.js';
+import { describeRefresh } from './refresh-report.js';
 import { deleteArticle, findArticleBySlug, findLatestArticles } from '../store/articles.js';
 import { findDeskArticle, saveDeskArticle } from '../store/desk-articles.js';
 import { findPublishedTotal } from '../store/day-counts.js';

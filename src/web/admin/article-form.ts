@@ -30,7 +30,8 @@ export interface ArticleFormValues {
 export interface ArticleForm {
   values: ArticleFormValues;
   title: string;
-  bodySource: string;
+  /** The Markdown; null: the body is HTML from a feed, kept as it was. */
+  bodySource: string | null;
   contentHtml: string | null;
   summary: string | null;
   language: string | null;

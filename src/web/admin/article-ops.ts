@@ -29,7 +29,8 @@ export interface ArticleOpsDeps {
 /** An article as staff write it (the body already rendered and sanitized). */
 export interface ArticleDraft {
   title: string;
-  bodySource: string;
+  /** The Markdown; null: HTML from a feed, kept as it was. */
+  bodySource: string | null;
   contentHtml: string | null;
   summary: string | null;
   /** undefined: keep; null: remove. */

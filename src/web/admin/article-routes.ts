@@ -103,6 +103,11 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
     if (form.intent === 'preview') {
       return desk.page(req, reply, 'preview', { title: `Preview: ${form.title}`, preview: { title: form.title, html: form.contentHtml ?? '', summary: form.summary, time: form.values.published, image: form.imageUrl ?? a?.imageUrl ?? null }, values: form.values, articleId: a?.id });
     }
+    // An article from a feed holds HTML, not Markdown: a body sent back as it was shown stays that HTML
+    // (read as Markdown it could change: indentation, asterisks); an edited one is the editor's Markdown.
+    if (a && a.bodySource === null && (form.bodySource ?? '').replace(/\r\n/g, '\n') === (a.contentHtml ?? '').replace(/\r\n/g, '\n')) {
+      form = { ...form, contentHtml: a.contentHtml, bodySource: null };
+    }
     let imageUrl = form.removeImage ? null : form.imageUrl;
     if (form.upload) {
       try {
