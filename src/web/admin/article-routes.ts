@@ -197,7 +197,7 @@ async function listPage(desk: Desk, req: FastifyRequest, reply: FastifyReply) {
     sources: sources.map((s) => ({ id: s.id, title: s.title })),
     sections: sections.map((s) => ({ id: s.id, name: s.name })),
     users: users.map((u) => ({ id: u.id, name: u.name })),
-    textNote: list.text === 'common' ? 'Those words are too common to search for.' : list.text === 'only-excluded' ? 'Say what to find, not only what to leave out.' : undefined,
+    textNote: list.text === 'common' ? 'Those words are too common to search for.' : list.text === 'only-excluded' ? 'Say what to find, not only what to leave out.' : list.partial ? 'The search read 10,000 matches without filling this page: Older searches on.' : undefined,
     rows: list.rows.map((r) => ({ ...r, author: r.userId ? byUser.get(r.userId) : null, href: r.status === 'published' ? urls.article(r) : null })),
     nextHref,
     firstHref,

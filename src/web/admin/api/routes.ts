@@ -185,13 +185,14 @@ const ARTICLE_ROUTES: ApiRoute[] = [
         status: { enum: [...ARTICLE_STATUSES] }, userId: { type: 'integer', minimum: 1 }, after: str(200), limit: { type: 'integer', minimum: 1, maximum: DESK_PAGE_MAX },
       },
     },
-    response: { type: 'object', properties: { articles: { type: 'array', items: articleSchema }, next: { type: ['string', 'null'] } } },
+    response: { type: 'object', properties: { articles: { type: 'array', items: articleSchema }, next: { type: ['string', 'null'] }, partial: { type: 'boolean' } } },
     handler: async ({ web, query }) => {
       const q = query as { q?: string; sourceId?: number; categoryId?: number; day?: string; status?: ArticleStatus; userId?: number; after?: string; limit?: number };
       const filter: DeskFilter = { ...(q.q ? { text: q.q } : {}), ...(q.sourceId ? { sourceId: q.sourceId } : {}), ...(q.categoryId ? { categoryId: q.categoryId } : {}), ...(q.day ? { day: q.day } : {}), ...(q.status ? { status: q.status } : {}), ...(q.userId ? { userId: q.userId } : {}) };
       try {
         const list = await findDeskArticles(web.store.db, filter, { limit: q.limit ?? 50, ...(q.after ? { after: q.after } : {}) });
-        return { body: { articles: list.rows, next: list.next } };
+        // partial: the text search read its bound of matches without filling the page; `next` searches on.
+        return { body: { articles: list.rows, next: list.next, ...(list.partial ? { partial: true } : {}) } };
       } catch (err) {
         if (err instanceof DeskStoreError && err.code === 'bad-cursor') throw new ApiError(400, 'after: not a cursor of this list', 'after');
         throw err;
