@@ -5,24 +5,13 @@
  * tomorrow's Hijri date in the header, without a restart.
  */
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MAIN, startServe } from '../src/cli/testing.js';
+import { freshGet, MAIN, startServe } from '../src/cli/testing.js';
 import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../src/store/testing.js';
 import { browserTestsRun, clickTo, launchBrowser, SHOTS } from './browser-setup.js';
 
 const runs = browserTestsRun('desk workers browser test');
-
-/** A GET on a new connection each time, so that the cluster hands requests to the workers in turn. */
-function fresh(url: string): Promise<{ status: number; cache: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode!, cache: res.headers['x-cache'] as string | undefined, body }));
-    }).on('error', reject).end();
-  });
-}
 
 describe.skipIf(!runs || (await skipStoreTests()) || testStoreKind() !== 'sqlite')('the desk and serve --workers 2', () => {
   let database: TestDatabase;
@@ -47,8 +36,8 @@ describe.skipIf(!runs || (await skipStoreTests()) || testStoreKind() !== 'sqlite
 
   it('changes the Hijri adjustment in the desk, and both workers show tomorrow\'s Hijri date at once', { timeout: 90_000 }, async () => {
     // Both workers have the home page cached with today's Hijri date.
-    for (let i = 0; i < 8; i++) expect((await fresh(`${serve.url}/`)).body).toContain('15 February 2019 - Friday - 10 Jumada al-Thani 1440');
-    const hits = await Promise.all(Array.from({ length: 6 }, () => fresh(`${serve.url}/`)));
+    for (let i = 0; i < 8; i++) expect((await freshGet(`${serve.url}/`)).body).toContain('15 February 2019 - Friday - 10 Jumada al-Thani 1440');
+    const hits = await Promise.all(Array.from({ length: 6 }, () => freshGet(`${serve.url}/`)));
     expect(hits.every((h) => h.cache === 'hit')).toBe(true);
 
     const added = spawnSync(process.execPath, [MAIN, 'users', 'add', 'moon@news.example', '--role', 'admin', '--name', 'Moon Watcher'], { env: { PATH: process.env.PATH, ...env(), LOG_LEVEL: 'warn' }, encoding: 'utf8' });
@@ -69,9 +58,9 @@ describe.skipIf(!runs || (await skipStoreTests()) || testStoreKind() !== 'sqlite
 
     // Every request from now on, whichever worker answers it, shows tomorrow's Hijri date.
     await new Promise((r) => setTimeout(r, 400)); // the other worker hears the change (SQLite's change log, polled every 200 ms)
-    const after = await Promise.all(Array.from({ length: 10 }, () => fresh(`${serve.url}/`)));
+    const after = await Promise.all(Array.from({ length: 10 }, () => freshGet(`${serve.url}/`)));
     for (const r of after) expect(r.body).toContain('15 February 2019 - Friday - 11 Jumada al-Thani 1440');
-    for (const r of await Promise.all(Array.from({ length: 6 }, () => fresh(`${serve.url}/tr/`)))) expect(r.body).toContain('11 Cemaziyelahir 1440');
+    for (const r of await Promise.all(Array.from({ length: 6 }, () => freshGet(`${serve.url}/tr/`)))) expect(r.body).toContain('11 Cemaziyelahir 1440');
     await page.goto(`${serve.url}/`);
     expect(await page.textContent('.today')).toContain('11 Jumada al-Thani 1440');
     await page.close();

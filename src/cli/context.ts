@@ -89,3 +89,16 @@ export async function mediaQueueOf(ctx: { config: Config; log: Logger; store: St
   queue.resumePending();
   return queue;
 }
+
+/**
+ * Runs a command's work with its context and closes the store afterwards, whatever happens.
+ * @example await withContext(opts, async ({ store }) => …)
+ */
+export async function withContext<T>(opts: GlobalOptions, run: (ctx: CommandContext) => Promise<T>): Promise<T> {
+  const ctx = await openContext(opts);
+  try {
+    return await run(ctx);
+  } finally {
+    await ctx.store.close();
+  }
+}

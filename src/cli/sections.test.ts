@@ -3,13 +3,12 @@
  * an OPML folder as a source's default section (and back out in the export), a mapping that files
  * the stored articles again, and one-line errors for bad input.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
-import { MAIN } from './testing.js';
+import { runJarida } from './testing.js';
 
 const skip = await skipStoreTests();
 let database: TestDatabase;
@@ -21,16 +20,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function jarida(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: 'warn', JARIDA_NOW: '2019-02-15T12:00:00+03:00' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const jarida = (args: string[]) => runJarida(args, { DATABASE_URL: database.url, LOG_LEVEL: 'warn', JARIDA_NOW: '2019-02-15T12:00:00+03:00' });
 
 describe.skipIf(skip)(`jarida sections and sources map, on the ${testStoreKind()} store`, () => {
   it('makes, orders, renames and removes sections; maps a source\'s words and files its articles again', async () => {

@@ -1,7 +1,7 @@
 /** `jarida sections …` (the site's sections, named per language) and `jarida sources map` (a source's words onto them). */
 import { addSection, categoryName, findCategories, findCategoryBySlug, findSections, findSourceMapping, mapSource, moveSection, removeCategory, renameCategory, type Category, type SectionNames } from '../store/categories.js';
 import { findSourceById } from '../store/sources.js';
-import { openContext, type GlobalOptions } from './context.js';
+import { withContext, type GlobalOptions } from './context.js';
 
 /** Name options every sections command takes. */
 export interface NameOptions extends GlobalOptions {
@@ -20,15 +20,6 @@ function namesOf(o: NameOptions): SectionNames {
   };
 }
 
-async function withStore<T>(opts: GlobalOptions, run: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<T>): Promise<T> {
-  const ctx = await openContext(opts);
-  try {
-    return await run(ctx);
-  } finally {
-    await ctx.store.close();
-  }
-}
-
 /** One line of a listing: `2  world  World / tr Dünya / ar العالم  (41 articles)`. */
 function describe(c: Category): string {
   const names = [c.name, ...Object.entries(c.names).filter(([, v]) => v !== c.name).map(([l, v]) => `${l} ${v}`)].join(' / ');
@@ -37,7 +28,7 @@ function describe(c: Category): string {
 
 /** Prints the sections in menu order (and the most used tags with --tags). */
 export async function sectionsListCommand(opts: GlobalOptions & { tags?: boolean; json?: boolean }): Promise<void> {
-  await withStore(opts, async ({ store }) => {
+  await withContext(opts, async ({ store }) => {
     const sections = await findSections(store.db);
     const tags = opts.tags ? await findCategories(store.db, 'tag', 100) : [];
     if (opts.json) {
@@ -52,7 +43,7 @@ export async function sectionsListCommand(opts: GlobalOptions & { tags?: boolean
 
 /** Adds a section (or makes the tag of that slug one). */
 export async function sectionsAddCommand(slug: string, opts: NameOptions & { position?: number }): Promise<void> {
-  await withStore(opts, async ({ store }) => {
+  await withContext(opts, async ({ store }) => {
     const had = await findCategoryBySlug(store.db, slug, 'tag');
     const c = await addSection(store.db, slug, namesOf(opts), opts.position);
     process.stdout.write(`${had ? 'tag made a section' : 'added section'}:\n${describe(c)}\n`);
@@ -63,7 +54,7 @@ export async function sectionsAddCommand(slug: string, opts: NameOptions & { pos
 export async function sectionsRenameCommand(slug: string, opts: NameOptions & { slug?: string }): Promise<void> {
   const change = { ...namesOf(opts), ...(opts.slug !== undefined ? { slug: opts.slug } : {}) };
   if (Object.keys(change).length === 0) throw new Error('sections rename: nothing to change (--name, --name-en, --name-tr, --name-ar or --slug)');
-  await withStore(opts, async ({ store }) => {
+  await withContext(opts, async ({ store }) => {
     if (!(await renameCategory(store.db, slug, change))) throw new Error(`sections rename: no section or tag ${slug}`);
     process.stdout.write(`${describe((await findCategoryBySlug(store.db, change.slug ?? slug))!)}\n`);
   });
@@ -71,7 +62,7 @@ export async function sectionsRenameCommand(slug: string, opts: NameOptions & { 
 
 /** Moves a section to a place in the menu (1 = first). */
 export async function sectionsMoveCommand(slug: string, position: number, opts: GlobalOptions): Promise<void> {
-  await withStore(opts, async ({ store }) => {
+  await withContext(opts, async ({ store }) => {
     if (!(await moveSection(store.db, slug, position))) throw new Error(`sections move: no section ${slug}`);
     process.stdout.write(`${(await findSections(store.db)).map(describe).join('\n')}\n`);
   });
@@ -79,7 +70,7 @@ export async function sectionsMoveCommand(slug: string, position: number, opts: 
 
 /** Removes a section or tag; its articles stay, under their other categories. */
 export async function sectionsRemoveCommand(slug: string, opts: GlobalOptions): Promise<void> {
-  await withStore(opts, async ({ store }) => {
+  await withContext(opts, async ({ store }) => {
     const c = await findCategoryBySlug(store.db, slug);
     if (!c || !(await removeCategory(store.db, slug))) throw new Error(`sections remove: no section or tag ${slug}`);
     process.stdout.write(`removed ${c.kind} ${slug}; its ${c.count} articles stay\n`);
@@ -101,7 +92,7 @@ export interface MapOptions extends GlobalOptions {
 export async function sourcesMapCommand(id: number, opts: MapOptions): Promise<void> {
   if (opts.category?.length && !opts.section) throw new Error('sources map: --category needs --section (the section its articles go to)');
   if (opts.section && !opts.category?.length) throw new Error('sources map: --section needs one or more --category (the source\'s words)');
-  await withStore(opts, async ({ store, config }) => {
+  await withContext(opts, async ({ store, config }) => {
     const source = await findSourceById(store.db, id);
     if (!source) throw new Error(`sources map: no source ${id}`);
     const words: [string, string | null][] = [...(opts.category ?? []).map((w) => [w, opts.section!] as [string, string]), ...(opts.unmap ?? []).map((w) => [w, null] as [string, null])];

@@ -2,14 +2,13 @@
  * `jarida users …` as an operator runs it: an account and its one-time link, which then sets the
  * password in the desk; a reset link; one-line errors for bad input.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../config.js';
 import { openStore } from '../store/db.js';
 import { createTestDatabase, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 import { buildApp } from '../web/app.js';
 import { DeskClient } from '../web/admin/testing.js';
-import { MAIN } from './testing.js';
+import { runJarida } from './testing.js';
 
 const skip = await skipStoreTests();
 let database: TestDatabase;
@@ -21,16 +20,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-function jarida(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [MAIN, ...args], { env: { PATH: process.env.PATH, DATABASE_URL: database.url, LOG_LEVEL: 'warn', JARIDA_SITE_URL: 'https://news.example' } });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (err += d));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+const jarida = (args: string[]) => runJarida(args, { DATABASE_URL: database.url, LOG_LEVEL: 'warn', JARIDA_SITE_URL: 'https://news.example' });
 
 describe.skipIf(skip)(`jarida users, on the ${testStoreKind()} store`, () => {
   it('adds an account and prints a one-time link that sets its password in the desk', async () => {

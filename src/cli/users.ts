@@ -2,26 +2,17 @@
 import { ROLES } from '../model/staff.js';
 import { findUserByEmail, findUsers, updateUser } from '../store/users.js';
 import { audit, createAccount, newPasswordLink, normalizeEmail } from '../web/admin/accounts.js';
-import { openContext, type GlobalOptions } from './context.js';
-
-async function withStore<T>(opts: GlobalOptions, run: (ctx: Awaited<ReturnType<typeof openContext>>) => Promise<T>): Promise<T> {
-  const ctx = await openContext(opts);
-  try {
-    return await run(ctx);
-  } finally {
-    await ctx.store.close();
-  }
-}
+import { withContext, type CommandContext, type GlobalOptions } from './context.js';
 
 /** Returns the link to print: under siteUrl when set, else the address `serve` listens on. */
-function linkOf(ctx: Awaited<ReturnType<typeof openContext>>, path: string): string {
+function linkOf(ctx: CommandContext, path: string): string {
   const base = ctx.config.site.siteUrl?.replace(/\/$/, '') ?? `http://${ctx.config.host.includes(':') ? `[${ctx.config.host}]` : ctx.config.host}:${ctx.config.port}`;
   return `${base}${path}`;
 }
 
 /** Creates an account and prints its one-time link, which sets the password. */
 export async function usersAddCommand(email: string, opts: GlobalOptions & { role: string; name?: string }): Promise<void> {
-  await withStore(opts, async (ctx) => {
+  await withContext(opts, async (ctx) => {
     const now = ctx.now();
     const made = await createAccount(ctx.store, { email, name: opts.name, role: opts.role }, now);
     await audit(ctx.store, now, { userId: null, userEmail: null, action: 'user.create', target: `user:${made.user.id}`, detail: { email: made.user.email, role: made.user.role, by: 'cli' }, ip: null });
@@ -31,7 +22,7 @@ export async function usersAddCommand(email: string, opts: GlobalOptions & { rol
 
 /** Prints a new one-time link for an account (earlier links stop working). */
 export async function usersResetCommand(email: string, opts: GlobalOptions): Promise<void> {
-  await withStore(opts, async (ctx) => {
+  await withContext(opts, async (ctx) => {
     const user = await findUserByEmail(ctx.store.db, normalizeEmail(email));
     if (!user) throw new Error(`users: no account ${email}`);
     const now = ctx.now();
@@ -43,7 +34,7 @@ export async function usersResetCommand(email: string, opts: GlobalOptions): Pro
 
 /** Lists the accounts: id, email, role, state. */
 export async function usersListCommand(opts: GlobalOptions & { json?: boolean }): Promise<void> {
-  await withStore(opts, async (ctx) => {
+  await withContext(opts, async (ctx) => {
     const users = await findUsers(ctx.store.db);
     if (opts.json) return void process.stdout.write(`${JSON.stringify(users, null, 2)}\n`);
     const lines = users.map((u) => `${String(u.id).padStart(4)}  ${u.email}  ${u.role}  ${u.disabled ? 'disabled' : u.active ? 'active' : 'link not used'}${u.totp ? '  2fa' : ''}`);
@@ -53,7 +44,7 @@ export async function usersListCommand(opts: GlobalOptions & { json?: boolean })
 
 /** Disables or enables an account (a disabled one's sessions end). */
 export async function usersDisableCommand(email: string, disabled: boolean, opts: GlobalOptions): Promise<void> {
-  await withStore(opts, async (ctx) => {
+  await withContext(opts, async (ctx) => {
     const user = await findUserByEmail(ctx.store.db, normalizeEmail(email));
     if (!user) throw new Error(`users: no account ${email}`);
     await updateUser(ctx.store.db, user.id, { disabled }, ctx.now());

@@ -5,7 +5,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +18,7 @@ import { ensureSource } from '../store/sources.js';
 import { saveDeskArticle } from '../store/desk-articles.js';
 import { createTestDatabase, findCountDrift, skipStoreTests, testStoreKind, type TestDatabase } from '../store/testing.js';
 import { webExecArgv } from './serve.js';
-import { MAIN, startServe } from './testing.js';
+import { freshGet, MAIN, startServe } from './testing.js';
 
 const TZ = 'Europe/Istanbul';
 const skip = await skipStoreTests();
@@ -28,16 +27,6 @@ let store: Store;
 let serve: { child: ChildProcess; url: string } | undefined;
 let sourceId: number;
 const dir = mkdtempSync(join(tmpdir(), 'jarida-workers-'));
-
-/** A GET on a new connection each time, so that the cluster hands requests to the workers in turn. */
-function fresh(url: string): Promise<{ status: number; cache: string | undefined; body: string }> {
-  return new Promise((resolve, reject) => {
-    request(url, { agent: false, headers: { connection: 'close' } }, (res) => {
-      let body = '';
-      res.setEncoding('utf8').on('data', (d: string) => (body += d)).on('end', () => resolve({ status: res.statusCode!, cache: res.headers['x-cache'] as string | undefined, body }));
-    }).on('error', reject).end();
-  });
-}
 
 /** The pids of a process's children. */
 function childrenOf(pid: number): number[] {
@@ -80,27 +69,27 @@ describe.skipIf(skip)('serve --workers 2', () => {
     const { url } = serve!;
     // Each worker renders the home page once, then answers from its cache.
     const first = [];
-    for (let i = 0; i < 6; i++) first.push(await fresh(`${url}/`));
+    for (let i = 0; i < 6; i++) first.push(await freshGet(`${url}/`));
     expect(first.every((r) => r.status === 200)).toBe(true);
     expect(first.filter((r) => r.cache === 'miss')).toHaveLength(2);
     expect(first.slice(2).every((r) => r.cache === 'hit')).toBe(true);
-    for (let i = 0; i < 2; i++) await fresh(`${url}/2019/02/13/`);
+    for (let i = 0; i < 2; i++) await freshGet(`${url}/2019/02/13/`);
 
     // Another process publishes: within a moment both workers show it, with the new counts, and
     // never the old page after (each request below goes to the workers in turn).
     await saveArticle(store.db, { sourceId, guid: 'news', title: 'Workers hear this', publishedAt: new Date('2019-02-14T12:00:00Z') }, TZ);
     await until('both workers to show the new article', async () => {
-      const rs = await Promise.all([fresh(`${url}/`), fresh(`${url}/`)]);
+      const rs = await Promise.all([freshGet(`${url}/`), freshGet(`${url}/`)]);
       return rs.every((r) => r.body.includes('Workers hear this'));
     });
     for (let i = 0; i < 6; i++) {
-      const home = await fresh(`${url}/`);
+      const home = await freshGet(`${url}/`);
       expect(home.body).toContain('Workers hear this');
       expect(home.body).toContain('Total: 3 content');
-      const other = await fresh(`${url}/2019/02/13/`);
+      const other = await freshGet(`${url}/2019/02/13/`);
       expect(other.body).toContain('Total: 3 content'); // untouched page, counts of now
     }
-    const hits = await Promise.all(Array.from({ length: 4 }, () => fresh(`${url}/2019/02/13/`)));
+    const hits = await Promise.all(Array.from({ length: 4 }, () => freshGet(`${url}/2019/02/13/`)));
     expect(hits.every((r) => r.cache === 'hit')).toBe(true);
   });
 
@@ -110,16 +99,16 @@ describe.skipIf(skip)('serve --workers 2', () => {
     // As the desk would, from another process: one call; both workers hear it (SQLite's change log, or NOTIFY).
     await updateSiteSettings(store, fileSite, { hijri: { adjustment: 1 }, languages: ['en', 'tr'] });
     await until('both workers to show the new Hijri date', async () => {
-      const rs = await Promise.all([fresh(`${url}/`), fresh(`${url}/`)]);
+      const rs = await Promise.all([freshGet(`${url}/`), freshGet(`${url}/`)]);
       return rs.every((r) => r.body.includes('11 Jumada al-Thani 1440'));
     }, 3000);
     for (let i = 0; i < 4; i++) {
-      expect((await fresh(`${url}/`)).body).toContain('11 Jumada al-Thani 1440');
-      expect((await fresh(`${url}/ar/`)).status).toBe(404);
+      expect((await freshGet(`${url}/`)).body).toContain('11 Jumada al-Thani 1440');
+      expect((await freshGet(`${url}/ar/`)).status).toBe(404);
     }
     await updateSiteSettings(store, fileSite, { hijri: null, languages: null });
     await until('both workers to show the config file\'s again', async () => {
-      const rs = await Promise.all([fresh(`${url}/`), fresh(`${url}/ar/`)]);
+      const rs = await Promise.all([freshGet(`${url}/`), freshGet(`${url}/ar/`)]);
       return rs[0]!.body.includes('10 Jumada al-Thani 1440') && rs[1]!.status === 200;
     }, 3000);
   });
@@ -140,7 +129,7 @@ describe.skipIf(skip)('serve --workers 2', () => {
     })));
     for (const r of runs) expect(r.code, r.err).toBe(0);
     expect(await findPublishedTotal(store.db)).toBe(before + 300);
-    await until('the workers to count them', async () => (await fresh(`${serve!.url}/`)).body.includes(`Total: ${before + 300} content`));
+    await until('the workers to count them', async () => (await freshGet(`${serve!.url}/`)).body.includes(`Total: ${before + 300} content`));
   });
 
   it('starts a worker again when one dies', async () => {
@@ -151,7 +140,7 @@ describe.skipIf(skip)('serve --workers 2', () => {
       const now = childrenOf(serve!.child.pid!);
       return now.length === 2 && !now.includes(pids[0]!);
     }, 10_000);
-    for (let i = 0; i < 4; i++) expect((await fresh(`${serve!.url}/`)).status).toBe(200);
+    for (let i = 0; i < 4; i++) expect((await freshGet(`${serve!.url}/`)).status).toBe(200);
   });
 
   it('publishes a scheduled article from the workers\' publishers, counted once', async () => {
@@ -160,7 +149,7 @@ describe.skipIf(skip)('serve --workers 2', () => {
     const a = await saveDeskArticle(store.db, { sourceId, title: 'Scheduled story', contentHtml: '<p>Body</p>', bodySource: 'Body', publishedAt: new Date('2019-02-15T08:30:00Z'), status: 'published' },
       { userId: null, email: null }, TZ, new Date('2019-02-15T07:30:00Z'));
     expect(a.status).toBe('scheduled');
-    await until('a worker to publish it', async () => (await fresh(`${serve!.url}/`)).body.includes('Scheduled story'), 15_000);
+    await until('a worker to publish it', async () => (await freshGet(`${serve!.url}/`)).body.includes('Scheduled story'), 15_000);
     expect(await findPublishedTotal(store.db)).toBe(before + 1);
     expect(await findCountDrift(store.db)).toEqual([]);
   });
@@ -187,7 +176,7 @@ describe('serve --workers: how the processes are laid out', () => {
     try {
       await until('serve to listen', async () => /is serving .* at http:\/\/127\.0\.0\.1:\d+/.test(out), 20_000);
       const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1]!;
-      expect((await fresh(`${url}/`)).body).toContain('<html'); // the demo, loaded by the setup process
+      expect((await freshGet(`${url}/`)).body).toContain('<html'); // the demo, loaded by the setup process
       await until('the ingestion process to start', async () => log.includes('ingest: running in this process'));
       const lines = log.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; pid: number; pageCacheMb?: number });
       const listening = lines.filter((l) => l.msg === 'web: listening');
