@@ -1,12 +1,11 @@
 /** `jarida sources …`: add (with feed discovery), list, remove, enable, disable, rules, import, export. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Source } from '../model/types.js';
-import { formatOpml, parseOpml } from '../ingest/opml/opml.js';
+import { parseOpml } from '../ingest/opml/opml.js';
+import { describeOpmlImport, exportOpml, importOpml } from '../ingest/opml/subscriptions.js';
 import { describeRules } from '../ingest/process/rules.js';
-import { normalizeUrl } from '../ingest/process/url.js';
 import { addSource, changeRules, describeNextFetch, setSourceEnabled } from '../ingest/sources.js';
-import { deleteSource, findArticleCountsBySource, findSourceByUrl, findSources, insertSource } from '../store/sources.js';
-import { categoryName, ensureSectionNamed, findSections, mapSource } from '../store/categories.js';
+import { deleteSource, findArticleCountsBySource, findSources } from '../store/sources.js';
 import { openContext, type GlobalOptions } from './context.js';
 import { formatDuration } from './durations.js';
 
@@ -115,7 +114,7 @@ export async function sourcesRulesCommand(id: number, opts: RulesOptions): Promi
   }
 }
 
-/** Adds every feed of an OPML file that is not a source yet (no network needed). */
+/** Adds every feed of an OPML file that is not a source yet (no network needed); prints what it did. */
 export async function sourcesImportCommand(file: string, opts: GlobalOptions): Promise<void> {
   let xml: string;
   try {
@@ -123,31 +122,10 @@ export async function sourcesImportCommand(file: string, opts: GlobalOptions): P
   } catch (err) {
     throw new Error(`sources import: cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
-  const feeds = parseOpml(xml);
+  parseOpml(xml); // a file that is not OPML fails before the store is opened
   const ctx = await openContext(opts);
   try {
-    let added = 0;
-    const skipped: string[] = [];
-    for (const f of feeds) {
-      const url = normalizeUrl(f.xmlUrl);
-      if (!url) {
-        skipped.push(`${f.xmlUrl}: not an http(s) URL`);
-        continue;
-      }
-      if (await findSourceByUrl(ctx.store.db, url)) {
-        skipped.push(`${url}: already a source`);
-        continue;
-      }
-      const id = await insertSource(ctx.store.db, { kind: 'feed', title: f.title ?? new URL(url).hostname, url, siteUrl: f.htmlUrl, language: f.language });
-      // A folder is the operator's own grouping: the innermost one is the source's default section.
-      const folder = f.folders[f.folders.length - 1];
-      if (folder) {
-        const section = await ensureSectionNamed(ctx.store.db, folder);
-        if (section) await mapSource(ctx.store.db, id, { defaultSection: section.slug });
-      }
-      added++;
-    }
-    process.stdout.write(`imported ${added} of ${feeds.length} feeds${skipped.length ? `; skipped ${skipped.length}:\n${skipped.map((s) => `  ${s}`).join('\n')}` : ''}\n`);
+    process.stdout.write(`${describeOpmlImport(await importOpml(ctx.store.db, xml))}\n`);
   } finally {
     await ctx.store.close();
   }
@@ -157,11 +135,7 @@ export async function sourcesImportCommand(file: string, opts: GlobalOptions): P
 export async function sourcesExportCommand(opts: GlobalOptions & { output?: string }): Promise<void> {
   const ctx = await openContext(opts);
   try {
-    const sections = new Map((await findSections(ctx.store.db)).map((c) => [c.id, categoryName(c, ctx.config.site.defaultLanguage)]));
-    const feeds = (await findSources(ctx.store.db))
-      .filter((s) => s.kind === 'feed' && s.url)
-      .map((s) => ({ title: s.title, xmlUrl: s.url!, htmlUrl: s.siteUrl, language: s.language, folder: s.defaultSectionId === null ? null : sections.get(s.defaultSectionId) }));
-    const xml = formatOpml(`${ctx.config.site.siteName} sources`, feeds, ctx.now());
+    const { xml } = await exportOpml(ctx.store.db, { title: `${ctx.config.site.siteName} sources`, lang: ctx.config.site.defaultLanguage }, ctx.now());
     if (opts.output) writeFileSync(opts.output, xml);
     else process.stdout.write(xml);
   } finally {

@@ -12,8 +12,8 @@ export class DeskInputError extends Error {
 }
 
 // The operations' own errors that name what the editor asked for: a bad URL, a feed that is not
-// there, a rule, a slug, a page field. Anything else (the store down, a bug) is the error page's.
-const INPUT_CODES = /^JARIDA_(DESK_INPUT|FETCH_|PARSE_|SOURCE_|RULE_|SECTION_|PAGE_)/;
+// there, a rule, a slug, a page field, an OPML file. Anything else (the store down, a bug) is the error page's.
+const INPUT_CODES = /^JARIDA_(DESK_INPUT|FETCH_|PARSE_|SOURCE_|RULE_|SECTION_|PAGE_|OPML_)/;
 
 /**
  * Returns the one-line message of an error the editor can fix, or null for any other error.

@@ -51,7 +51,7 @@ afterAll(async () => {
   await store?.close();
 });
 
-const GETS = () => ['/admin/sources', '/admin/sources/new', `/admin/sources/${sourceId}`, '/admin/sections', '/admin/sections/xss', '/admin/pages', '/admin/pages/about/en'];
+const GETS = () => ['/admin/sources', '/admin/sources.opml', '/admin/sources/new', `/admin/sources/${sourceId}`, '/admin/sections', '/admin/sections/xss', '/admin/pages', '/admin/pages/about/en'];
 const POSTS = (): [string, Record<string, string>][] => [
   ['/admin/sources/preview', { url: 'http://127.0.0.1:9/feed' }],
   ['/admin/sources', { url: 'http://127.0.0.1:9/feed' }],
@@ -62,6 +62,7 @@ const POSTS = (): [string, Record<string, string>][] => [
   [`/admin/sources/${sourceId}/rules`, { keep: 'title:nothing', republish: 'summary' }],
   [`/admin/sources/${sourceId}/map`, { action: 'default', defaultSection: 'xss' }],
   [`/admin/sources/${sourceId}/remove`, {}],
+  ['/admin/sources/import', { opml: '<opml version="2.0"><body><outline text="Taken" xmlUrl="http://127.0.0.1:9/taken"/></body></opml>' }],
   ['/admin/sections', { slug: 'taken', name: 'Taken' }],
   ['/admin/sections/xss/rename', { slug: 'taken', name: 'Taken' }],
   ['/admin/sections/xss/move', { action: 'place', position: '1' }],
@@ -74,6 +75,7 @@ const POSTS = (): [string, Record<string, string>][] => [
 /** What every refused write must leave as it was. */
 async function unchanged() {
   expect(await findSourceById(store.db, sourceId)).toMatchObject({ title: IMG, enabled: true, rules: { keep: [], republish: 'full' }, defaultSectionId: null });
+  expect((await findSources(store.db)).map((s) => s.url)).not.toContain('http://127.0.0.1:9/taken');
   expect((await findSections(store.db)).map((s) => [s.slug, s.name])).toEqual([['xss', SCRIPT]]);
   expect(await findCategoryBySlug(store.db, 'taken')).toBeUndefined();
   expect(await findSitePage(store.db, 'about', 'en')).toMatchObject({ title: `About ${SCRIPT}` });

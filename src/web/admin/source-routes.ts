@@ -5,11 +5,9 @@
  * the store); the fetching ones load the pipeline only when they run.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { IngestDeps } from '../../ingest/refresh.js';
 import { describeRules, formatRule } from '../../ingest/process/rules.js';
 import { describeRefresh } from '../../ingest/refresh-report.js';
 import { addSource, changeRules, describeNextFetch, previewSource, refreshSourceOnce, setSourceEnabled, type NewSourceInput } from '../../ingest/sources.js';
-import type { Logger } from '../../log.js';
 import { formatDuration, MAX_AGE_S, MAX_INTERVAL_S } from '../../model/duration.js';
 import type { Source } from '../../model/types.js';
 import { httpUrl } from '../../model/url.js';
@@ -17,6 +15,7 @@ import { categoryName, findSections, findSourceMapping, mapSource } from '../../
 import { findFetches } from '../../store/fetch-history.js';
 import { deleteSource, findSourceById, findSources, updateSource } from '../../store/sources.js';
 import { Urls } from '../urls.js';
+import { ingestDepsFor } from './ingest-deps.js';
 import { checked, DeskInputError, durationField, idParam, inputErrorMessage, languageField, lines, text } from './forms.js';
 import type { Desk } from './plugin.js';
 
@@ -33,9 +32,7 @@ export function registerSourceRoutes(app: FastifyInstance, desk: Desk): void {
   app.get('/sources', EDITOR, async (req, reply) => {
     const q = req.query as Record<string, string | undefined>;
     const removed = q.removed && /^\d{1,15}$/.test(q.removed) ? { id: q.removed, articles: /^\d{1,15}$/.test(q.articles ?? '') ? q.articles : '0' } : null;
-    const now = desk.now();
-    const sources = (await findSources(db)).map((s) => sourceView(desk, s, now));
-    return desk.page(req, reply, 'sources', { title: 'Sources', sources, removed });
+    return sourcesPage(desk, req, reply, { removed });
   });
 
   app.get('/sources/new', EDITOR, async (req, reply) => desk.page(req, reply, 'source-new', { title: 'Add a source', form: {} }));
@@ -44,7 +41,7 @@ export function registerSourceRoutes(app: FastifyInstance, desk: Desk): void {
   app.post('/sources/preview', EDITOR, async (req, reply) => {
     const form = newSourceForm(req.body);
     try {
-      const { found, inspection } = await previewSource(await ingestDeps(desk, req), newSourceInput(req.body), desk.now());
+      const { found, inspection } = await previewSource(await ingestDepsFor(desk.web, req.log), newSourceInput(req.body), desk.now());
       const preview = {
         found: { ...found, body: undefined, siteHref: httpUrl(found.siteUrl) },
         feedTitle: inspection.feed.title,
@@ -66,7 +63,7 @@ export function registerSourceRoutes(app: FastifyInstance, desk: Desk): void {
     const form = newSourceForm(req.body);
     try {
       const input = newSourceInput(req.body);
-      const { id, title, found } = await addSource(await ingestDeps(desk, req), input);
+      const { id, title, found } = await addSource(await ingestDepsFor(desk.web, req.log), input);
       await desk.audit(req, 'source.add', `source:${id}`, { title, kind: found.kind, url: found.url, language: input.lang ?? found.language, fullText: Boolean(input.fullText), intervalS: input.intervalS ?? null, canonicalHere: Boolean(input.canonicalHere) });
       return reply.redirect(`/admin/sources/${id}?done=added`, 303);
     } catch (err) {
@@ -124,7 +121,7 @@ export function registerSourceRoutes(app: FastifyInstance, desk: Desk): void {
     const s = await sourceOf(req);
     if (!s) return notFound(desk, req, reply);
     try {
-      const done = await refreshSourceOnce(await ingestDeps(desk, req), s.id);
+      const done = await refreshSourceOnce(await ingestDepsFor(desk.web, req.log), s.id);
       const now = (await findSourceById(db, s.id)) ?? s;
       if ('heldBy' in done) {
         await desk.audit(req, 'source.refresh', `source:${s.id}`, { title: s.title, refused: `claimed by ${done.heldBy} until ${done.until}` });
@@ -221,6 +218,13 @@ const DONE: Record<string, string> = {
   rules: 'Rules saved: they apply from the next fetch.',
 };
 
+/** Renders the list of sources, with what an action on the list has to say (a removal, an OPML import or its error). */
+export async function sourcesPage(desk: Desk, req: FastifyRequest, reply: FastifyReply, extra: Record<string, unknown>, status = 200): Promise<FastifyReply> {
+  const now = desk.now();
+  const sources = (await findSources(desk.web.store.db)).map((s) => sourceView(desk, s, now));
+  return desk.page(req, reply, 'sources', { title: 'Sources', sources, errors: {}, ...extra }, status);
+}
+
 /** Renders a source's page: its state, its forms (with what was sent back on an error), its fetch history and error log. */
 async function sourcePage(desk: Desk, req: FastifyRequest, reply: FastifyReply, s: Source, extra: { notice?: string; errors?: Record<string, string>; forms?: Forms }, status = 200): Promise<FastifyReply> {
   const { db } = desk.web.store;
@@ -276,18 +280,6 @@ function newSourceInput(body: unknown): NewSourceInput {
     page: checked(body, 'page'),
     canonicalHere: checked(body, 'canonicalHere'),
   };
-}
-
-/**
- * Returns what ingestion needs, for the request: the config's private-address allow list, parsing in
- * this thread (an editor's click, not a round), the request's logger. Loads the fetcher and the
- * parsers only now: a web worker that never adds or refreshes a source never does.
- */
-async function ingestDeps(desk: Desk, req: FastifyRequest): Promise<IngestDeps> {
-  const [{ parseAllowList }, { inlineDigester }] = await Promise.all([import('../../ingest/fetch/guard.js'), import('../../ingest/digest.js')]);
-  const { store, config } = desk.web;
-  // Fastify's request logger is the app's pino logger (or a silent one in tests).
-  return { store, config, allow: parseAllowList(config.ingest.allowPrivateAddresses), log: req.log as unknown as Logger, now: desk.now, digester: inlineDigester() };
 }
 
 function notFound(desk: Desk, req: FastifyRequest, reply: FastifyReply): FastifyReply {

@@ -12,7 +12,8 @@ import { StoreError } from '../../../store/db.js';
 import type { WebDeps } from '../../app.js';
 import { audit, resolveApiToken } from '../accounts.js';
 import { openApiDocument } from './openapi.js';
-import { API_ROUTES, ApiError, type ApiContext } from './routes.js';
+import { ApiError, type ApiContext } from './route.js';
+import { API_ROUTES } from './routes.js';
 
 export const API_PREFIX = '/api/admin/v1';
 
@@ -44,7 +45,7 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
         }
       });
       scope.setErrorHandler((err: FastifyError & { validation?: { instancePath: string; params: Record<string, unknown> }[] }, req, reply) => {
-        if (err instanceof ApiError) return reply.code(err.status).send({ error: err.message, ...(err.field ? { field: err.field } : {}) });
+        if (err instanceof ApiError) return reply.code(err.status).send({ error: err.message, ...(err.field ? { field: err.field } : {}), ...err.extra });
         if (err.validation) {
           const v = err.validation[0]!;
           const field = (v.params.missingProperty as string | undefined) ?? (v.params.additionalProperty as string | undefined) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
@@ -76,10 +77,12 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
               params: (req.params ?? {}) as Record<string, string>,
               query: (req.query ?? {}) as Record<string, unknown>,
               body: (req.body ?? {}) as Record<string, unknown>,
+              log: req.log,
               audit: (action, target, detail) => audit(web.store, web.now(), { userId: user.id, userEmail: user.email, action, target, detail: { ...detail, via: 'api', token: token.id }, ip: req.ip }),
             };
             const out = await route.handler(ctx);
-            return reply.code(out.status ?? 200).send(out.body);
+            if (route.type) reply.type(route.type);
+            return reply.code(out.status ?? route.ok ?? 200).headers(out.headers ?? {}).send(out.body);
           },
         });
       }

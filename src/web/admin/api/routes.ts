@@ -2,9 +2,7 @@
  * Every endpoint of the admin API, one entry each: method, path, least role, schemas and a handler
  * that calls the same operations as the desk's forms. The plugin registers them; openapi.ts describes them.
  */
-import type { Role, StaffUser } from '../../../model/staff.js';
 import { addSection, findCategories, findSections, moveSection, removeCategory, renameCategory, type Category } from '../../../store/categories.js';
-import type { WebDeps } from '../../app.js';
 import { articleHtmlFromMarkdown } from '../../../html/markdown.js';
 import { plainText } from '../../../html/sanitize.js';
 import { LANGS, ARTICLE_STATUSES, type ArticleStatus } from '../../../model/types.js';
@@ -16,53 +14,10 @@ import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../../store
 import { ConfigError, siteSettingsInput, type SitePatch } from '../../../config.js';
 import { findSiteOverrides } from '../../../store/site-settings.js';
 import { changeStatusAs, deleteAs, NotAllowed, restoreAs, saveArticleAs, type ArticleDraft } from '../article-ops.js';
+import { ApiError, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
+import { SOURCE_ROUTES } from './sources.js';
 
-/** A refusal with its status and the field it is about. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
-
-/** What a handler gets. */
-export interface ApiContext {
-  web: WebDeps;
-  user: StaffUser;
-  now: Date;
-  params: Record<string, string>;
-  query: Record<string, unknown>;
-  body: Record<string, unknown>;
-  /** Records the action in the audit log (with the token and address). */
-  audit(action: string, target: string, detail?: Record<string, unknown>): Promise<void>;
-}
-
-type JsonSchema = Record<string, unknown>;
-
-/** One endpoint. */
-export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
-  /** Fastify's form: `/sections/:slug`. */
-  url: string;
-  summary: string;
-  tag: string;
-  role: Role;
-  params?: JsonSchema;
-  query?: JsonSchema;
-  body?: JsonSchema;
-  /** The 200/201 answer's schema (for the description). */
-  response: JsonSchema;
-  handler(ctx: ApiContext): Promise<{ status?: number; body: unknown }>;
-}
-
-const str = (max: number, extra: JsonSchema = {}) => ({ type: 'string', maxLength: max, ...extra });
 const slugParam: JsonSchema = { type: 'object', required: ['slug'], properties: { slug: str(100, { pattern: '^[a-z0-9][a-z0-9-]*$' }) } };
-const error = { type: 'object', required: ['error'], properties: { error: { type: 'string' }, field: { type: 'string' } } };
-export const ERROR_SCHEMA = error;
 
 const categorySchema: JsonSchema = {
   type: 'object',
@@ -93,7 +48,7 @@ async function refusing<T>(field: string, run: () => Promise<T>): Promise<T> {
 
 const category = (c: Category) => c;
 
-const idParam: JsonSchema = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 9007199254740991 } } };
+const idParam = ID_PARAM;
 const INSTANT = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 const articleFields = {
   title: str(500, { minLength: 1 }),
@@ -205,7 +160,7 @@ const ARTICLE_ROUTES: ApiRoute[] = [
     handler: async (ctx) => ({ body: articleOut(await articleOrThrow(ctx)) }),
   },
   {
-    method: 'POST', url: '/articles', tag: 'articles', role: 'contributor', summary: 'Write an article (contributors: drafts only)',
+    method: 'POST', url: '/articles', tag: 'articles', role: 'contributor', summary: 'Write an article (contributors: drafts only)', ok: 201,
     body: { type: 'object', required: ['title'], additionalProperties: false, properties: articleFields },
     response: articleSchema,
     handler: async (ctx) => {
@@ -316,8 +271,10 @@ const SETTINGS_ROUTES: ApiRoute[] = [
   },
 ];
 
+/** Every endpoint of the admin API. */
 export const API_ROUTES: ApiRoute[] = [
   ...ARTICLE_ROUTES,
+  ...SOURCE_ROUTES,
   ...SETTINGS_ROUTES,
   {
     method: 'GET', url: '/me', tag: 'account', role: 'contributor', summary: "The token's owner and scope",
@@ -331,7 +288,7 @@ export const API_ROUTES: ApiRoute[] = [
     handler: async ({ web, query }) => ({ body: { sections: (await findSections(web.store.db)).map(category), tags: query.tags ? await findCategories(web.store.db, 'tag', Number(query.tags)) : [] } }),
   },
   {
-    method: 'POST', url: '/sections', tag: 'sections', role: 'editor', summary: 'Add a section (or make the tag of that slug one)',
+    method: 'POST', url: '/sections', tag: 'sections', role: 'editor', summary: 'Add a section (or make the tag of that slug one)', ok: 201,
     body: { type: 'object', required: ['slug'], additionalProperties: false, properties: { slug: str(100, { pattern: '^[a-z0-9][a-z0-9-]*$' }), ...names, position: { type: 'integer', minimum: 1, maximum: 1000 } } },
     response: categorySchema,
     handler: async ({ web, body, audit }) => {
