@@ -59,7 +59,7 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
       scope.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'no such endpoint (see /api/admin/v1/openapi.json)' }));
 
       const doc = JSON.stringify(openApiDocument(API_ROUTES, API_PREFIX));
-      scope.get('/openapi.json', (_req, reply) => reply.header('cache-control', 'public, max-age=300').type('application/json; charset=utf-8').send(doc));
+      scope.get('/openapi.json', (_req, reply) => reply.type('application/json; charset=utf-8').send(doc));
 
       for (const route of API_ROUTES) {
         scope.route({
