@@ -56,10 +56,12 @@ describe.skipIf(!runs || (await skipStoreTests()) || testStoreKind() !== 'sqlite
     await page.screenshot({ path: `${SHOTS}/desk-settings-workers-360.png`, fullPage: true });
     await clickTo(page, 'button:has-text("Save")', /done=saved/);
 
-    // Every request from now on, whichever worker answers it, shows tomorrow's Hijri date.
-    await new Promise((r) => setTimeout(r, 400)); // the other worker hears the change (SQLite's change log, polled every 200 ms)
+    // Every request from now on, whichever worker answers it, shows tomorrow's Hijri date: the other
+    // worker hears the change from SQLite's change log (polled every 200 ms), so within a moment.
+    const tomorrow = '15 February 2019 - Friday - 11 Jumada al-Thani 1440';
+    await expect.poll(async () => (await Promise.all(Array.from({ length: 4 }, () => freshGet(`${serve.url}/`)))).every((r) => r.body.includes(tomorrow)), { timeout: 5000 }).toBe(true);
     const after = await Promise.all(Array.from({ length: 10 }, () => freshGet(`${serve.url}/`)));
-    for (const r of after) expect(r.body).toContain('15 February 2019 - Friday - 11 Jumada al-Thani 1440');
+    for (const r of after) expect(r.body).toContain(tomorrow);
     for (const r of await Promise.all(Array.from({ length: 6 }, () => freshGet(`${serve.url}/tr/`)))) expect(r.body).toContain('11 Cemaziyelahir 1440');
     await page.goto(`${serve.url}/`);
     expect(await page.textContent('.today')).toContain('11 Jumada al-Thani 1440');

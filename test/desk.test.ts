@@ -86,6 +86,8 @@ describe.skipIf(!runs || (await skipStoreTests()))('the desk in a real browser',
     for (const [w, h] of [[360, 780], [1280, 900]] as const) {
       await page.setViewportSize({ width: w, height: h });
       await page.screenshot({ path: join(SHOTS, `desk-${name}-${w}.png`), fullPage: true });
+      // Nothing wider than the screen: no sideways scrolling on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `${name} at ${w} px`).toBeLessThanOrEqual(w);
     }
   };
   const publicText = async (path: string) => {
