@@ -60,7 +60,7 @@ describe.skipIf(skip)(`jarida sections and sources map, on the ${testStoreKind()
       <outline text="Sport"><outline type="rss" text="Goals" xmlUrl="https://goals.example/feed"/></outline>
       <outline text="Economy"><outline type="rss" text="Markets" xmlUrl="https://markets.example/rss"/></outline>
       <outline type="rss" text="Loose" xmlUrl="https://loose.example/rss"/></body></opml>`);
-    expect((await jarida(['sources', 'import', file])).out).toBe('imported 3 of 3 feeds\n');
+    expect((await jarida(['sources', 'import', file])).out).toBe('imported 3 of 3 feeds\nfolders → default sections: Sport → sport (1) · Economy → economy (1)\n');
     const sections = (await jarida(['sections', 'list'])).out;
     expect(sections).toContain('economy  Economy'); // the existing section, by its name
     expect(sections).toMatch(/\d+ {2}sport {2}Sport {2}\(0 articles\)/); // made for the folder
