@@ -11,7 +11,7 @@ import type { Store } from '../../store/db.js';
 import { findSitePage } from '../../store/site-pages.js';
 import { openTestStore, skipStoreTests } from '../../store/testing.js';
 import { buildApp } from '../app.js';
-import { addTestUser, DeskClient, TEST_PASSWORD } from './testing.js';
+import { addTestUser, DeskClient, loggedIn, TEST_PASSWORD } from './testing.js';
 
 const skip = await skipStoreTests();
 const clock = new Date('2019-02-15T12:00:00Z');
@@ -24,9 +24,7 @@ beforeAll(async () => {
   if (skip) return;
   store = await openTestStore();
   app = await buildApp({ store, config, now: () => clock });
-  await addTestUser(app, store, 'editor@news.example', 'editor', clock);
-  editor = new DeskClient(app);
-  expect((await editor.login('editor@news.example', TEST_PASSWORD)).statusCode).toBe(303);
+  editor = await loggedIn(app, store, 'editor@news.example', 'editor', clock);
 });
 afterAll(async () => {
   await app?.close();

@@ -92,3 +92,12 @@ export async function addTestUser(app: FastifyInstance, store: Store, email: str
   if (res.statusCode !== 303) throw new Error(`addTestUser: setting the password answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
   return made.user.id;
 }
+
+/** Creates an account (as addTestUser) and returns a client logged in to it; throws when the login fails. */
+export async function loggedIn(app: FastifyInstance, store: Store, email: string, role: string, now: Date, ip?: string): Promise<DeskClient> {
+  await addTestUser(app, store, email, role, now);
+  const c = new DeskClient(app, ip);
+  const res = await c.login(email, TEST_PASSWORD);
+  if (res.statusCode !== 303) throw new Error(`loggedIn: ${email} could not log in (${res.statusCode})`);
+  return c;
+}
