@@ -37,6 +37,11 @@ export interface ArticleOwnership {
   status: string;
 }
 
+/** Returns whether the user may open the article in the desk: editors and admins any, contributors and authors their own (Ghost's rule). */
+export function maySeeArticle(u: Pick<StaffUser, 'id' | 'role'>, a: Pick<ArticleOwnership, 'userId'>): boolean {
+  return roleAtLeast(u.role, 'editor') || a.userId === u.id;
+}
+
 /**
  * Returns whether the user may change the article: editors and admins any; authors their own;
  * contributors their own while not published (a draft).

@@ -13,6 +13,7 @@ import * as m0008 from './migrations/0008_pages.js';
 import * as m0009 from './migrations/0009_desk.js';
 import * as m0011 from './migrations/0011_fetch_history.js';
 import * as m0012 from './migrations/0012_desk_articles.js';
+import * as m0013 from './migrations/0013_totp_step.js';
 
 export { databaseLabel, StoreError };
 
@@ -40,6 +41,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0009_desk': m0009,
   '0011_fetch_history': m0011,
   '0012_desk_articles': m0012,
+  '0013_totp_step': m0013,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

@@ -168,6 +168,8 @@ export interface UsersTable {
   password_changed_at: string | null;
   /** Base32 TOTP secret when the second factor is on. */
   totp_secret: string | null;
+  /** The time step of the last TOTP code accepted: that code and older ones are refused (0013). */
+  totp_last_step: number | null;
   disabled: number;
   created_at: string;
   updated_at: string;

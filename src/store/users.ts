@@ -114,7 +114,21 @@ export async function updateUser(db: Kysely<Database>, id: number, change: { nam
 
 /** Sets (or with null, clears) the account's TOTP secret. */
 export async function updateUserTotp(db: Kysely<Database>, id: number, secret: string | null, now: Date): Promise<void> {
-  await db.updateTable('users').set({ totp_secret: secret, updated_at: now.toISOString() }).where('id', '=', id).execute();
+  await db.updateTable('users').set({ totp_secret: secret, totp_last_step: null, updated_at: now.toISOString() }).where('id', '=', id).execute();
+}
+
+/**
+ * Records the TOTP time step of a code just accepted, only when it is later than the last one;
+ * returns false when that step (or a later one) was used already: the code is a replay.
+ */
+export async function useTotpStep(db: Kysely<Database>, id: number, step: number): Promise<boolean> {
+  const r = await db
+    .updateTable('users')
+    .set({ totp_last_step: step })
+    .where('id', '=', id)
+    .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }
 
 /** Counts the accounts that are active admins (the last one may not be demoted, disabled or removed). */

@@ -12,7 +12,7 @@ import { findApiTokenByHash, insertApiToken, touchApiToken, type ApiTokenRow, ty
 import type { Store } from '../../store/db.js';
 import { findSession, insertSession, touchSession, type SessionRow } from '../../store/sessions.js';
 import {
-  countUsers, findUser, findUserByEmail, findUserCredentials, findUserLink, insertFirstAdmin, insertUser, insertUserLink, updateUserPassword, useUserLink,
+  countUsers, findUser, findUserByEmail, findUserCredentials, findUserLink, insertFirstAdmin, insertUser, insertUserLink, updateUserPassword, useTotpStep, useUserLink,
 } from '../../store/users.js';
 import { isCommonPassword } from './common-passwords.js';
 
@@ -200,19 +200,32 @@ export async function checkLogin(
   }
   if (cred.totpSecret) {
     if (input.totp === undefined || input.totp === '') return { refused: { kind: 'totp', message: 'Enter the code from your authenticator app.' } };
-    if (!totpMatches(cred.totpSecret, input.totp, now)) {
+    const step = totpStep(cred.totpSecret, input.totp, now);
+    if (step === null) {
       await audit(store, now, { userId: cred.user.id, userEmail: email, action: 'login.failed', target: email, detail: { reason: 'totp' }, ip });
       return { refused: { kind: 'totp', message: 'Wrong code.' } };
+    }
+    if (!(await useTotpStep(store.db, cred.user.id, step))) {
+      await audit(store, now, { userId: cred.user.id, userEmail: email, action: 'login.failed', target: email, detail: { reason: 'totp replay' }, ip });
+      return { refused: { kind: 'totp', message: 'That code was used already: wait for the next one.' } };
     }
   }
   return { user: cred.user };
 }
 
+const TOTP_PERIOD_S = 30;
+
+/** Returns the time step a 6-digit code is the account's TOTP code for (now, or one step of clock drift either way), or null. */
+export function totpStep(secret: string, code: unknown, now: Date): number | null {
+  if (typeof code !== 'string' || !/^\s*\d{6}\s*$/.test(code)) return null;
+  const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_S });
+  const delta = totp.validate({ token: code.trim(), timestamp: now.getTime(), window: 1 });
+  return delta === null ? null : Math.floor(now.getTime() / 1000 / TOTP_PERIOD_S) + delta;
+}
+
 /** Returns whether a 6-digit code is the account's TOTP code now (one step of clock drift either way). */
 export function totpMatches(secret: string, code: unknown, now: Date): boolean {
-  if (typeof code !== 'string' || !/^\s*\d{6}\s*$/.test(code)) return false;
-  const totp = new TOTP({ secret: Secret.fromBase32(secret), algorithm: 'SHA1', digits: 6, period: 30 });
-  return totp.validate({ token: code.trim(), timestamp: now.getTime(), window: 1 }) !== null;
+  return totpStep(secret, code, now) !== null;
 }
 
 /** Returns a new TOTP secret and its `otpauth://` URI for an authenticator app. */

@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { localParts, parseDay } from '../../calendar/zone.js';
 import { storeUploadedImage, UploadError } from '../../media/upload.js';
-import { mayEditArticle, mayPublishArticle, roleAtLeast } from '../../model/staff.js';
+import { mayEditArticle, mayPublishArticle, maySeeArticle, roleAtLeast } from '../../model/staff.js';
 import { ARTICLE_STATUSES, LANGS, type ArticleStatus } from '../../model/types.js';
 import { findRevision, findRevisions } from '../../store/article-revisions.js';
 import { findCategoriesOfArticle, findSections } from '../../store/categories.js';
@@ -148,9 +148,11 @@ async function allowed<T>(desk: Desk, req: FastifyRequest, reply: FastifyReply, 
   }
 }
 
-function articleOf(desk: Desk, req: FastifyRequest): Promise<DeskArticle | undefined> {
+/** Returns the article of the URL, when the viewer may see it (another's draft is as absent as a missing one). */
+async function articleOf(desk: Desk, req: FastifyRequest): Promise<DeskArticle | undefined> {
   const id = Number((req.params as { id: string }).id);
-  return Number.isSafeInteger(id) && id > 0 ? findDeskArticle(desk.web.store.db, id) : Promise.resolve(undefined);
+  const a = Number.isSafeInteger(id) && id > 0 ? await findDeskArticle(desk.web.store.db, id) : undefined;
+  return a && maySeeArticle(req.staff!.user, a) ? a : undefined;
 }
 
 function notFound(desk: Desk, req: FastifyRequest, reply: FastifyReply) {
@@ -176,6 +178,9 @@ async function listPage(desk: Desk, req: FastifyRequest, reply: FastifyReply) {
   if (q.day) { if (!parseDay(q.day)) return bad('day', 'a day YYYY-MM-DD'); filter.day = q.day; }
   if (q.status) { if (!(ARTICLE_STATUSES as readonly string[]).includes(q.status)) return bad('status', ARTICLE_STATUSES.join(', ')); filter.status = q.status as ArticleStatus; }
   if (q.author) { if (!/^\d{1,15}$/.test(q.author)) return bad('author', 'a user id'); filter.userId = Number(q.author); }
+  // Contributors and authors see their own articles only.
+  const me = req.staff!.user;
+  if (!roleAtLeast(me.role, 'editor')) filter.userId = me.id;
   let list;
   try {
     list = await findDeskArticles(store.db, filter, { limit: Math.min(PAGE, DESK_PAGE_MAX), ...(q.after ? { after: q.after } : {}) });

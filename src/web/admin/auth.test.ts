@@ -220,6 +220,15 @@ describe.skipIf(skip)('the desk: first admin, login, sessions, CSRF', () => {
     expect(asked.statusCode).toBe(401);
     expect(asked.body).toContain('Enter the code');
     expect((await d.login('totp@news.example', TEST_PASSWORD, code(clock))).statusCode).toBe(303);
+    // The same code again, within its window: a replay, refused; the next step's code works.
+    const replay = await new DeskClient(app).login('totp@news.example', TEST_PASSWORD, code(clock));
+    expect(replay.statusCode).toBe(401);
+    expect(replay.body).toContain('used already');
+    const later = new Date(clock.getTime() + 30_000);
+    const saved = clock;
+    clock = later;
+    expect((await new DeskClient(app).login('totp@news.example', TEST_PASSWORD, code(later))).statusCode).toBe(303);
+    clock = saved;
   });
 
   it('logs every action with its user in the audit log, viewable and filterable by admins', async () => {

@@ -141,7 +141,8 @@ describe.skipIf(skip)('the admin API', () => {
     const later = await call('POST', '/articles', editor, { title: 'Later', status: 'published', publishedAt: '2026-12-02T09:00:00+03:00' });
     expect(later.json().status).toBe('scheduled');
     // Their own draft again (restored): a contributor may delete it; not the editor's article.
-    expect((await call('DELETE', `/articles/${later.json().id}`, contributor)).statusCode).toBe(403);
+    expect((await call('DELETE', `/articles/${later.json().id}`, contributor)).statusCode).toBe(404); // not theirs: not even shown
+    expect((await call('GET', '/articles', contributor)).json().articles.map((x: { userId: number }) => x.userId)).toEqual([ids.contributor]);
     expect((await call('DELETE', `/articles/${a.id}`, contributor)).statusCode).toBe(200);
     expect((await call('GET', `/articles/${a.id}`, editor)).statusCode).toBe(404);
   });

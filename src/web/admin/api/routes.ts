@@ -2,6 +2,7 @@
  * Every endpoint of the admin API, one entry each: method, path, least role, schemas and a handler
  * that calls the same operations as the desk's forms. The plugin registers them; openapi.ts describes them.
  */
+import { maySeeArticle, roleAtLeast } from '../../../model/staff.js';
 import { addSection, findCategories, findSections, moveSection, removeCategory, renameCategory, type Category } from '../../../store/categories.js';
 import { articleHtmlFromMarkdown } from '../../../html/markdown.js';
 import { plainText } from '../../../html/sanitize.js';
@@ -82,7 +83,8 @@ function articleOut(a: DeskArticle) {
 
 async function articleOrThrow(ctx: ApiContext): Promise<DeskArticle> {
   const a = await findDeskArticle(ctx.web.store.db, Number(ctx.params.id));
-  if (!a) throw new ApiError(404, `no article ${ctx.params.id}`);
+  // Another's article is as absent as a missing one to contributors and authors.
+  if (!a || !maySeeArticle(ctx.user, a)) throw new ApiError(404, `no article ${ctx.params.id}`);
   return a;
 }
 
@@ -141,8 +143,10 @@ const ARTICLE_ROUTES: ApiRoute[] = [
       },
     },
     response: { type: 'object', properties: { articles: { type: 'array', items: articleSchema }, next: { type: ['string', 'null'] }, partial: { type: 'boolean' } } },
-    handler: async ({ web, query }) => {
+    handler: async ({ web, query, user }) => {
       const q = query as { q?: string; sourceId?: number; categoryId?: number; day?: string; status?: ArticleStatus; userId?: number; after?: string; limit?: number };
+      // Contributors and authors list their own articles only.
+      if (!roleAtLeast(user.role, 'editor')) q.userId = user.id;
       const filter: DeskFilter = { ...(q.q ? { text: q.q } : {}), ...(q.sourceId ? { sourceId: q.sourceId } : {}), ...(q.categoryId ? { categoryId: q.categoryId } : {}), ...(q.day ? { day: q.day } : {}), ...(q.status ? { status: q.status } : {}), ...(q.userId ? { userId: q.userId } : {}) };
       try {
         const list = await findDeskArticles(web.store.db, filter, { limit: q.limit ?? 50, ...(q.after ? { after: q.after } : {}) });
