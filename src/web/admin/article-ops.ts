@@ -49,12 +49,7 @@ export interface ArticleDraft {
  * drafts, authors publish their own, editors anything and attribute to any source. Throws NotAllowed.
  */
 export async function saveArticleAs(deps: ArticleOpsDeps, me: StaffUser, a: DeskArticle | undefined, d: ArticleDraft): Promise<DeskSaveResult> {
-  if (a && !mayEditArticle(me, a)) throw new NotAllowed('You may not change this article.');
-  if ((d.status === 'published' || d.status === 'scheduled') && !mayPublishArticle(me, { userId: a ? a.userId : me.id })) {
-    throw new NotAllowed(me.role === 'contributor' ? 'Contributors write drafts; an editor publishes them.' : 'You may publish only your own articles.');
-  }
-  if (d.status === 'hidden' && !roleAtLeast(me.role, 'editor') && !(a && me.role === 'author' && a.userId === me.id)) throw new NotAllowed('Only editors hide articles that are not their own.');
-  if (d.sourceId !== undefined && d.sourceId !== a?.sourceId && !roleAtLeast(me.role, 'editor')) throw new NotAllowed('Only editors attribute an article to another source.');
+  checkSaveAllowed(me, a, d);
   const { store, site, now } = deps;
   const saved = await saveDeskArticle(
     store.db,
@@ -80,6 +75,20 @@ export async function saveArticleAs(deps: ArticleOpsDeps, me: StaffUser, a: Desk
   // Its images (an upload, the body's) linked to it now, drafts too: an upload no article uses is pruned after a week.
   await collectImages({ store, now: () => now }, [saved.id]);
   return saved;
+}
+
+/**
+ * Throws NotAllowed when `me` may not save this draft over `a` (undefined: a new article): contributors
+ * keep drafts, authors publish their own, editors anything and attribute to any source. Callers check
+ * before costly work (an upload); saveArticleAs checks again.
+ */
+export function checkSaveAllowed(me: StaffUser, a: DeskArticle | undefined, d: Pick<ArticleDraft, 'status' | 'sourceId'>): void {
+  if (a && !mayEditArticle(me, a)) throw new NotAllowed('You may not change this article.');
+  if ((d.status === 'published' || d.status === 'scheduled') && !mayPublishArticle(me, { userId: a ? a.userId : me.id })) {
+    throw new NotAllowed(me.role === 'contributor' ? 'Contributors write drafts; an editor publishes them.' : 'You may publish only your own articles.');
+  }
+  if (d.status === 'hidden' && !roleAtLeast(me.role, 'editor') && !(a && me.role === 'author' && a.userId === me.id)) throw new NotAllowed('Only editors hide articles that are not their own.');
+  if (d.sourceId !== undefined && d.sourceId !== a?.sourceId && !roleAtLeast(me.role, 'editor')) throw new NotAllowed('Only editors attribute an article to another source.');
 }
 
 /** Returns whether `me` may hide, show or unpublish the article: editors any, authors their own. */

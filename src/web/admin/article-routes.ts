@@ -11,7 +11,7 @@ import { ARTICLE_STATUSES, LANGS, type ArticleStatus } from '../../model/types.j
 import { findRevision, findRevisions } from '../../store/article-revisions.js';
 import { findCategoriesOfArticle, findSections } from '../../store/categories.js';
 import { DeskStoreError, findDeskArticle, type DeskArticle } from '../../store/desk-articles.js';
-import { changeStatusAs, deleteAs, mayChangeStatus, mayDelete, NotAllowed, restoreAs, saveArticleAs } from './article-ops.js';
+import { changeStatusAs, checkSaveAllowed, deleteAs, mayChangeStatus, mayDelete, NotAllowed, restoreAs, saveArticleAs } from './article-ops.js';
 import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../store/desk-list.js';
 import { findSources } from '../../store/sources.js';
 import { findUsers } from '../../store/users.js';
@@ -108,6 +108,14 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
     if (a && a.bodySource === null && (form.bodySource ?? '').replace(/\r\n/g, '\n') === (a.contentHtml ?? '').replace(/\r\n/g, '\n')) {
       form = { ...form, contentHtml: a.contentHtml, bodySource: null };
     }
+    const status = requestedStatus(form, a?.status);
+    // Refused before the upload: a refused save stores no image.
+    try {
+      checkSaveAllowed(me, a, { status, sourceId: form.sourceId });
+    } catch (err) {
+      if (err instanceof NotAllowed) return refuse(desk, req, reply, err.message);
+      throw err;
+    }
     let imageUrl = form.removeImage ? null : form.imageUrl;
     if (form.upload) {
       try {
@@ -119,7 +127,7 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
     }
     let saved;
     try {
-      saved = await saveArticleAs(opsOf(desk), me, a, { ...form, imageUrl, status: requestedStatus(form, a?.status) });
+      saved = await saveArticleAs(opsOf(desk), me, a, { ...form, imageUrl, status });
     } catch (err) {
       if (err instanceof NotAllowed) return refuse(desk, req, reply, err.message);
       if (err instanceof DeskStoreError && err.code !== 'not-found') return editorPage(desk, req, reply, a, { error: err.message, values: form.values }, err.code === 'conflict' ? 409 : 400);

@@ -57,7 +57,11 @@ describe.skipIf(skip)('the desk: articles', () => {
     const pub = await write(c, { title: 'A contributor draft', body: 'x', intent: 'publish' }, `/admin/articles/${id}`);
     expect(pub.statusCode).toBe(403);
     expect((await findDeskArticle(store.db, id))!.status).toBe('draft');
-    expect((await write(c, { title: 'New and published', intent: 'publish' })).statusCode).toBe(403);
+    // Refused before anything is stored: not even the image that came with it.
+    const countStoredMedia = async () => Number((await store.db.selectFrom('media').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const media = await countStoredMedia();
+    expect((await write(c, { title: 'New and published', intent: 'publish', image: { filename: 'a.jpg', type: 'image/jpeg', bytes: await sampleJpeg(400, 300) } })).statusCode).toBe(403);
+    expect(await countStoredMedia()).toBe(media);
     // Not an aggregated article either.
     // Another's article is not even shown to a contributor (as absent as a missing one), let alone changed.
     expect((await c.get(`/admin/articles/${aggregated}`)).statusCode).toBe(404);
