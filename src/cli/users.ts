@@ -1,7 +1,8 @@
 /** `jarida users …`: staff accounts of the desk from the shell (the first admin of a site without a browser, a lost password). */
 import { ROLES } from '../model/staff.js';
 import { findUserByEmail, findUsers, updateUser } from '../store/users.js';
-import { audit, createAccount, newPasswordLink, normalizeEmail } from '../web/admin/accounts.js';
+import { insertAuditEntry } from '../store/audit.js';
+import { createAccount, newPasswordLink, normalizeEmail } from '../web/admin/accounts.js';
 import { withContext, type CommandContext, type GlobalOptions } from './context.js';
 
 /** Returns the link to print: under siteUrl when set, else the address `serve` listens on. */
@@ -15,7 +16,7 @@ export async function usersAddCommand(email: string, opts: GlobalOptions & { rol
   await withContext(opts, async (ctx) => {
     const now = ctx.now();
     const made = await createAccount(ctx.store, { email, name: opts.name, role: opts.role }, now);
-    await audit(ctx.store, now, { userId: null, userEmail: null, action: 'user.create', target: `user:${made.user.id}`, detail: { email: made.user.email, role: made.user.role, by: 'cli' }, ip: null });
+    await insertAuditEntry(ctx.store.db, { at: now,  userId: null, userEmail: null, action: 'user.create', target: `user:${made.user.id}`, detail: { email: made.user.email, role: made.user.role, by: 'cli' }, ip: null });
     process.stdout.write(`user ${made.user.id}: ${made.user.email} (${made.user.role})\nset the password, once, before ${made.expiresAt.toISOString()}:\n${linkOf(ctx, made.linkPath)}\n`);
   });
 }
@@ -27,7 +28,7 @@ export async function usersResetCommand(email: string, opts: GlobalOptions): Pro
     if (!user) throw new Error(`users: no account ${email}`);
     const now = ctx.now();
     const link = await newPasswordLink(ctx.store, user.id, now);
-    await audit(ctx.store, now, { userId: null, userEmail: null, action: 'user.password.reset', target: `user:${user.id}`, detail: { email: user.email, by: 'cli' }, ip: null });
+    await insertAuditEntry(ctx.store.db, { at: now,  userId: null, userEmail: null, action: 'user.password.reset', target: `user:${user.id}`, detail: { email: user.email, by: 'cli' }, ip: null });
     process.stdout.write(`set the password of ${user.email}, once, before ${link.expiresAt.toISOString()}:\n${linkOf(ctx, link.linkPath)}\n`);
   });
 }
@@ -48,7 +49,7 @@ export async function usersDisableCommand(email: string, disabled: boolean, opts
     const user = await findUserByEmail(ctx.store.db, normalizeEmail(email));
     if (!user) throw new Error(`users: no account ${email}`);
     await updateUser(ctx.store.db, user.id, { disabled }, ctx.now());
-    await audit(ctx.store, ctx.now(), { userId: null, userEmail: null, action: disabled ? 'user.disable' : 'user.enable', target: `user:${user.id}`, detail: { email: user.email, by: 'cli' }, ip: null });
+    await insertAuditEntry(ctx.store.db, { at: ctx.now(),  userId: null, userEmail: null, action: disabled ? 'user.disable' : 'user.enable', target: `user:${user.id}`, detail: { email: user.email, by: 'cli' }, ip: null });
     process.stdout.write(`${user.email}: ${disabled ? 'disabled' : 'enabled'}\n`);
   });
 }

@@ -15,8 +15,8 @@ export interface AuditEntry {
   ip: string | null;
 }
 
-/** What a caller records; `at` is the caller's clock. */
-export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at: Date };
+/** What a caller records; `at` is the caller's clock; no target or detail: null. */
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at' | 'target' | 'detail'> & { at: Date; target?: string | null; detail?: Record<string, unknown> | null };
 
 /** Appends an entry; inside a write's transaction when given one, so the action and its record commit together. */
 export async function insertAuditEntry(db: Kysely<Database> | Transaction<Database>, e: NewAuditEntry): Promise<void> {

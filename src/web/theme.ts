@@ -66,8 +66,8 @@ export function loadTheme(ownDir: string | null): Theme {
   };
 }
 
-/** A read-only LiquidJS file system over templates held in memory, keyed '/name.liquid'. */
-function memoryFs(files: Map<string, string>): FS {
+/** Returns a read-only LiquidJS file system over templates held in memory, keyed '/name.liquid' (the desk's templates use it too). */
+export function memoryFs(files: Map<string, string>): FS {
   const read = (f: string) => {
     const text = files.get(f);
     if (text === undefined) throw new Error(`theme: no template ${f.slice(1)}`);

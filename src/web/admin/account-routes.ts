@@ -5,11 +5,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findUserApiTokens, revokeApiToken } from '../../store/api-tokens.js';
 import { findUserSessions, revokeSession, revokeUserSessions } from '../../store/sessions.js';
-import { countUsers, findUserCredentials, updateUserTotp } from '../../store/users.js';
+import { countUsers, updateUserTotp } from '../../store/users.js';
 import {
   AccountError, changePassword, checkLogin, createApiToken, createFirstAdmin, findLinkAccount, newTotp, setPasswordWithLink, startSession, totpMatches,
 } from './accounts.js';
-import { field, safeNext, type Desk } from './plugin.js';
+import { safeNext, type Desk } from './plugin.js';
+import { field, idParam } from './forms.js';
 
 const PUBLIC = { config: { deskPublic: true } } as const;
 
@@ -123,8 +124,8 @@ export function registerAccountRoutes(app: FastifyInstance, desk: Desk): void {
     }
   });
   app.post('/account/tokens/:id/revoke', async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    if (Number.isSafeInteger(id) && (await revokeApiToken(store.db, req.staff!.user.id, id, desk.now()))) await desk.audit(req, 'token.revoke', `token:${id}`);
+    const id = idParam(req.params);
+    if (id !== undefined && (await revokeApiToken(store.db, req.staff!.user.id, id, desk.now()))) await desk.audit(req, 'token.revoke', `token:${id}`);
     return reply.redirect('/admin/account', 303);
   });
 }
@@ -152,8 +153,7 @@ async function accountPage(desk: Desk, req: FastifyRequest, reply: FastifyReply,
   const now = desk.now();
   const sessions = (await findUserSessions(store.db, me.user.id, now)).map((s) => ({ ...s, current: s.idHash === me.session.idHash }));
   const tokens = await findUserApiTokens(store.db, me.user.id);
-  const cred = await findUserCredentials(store.db, { id: me.user.id });
-  const enrol = cred?.totpSecret ? null : newTotp(desk.web.config.site.siteName, me.user.email);
-  return desk.page(req, reply, 'account', { me: me.user, sessions, tokens, totpOn: Boolean(cred?.totpSecret), enrol, ...extra }, status);
+  const enrol = me.user.totp ? null : newTotp(desk.web.config.site.siteName, me.user.email);
+  return desk.page(req, reply, 'account', { me: me.user, sessions, tokens, totpOn: me.user.totp, enrol, ...extra }, status);
 }
 

@@ -188,25 +188,25 @@ export async function checkLogin(
       const nth = await findNthRecentAction(store.db, 'login.failed', by, since, LOGIN_LIMIT.failures);
       const retryAfterS = Math.max(1, Math.ceil(((nth ? Date.parse(nth) : now.getTime()) + LOGIN_LIMIT.windowMs - now.getTime()) / 1000));
       const who = 'target' in by ? 'this account' : 'this address';
-      await audit(store, now, { userId: null, userEmail: email || null, action: 'login.limited', target: email || null, detail: { by: 'target' in by ? 'account' : 'address' }, ip });
+      await insertAuditEntry(store.db, { at: now,  userId: null, userEmail: email || null, action: 'login.limited', target: email || null, detail: { by: 'target' in by ? 'account' : 'address' }, ip });
       return { refused: { kind: 'limited', message: `Too many failed logins for ${who}: try again in ${Math.ceil(retryAfterS / 60)} minutes.`, retryAfterS } };
     }
   }
   const cred = email ? await findUserCredentials(store.db, { email }) : undefined;
   const ok = await passwordMatches(cred?.passwordHash ?? null, typeof input.password === 'string' ? input.password : '');
   if (!cred || !ok || cred.user.disabled) {
-    await audit(store, now, { userId: cred?.user.id ?? null, userEmail: email || null, action: 'login.failed', target: email || null, detail: cred?.user.disabled && ok ? { reason: 'disabled' } : null, ip });
+    await insertAuditEntry(store.db, { at: now,  userId: cred?.user.id ?? null, userEmail: email || null, action: 'login.failed', target: email || null, detail: cred?.user.disabled && ok ? { reason: 'disabled' } : null, ip });
     return { refused: { kind: 'wrong', message: 'Wrong email or password.' } };
   }
   if (cred.totpSecret) {
     if (input.totp === undefined || input.totp === '') return { refused: { kind: 'totp', message: 'Enter the code from your authenticator app.' } };
     const step = totpStep(cred.totpSecret, input.totp, now);
     if (step === null) {
-      await audit(store, now, { userId: cred.user.id, userEmail: email, action: 'login.failed', target: email, detail: { reason: 'totp' }, ip });
+      await insertAuditEntry(store.db, { at: now,  userId: cred.user.id, userEmail: email, action: 'login.failed', target: email, detail: { reason: 'totp' }, ip });
       return { refused: { kind: 'totp', message: 'Wrong code.' } };
     }
     if (!(await useTotpStep(store.db, cred.user.id, step))) {
-      await audit(store, now, { userId: cred.user.id, userEmail: email, action: 'login.failed', target: email, detail: { reason: 'totp replay' }, ip });
+      await insertAuditEntry(store.db, { at: now,  userId: cred.user.id, userEmail: email, action: 'login.failed', target: email, detail: { reason: 'totp replay' }, ip });
       return { refused: { kind: 'totp', message: 'That code was used already: wait for the next one.' } };
     }
   }
@@ -284,13 +284,4 @@ export async function resolveApiToken(store: Store, token: string | undefined, n
   if (!user || user.disabled || (user.passwordChangedAt && Date.parse(row.createdAt) < Date.parse(user.passwordChangedAt))) return undefined;
   if (!row.lastUsedAt || now.getTime() - Date.parse(row.lastUsedAt) >= TOUCH_EVERY_MS) await touchApiToken(store.db, row.id, now);
   return { user, token: row };
-}
-
-/** Records an action in the audit log. */
-export async function audit(
-  store: Store,
-  now: Date,
-  e: { userId: number | null; userEmail: string | null; action: string; target?: string | null; detail?: Record<string, unknown> | null; ip: string | null },
-): Promise<void> {
-  await insertAuditEntry(store.db, { at: now, userId: e.userId, userEmail: e.userEmail, action: e.action, target: e.target ?? null, detail: e.detail ?? null, ip: e.ip });
 }

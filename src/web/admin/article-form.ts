@@ -9,6 +9,7 @@ import { LANGS } from '../../model/types.js';
 import { httpUrl } from '../../model/url.js';
 import type { ArticleStatus } from '../../model/types.js';
 import type { DeskArticle } from '../../store/desk-articles.js';
+import { fieldList } from './forms.js';
 
 /** The editor's fields as text, to fill the form again (after an error, or from the stored article). */
 export interface ArticleFormValues {
@@ -48,22 +49,16 @@ export interface ArticleForm {
   removeImage: boolean;
 }
 
-/** A form field that is wrong: the message names it. */
+/** A form field that is wrong: the message names it; `values` fill the form again. */
 export class FormError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    readonly values: ArticleFormValues,
   ) {
     super(`${field}: ${message}`);
     this.name = 'FormError';
   }
-}
-
-/** Returns a field's values as strings (a repeated field: all of them). */
-export function fieldList(body: unknown, name: string): string[] {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
-  return list.filter((x): x is string => typeof x === 'string');
 }
 
 const text = (body: unknown, name: string) => fieldList(body, name)[0] ?? '';
@@ -106,7 +101,7 @@ export function readArticleForm(body: unknown, timeZone: string, now: Date): Art
   const intentRaw = text(body, 'intent');
   const intent = intentRaw === 'publish' || intentRaw === 'preview' || intentRaw === 'draft' ? intentRaw : 'save';
   const fail = (field: string, message: string): never => {
-    throw Object.assign(new FormError(field, message), { values });
+    throw new FormError(field, message, values);
   };
   const title = values.title.trim().replace(/\s+/g, ' ');
   if (!title) fail('title', 'must not be empty');

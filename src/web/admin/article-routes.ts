@@ -17,7 +17,8 @@ import { findSources } from '../../store/sources.js';
 import { findUsers } from '../../store/users.js';
 import { Urls } from '../urls.js';
 import { FormError, formValuesOf, readArticleForm, requestedStatus, type ArticleForm, type ArticleFormValues } from './article-form.js';
-import { field, type Desk } from './plugin.js';
+import type { Desk } from './plugin.js';
+import { field, idParam } from './forms.js';
 
 const PAGE = 50;
 
@@ -98,7 +99,7 @@ export function registerArticleRoutes(app: FastifyInstance, desk: Desk): void {
       form = readArticleForm(req.body, tz, desk.now());
     } catch (err) {
       if (!(err instanceof FormError)) throw err;
-      return editorPage(desk, req, reply, a, { error: err.message, values: (err as FormError & { values: ArticleFormValues }).values }, 400);
+      return editorPage(desk, req, reply, a, { error: err.message, values: err.values }, 400);
     }
     if (form.intent === 'preview') {
       return desk.page(req, reply, 'preview', { title: `Preview: ${form.title}`, preview: { title: form.title, html: form.contentHtml ?? '', summary: form.summary, time: form.values.published, image: form.imageUrl ?? a?.imageUrl ?? null }, values: form.values, articleId: a?.id });
@@ -158,8 +159,8 @@ async function allowed<T>(desk: Desk, req: FastifyRequest, reply: FastifyReply, 
 
 /** Returns the article of the URL, when the viewer may see it (another's draft is as absent as a missing one). */
 async function articleOf(desk: Desk, req: FastifyRequest): Promise<DeskArticle | undefined> {
-  const id = Number((req.params as { id: string }).id);
-  const a = Number.isSafeInteger(id) && id > 0 ? await findDeskArticle(desk.web.store.db, id) : undefined;
+  const id = idParam(req.params);
+  const a = id === undefined ? undefined : await findDeskArticle(desk.web.store.db, id);
   return a && maySeeArticle(req.staff!.user, a) ? a : undefined;
 }
 

@@ -4,7 +4,19 @@
  */
 import { checkDuration } from '../../model/duration.js';
 import { isLanguageTag, LANGS } from '../../model/types.js';
-import { field } from './plugin.js';
+
+/** Returns a form field as a string ('' when missing or not text). */
+export function field(body: unknown, name: string): string {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  return typeof v === 'string' ? v : '';
+}
+
+/** Returns a field's values as strings (a repeated field: all of them). */
+export function fieldList(body: unknown, name: string): string[] {
+  const v = (body as Record<string, unknown> | undefined)?.[name];
+  const list = Array.isArray(v) ? v : v === undefined ? [] : [v];
+  return list.filter((x): x is string => typeof x === 'string');
+}
 
 /** A form field that is not right; the message starts with the field's name. */
 export class DeskInputError extends Error {

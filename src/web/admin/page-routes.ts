@@ -9,8 +9,8 @@ import type { Lang } from '../../model/types.js';
 import { PAGE_FORMATS } from '../../model/site-page.js';
 import { deleteSitePage, findSitePage, findSitePages } from '../../store/site-pages.js';
 import { Urls } from '../urls.js';
-import { inputErrorMessage, text } from './forms.js';
-import { field, type Desk } from './plugin.js';
+import { field, inputErrorMessage, text } from './forms.js';
+import type { Desk } from './plugin.js';
 
 const EDITOR = { config: { deskRole: 'editor' } } as const;
 

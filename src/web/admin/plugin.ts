@@ -15,7 +15,8 @@ import type { SessionRow } from '../../store/sessions.js';
 import { countUsers } from '../../store/users.js';
 import { findSetting, saveSettingOnce } from '../../store/settings.js';
 import type { WebDeps } from '../app.js';
-import { audit, DEFAULT_DESK_TIMES, newSecret, resolveSession, type DeskTimes } from './accounts.js';
+import { insertAuditEntry } from '../../store/audit.js';
+import { DEFAULT_DESK_TIMES, newSecret, resolveSession, type DeskTimes } from './accounts.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { registerStaffRoutes } from './staff-routes.js';
 import { registerArticleRoutes } from './article-routes.js';
@@ -82,7 +83,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
         },
         async audit(req, action, target = null, detail = null, who) {
           const u = who ?? req.staff?.user;
-          await audit(web.store, desk.now(), { userId: u?.id ?? null, userEmail: u?.email ?? null, action, target, detail, ip: req.ip });
+          await insertAuditEntry(web.store.db, { at: desk.now(),  userId: u?.id ?? null, userEmail: u?.email ?? null, action, target, detail, ip: req.ip });
         },
       };
 
@@ -110,7 +111,7 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
 
       scope.decorateRequest('staff', null);
       scope.addHook('onRequest', async (req, reply) => {
-        reply.header('cache-control', 'private, no-store');
+        // Cache-Control and the desk's CSP: buildApp's security headers, on every answer under /admin.
         await key.load();
         const token = req.cookies[desk.cookie.name];
         req.staff = (await resolveSession(web.store, token, desk.now(), desk.times)) ?? null;
@@ -154,7 +155,8 @@ export async function registerDesk(app: FastifyInstance, web: WebDeps, opts: { m
       });
 
       for (const a of [desk.view.assets.css, desk.view.assets.js]) {
-        scope.get(a.path.slice('/admin'.length), { config: { deskPublic: true } }, (_req, reply) => reply.header('cache-control', 'public, max-age=31536000, immutable').type(a.type).send(a.body));
+        // Private, no-store like every desk answer (security-headers.ts): the hashed name changes with the file.
+        scope.get(a.path.slice('/admin'.length), { config: { deskPublic: true } }, (_req, reply) => reply.type(a.type).send(a.body));
       }
       registerAccountRoutes(scope, desk);
       registerStaffRoutes(scope, desk);
@@ -192,12 +194,6 @@ class DeskKey {
 /** What a CSRF token is bound to: the session (its hash), or `anonymous` before login (the login and setup forms). */
 function csrfUserInfo(req: FastifyRequest): string {
   return req.staff?.session.idHash ?? 'anonymous';
-}
-
-/** Returns a form field as a string ('' when missing or not text). */
-export function field(body: unknown, name: string): string {
-  const v = (body as Record<string, unknown> | undefined)?.[name];
-  return typeof v === 'string' ? v : '';
 }
 
 /** Returns the desk path to go to after login: only a path under /admin/, never another site. */

@@ -8,8 +8,8 @@ import { ConfigError, siteSettingsInput, type SitePatch, type SiteSettingsInput 
 import { DEFAULT_HIJRI_MONTH_NAMES } from '../../calendar/format.js';
 import { LANGS, type Lang } from '../../model/types.js';
 import { findSiteOverrides } from '../../store/site-settings.js';
-import { fieldList } from './article-form.js';
-import { field, type Desk } from './plugin.js';
+import type { Desk } from './plugin.js';
+import { field, fieldList } from './forms.js';
 
 const ADMIN = { config: { deskRole: 'admin' } } as const;
 /** Social link rows on the form. */
@@ -37,43 +37,57 @@ export function registerSettingsRoutes(app: FastifyInstance, desk: Desk): void {
 const num = (s: string): number | string => (/^-?\d{1,9}$/.test(s.trim()) ? Number(s.trim()) : s);
 
 /**
+ * Returns the settings as the form carries them, in the config file's shape: numbers read from digits
+ * (else kept as typed, so the validation names them), month names only for the languages typed.
+ */
+function formSettings(body: unknown): Required<SiteSettingsInput> {
+  const monthNames: Partial<Record<Lang, string[]>> = {};
+  for (const l of LANGS) {
+    const lines = field(body, `monthNames.${l}`).split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+    if (lines.length) monthNames[l] = lines;
+  }
+  return {
+    siteName: field(body, 'siteName'),
+    timeZone: field(body, 'timeZone').trim(),
+    languages: fieldList(body, 'languages') as Lang[],
+    social: Array.from({ length: SOCIAL_ROWS }, (_, i) => ({ name: field(body, `socialName${i}`).trim(), url: field(body, `socialUrl${i}`).trim() })).filter((x) => x.name || x.url),
+    strip: { days: num(field(body, 'strip.days')) as number, includeToday: field(body, 'strip.includeToday') === '1' },
+    hijri: { variant: field(body, 'hijri.variant') as NonNullable<SiteSettingsInput['hijri']>['variant'], adjustment: num(field(body, 'hijri.adjustment')) as number, monthNames },
+    pageSize: num(field(body, 'pageSize')) as number,
+  };
+}
+
+/**
  * Returns the patch a settings form asks for: each field whose value differs from the one in
  * effect, and null for each field whose "use the config file's" box is ticked.
  */
 export function patchFromForm(body: unknown, current: Required<SiteSettingsInput>): SitePatch {
-  const patch: SitePatch = {};
+  const typed = formSettings(body);
   const reset = new Set(fieldList(body, 'reset'));
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  const set = <K extends keyof SitePatch>(key: K, value: SitePatch[K], now: unknown) => {
-    if (reset.has(key)) patch[key] = null;
-    else if (!same(value, now)) patch[key] = value;
+  /** The change of one field: null when reset, the typed value when it differs, else nothing. */
+  const change = <T>(name: string, value: T, now: unknown): T | null | undefined => (reset.has(name) ? null : same(value, now) ? undefined : value);
+  const patch: SitePatch = {};
+  for (const key of ['siteName', 'timeZone', 'languages', 'social', 'pageSize'] as const) {
+    const c = change(key, typed[key], current[key]);
+    if (c !== undefined) (patch as Record<string, unknown>)[key] = c;
+  }
+  const part = (group: 'strip' | 'hijri', keys: readonly string[]) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const c = change(`${group}.${k}`, (typed[group] as Record<string, unknown>)[k], (current[group] as Record<string, unknown>)[k]);
+      if (c !== undefined) out[k] = c;
+    }
+    return out;
   };
-  set('siteName', field(body, 'siteName'), current.siteName);
-  set('timeZone', field(body, 'timeZone').trim(), current.timeZone);
-  set('languages', fieldList(body, 'languages') as Lang[], current.languages);
-  const social = Array.from({ length: SOCIAL_ROWS }, (_, i) => ({ name: field(body, `socialName${i}`).trim(), url: field(body, `socialUrl${i}`).trim() })).filter((s) => s.name || s.url);
-  set('social', social, current.social);
-  set('pageSize', num(field(body, 'pageSize')) as number, current.pageSize);
-  const strip: NonNullable<SitePatch['strip']> = {};
-  const days = num(field(body, 'strip.days')) as number;
-  if (reset.has('strip.days')) strip.days = null;
-  else if (!same(days, current.strip.days)) strip.days = days;
-  const includeToday = field(body, 'strip.includeToday') === '1';
-  if (reset.has('strip.includeToday')) strip.includeToday = null;
-  else if (includeToday !== current.strip.includeToday) strip.includeToday = includeToday;
+  const strip = part('strip', ['days', 'includeToday']);
   if (Object.keys(strip).length) patch.strip = strip;
-  const hijri: NonNullable<SitePatch['hijri']> = {};
-  const variant = field(body, 'hijri.variant') as NonNullable<SiteSettingsInput['hijri']>['variant'];
-  if (reset.has('hijri.variant')) hijri.variant = null;
-  else if (variant !== current.hijri.variant) hijri.variant = variant;
-  const adjustment = num(field(body, 'hijri.adjustment')) as number;
-  if (reset.has('hijri.adjustment')) hijri.adjustment = null;
-  else if (!same(adjustment, current.hijri.adjustment)) hijri.adjustment = adjustment;
+  const hijri: NonNullable<SitePatch['hijri']> = part('hijri', ['variant', 'adjustment']);
   const names: Partial<Record<Lang, string[] | null>> = {};
   for (const l of LANGS) {
-    const lines = field(body, `monthNames.${l}`).split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
+    const lines = typed.hijri.monthNames?.[l];
     const now = current.hijri.monthNames?.[l];
-    if (lines.length === 0) {
+    if (!lines) {
       if (now) names[l] = null; // emptied: back to the defaults
     } else if (!same(lines, now ?? DEFAULT_HIJRI_MONTH_NAMES[l])) names[l] = lines;
   }
@@ -82,26 +96,11 @@ export function patchFromForm(body: unknown, current: Required<SiteSettingsInput
   return patch;
 }
 
-/** Returns the settings as a refused form typed them, to show them again (not the values in effect). */
-function typedSettings(body: unknown, current: Required<SiteSettingsInput>): Required<SiteSettingsInput> {
-  const monthNames: Partial<Record<Lang, string[]>> = {};
-  for (const l of LANGS) {
-    const lines = field(body, `monthNames.${l}`).split(/\r?\n/).map((x) => x.trim()).filter(Boolean);
-    if (lines.length) monthNames[l] = lines;
-  }
-  return {
-    siteName: field(body, 'siteName'),
-    timeZone: field(body, 'timeZone'),
-    languages: fieldList(body, 'languages') as Lang[],
-    social: Array.from({ length: SOCIAL_ROWS }, (_, i) => ({ name: field(body, `socialName${i}`), url: field(body, `socialUrl${i}`) })).filter((s) => s.name || s.url),
-    strip: { days: field(body, 'strip.days') as unknown as number, includeToday: field(body, 'strip.includeToday') === '1' },
-    hijri: { variant: (field(body, 'hijri.variant') || current.hijri.variant) as NonNullable<SiteSettingsInput['hijri']>['variant'], adjustment: num(field(body, 'hijri.adjustment')) as number, monthNames },
-    pageSize: field(body, 'pageSize') as unknown as number,
-  };
-}
-
 async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply, extra: { errors?: string[]; typed?: unknown } = {}, status = 200) {
-  const current = extra.typed ? typedSettings(extra.typed, siteSettingsInput(desk.web.config.site)) : siteSettingsInput(desk.web.config.site);
+  const inEffect = siteSettingsInput(desk.web.config.site);
+  // A refused form shows what was typed (the calendar as in effect when none was chosen).
+  const typed = extra.typed === undefined ? undefined : formSettings(extra.typed);
+  const current = typed ? { ...typed, hijri: { ...typed.hijri, variant: typed.hijri.variant || inEffect.hijri.variant } } : inEffect;
   const overrides = await findSiteOverrides(desk.web.store.db);
   const fromDesk = (path: string) => path.split('.').reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], overrides) !== undefined;
   const q = req.query as Record<string, string | undefined>;

@@ -5,7 +5,8 @@ import { findAuditEntries } from '../../store/audit.js';
 import { revokeUserSessions } from '../../store/sessions.js';
 import { countActiveAdmins, findUser, findUsers, updateUser } from '../../store/users.js';
 import { AccountError, createAccount, newPasswordLink } from './accounts.js';
-import { field, type Desk } from './plugin.js';
+import type { Desk } from './plugin.js';
+import { field, idParam } from './forms.js';
 
 const ADMIN = { config: { deskRole: 'admin' } } as const;
 const AUDIT_PAGE = 50;
@@ -26,9 +27,9 @@ export function registerStaffRoutes(app: FastifyInstance, desk: Desk): void {
     }
   });
   app.post('/users/:id', ADMIN, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    const user = Number.isSafeInteger(id) ? await findUser(store.db, id) : undefined;
-    if (!user) return usersPage(desk, req, reply, { error: 'no such account' }, 404);
+    const id = idParam(req.params);
+    const user = id === undefined ? undefined : await findUser(store.db, id);
+    if (id === undefined || !user) return usersPage(desk, req, reply, { error: 'no such account' }, 404);
     const action = field(req.body, 'action');
     const now = desk.now();
     const lastAdmin = user.role === 'admin' && !user.disabled && (await countActiveAdmins(store.db)) <= 1;

@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Liquid } from 'liquidjs';
 import { PROJECT_ROOT } from '../../paths.js';
+import { memoryFs } from '../theme.js';
 import type { StaffUser } from '../../model/staff.js';
 import { roleAtLeast } from '../../model/staff.js';
 
@@ -29,30 +30,8 @@ export interface DeskView {
 /** Returns the desk's view: templates compiled on first use from memory, assets with hashed names. */
 export function loadDeskView(): DeskView {
   const files = new Map<string, string>();
-  for (const f of readdirSync(join(DIR, 'templates'))) if (f.endsWith('.liquid')) files.set(f, readFileSync(join(DIR, 'templates', f), 'utf8'));
-  const engine = new Liquid({
-    outputEscape: 'escape',
-    strictFilters: true,
-    cache: true,
-    extname: '.liquid',
-    root: ['/'],
-    fs: {
-      exists: async (f) => files.has(f.replace(/^\/+/, '')),
-      existsSync: (f) => files.has(f.replace(/^\/+/, '')),
-      readFile: async (f) => read(f),
-      readFileSync: (f) => read(f),
-      resolve: (_d, file, ext) => `/${file.replace(/^\/+/, '')}${file.endsWith(ext) ? '' : ext}`,
-      contains: async () => true,
-      containsSync: () => true,
-      sep: '/',
-      dirname: () => '/',
-    },
-  });
-  function read(f: string): string {
-    const t = files.get(f.replace(/^\/+/, ''));
-    if (t === undefined) throw new Error(`desk: no template ${f}`);
-    return t;
-  }
+  for (const f of readdirSync(join(DIR, 'templates'))) if (f.endsWith('.liquid')) files.set(`/${f}`, readFileSync(join(DIR, 'templates', f), 'utf8'));
+  const engine = new Liquid({ outputEscape: 'escape', strictFilters: true, cache: true, extname: '.liquid', root: ['/'], fs: memoryFs(files) });
   const asset = (name: string, type: string): DeskAsset => {
     const body = readFileSync(join(DIR, 'assets', name));
     const [base, ext] = name.split('.');

@@ -10,7 +10,8 @@ import { roleAtLeast, type StaffUser } from '../../../model/staff.js';
 import type { ApiTokenRow } from '../../../store/api-tokens.js';
 import { StoreError } from '../../../store/db.js';
 import type { WebDeps } from '../../app.js';
-import { audit, resolveApiToken } from '../accounts.js';
+import { insertAuditEntry } from '../../../store/audit.js';
+import { resolveApiToken } from '../accounts.js';
 import { openApiDocument } from './openapi.js';
 import { ApiError, type ApiContext } from './route.js';
 import { API_ROUTES } from './routes.js';
@@ -34,7 +35,7 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
       scope.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
       scope.decorateRequest('apiUser', null);
       scope.addHook('onRequest', async (req, reply) => {
-        reply.header('cache-control', 'private, no-store');
+        // Cache-Control (private, no-store) and the desk's CSP: buildApp's security headers.
         if (req.url.split('?')[0] === `${API_PREFIX}/openapi.json`) return;
         const auth = req.headers.authorization;
         const token = auth?.startsWith('Bearer ') ? auth.slice(7).trim() : undefined;
@@ -78,7 +79,7 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
               query: (req.query ?? {}) as Record<string, unknown>,
               body: (req.body ?? {}) as Record<string, unknown>,
               log: req.log,
-              audit: (action, target, detail) => audit(web.store, web.now(), { userId: user.id, userEmail: user.email, action, target, detail: { ...detail, via: 'api', token: token.id }, ip: req.ip }),
+              audit: (action, target, detail) => insertAuditEntry(web.store.db, { at: web.now(),  userId: user.id, userEmail: user.email, action, target, detail: { ...detail, via: 'api', token: token.id }, ip: req.ip }),
             };
             const out = await route.handler(ctx);
             if (route.type) reply.type(route.type);

@@ -6,6 +6,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Role, StaffUser } from '../../../model/staff.js';
 import type { WebDeps } from '../../app.js';
+import { inputErrorMessage } from '../forms.js';
 
 /** A refusal with its status and the field it is about (and, for a 409, who holds what). */
 export class ApiError extends Error {
@@ -74,3 +75,19 @@ export const ERROR_SCHEMA: JsonSchema = { type: 'object', required: ['error'], p
 
 /** The path schema of `/…/:id` (a positive whole number). */
 export const ID_PARAM: JsonSchema = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 9007199254740991 } } };
+
+/**
+ * Runs an operation whose refusals the desk shows on its forms (a URL that is not http(s) or not a
+ * feed, a fetch that failed, a rule, a slug, a name taken, a bad OPML file): 400 naming the field, 409
+ * for a duplicate; any other error is the site's.
+ */
+export async function asCaller<T>(field: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    const message = inputErrorMessage(err);
+    if (message === null) throw err;
+    throw new ApiError(/ is already source \d+| exists already/.test(message) ? 409 : 400, message, field);
+  }
+}

@@ -3,7 +3,7 @@
  * that calls the same operations as the desk's forms. The plugin registers them; openapi.ts describes them.
  */
 import { maySeeArticle, roleAtLeast } from '../../../model/staff.js';
-import { addSection, findCategories, findSections, moveSection, removeCategory, renameCategory, type Category } from '../../../store/categories.js';
+import { addSection, findCategories, findSections, moveSection, removeCategory, renameCategory } from '../../../store/categories.js';
 import { articleHtmlFromMarkdown } from '../../../html/markdown.js';
 import { plainText } from '../../../html/sanitize.js';
 import { LANGS, ARTICLE_STATUSES, type ArticleStatus } from '../../../model/types.js';
@@ -15,7 +15,7 @@ import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../../store
 import { ConfigError, siteSettingsInput, type SitePatch } from '../../../config.js';
 import { findSiteOverrides } from '../../../store/site-settings.js';
 import { changeStatusAs, deleteAs, NotAllowed, restoreAs, saveArticleAs, type ArticleDraft } from '../article-ops.js';
-import { ApiError, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
+import { ApiError, asCaller, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
 import { SOURCE_ROUTES } from './sources.js';
 
 const slugParam: JsonSchema = { type: 'object', required: ['slug'], properties: { slug: str(100, { pattern: '^[a-z0-9][a-z0-9-]*$' }) } };
@@ -35,21 +35,6 @@ const categorySchema: JsonSchema = {
 };
 const names = { name: str(100), en: str(100), tr: str(100), ar: str(100) };
 
-/** Runs a store operation whose plain errors are the caller's mistakes (`sections: world exists already`): 400. */
-async function refusing<T>(field: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    const m = (err as Error).message;
-    if (/^sections: /.test(m)) throw new ApiError(m.includes('exists already') ? 409 : 400, m, field);
-    throw err;
-  }
-}
-
-const category = (c: Category) => c;
-
-const idParam = ID_PARAM;
 const INSTANT = '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,9})?)?(Z|[+-]\\d{2}:\\d{2})$';
 const articleFields = {
   title: str(500, { minLength: 1 }),
@@ -80,6 +65,9 @@ function articleOut(a: DeskArticle) {
     language: a.language, imageUrl: a.imageUrl, categories: a.categories, author: a.author, url: a.url, sourceId: a.sourceId, sourceTitle: a.sourceTitle, userId: a.userId, editedAt: a.editedAt, updatedAt: a.updatedAt,
   };
 }
+
+/** The article operations' deps for this request. */
+const opsOf = (ctx: ApiContext) => ({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now });
 
 async function articleOrThrow(ctx: ApiContext): Promise<DeskArticle> {
   const a = await findDeskArticle(ctx.web.store.db, Number(ctx.params.id));
@@ -160,7 +148,7 @@ const ARTICLE_ROUTES: ApiRoute[] = [
   },
   {
     method: 'GET', url: '/articles/:id', tag: 'articles', role: 'contributor', summary: 'One article, any status, with its body',
-    params: idParam, response: articleSchema,
+    params: ID_PARAM, response: articleSchema,
     handler: async (ctx) => ({ body: articleOut(await articleOrThrow(ctx)) }),
   },
   {
@@ -169,50 +157,50 @@ const ARTICLE_ROUTES: ApiRoute[] = [
     response: articleSchema,
     handler: async (ctx) => {
       const draft = draftOf(ctx.body, undefined, ctx.now);
-      const saved = await asStaff(() => saveArticleAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, undefined, draft));
+      const saved = await asStaff(() => saveArticleAs(opsOf(ctx), ctx.user, undefined, draft));
       await ctx.audit('article.create', `article:${saved.id}`, { title: draft.title, status: saved.status });
       return { status: 201, body: articleOut((await findDeskArticle(ctx.web.store.db, saved.id))!) };
     },
   },
   {
     method: 'PATCH', url: '/articles/:id', tag: 'articles', role: 'contributor', summary: 'Change an article (the version it replaces is kept as a revision; a fetch of its feed no longer overwrites it)',
-    params: idParam,
+    params: ID_PARAM,
     body: { type: 'object', additionalProperties: false, minProperties: 1, properties: articleFields },
     response: articleSchema,
     handler: async (ctx) => {
       const a = await articleOrThrow(ctx);
       const draft = draftOf(ctx.body, a, ctx.now);
-      const saved = await asStaff(() => saveArticleAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a, draft));
+      const saved = await asStaff(() => saveArticleAs(opsOf(ctx), ctx.user, a, draft));
       await ctx.audit('article.update', `article:${a.id}`, { title: draft.title, status: saved.status, ...(a.title !== draft.title ? { from: a.title } : {}), revision: saved.revisionId });
       return { body: articleOut((await findDeskArticle(ctx.web.store.db, a.id))!) };
     },
   },
   {
     method: 'DELETE', url: '/articles/:id', tag: 'articles', role: 'contributor', summary: 'Delete an article (editors: any; authors: their own; contributors: their own drafts)',
-    params: idParam, response: { type: 'object', properties: { deleted: { type: 'integer' } } },
+    params: ID_PARAM, response: { type: 'object', properties: { deleted: { type: 'integer' } } },
     handler: async (ctx) => {
       const a = await articleOrThrow(ctx);
-      await asStaff(() => deleteAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a));
+      await asStaff(() => deleteAs(opsOf(ctx), ctx.user, a));
       await ctx.audit('article.delete', `article:${a.id}`, { title: a.title, source: a.sourceTitle, url: a.url });
       return { body: { deleted: a.id } };
     },
   },
   {
     method: 'POST', url: '/articles/:id/status', tag: 'articles', role: 'author', summary: 'Hide, show again, or unpublish an article',
-    params: idParam,
+    params: ID_PARAM,
     body: { type: 'object', required: ['status'], additionalProperties: false, properties: { status: { enum: ['hidden', 'published', 'draft'] } } },
     response: articleSchema,
     handler: async (ctx) => {
       const a = await articleOrThrow(ctx);
       const to = ctx.body.status as 'hidden' | 'published' | 'draft';
-      const changed = await asStaff(() => changeStatusAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a, to));
+      const changed = await asStaff(() => changeStatusAs(opsOf(ctx), ctx.user, a, to));
       await ctx.audit(to === 'hidden' ? 'article.hide' : to === 'published' ? 'article.unhide' : 'article.unpublish', `article:${a.id}`, { title: a.title, from: changed?.from, to: changed?.to });
       return { body: articleOut((await findDeskArticle(ctx.web.store.db, a.id))!) };
     },
   },
   {
     method: 'GET', url: '/articles/:id/revisions', tag: 'articles', role: 'contributor', summary: "An article's earlier versions, newest first",
-    params: idParam, response: { type: 'object', properties: { revisions: { type: 'array', items: { type: 'object' } } } },
+    params: ID_PARAM, response: { type: 'object', properties: { revisions: { type: 'array', items: { type: 'object' } } } },
     handler: async (ctx) => ({ body: { revisions: await findRevisions(ctx.web.store.db, (await articleOrThrow(ctx)).id) } }),
   },
   {
@@ -221,7 +209,7 @@ const ARTICLE_ROUTES: ApiRoute[] = [
     response: articleSchema,
     handler: async (ctx) => {
       const a = await articleOrThrow(ctx);
-      const done = await asStaff(() => restoreAs({ store: ctx.web.store, site: ctx.web.config.site, now: ctx.now }, ctx.user, a, Number(ctx.params.rev)));
+      const done = await asStaff(() => restoreAs(opsOf(ctx), ctx.user, a, Number(ctx.params.rev)));
       if (!done) throw new ApiError(404, `article ${a.id} has no revision ${ctx.params.rev}`);
       await ctx.audit('article.restore', `article:${a.id}`, { revision: Number(ctx.params.rev), title: done.title, kept: done.saved.revisionId });
       return { body: articleOut((await findDeskArticle(ctx.web.store.db, a.id))!) };
@@ -289,7 +277,7 @@ export const API_ROUTES: ApiRoute[] = [
     method: 'GET', url: '/sections', tag: 'sections', role: 'contributor', summary: 'The sections in menu order, and the most used tags',
     query: { type: 'object', additionalProperties: false, properties: { tags: { type: 'integer', minimum: 0, maximum: 1000 } } },
     response: { type: 'object', properties: { sections: { type: 'array', items: categorySchema }, tags: { type: 'array', items: categorySchema } } },
-    handler: async ({ web, query }) => ({ body: { sections: (await findSections(web.store.db)).map(category), tags: query.tags ? await findCategories(web.store.db, 'tag', Number(query.tags)) : [] } }),
+    handler: async ({ web, query }) => ({ body: { sections: await findSections(web.store.db), tags: query.tags ? await findCategories(web.store.db, 'tag', Number(query.tags)) : [] } }),
   },
   {
     method: 'POST', url: '/sections', tag: 'sections', role: 'editor', summary: 'Add a section (or make the tag of that slug one)', ok: 201,
@@ -297,7 +285,7 @@ export const API_ROUTES: ApiRoute[] = [
     response: categorySchema,
     handler: async ({ web, body, audit }) => {
       const { slug, position, ...n } = body as { slug: string; position?: number } & Record<string, string>;
-      const made = await refusing('slug', () => addSection(web.store.db, slug, n, position));
+      const made = await asCaller('slug', () => addSection(web.store.db, slug, n, position));
       await audit('section.add', `section:${made.slug}`, { slug: made.slug, names: made.names, name: made.name });
       return { status: 201, body: made };
     },
@@ -309,7 +297,7 @@ export const API_ROUTES: ApiRoute[] = [
     response: categorySchema,
     handler: async ({ web, params, body, audit }) => {
       const { position, ...change } = body as { position?: number } & Record<string, string>;
-      const renamed = Object.keys(change).length ? await refusing('slug', () => renameCategory(web.store.db, params.slug!, change)) : true;
+      const renamed = Object.keys(change).length ? await asCaller('slug', () => renameCategory(web.store.db, params.slug!, change)) : true;
       if (!renamed) throw new ApiError(404, `no section or tag ${params.slug}`);
       const slug = change.slug ?? params.slug!;
       if (position !== undefined && !(await moveSection(web.store.db, slug, position))) throw new ApiError(400, `${slug} is a tag: only sections have a place in the menu`, 'position');

@@ -14,9 +14,8 @@ import { isLanguageTag, LANGS, type Source } from '../../../model/types.js';
 import { findSections, findSourceMapping, mapSource, wordSlug } from '../../../store/categories.js';
 import { FETCHES_KEPT, findFetches } from '../../../store/fetch-history.js';
 import { deleteSource, findSourceById, findSources, updateSource } from '../../../store/sources.js';
-import { inputErrorMessage } from '../forms.js';
 import { ingestDepsFor } from '../ingest-deps.js';
-import { ApiError, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
+import { ApiError, asCaller, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
 
 const nullableStr = (max: number, description?: string): JsonSchema => ({ type: ['string', 'null'], maxLength: max, ...(description ? { description } : {}) });
 const INTERVAL = 'a duration with its unit, as `sources add --interval` takes it: 90s, 15m, 2h, 7d (1s to 30d); adapted to how often the source posts';
@@ -97,21 +96,6 @@ async function sourceOrThrow(ctx: ApiContext): Promise<Source> {
   const s = await findSourceById(ctx.web.store.db, Number(ctx.params.id));
   if (!s) throw new ApiError(404, `no source ${ctx.params.id}`);
   return s;
-}
-
-/**
- * Runs a source operation: the errors the desk shows on its forms (a URL that is not http(s) or not
- * a feed, a fetch that failed, a name taken, a bad OPML file) are the caller's: 400 naming the field, 409 for a duplicate.
- */
-async function asCaller<T>(field: string | undefined, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    if (err instanceof ApiError) throw err;
-    const message = inputErrorMessage(err);
-    if (message === null) throw err;
-    throw new ApiError(/ is already source \d+| exists already/.test(message) ? 409 : 400, message, field);
-  }
 }
 
 /** Returns the seconds of a duration field; throws a 400 naming it, in the desk's words. */
