@@ -45,12 +45,15 @@ export async function insertUser(db: Kysely<Database>, u: { email: string; name:
 }
 
 /**
- * Inserts the first admin, only while there is no account at all (in one statement, so two browsers
- * racing on an empty site make one); returns its id, or undefined when an account exists.
+ * Inserts the first admin, only while there is no account at all; returns its id, or undefined when
+ * an account exists. Two browsers racing on an empty site make one: the transaction first claims a
+ * settings row (`desk.setup`, unique key), which a second transaction waits for and then finds taken
+ * (counting the accounts alone would let both see none on PostgreSQL).
  */
 export async function insertFirstAdmin(db: Kysely<Database>, u: { email: string; name: string; passwordHash: string }, now: Date): Promise<number | undefined> {
   return db.transaction().execute(async (trx) => {
-    if ((await countUsers(trx)) > 0) return undefined;
+    const claimed = await trx.insertInto('settings').values({ key: 'desk.setup', value: JSON.stringify(now.toISOString()) }).onConflict((oc) => oc.column('key').doNothing()).returning('key').executeTakeFirst();
+    if (!claimed || (await countUsers(trx)) > 0) return undefined;
     return insertUser(trx, { ...u, role: 'admin' }, now);
   });
 }
