@@ -11,7 +11,9 @@ import { openTestStore } from '../../store/testing.js';
 import { buildApp } from '../app.js';
 import { loadTheme } from '../theme.js';
 import { pageContext } from '../view.js';
-import { feedOrigin, feedXml, xmlText } from './feed.js';
+import { feedXml } from './feed.js';
+import { xmlText } from '../../html/xml.js';
+import { siteOrigin } from '../origin.js';
 import { PageCache } from '../cache.js';
 import { connect } from 'node:net';
 
@@ -141,7 +143,7 @@ describe('/feed.xml', () => {
 
   it('without siteUrl, links follow a well-formed Host header and nothing else', async () => {
     const c = config();
-    const origin = (host?: string, protocol = 'http') => feedOrigin(c, { protocol, headers: { host } });
+    const origin = (host?: string, protocol = 'http') => siteOrigin(c, { protocol, headers: { host } });
     expect(origin('news.example:8080')).toEqual({ origin: 'http://news.example:8080', fromRequest: true });
     expect(origin('News.Example', 'https')).toEqual({ origin: 'https://news.example', fromRequest: true });
     expect(origin('news.example:80')).toEqual({ origin: 'http://news.example', fromRequest: true });
@@ -152,10 +154,10 @@ describe('/feed.xml', () => {
       expect(origin(forged), forged).toBeNull();
     }
     // No Host at all (HTTP/1.0): the address and port the request came in on, never cached.
-    expect(feedOrigin(c, { protocol: 'http', headers: {}, socket: { localAddress: '::ffff:127.0.0.1', localPort: 4123 } })).toEqual({ origin: 'http://127.0.0.1:4123', fromRequest: true });
-    expect(feedOrigin(c, { protocol: 'http', headers: {}, socket: { localAddress: '::1', localPort: 8 } })).toEqual({ origin: 'http://[::1]:8', fromRequest: true });
-    expect(feedOrigin(c, { protocol: 'http', headers: {} })).toBeNull();
-    expect(feedOrigin(config({ siteUrl: 'https://site.example/news' }), { protocol: 'http', headers: { host: 'evil.example' } })).toEqual({ origin: 'https://site.example/news', fromRequest: false });
+    expect(siteOrigin(c, { protocol: 'http', headers: {}, socket: { localAddress: '::ffff:127.0.0.1', localPort: 4123 } })).toEqual({ origin: 'http://127.0.0.1:4123', fromRequest: true });
+    expect(siteOrigin(c, { protocol: 'http', headers: {}, socket: { localAddress: '::1', localPort: 8 } })).toEqual({ origin: 'http://[::1]:8', fromRequest: true });
+    expect(siteOrigin(c, { protocol: 'http', headers: {} })).toBeNull();
+    expect(siteOrigin(config({ siteUrl: 'https://site.example/news' }), { protocol: 'http', headers: { host: 'evil.example' } })).toEqual({ origin: 'https://site.example/news', fromRequest: false });
 
     const plain = await buildApp({ store, config: c });
     const res = await plain.inject({ url: '/feed.xml', headers: { host: 'evil.example/"><x' } });

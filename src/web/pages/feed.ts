@@ -4,7 +4,6 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { httpUrl } from '../../model/url.js';
-import type { Config } from '../../config.js';
 import type { Article, Lang } from '../../model/types.js';
 import { findLatestArticles } from '../../store/articles.js';
 import type { Store } from '../../store/db.js';
@@ -13,6 +12,8 @@ import { tags } from '../cache.js';
 import { pageMeta } from '../http.js';
 import type { Theme } from '../theme.js';
 import { pageContext, type PageContext } from '../view.js';
+import { xmlText } from '../../html/xml.js';
+import { siteOrigin, type OriginRequest } from '../origin.js';
 
 export const FEED_CONTENT_TYPE = 'application/rss+xml; charset=utf-8';
 
@@ -65,56 +66,10 @@ function feedItem(a: Article, link: string) {
   };
 }
 
-/** Characters XML 1.0 does not allow, even escaped: C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF. */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
-
-/** Returns the text without the characters XML 1.0 forbids (bidi controls and the like stay: they are allowed). */
-export function xmlText(s: string): string {
-  return s.replace(NOT_XML, '');
-}
-
-
-/** A Host header we accept for links: a DNS name or an IPv4/[IPv6] address, an optional port; nothing else. */
-const HOST = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*\.?|\[[0-9a-f:.]{2,45}\])(?::[0-9]{1,5})?$/i;
-
-/** Where a feed's absolute links point; fromRequest: taken from the request, so never cached by path alone. */
-export interface FeedOrigin {
-  origin: string;
-  fromRequest: boolean;
-}
-
-/** What feedOrigin reads of a request. */
-interface OriginRequest {
-  protocol: string;
-  headers: { host?: string | undefined };
-  socket?: { localAddress?: string | undefined; localPort?: number | undefined };
-}
-
-/**
- * Returns where absolute links point: the configured siteUrl; without one, the request's Host header
- * when it is a plain host[:port], or (no Host at all, HTTP/1.0) the address and port the request came
- * in on — both fromRequest, as a forged header changes the links. Null for a Host that is not a host
- * name: no link is made from it, and the answer is a 400.
- * @example feedOrigin(config, { protocol: 'http', headers: { host: 'news.example:8080' } }) // { origin: 'http://news.example:8080', fromRequest: true }
- */
-export function feedOrigin(config: Pick<Config, 'site'>, req: OriginRequest): FeedOrigin | null {
-  if (config.site.siteUrl) return { origin: config.site.siteUrl, fromRequest: false };
-  const host = req.headers.host;
-  if (host === undefined || host === '') {
-    const addr = req.socket?.localAddress?.replace(/^::ffff:(?=\d+\.)/, '');
-    const port = req.socket?.localPort;
-    return addr && port ? { origin: `http://${addr.includes(':') ? `[${addr}]` : addr}:${port}`, fromRequest: true } : null;
-  }
-  if (host.length > 260 || !HOST.test(host)) return null;
-  const scheme = req.protocol === 'https' ? 'https' : 'http';
-  const hostPort = host.toLowerCase().replace(scheme === 'https' ? /:443$/ : /:80$/, ''); // the scheme's default port goes
-  return { origin: `${scheme}://${hostPort}`, fromRequest: true };
-}
-
-/** Returns the whole feed for a request in a language (origin chosen by feedOrigin); null for a Host that is not a host name. */
+/** Returns the whole feed for a request in a language (origin chosen by siteOrigin); null for a Host that is not a host name. */
 export async function feedPage(deps: WebDeps, lang: Lang, req: OriginRequest): Promise<Feed | null> {
   const ctx = pageContext(deps.config.site, lang, deps.now());
-  const found = feedOrigin(deps.config, req);
+  const found = siteOrigin(deps.config, req);
   if (!found) return null;
   return { ...(await feedXml(deps.store, deps.theme, ctx, found.origin)), originFromRequest: found.fromRequest };
 }
