@@ -117,6 +117,16 @@ export interface MediaSettings {
   memoryCacheBytes: number;
 }
 
+/** Process config `metrics`: `/metrics` is served only with a token, or only on its own address; neither: not at all. */
+export interface MetricsSettings {
+  /** `/metrics` on the site requires `Authorization: Bearer <token>` (env JARIDA_METRICS_TOKEN). */
+  token: string | null;
+  /** `host:port` of a separate listener serving only `/metrics`; the site's `/metrics` is then 404 (env JARIDA_METRICS_LISTEN). */
+  listen: { host: string; port: number } | null;
+  /** `/readyz` fails when the newest fetch is older than this (seconds; default twice ingest.maxIntervalMinutes). */
+  maxIngestAgeS: number;
+}
+
 export interface Config {
   databaseUrl: string;
   media: MediaSettings;
@@ -133,6 +143,8 @@ export interface Config {
   themeDir: string | null;
   /** Fill an empty database with the shipped demo content at `serve`. */
   demoOnEmpty: boolean;
+  /** `/metrics` and `/readyz` (metrics/): who may read the metrics, and when ingestion counts as stale. */
+  metrics: MetricsSettings;
   configPath: string | null;
   site: SiteSettings;
 }
@@ -269,6 +281,7 @@ export function parseConfig(
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
     trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
   };
+  const metrics = metricsSettings(v, v.object('metrics', file.metrics), env, ingest.maxIntervalS);
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;
   const media = mediaSettings(v, mediaCfg, env, databaseUrl, base, cwd);
@@ -286,6 +299,7 @@ export function parseConfig(
     fixedNow,
     themeDir: theme ? resolve(base, theme) : null,
     demoOnEmpty,
+    metrics,
     configPath,
     site,
   });
@@ -295,6 +309,7 @@ export function parseConfig(
 const FILE_KEYS: ReadonlySet<string> = new Set([
   'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
   'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
+  'metrics',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
@@ -468,6 +483,27 @@ function mediaSettings(v: Validator, m: Record<string, unknown>, env: NodeJS.Pro
     concurrency: v.int('media.concurrency', env.JARIDA_MEDIA_CONCURRENCY ?? m.concurrency, 4, 1, 64),
     memoryCacheBytes: v.int('media.memoryCacheMegabytes', env.JARIDA_MEDIA_CACHE_MB ?? m.memoryCacheMegabytes, 64, 0, 65536) * 1024 * 1024,
   };
+}
+
+/** Reads the `metrics` section: a token of 16+ characters, a `host:port` to listen on, the ingest age limit. */
+function metricsSettings(v: Validator, m: Record<string, unknown>, env: NodeJS.ProcessEnv, maxIntervalS: number): MetricsSettings {
+  v.onlyKeys('metrics', m, ['token', 'listen', 'maxIngestAgeSeconds']);
+  const rawToken = env.JARIDA_METRICS_TOKEN ?? m.token ?? null;
+  let token: string | null = null;
+  if (rawToken !== null && rawToken !== '') {
+    if (typeof rawToken !== 'string' || rawToken.trim().length < 16 || rawToken.length > 500) v.bad('metrics.token', 'must be a string of 16 to 500 characters');
+    else token = rawToken.trim();
+  }
+  const rawListen = env.JARIDA_METRICS_LISTEN ?? m.listen ?? null;
+  let listen: MetricsSettings['listen'] = null;
+  if (rawListen !== null && rawListen !== '') {
+    const match = typeof rawListen === 'string' ? /^(\[[0-9a-fA-F:.]+\]|[^:\s]+):(\d{1,5})$/.exec(rawListen.trim()) : null;
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port > 65535) v.bad('metrics.listen', `must be host:port (e.g. 127.0.0.1:9464), got ${show(rawListen)}`);
+    else listen = { host: match[1]!.replace(/^\[|\]$/g, ''), port };
+  }
+  const maxIngestAgeS = v.int('metrics.maxIngestAgeSeconds', env.JARIDA_METRICS_MAX_INGEST_AGE_SECONDS ?? m.maxIngestAgeSeconds, 2 * maxIntervalS, 60, 31_536_000);
+  return { token, listen, maxIngestAgeS };
 }
 
 function isObject(x: unknown): x is Record<string, unknown> {

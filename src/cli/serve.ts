@@ -10,6 +10,7 @@ import cluster, { type Worker } from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
+import type { Metrics } from '../metrics/metrics.js';
 import type { Store } from '../store/db.js';
 import type { CommandContext, GlobalOptions } from './context.js';
 
@@ -52,12 +53,19 @@ export async function serveCommand(opts: ServeOptions): Promise<void> {
 
 /** `--workers 1`: setup, the site and ingestion all in this process. */
 async function serveAlone(opts: ServeOptions, config: Config): Promise<void> {
-  const ctx = await prepareStore(opts, config);
-  const web = await startWeb(ctx, opts, config.pageCache.maxBytes);
+  const metrics = await processMetrics();
+  const ctx = await prepareStore(opts, config, metrics);
+  const web = await startWeb(ctx, opts, config.pageCache.maxBytes, metrics);
+  const scrape = await startMetricsListener(config, ctx.log, () => metrics.expose()).catch(async (err: unknown) => {
+    await web.close();
+    await ctx.store.close();
+    throw err;
+  });
   process.stdout.write(`Jarida is serving ${ctx.config.site.siteName} at ${web.address}\n`);
-  const ingest = await startIngest(ctx);
+  const ingest = await startIngest(ctx, metrics);
   onStopSignal(ctx.log, async () => {
     await ingest.stop();
+    await scrape.close();
     await web.close();
     await ctx.store.close();
   });
@@ -66,17 +74,25 @@ async function serveAlone(opts: ServeOptions, config: Config): Promise<void> {
 /** The primary of several workers: setup process first, then the web workers; restarts what dies. */
 async function servePrimary(opts: ServeOptions, config: Config, count: number): Promise<void> {
   const log = createLogger();
+  // The whole server's metrics, gathered from every child (metrics/cluster.ts).
+  const { clusterMetrics } = await import('../metrics/cluster.js');
+  const gathered = clusterMetrics();
   const setup = await startSetup(log, config.ingest.inServe);
-  let web: { address: string; close(): Promise<void> };
+  let web: { address: string; close(): Promise<void> } | undefined;
+  let scrape: { close(): Promise<void> };
   try {
     web = await startWorkers(log, count);
+    scrape = await startMetricsListener(config, log, gathered.gather);
   } catch (err) {
+    await web?.close();
     await setup.close();
     throw err;
   }
   process.stdout.write(`Jarida is serving ${config.site.siteName} at ${web.address}\n`);
   onStopSignal(log, async () => {
-    await web.close();
+    await scrape.close();
+    gathered.stop();
+    await web!.close();
     await setup.close();
   });
 }
@@ -87,14 +103,15 @@ async function servePrimary(opts: ServeOptions, config: Config, count: number): 
  */
 async function serveSetup(opts: ServeOptions): Promise<void> {
   let ctx: CommandContext;
+  const metrics = await processMetrics();
   try {
-    ctx = await prepareStore(opts, loadConfig({ configPath: opts.config }));
+    ctx = await prepareStore(opts, loadConfig({ configPath: opts.config }), metrics);
   } catch (err) {
     await tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     process.exit(1);
   }
   await tell({ type: 'ready' });
-  const ingest = await startIngest(ctx);
+  const ingest = await startIngest(ctx, metrics);
   const stop = async () => {
     await ingest.stop();
     await ctx.store.close();
@@ -120,11 +137,11 @@ function tell(m: ChildMessage): Promise<void> {
 }
 
 /** Opens and migrates the store, recounts days when the time zone moved, re-indexes when the search analysis changed, and fills an empty store with the demo. */
-async function prepareStore(opts: ServeOptions, config: Config): Promise<CommandContext> {
+async function prepareStore(opts: ServeOptions, config: Config, metrics: Metrics): Promise<CommandContext> {
   const [{ openContext }, { findPublishedTotal }, { ensureSearchIndexCurrent }] = await Promise.all([
     import('./context.js'), import('../store/day-counts.js'), import('../store/search.js'),
   ]);
-  const ctx = await openContext(opts, 'recount', {}, config);
+  const ctx = await openContext(opts, 'recount', { onQuery: metrics.query }, config);
   const { store, log, now } = ctx;
   const reindexed = await ensureSearchIndexCurrent(store.db);
   if (reindexed) log.info({ from: reindexed.from, articles: reindexed.articles }, 'search: analyser changed, articles re-indexed');
@@ -140,10 +157,11 @@ async function prepareStore(opts: ServeOptions, config: Config): Promise<Command
  * Runs the ingestion loop in this process when `ingest.inServe` is on; `stop` ends it and its digest
  * workers. Each round reads the site settings again first (languages, time zone).
  */
-async function startIngest(ctx: CommandContext): Promise<{ stop(): Promise<void> }> {
+async function startIngest(ctx: CommandContext, metrics: Metrics): Promise<{ stop(): Promise<void> }> {
   if (!ctx.config.ingest.inServe) return { stop: async () => {} };
   const [{ ingestDepsOf }, { runIngestLoop }] = await Promise.all([import('./context.js'), import('../ingest/schedule.js')]);
   const deps = await ingestDepsOf(ctx, { media: true });
+  deps.metrics = metrics;
   const abort = new AbortController();
   const running = runIngestLoop(deps, abort.signal, { beforeRound: () => ctx.settings.reload() });
   ctx.log.info({ concurrency: ctx.config.ingest.concurrency }, 'ingest: running in this process');
@@ -162,10 +180,11 @@ async function serveWorker(opts: ServeOptions): Promise<void> {
   let store: Store | undefined;
   try {
     const { openContext } = await import('./context.js');
-    const ctx = await openContext(opts, 'warn', { sqliteCacheMb: WEB_SQLITE_CACHE_MB });
+    const metrics = await processMetrics();
+    const ctx = await openContext(opts, 'warn', { sqliteCacheMb: WEB_SQLITE_CACHE_MB, onQuery: metrics.query });
     store = ctx.store;
     // The site's page cache budget, shared by its workers.
-    web = await startWeb(ctx, opts, Math.floor(ctx.config.pageCache.maxBytes / (Number(process.env[SHARE_ENV]) || 1)));
+    web = await startWeb(ctx, opts, Math.floor(ctx.config.pageCache.maxBytes / (Number(process.env[SHARE_ENV]) || 1)), metrics);
   } catch (err) {
     await tell({ type: 'failed', message: err instanceof Error ? err.message : String(err) });
     process.exit(1);
@@ -187,6 +206,7 @@ export async function startWeb(
   ctx: CommandContext,
   opts: ServeOptions,
   cacheBytes: number,
+  metrics?: Metrics,
 ): Promise<{ address: string; app: FastifyInstance; close(): Promise<void> }> {
   const { config, log, store, now, settings } = ctx;
   const [{ buildApp }, { invalidationOf, PageCache }, { INSTANCE_ID, watchChanges }, { databaseLabel }] = await Promise.all([
@@ -207,7 +227,11 @@ export async function startWeb(
     cache?.invalidate({ all: true });
     settings.heard({ origin: 'unknown', all: true });
   });
-  const app = await buildApp({ store, config, now, log, cache, settings });
+  const app = await buildApp({ store, config, now, log, cache, settings, metrics });
+  if (metrics) {
+    const { findSourcesLastSuccess } = await import('../store/health.js');
+    metrics.watchIngestLag(() => findSourcesLastSuccess(store.db), now);
+  }
   const address = await app.listen({ port: opts.port ?? config.port, host: opts.host ?? config.host });
   // Scheduled articles go live on their minute from every serving process (each counted once).
   const { startPublisher } = await import('../web/admin/publisher.js');
@@ -310,6 +334,28 @@ async function startWorkers(log: Logger, count: number): Promise<{ address: stri
   }
   log.info({ workers: count, address }, 'web: all workers listening');
   return { address: address!, close: stopAll };
+}
+
+/**
+ * Returns this process's metrics (metrics/), made once. In a cluster child they are also read by the
+ * primary, and `/metrics` asks the primary for the whole cluster's.
+ */
+async function processMetrics(): Promise<Metrics> {
+  const [{ createMetrics }, { answerPrimary }] = await Promise.all([import('../metrics/metrics.js'), import('../metrics/cluster.js')]);
+  if (!cluster.isWorker) return createMetrics();
+  let ask: () => Promise<string> = async () => '';
+  const metrics = createMetrics({ expose: () => ask() });
+  ask = answerPrimary(metrics);
+  return metrics;
+}
+
+/** Starts the metrics' own listener when `metrics.listen` asks for one; else a no-op to close. */
+async function startMetricsListener(config: Config, log: Logger, gather: () => Promise<string>): Promise<{ close(): Promise<void> }> {
+  if (!config.metrics.listen) return { close: async () => {} };
+  const { startMetricsServer } = await import('../metrics/server.js');
+  const server = await startMetricsServer(config.metrics.listen, gather, log);
+  process.stdout.write(`Metrics at ${server.address}/metrics\n`);
+  return server;
 }
 
 /** Returns this process's Node flags plus the web workers' own, unless the operator set those already. */

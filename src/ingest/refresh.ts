@@ -6,6 +6,7 @@
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { MediaQueue } from '../media/pipeline.js';
+import { fetchErrorKind, type Metrics } from '../metrics/metrics.js';
 import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { Source } from '../model/types.js';
 import { findDeletedGuids, findStoredGuids, saveArticles } from '../store/articles.js';
@@ -32,6 +33,8 @@ export interface IngestDeps {
   digester: Digester;
   /** Fetches the images of saved articles in the background (media/pipeline.ts); none: pages link the originals. */
   media?: MediaQueue;
+  /** Counts each fetch, its time and the articles it stored (metrics/); none: not counted. */
+  metrics?: Metrics;
 }
 
 /** What one refresh did. */
@@ -116,7 +119,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     const message = oneLine(e.message ?? String(err));
     await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount, lastError: message, lastStatus: e.status ?? null, lastFetchedAt: now.toISOString() });
     deps.log.warn({ sourceId: source.id, url: source.url, err: message, errorCount, next: next.at.toISOString() }, 'refresh: failed');
-    return recordFetch(deps, { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() }, e.status ?? null, now, started);
+    return recordFetch(deps, { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() }, e.status ?? null, now, started, fetchErrorKind(err));
   }
 }
 
@@ -125,7 +128,8 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
  * the result. A history that cannot be written (the source removed meanwhile) is logged, and the
  * refresh's result stands.
  */
-async function recordFetch(deps: IngestDeps, r: RefreshResult, httpStatus: number | null, at: Date, started: number): Promise<RefreshResult> {
+async function recordFetch(deps: IngestDeps, r: RefreshResult, httpStatus: number | null, at: Date, started: number, errorKind?: string): Promise<RefreshResult> {
+  deps.metrics?.fetched({ outcome: r.status, errorKind, seconds: (performance.now() - started) / 1000, created: r.created, updated: r.updated });
   try {
     await insertFetch(deps.store.db, r.sourceId, {
       at: at.toISOString(), outcome: r.status, httpStatus, items: r.items, created: r.created, updated: r.updated,

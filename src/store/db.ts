@@ -50,8 +50,8 @@ export function openStore(url: string, opts: OpenOptions = {}): Store {
   return { db, dialect: info, notifications, close: () => db.destroy() };
 }
 
-/** Applies pending migrations; returns the names applied. Throws StoreError naming the failed one. */
-export async function migrate(store: Store): Promise<string[]> {
+/** Returns the Kysely migrator of this store over the shipped migrations. */
+async function migratorOf(store: Store): Promise<Migrator> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {};
@@ -61,7 +61,12 @@ export async function migrate(store: Store): Promise<string[]> {
       return out;
     },
   };
-  const migrator = new Migrator({ db: store.db, provider, migrationTableSchema: await migrationSchema(store.db, store.dialect) });
+  return new Migrator({ db: store.db, provider, migrationTableSchema: await migrationSchema(store.db, store.dialect) });
+}
+
+/** Applies pending migrations; returns the names applied. Throws StoreError naming the failed one. */
+export async function migrate(store: Store): Promise<string[]> {
+  const migrator = await migratorOf(store);
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error instanceof StoreError) throw error; // cannot connect: says so already
@@ -69,6 +74,15 @@ export async function migrate(store: Store): Promise<string[]> {
     throw new StoreError(`store: migration ${failed?.migrationName ?? '?'} failed: ${(error as Error).message}`, { cause: error });
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Returns the names of the shipped migrations this store has not applied (empty: current), as `/readyz` reports them.
+ * @example await pendingMigrations(store) // [] or ['0013_totp_step']
+ */
+export async function pendingMigrations(store: Store): Promise<string[]> {
+  const all = await (await migratorOf(store)).getMigrations();
+  return all.filter((m) => !m.executedAt).map((m) => m.name);
 }
 
 /** Returns an open, migrated store. */

@@ -10,7 +10,7 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely, OperationNodeTransformer, PostgresDialect, PrimitiveValueListNode, SqliteAdapter, SqliteDialect, ValueNode, sql,
-  type ColumnDataType, type KyselyPlugin, type PostgresPool, type Transaction,
+  type ColumnDataType, type KyselyConfig, type KyselyPlugin, type PostgresPool, type Transaction,
 } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
@@ -61,8 +61,9 @@ const PG_POOL_SIZE = 10;
  * PostgreSQL connects on the first query; a failed connection rejects it with a StoreError.
  */
 export function openDialect(url: string, opts: OpenOptions = {}): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
-  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), opts.sqliteCacheMb ?? 64);
-  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url);
+  const log = queryLog(opts.onQuery);
+  if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), opts.sqliteCacheMb ?? 64, log);
+  if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, log);
   throw new StoreError(`store: DATABASE_URL must be sqlite:PATH or postgres://…, got ${databaseLabel(url)}`);
 }
 
@@ -112,9 +113,22 @@ export interface OpenOptions {
    * readers take less: the operating system caches the file too, and each worker has its own.
    */
   sqliteCacheMb?: number;
+  /** Hears each query's kind (`select`, `insert`, `update`, `delete`, `raw` …) and duration in seconds (metrics/). */
+  onQuery?: (kind: string, seconds: number) => void;
 }
 
-function openSqlite(path: string, cacheMb: number): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
+/** Returns Kysely's `log` option calling `onQuery` with the statement's kind, never its SQL text. */
+function queryLog(onQuery: OpenOptions['onQuery']): KyselyConfig['log'] {
+  if (!onQuery) return undefined;
+  return (event) => onQuery(queryKind(event.query.query.kind), event.queryDurationMillis / 1000);
+}
+
+/** `SelectQueryNode` → `select`, `RawNode` → `raw`. */
+function queryKind(node: string): string {
+  return node.replace(/(QueryNode|Node)$/, '').toLowerCase() || 'other';
+}
+
+function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log']): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
   const memory = path === ':memory:' || path === '';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
   let conn: BetterSqlite3.Database;
@@ -130,7 +144,7 @@ function openSqlite(path: string, cacheMb: number): { db: Kysely<Database>; info
     throw new StoreError(`store: cannot open SQLite database ${path}: ${(err as Error).message}`, { cause: err });
   }
   const notify = emulatedNotify(conn);
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn, notify) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(conn, notify) }), log });
   return {
     db,
     info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' },
@@ -177,7 +191,7 @@ function emulatedNotify(conn: BetterSqlite3.Database) {
   };
 }
 
-function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
+function openPostgres(url: string, log: KyselyConfig['log']): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
   const label = databaseLabel(url);
   let u: URL;
   try {
@@ -213,7 +227,7 @@ function openPostgres(url: string): { db: Kysely<Database>; info: DialectInfo; n
     },
     end: () => pool.end(),
   };
-  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }), plugins: [withoutNul] });
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: guarded }), plugins: [withoutNul], log });
   return {
     db,
     info: { name: 'postgres', idType: 'bigserial', bigintType: 'bigint', ...(schema ? { schema } : {}) },

@@ -8,6 +8,8 @@ import { configWithSite, type Config } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { LANGS, type Lang } from '../model/types.js';
 import { openMediaFiles } from '../media/open.js';
+import { webMetrics } from '../metrics/http.js';
+import type { Metrics } from '../metrics/metrics.js';
 import { mediaFront, MediaServer, registerMediaRoute } from '../media/serve.js';
 import { LiveSettings } from '../settings/live.js';
 import { StoreError, type Store } from '../store/db.js';
@@ -51,7 +53,7 @@ export const MAX_QUERY_LENGTH = 2048;
  * When they change, every next request sees them and the page cache starts again.
  */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; settings?: LiveSettings; deskTimes?: DeskTimes },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; settings?: LiveSettings; deskTimes?: DeskTimes; metrics?: Metrics },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
@@ -76,8 +78,13 @@ export async function buildApp(
   // The image files under /media/ (media/serve.ts); pages learn what is stored from the store (web/images.ts).
   const media = opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes });
   media.useHeaders(security.media);
-  const front = (handler: Parameters<typeof pageFront>[2]) =>
-    mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log }) : handler);
+  // Metrics (metrics/): answers counted here and in front of Fastify; `/metrics` per config.metrics.
+  const metered = opts.metrics ? webMetrics(opts.metrics, config.metrics) : undefined;
+  if (opts.metrics && opts.cache) opts.metrics.watchPageCache(() => opts.cache!.stats());
+  const front = (handler: Parameters<typeof pageFront>[2]) => {
+    const served = mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log }) : handler);
+    return metered ? metered.front(served) : served;
+  };
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
@@ -95,6 +102,7 @@ export async function buildApp(
 
   // First, so that an answer refused by a later hook carries them too; the desk's: no-store.
   registerSecurityHeaders(app, security);
+  metered?.register(app);
   // A callback hook, not an async one: it runs on every page, and a promise per request costs.
   app.addHook('onRequest', (req, _reply, done) => {
     const q = req.url.indexOf('?');

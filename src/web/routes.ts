@@ -3,6 +3,7 @@
  * the site settings do not enable at the time of the request answers 404 (they change at runtime).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { readiness } from '../metrics/ready.js';
 import { LANGS, type Lang } from '../model/types.js';
 import type { WebDeps } from './app.js';
 import { sendPage, type PageView } from './page.js';
@@ -29,7 +30,12 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
   // The default language is the config file's alone (settings/site.ts refuses to disable it): its routes stay at `/`.
   const { defaultLanguage } = deps.config.site;
 
-  app.get('/healthz', async () => ({ ok: true }));
+  // Liveness asks nothing of the store; readiness does (metrics/ready.ts). Neither is ever cached.
+  app.get('/healthz', async (_req, reply) => reply.header('cache-control', 'no-store').send({ ok: true }));
+  app.get('/readyz', async (_req, reply) => {
+    const r = await readiness(deps.store, { now: deps.now(), inServe: deps.config.ingest.inServe, maxIngestAgeS: deps.config.metrics.maxIngestAgeS });
+    return reply.code(r.ready ? 200 : 503).header('cache-control', 'no-store').send(r);
+  });
   const css = new PageBody(deps.theme.stylesheet.body, Date.now());
   app.get(deps.theme.stylesheet.path, (req, reply) => sendAsset(req, reply, css, 'text/css; charset=utf-8'));
 

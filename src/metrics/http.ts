@@ -1,0 +1,60 @@
+/**
+ * The web's side of the metrics: every answer counted by route pattern and status with its time —
+ * those Fastify makes (an onResponse hook) and those the fronts make before Fastify sees the request
+ * (cached pages, `route="cache"`; media files, `route="media"`) — and `/metrics` on the site, behind
+ * a bearer token. With `metrics.listen` the metrics are only on that address (server.ts) and the
+ * site's `/metrics` is 404; with neither, 404 too: metrics are never public by default.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance } from 'fastify';
+import type { MetricsSettings } from '../config.js';
+import { MEDIA_PREFIX } from '../media/serve.js';
+import { METRICS_CONTENT_TYPE, type Metrics } from './metrics.js';
+
+type Handler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/**
+ * Returns the web tier's metric hooks: `register(app)` adds the onResponse hook and `/metrics`;
+ * `front(handler)` wraps the server's handler to count what is answered in front of Fastify.
+ * @example const web = webMetrics(metrics, config.metrics); web.register(app); createServer(web.front(handler));
+ */
+export function webMetrics(metrics: Metrics, settings: MetricsSettings): { register(app: FastifyInstance): void; front(next: Handler): Handler } {
+  // Requests Fastify saw (and counted); the rest were answered in front of it.
+  const seen = new WeakSet<IncomingMessage>();
+  return {
+    register(app) {
+      app.addHook('onResponse', (req, reply, done) => {
+        seen.add(req.raw);
+        metrics.request(req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
+        done();
+      });
+      app.get('/metrics', async (req, reply) => {
+        if (settings.listen || !settings.token) return reply.callNotFound();
+        reply.header('cache-control', 'no-store');
+        if (!bearerMatches(req.headers.authorization, settings.token)) {
+          return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').type('text/plain; charset=utf-8').send('401: metrics need Authorization: Bearer <metrics.token>\n');
+        }
+        return reply.type(METRICS_CONTENT_TYPE).send(await metrics.expose());
+      });
+    },
+    front(next) {
+      return (req, res) => {
+        const started = performance.now();
+        res.once('finish', () => {
+          if (seen.has(req)) return;
+          metrics.request(req.url?.startsWith(MEDIA_PREFIX) ? 'media' : 'cache', res.statusCode, (performance.now() - started) / 1000);
+        });
+        next(req, res);
+      };
+    },
+  };
+}
+
+/** Returns whether an Authorization header carries exactly `Bearer <token>`, compared in constant time. */
+export function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!m) return false;
+  const digest = (s: string) => createHash('sha256').update(s).digest();
+  return timingSafeEqual(digest(m[1]!), digest(token));
+}
