@@ -20,12 +20,15 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * @example const web = webMetrics(metrics, config.metrics); web.register(app); createServer(web.front(handler));
  */
 export function webMetrics(metrics: Metrics, settings: MetricsSettings): { register(app: FastifyInstance): void; front(next: Handler): Handler } {
-  // Requests Fastify saw (and counted); the rest were answered in front of it.
+  // Requests Fastify took (it counts them when answered); the rest were answered in front of it.
   const seen = new WeakSet<IncomingMessage>();
   return {
     register(app) {
-      app.addHook('onResponse', (req, reply, done) => {
+      app.addHook('onRequest', (req, _reply, done) => {
         seen.add(req.raw);
+        done();
+      });
+      app.addHook('onResponse', (req, reply, done) => {
         metrics.request(req.routeOptions.url ?? 'unmatched', reply.statusCode, reply.elapsedTime / 1000);
         done();
       });
