@@ -354,7 +354,7 @@ async function startMetricsListener(config: Config, log: Logger, gather: () => P
   if (!config.metrics.listen) return { close: async () => {} };
   const { startMetricsServer } = await import('../metrics/server.js');
   const server = await startMetricsServer(config.metrics.listen, gather, log);
-  process.stdout.write(`Metrics at ${server.address}/metrics\n`);
+  process.stdout.write(`Metrics: ${server.address}/metrics\n`);
   return server;
 }
 
