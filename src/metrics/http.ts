@@ -46,12 +46,21 @@ export function webMetrics(metrics: Metrics, settings: MetricsSettings): { regis
         const started = performance.now();
         res.once('finish', () => {
           if (seen.has(req)) return;
-          metrics.request(req.url?.startsWith(MEDIA_PREFIX) ? 'media' : 'cache', res.statusCode, (performance.now() - started) / 1000);
+          metrics.request(frontRoute(req.url, res.statusCode), res.statusCode, (performance.now() - started) / 1000);
         });
         next(req, res);
       };
     },
   };
+}
+
+/**
+ * Returns the route label of an answer made in front of Fastify: a media file, a cached page (200 or
+ * 304), else `unmatched` (a malformed URL Fastify refused before its hooks, a cached page that failed).
+ */
+function frontRoute(url: string | undefined, status: number): string {
+  if (url?.startsWith(MEDIA_PREFIX)) return 'media';
+  return status === 200 || status === 304 ? 'cache' : 'unmatched';
 }
 
 /** Returns whether an Authorization header carries exactly `Bearer <token>`, compared in constant time. */
