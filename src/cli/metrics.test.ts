@@ -113,4 +113,14 @@ describe.skipIf(skip)('serve --workers 2: metrics of the whole server', () => {
     expect(s.value('jarida_http_requests_total', { route: '/' }) + s.value('jarida_http_requests_total', { route: 'cache' })).toBeGreaterThanOrEqual(4);
     expect(s.value('jarida_page_cache_misses_total')).toBeGreaterThanOrEqual(2);
   });
+
+  it('in one process (--workers 1) too, on its own address', async () => {
+    const port = await freePort();
+    const url = await serve({ JARIDA_WORKERS: '1', JARIDA_METRICS_LISTEN: `127.0.0.1:${port}` });
+    expect((await fetch(`${url}/metrics`)).status).toBe(404);
+    await fetch(`${url}/`);
+    const s = scrape(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
+    expect(s.value('jarida_http_requests_total', { route: '/' })).toBe(1);
+    expect(s.count('jarida_store_query_duration_seconds', { kind: 'select' })).toBeGreaterThan(0);
+  });
 });
