@@ -21,6 +21,7 @@ import { ensureSource, findSourceById, insertSource } from '../store/sources.js'
 import { createTestDatabase, openTestStore, skipStoreTests, testStoreKind } from '../store/testing.js';
 import { buildApp } from '../web/app.js';
 import { PageCache } from '../web/cache.js';
+import { bearerMatches } from './http.js';
 import { createMetrics, fetchErrorKind, type Metrics } from './metrics.js';
 import { startMetricsServer } from './server.js';
 import { scrape } from './testing.js';
@@ -54,6 +55,12 @@ describe('metrics', () => {
     a.request('/', 200, 0.01);
     expect(scrape(await a.expose()).value('jarida_http_requests_total')).toBe(1);
     expect(scrape(await b.expose()).value('jarida_http_requests_total')).toBe(0);
+  });
+
+  it('takes exactly `Bearer <token>`', () => {
+    expect(bearerMatches(`Bearer ${TOKEN}`, TOKEN)).toBe(true);
+    expect(bearerMatches(`bearer  ${TOKEN}`, TOKEN)).toBe(true);
+    for (const h of [undefined, TOKEN, `Basic ${TOKEN}`, `Bearer ${TOKEN.slice(1)}`, `Bearer ${TOKEN} x`, 'Bearer ']) expect(bearerMatches(h, TOKEN)).toBe(false);
   });
 
   it('names a fetch error by its FetchError code, anything else "other"', () => {
