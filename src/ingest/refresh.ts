@@ -75,7 +75,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     const { feed, items } = digested;
     await storeItems(deps, source, digested, now, result);
     // WebSub: the hub the feed advertises now; while its items are pushed, polling is only the fallback.
-    const pushed = await noteAdvertisedHub(deps, source.id, discoverHub(feed, res.link, res.url), now);
+    const pushed = await noteAdvertisedHub(deps, source.id, source.kind === 'feed' ? discoverHub(feed, res.link, res.url) : null, now);
     const next = pollLater(nextFetchAt({ now, sourceId: source.id, itemDates: items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds), pushed, now, bounds);
     await saveFetchState(deps.store.db, source.id, {
       ...(res.permanentRedirectTo ? { url: res.permanentRedirectTo } : {}),
