@@ -1,7 +1,8 @@
 /**
  * refreshSource(): one source, top to bottom — fetch → parse (or extract, for a page) → full text →
- * prepare (rules, sanitize, normalize) → dedupe and save → schedule the next fetch. The steps are
- * pure; only this file and schedule.ts touch the store.
+ * prepare (rules, sanitize, normalize) → dedupe and save → note the WebSub hub → schedule the next
+ * fetch. The steps are pure; only this file, schedule.ts and websub/ (subscriptions, pushes) touch
+ * the store.
  */
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
