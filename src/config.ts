@@ -61,6 +61,8 @@ export interface IngestSettings {
   connectTimeoutMs: number;
   totalTimeoutMs: number;
   maxBytes: number;
+  /** Subscribe to the WebSub hubs feeds advertise (needs `siteUrl`: the hub calls back there). */
+  websub: boolean;
 }
 
 /** Rendered pages kept in memory by `jarida serve` (web/cache.ts). */
@@ -271,6 +273,7 @@ export function parseConfig(
     connectTimeoutMs: v.int('fetch.connectTimeoutSeconds', fetchCfg.connectTimeoutSeconds, 10, 1, 300) * 1000,
     totalTimeoutMs: v.int('fetch.timeoutSeconds', fetchCfg.timeoutSeconds, 30, 1, 600) * 1000,
     maxBytes: v.int('fetch.maxMegabytes', fetchCfg.maxMegabytes, 10, 1, 1024) * 1024 * 1024,
+    websub: v.bool('ingest.websub', env.JARIDA_WEBSUB ?? ingestCfg.websub, true),
   };
   const pageCache: PageCacheSettings = {
     enabled: v.bool('pageCache.enabled', env.JARIDA_PAGE_CACHE ?? pageCacheCfg.enabled, true),

@@ -1,5 +1,6 @@
 /** `jarida ingest [--once]`: fetch due sources, once (for cron) or until stopped. */
 import { runDueSources, runIngestLoop } from '../ingest/schedule.js';
+import { runWebSub } from '../ingest/websub/subscribe.js';
 import { ingestDepsOf, openContext, type GlobalOptions } from './context.js';
 import { describeRefresh, describeRound, failedOf } from '../ingest/refresh-report.js';
 
@@ -13,6 +14,7 @@ export async function ingestCommand(opts: GlobalOptions & { once?: boolean }): P
   try {
     if (opts.once) {
       const results = await runDueSources(deps);
+      await runWebSub(deps); // WebSub subscriptions: subscribe, renew, unsubscribe (ingest/websub/)
       for (const r of results) process.stdout.write(`${describeRefresh(r)}\n`);
       process.stdout.write(`${describeRound(results)}\n`);
       const images = await deps.media?.drain();

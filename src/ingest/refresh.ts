@@ -1,7 +1,8 @@
 /**
  * refreshSource(): one source, top to bottom — fetch → parse (or extract, for a page) → full text →
- * prepare (rules, sanitize, normalize) → dedupe and save → schedule the next fetch. The steps are
- * pure; only this file and schedule.ts touch the store.
+ * prepare (rules, sanitize, normalize) → dedupe and save → note the WebSub hub → schedule the next
+ * fetch. The steps are pure; only this file, schedule.ts and websub/ (subscriptions, pushes) touch
+ * the store.
  */
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -21,6 +22,8 @@ import type { Digest, Digester } from './digest.js';
 import { decodeText } from './parse/decode.js';
 import { htmlToText } from '../html/text.js';
 import { prepareItem, type PreparedItem } from './process/item.js';
+import { discoverHub } from './websub/discover.js';
+import { isPushed, noteAdvertisedHub, pollLater } from './websub/subscribe.js';
 
 /** What ingestion needs; built once by the command that runs it. */
 export interface IngestDeps {
@@ -63,7 +66,7 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     if (!source.url) throw new Error(`refresh: source ${source.id} has no URL`);
     const res = await fetchResource(source.url, fetchOptions(deps, { etag: source.etag, lastModified: source.lastModified }));
     if (res.notModified) {
-      const next = nextFetchAt({ now, sourceId: source.id, itemDates: [], ttlMinutes: source.ttlMinutes, skipHours: source.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
+      const next = pollLater(nextFetchAt({ now, sourceId: source.id, itemDates: [], ttlMinutes: source.ttlMinutes, skipHours: source.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds), await isPushed(deps, source.id, now), now, bounds);
       await saveFetchState(deps.store.db, source.id, { nextFetchAt: next.at.toISOString(), errorCount: 0, lastError: null, lastStatus: 304, lastFetchedAt: now.toISOString(), lastSuccessAt: now.toISOString() });
       deps.log.debug({ sourceId: source.id }, 'refresh: not modified');
       return recordFetch(deps, { ...result, status: 'not-modified', nextFetchAt: next.at.toISOString() }, 304, now, started);
@@ -74,27 +77,10 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
       sourceId: source.id, language: source.language, languages: deps.config.site.languages, rules: source.rules, now: now.getTime(), feedUrl: source.url,
     });
     const { feed, items } = digested;
-    const known = await findStoredGuids(deps.store.db, source.id, items.map((i) => i.guid));
-    // Items whose article an editor deleted stay deleted (and their pages are not fetched).
-    const deleted = await findDeletedGuids(deps.store.db, source.id, digested.prepared.flatMap((p) => (p.ok ? [p.input] : [])));
-    for (const guid of deleted) known.add(guid);
-    const prepared = await withFullText(deps, digested, source, known, now, result);
-    result.items = items.length;
-    for (const p of prepared) {
-      if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
-      else if (deleted.has(p.input.guid)) result.skipped.push({ guid: p.input.guid, reason: 'deleted by an editor' });
-    }
-    const inputs = prepared.flatMap((p) => (p.ok && !deleted.has(p.input.guid) ? [p.input] : []));
-    const changed: number[] = [];
-    for (const saved of await saveArticles(deps.store.db, inputs, deps.config.site.timeZone)) {
-      if (saved.outcome === 'created') result.created++;
-      else if (saved.outcome === 'updated') result.updated++;
-      else if (saved.outcome === 'duplicate') result.duplicates++;
-      else result.unchanged++;
-      if (saved.outcome === 'created' || saved.outcome === 'updated') changed.push(saved.id);
-    }
-    deps.media?.enqueue(changed); // images follow in the background; the save is done
-    const next = nextFetchAt({ now, sourceId: source.id, itemDates: items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds);
+    await storeItems(deps, source, digested, now, result);
+    // WebSub: the hub the feed advertises now; while its items are pushed, polling is only the fallback.
+    const pushed = await noteAdvertisedHub(deps, source.id, source.kind === 'feed' ? discoverHub(feed, res.link, res.url) : null, now);
+    const next = pollLater(nextFetchAt({ now, sourceId: source.id, itemDates: items.map((i) => i.published ?? i.updated).filter((d): d is Date => d !== null), ttlMinutes: feed.ttlMinutes, skipHours: feed.skipHours, errorCount: 0, retryAfterSeconds: null, previousIntervalS: source.intervalS }, bounds), pushed, now, bounds);
     await saveFetchState(deps.store.db, source.id, {
       ...(res.permanentRedirectTo ? { url: res.permanentRedirectTo } : {}),
       ...(feed.siteUrl && !source.siteUrl ? { siteUrl: feed.siteUrl } : {}),
@@ -121,6 +107,41 @@ export async function refreshSource(deps: IngestDeps, source: Source): Promise<R
     deps.log.warn({ sourceId: source.id, url: source.url, err: message, errorCount, next: next.at.toISOString() }, 'refresh: failed');
     return recordFetch(deps, { ...result, status: 'error', error: message, nextFetchAt: next.at.toISOString() }, e.status ?? null, now, started, fetchErrorKind(err));
   }
+}
+
+/**
+ * Stores a digested body's items for the source — full text where due, articles an editor deleted
+ * left deleted, the rest saved (de-duplicated by guid and URL) and their images queued — counting
+ * each outcome into `result`. Used by the refresh and by WebSub pushes (ingest/websub/callback.ts).
+ */
+export async function storeItems(
+  deps: Pick<IngestDeps, 'store' | 'config' | 'allow' | 'log' | 'media'>,
+  source: Source,
+  digested: Digest,
+  now: Date,
+  result: Pick<RefreshResult, 'items' | 'created' | 'updated' | 'unchanged' | 'duplicates' | 'skipped' | 'fullTextFailures'>,
+): Promise<void> {
+  const { items } = digested;
+  const known = await findStoredGuids(deps.store.db, source.id, items.map((i) => i.guid));
+  // Items whose article an editor deleted stay deleted (and their pages are not fetched).
+  const deleted = await findDeletedGuids(deps.store.db, source.id, digested.prepared.flatMap((p) => (p.ok ? [p.input] : [])));
+  for (const guid of deleted) known.add(guid);
+  const prepared = await withFullText(deps, digested, source, known, now, result);
+  result.items = items.length;
+  for (const p of prepared) {
+    if (!p.ok) result.skipped.push({ guid: p.guid, reason: p.reason });
+    else if (deleted.has(p.input.guid)) result.skipped.push({ guid: p.input.guid, reason: 'deleted by an editor' });
+  }
+  const inputs = prepared.flatMap((p) => (p.ok && !deleted.has(p.input.guid) ? [p.input] : []));
+  const changed: number[] = [];
+  for (const saved of await saveArticles(deps.store.db, inputs, deps.config.site.timeZone)) {
+    if (saved.outcome === 'created') result.created++;
+    else if (saved.outcome === 'updated') result.updated++;
+    else if (saved.outcome === 'duplicate') result.duplicates++;
+    else result.unchanged++;
+    if (saved.outcome === 'created' || saved.outcome === 'updated') changed.push(saved.id);
+  }
+  deps.media?.enqueue(changed); // images follow in the background; the save is done
 }
 
 /**

@@ -5,6 +5,7 @@
 import type { Source } from '../model/types.js';
 import { claimDueSources, claimerName, claimSource, findNextDueAt, renewClaims } from '../store/sources.js';
 import { refreshSource, type IngestDeps, type RefreshResult } from './refresh.js';
+import { runWebSub } from './websub/subscribe.js';
 
 /** Longest sleep between rounds, so sources added by another process are picked up. */
 const MAX_IDLE_MS = 60_000;
@@ -64,6 +65,7 @@ export async function runIngestLoop(deps: IngestDeps, signal: AbortSignal, opts:
     try {
       await opts.beforeRound?.();
       await runDueSources(deps);
+      await runWebSub(deps); // subscribe, renew, unsubscribe (ingest/websub/subscribe.ts)
     } catch (err) {
       deps.log.error({ err }, 'ingest: round failed');
     }

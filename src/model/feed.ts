@@ -16,6 +16,8 @@ export interface ParsedFeed {
   siteUrl: string | null;
   /** The feed's own URL when it says so (atom:link rel=self / feed_url), absolute. */
   feedUrl: string | null;
+  /** WebSub hubs it advertises (atom:link rel=hub / JSON Feed `hubs`), absolute; absent when none. */
+  hubs?: string[];
   description: string | null;
   language: string | null;
   /** RSS <ttl> in minutes. */

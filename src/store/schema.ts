@@ -35,6 +35,9 @@ export interface SourcesTable {
   slug: string | null;
   /** Its published articles, kept with every article write (0006). */
   published_count: number;
+  /** The WebSub hub and topic (self URL) its feed last advertised (0015). */
+  websub_hub?: string | null;
+  websub_topic?: string | null;
 }
 
 export interface ArticlesTable {
@@ -270,6 +273,26 @@ export interface ArticleTombstonesTable {
   deleted_at: string;
 }
 
+/** A WebSub subscription of a source to a hub (0015). */
+export interface WebSubSubscriptionsTable {
+  id: Generated<number>;
+  source_id: number;
+  hub: string;
+  topic: string;
+  secret: string;
+  token: string;
+  state: string;
+  requested_at: string | null;
+  lease_seconds: number | null;
+  lease_expires_at: string | null;
+  next_attempt_at: string | null;
+  attempts: number;
+  last_error: string | null;
+  last_push_at: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface Database {
   sources: SourcesTable;
   articles: ArticlesTable;
@@ -290,4 +313,5 @@ export interface Database {
   article_revisions: ArticleRevisionsTable;
   fetch_history: FetchHistoryTable;
   article_tombstones: ArticleTombstonesTable;
+  websub_subscriptions: WebSubSubscriptionsTable;
 }

@@ -19,6 +19,7 @@ import { pageFront, registerPageHttp } from './http.js';
 import { STRINGS } from './i18n/strings.js';
 import { renderCounts, sendPage } from './page.js';
 import { registerRoutes } from './routes.js';
+import { registerWebSubCallback } from './websub.js';
 import { registerDesk } from './admin/plugin.js';
 import { registerAdminApi } from './admin/api/plugin.js';
 import type { DeskTimes } from './admin/accounts.js';
@@ -119,6 +120,8 @@ export async function buildApp(
   }
   registerMediaRoute(app, media, opts.log);
   registerRoutes(app, deps);
+  // WebSub: hubs verify this site's subscriptions and push feeds here (ingest/websub/).
+  registerWebSubCallback(app, deps, opts.log);
 
   function langOfPath(url: string): Lang {
     const first = url.split(/[/?]/)[1];

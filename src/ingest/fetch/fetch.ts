@@ -51,6 +51,8 @@ export interface FetchResult {
   /** Content-Language and Content-Location: the parse step's fallback language and base URL. */
   contentLanguage: string | null;
   contentLocation: string | null;
+  /** The Link header (RFC 8288): where WebSub's rel=hub and rel=self may be. */
+  link: string | null;
   etag: string | null;
   lastModified: string | null;
   /** From Retry-After (seconds or HTTP-date), when the response has one. */
@@ -144,6 +146,7 @@ async function finish(
     contentType: header(res.headers, 'content-type'),
     contentLanguage: header(res.headers, 'content-language'),
     contentLocation: header(res.headers, 'content-location'),
+    link: header(res.headers, 'link'),
     etag: header(res.headers, 'etag'),
     lastModified: header(res.headers, 'last-modified'),
     retryAfterSeconds,

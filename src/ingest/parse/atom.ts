@@ -159,6 +159,7 @@ export function readAtom(root: XmlElement, fallbackLanguage: string | null = nul
   let siteUrl: string | null = null;
   let feedUrl: string | null = null;
   let description: string | null = null;
+  const hubs: string[] = [];
   const authors: XmlElement[] = [];
   const entries: XmlElement[] = [];
   const alternates = alternatePicker();
@@ -173,6 +174,10 @@ export function readAtom(root: XmlElement, fallbackLanguage: string | null = nul
         const rel = (c.attrs.rel ?? 'alternate').trim().toLowerCase();
         if (rel === 'alternate') siteUrl = alternates.add(c) ?? siteUrl;
         else if (rel === 'self') feedUrl ??= atomLinkHref(c);
+        else if (rel === 'hub') {
+          const hub = atomLinkHref(c);
+          if (hub && !hubs.includes(hub)) hubs.push(hub);
+        }
         break;
       }
     }
@@ -181,7 +186,7 @@ export function readAtom(root: XmlElement, fallbackLanguage: string | null = nul
   const language = normalizeLanguage(root.lang) ?? fallbackLanguage;
   const drafts = entries.map((e) => readEntry(e, feedAuthor, isAtom));
   return {
-    format: 'atom', version, wellFormed: true, title, siteUrl, feedUrl, description, language,
+    format: 'atom', version, wellFormed: true, title, siteUrl, feedUrl, ...(hubs.length ? { hubs } : {}), description, language,
     ttlMinutes: null, skipHours: [], skipDays: [], items: finishItems(drafts, language),
   };
 }

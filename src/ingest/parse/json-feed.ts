@@ -61,6 +61,7 @@ export function readJsonFeed(doc: unknown, feedUrl: string | null, fallbackLangu
     title: str(doc.title) === null ? null : collapseWhitespace(str(doc.title)!),
     siteUrl: url(doc.home_page_url, base),
     feedUrl: url(doc.feed_url, base),
+    ...jsonHubs(doc.hubs, base),
     description: str(doc.description),
     language,
     ttlMinutes: null,
@@ -68,6 +69,19 @@ export function readJsonFeed(doc: unknown, feedUrl: string | null, fallbackLangu
     skipDays: [],
     items: finishItems(drafts, language),
   };
+}
+
+/** Returns `{ hubs }` from JSON Feed's `hubs` (objects with a `url`; WebSub's type or none), or nothing. */
+function jsonHubs(value: unknown, base: string | null): { hubs?: string[] } {
+  if (!Array.isArray(value)) return {};
+  const hubs: string[] = [];
+  for (const h of value) {
+    if (!isObject(h)) continue;
+    const type = str(h.type)?.toLowerCase();
+    const href = url(h.url, base);
+    if (href && (type === undefined || type === null || type === 'websub' || type === 'pubsubhubbub') && !hubs.includes(href)) hubs.push(href);
+  }
+  return hubs.length ? { hubs } : {};
 }
 
 function readItem(it: Json, base: string | null, feedAuthor: string | null): DraftItem {

@@ -106,6 +106,7 @@ function readChannel(channel: XmlElement | null): ChannelFields {
     } else if (c.ns === 'atom' && c.key === 'link') {
       const rel = (c.attrs.rel ?? 'alternate').toLowerCase();
       if (rel === 'self') out.feedUrl ??= atomLinkHref(c);
+      else if (rel === 'hub') addHub(out, atomLinkHref(c));
       else if (rel === 'alternate') atomAlternate = atomLinkHref(c) ?? atomAlternate;
     } else if (c.ns === 'dc' && c.key === 'language') out.language ??= nonEmpty(textContent(c));
     else if (c.ns === 'dc' && c.key === 'title') out.title ??= plainOf(c);
@@ -113,6 +114,11 @@ function readChannel(channel: XmlElement | null): ChannelFields {
   }
   out.siteUrl ??= atomAlternate;
   return out;
+}
+
+/** Adds a WebSub hub the feed advertises (a link without an href adds none). */
+function addHub(out: { hubs?: string[] }, href: string | null): void {
+  if (href && !out.hubs?.includes(href)) (out.hubs ??= []).push(href);
 }
 
 function readItem(el: XmlElement): DraftItem {
