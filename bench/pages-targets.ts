@@ -10,8 +10,13 @@ import { findSourceById } from '../src/store/sources.js';
 import type { Article } from '../src/model/types.js';
 import { BENCH_NOW, BENCH_TZ } from './fill.js';
 
-/** The measured pages, in report order. */
-export const PAGE_NAMES = ['home', 'section', 'source', 'article', 'day', 'search', 'feed'] as const;
+/** The measured pages, in report order: the site's pages, then its outward interfaces (feeds, sitemaps, the content API). */
+export const PAGE_NAMES = [
+  'home', 'section', 'source', 'article', 'day', 'search', 'feed',
+  'feed-atom', 'feed-json', 'section-feed', 'sitemap-index', 'sitemap-month', 'news-sitemap', 'api-articles', 'api-section', 'api-header',
+] as const;
+/** What `npm run bench` measures without --pages: the pages readers open (the interfaces on demand, they add minutes). */
+export const DEFAULT_PAGES: readonly PageName[] = ['home', 'section', 'source', 'article', 'day', 'search', 'feed'];
 export type PageName = (typeof PAGE_NAMES)[number];
 
 /** A word in the titles of about one English article in fifteen (bench/content.ts). */
@@ -50,6 +55,16 @@ export async function pickTargets(path: string, names: readonly PageName[]): Pro
       day: `/${day.replaceAll('-', '/')}/`,
       search: `/search?q=${SEARCH_WORD}`,
       feed: '/feed.xml',
+      'feed-atom': '/feed.atom',
+      'feed-json': '/feed.json',
+      'section-feed': '/section/world/feed.xml',
+      'sitemap-index': '/sitemap.xml',
+      // The month of the measured day: one of the biggest sitemap files (every article of a month, with its alternates).
+      'sitemap-month': `/sitemaps/articles-${day.slice(0, 7)}.xml`,
+      'news-sitemap': '/sitemaps/news.xml',
+      'api-articles': '/api/v1/articles?limit=20',
+      'api-section': '/api/v1/articles?section=world&limit=20',
+      'api-header': '/api/v1/header',
     };
     const latest = await findLatestArticles(store.db, FILL_ARTICLES);
     const days = Array.from({ length: FILL_DAYS }, (_, i) => `/${dayOf(BENCH_NOW - (i + 1) * 86_400_000).replaceAll('-', '/')}/`);

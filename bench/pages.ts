@@ -5,7 +5,7 @@
  *
  *   npm run bench -- [--db PATH] [--articles N=1000000] [--duration S=5 | --quick]
  *                    [--connections 16,64,256] [--workers N] [--threads T=2]
- *                    [--pages home,article,day,search,feed] [--modes cold,warm]
+ *                    [--pages home,article,day,search,feed,…] [--modes cold,warm]
  *
  * --db PATH is filled with N articles when missing (270 a day before 2019-02-15, as bench:scale;
  * ~6 min for 1,000,000 on 2 cores) and reused when present; the default is
@@ -23,7 +23,7 @@ import { spawnSync } from 'node:child_process';
 import { parseConfig } from '../src/config.js';
 import { BENCH_NOW, BENCH_TZ, fillStore } from './fill.js';
 import { fmt, log, mb, onCleanup, runBench } from './lib.js';
-import { pickTargets, PAGE_NAMES, type PageName } from './pages-targets.js';
+import { DEFAULT_PAGES, pickTargets, PAGE_NAMES, type PageName } from './pages-targets.js';
 import { runMode, type ModeResult } from './pages-run.js';
 import { report } from './pages-report.js';
 import { wrkVersion, writeWrkScript } from './wrk.js';
@@ -54,7 +54,8 @@ const USAGE = `usage: npm run bench -- [options]
   --connections LIST     wrk connections (default 16,64,256)
   --workers N            jarida serve --workers N (default: serve's own, the cores); the raw server runs as many processes
   --threads T            wrk threads (default 2)
-  --pages LIST           of home,article,day,search,feed (default all)
+  --pages LIST           of ${PAGE_NAMES.join(',')}
+                         (default ${DEFAULT_PAGES.join(',')})
   --modes LIST           of cold,warm (default both)
   -h, --help             this text
 `;
@@ -70,7 +71,7 @@ function parseOptions(argv: string[], serveHasWorkers: boolean): Options {
       connections: { type: 'string', default: '16,64,256' },
       workers: { type: 'string' },
       threads: { type: 'string', default: '2' },
-      pages: { type: 'string', default: PAGE_NAMES.join(',') },
+      pages: { type: 'string', default: DEFAULT_PAGES.join(',') },
       modes: { type: 'string', default: 'cold,warm' },
       help: { type: 'boolean', short: 'h' },
     },
