@@ -83,6 +83,12 @@ export interface HttpCacheSettings {
   trustProxy: boolean;
 }
 
+/** The public content API at /api/v1 (web/api/). */
+export interface ApiSettings {
+  /** Requests a minute one client address may make to it; 0: no limit. */
+  rateLimit: number;
+}
+
 /** An S3-compatible bucket holding the images, for several instances (media/s3.ts). */
 export interface S3Settings {
   /** `https://s3.eu-central-1.amazonaws.com`, `http://127.0.0.1:9000` (MinIO): path-style requests. */
@@ -123,6 +129,7 @@ export interface Config {
   ingest: IngestSettings;
   pageCache: PageCacheSettings;
   http: HttpCacheSettings;
+  api: ApiSettings;
   /** Processes `serve` runs on one port (node:cluster); 1: no cluster. */
   workers: number;
   host: string;
@@ -269,6 +276,8 @@ export function parseConfig(
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
     trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
   };
+  const apiCfg = v.object('api', file.api);
+  const api: ApiSettings = { rateLimit: v.int('api.rateLimit', env.JARIDA_API_RATE_LIMIT ?? apiCfg.rateLimit, 600, 0, 1_000_000) };
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;
   const media = mediaSettings(v, mediaCfg, env, databaseUrl, base, cwd);
@@ -280,6 +289,7 @@ export function parseConfig(
     ingest,
     pageCache,
     http,
+    api,
     workers,
     host,
     port,
@@ -295,6 +305,7 @@ export function parseConfig(
 const FILE_KEYS: ReadonlySet<string> = new Set([
   'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
   'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
+  'api',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
