@@ -307,6 +307,15 @@ describe.skipIf(skip)('the content API', () => {
       expect(res.headers['content-type'], url).toMatch(/^application\/json/);
       expect(res.json().field, url).toBe(field);
     }
+    // Numbers as large as the parameters allow: a 404 or an empty page, not a database error.
+    const big = 9007199254740991;
+    for (const [url, status] of [
+      ['/api/v1/articles/999999999999999', 404],
+      ['/api/v1/articles?source=999999999999999', 404],
+      [`/api/v1/articles?cursor=${cursor({ k: 'p', t: '2024-03-01T09:00:00.000Z', i: big })}`, 200],
+      [`/api/v1/articles?q=bank&cursor=${cursor({ k: 't', i: big, x: false })}`, 200],
+      [`/api/v1/articles?cursor=${cursor({ k: 'p', t: '9999-12-31T23:59:59.999Z', i: 1 })}`, 200],
+    ] as const) expect((await get(url)).statusCode, url).toBe(status);
     // A query string over the site's limit: the site's 400 page (before any route).
     expect((await get(`/api/v1/articles?q=${'a'.repeat(3000)}`)).statusCode).toBe(400);
   });
