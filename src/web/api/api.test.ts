@@ -18,6 +18,7 @@ import type { Store } from '../../store/db.js';
 import { ensureSource } from '../../store/sources.js';
 import { openTestStore, skipStoreTests } from '../../store/testing.js';
 import { buildApp } from '../app.js';
+import { PageCache } from '../cache.js';
 import { CONTENT_ROUTES } from './routes.js';
 
 const TZ = 'Europe/Istanbul';
@@ -237,6 +238,29 @@ describe.skipIf(skip)('the content API', () => {
       const nope = await get(url);
       expect(nope.statusCode, url).toBe(404);
       expect(nope.json().error).toMatch(/no such endpoint/);
+    }
+  });
+
+  it("passes through serve's page cache front untouched: never stored, CORS and ETags as without it", async () => {
+    const cache = new PageCache({ maxBytes: 1 << 22, timeZone: TZ, now: () => new Date(NOW) });
+    const served = await buildApp({ store, config, cache });
+    await served.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const { port } = served.server.address() as import('node:net').AddressInfo;
+      const url = `http://127.0.0.1:${port}/api/v1/articles?limit=2`;
+      const answers = await Promise.all([fetch(url), fetch(url), fetch(url)]);
+      const bodies = await Promise.all(answers.map((r) => r.text()));
+      for (const r of answers) {
+        expect(r.status).toBe(200);
+        expect(r.headers.get('access-control-allow-origin')).toBe('*');
+        expect(r.headers.get('x-cache')).toBeNull();
+      }
+      expect(new Set(bodies).size).toBe(1);
+      const etag = answers[0]!.headers.get('etag')!;
+      expect((await fetch(url, { headers: { 'if-none-match': etag } })).status).toBe(304);
+      expect(cache.stats().entries).toBe(0);
+    } finally {
+      await served.close();
     }
   });
 
