@@ -29,7 +29,7 @@ export interface ApiArticleFilter {
   /** Sections and tags the article must all be filed under (ids). */
   categoryIds?: readonly number[];
   sourceId?: number;
-  /** The article's language tag; `orUnset`: also articles without one (the site's default language is shown for them). */
+  /** The article's language tag, lower case (matched whatever the case stored); `orUnset`: also articles without one (the site's default language is shown for them). */
   language?: { tag: string; orUnset: boolean };
   /** Words as typed in a search box (src/search/query.ts: "phrases", -excluded). */
   text?: string;
@@ -145,7 +145,7 @@ function conditions(f: ApiArticleFilter): RawBuilder<unknown> {
   if (f.fromDay !== undefined) out.push(sql`a.local_day >= ${f.fromDay}`);
   if (f.toDay !== undefined) out.push(sql`a.local_day <= ${f.toDay}`);
   if (f.sourceId !== undefined) out.push(sql`a.source_id = ${f.sourceId}`);
-  if (f.language) out.push(f.language.orUnset ? sql`(a.language = ${f.language.tag} or a.language is null)` : sql`a.language = ${f.language.tag}`);
+  if (f.language) out.push(f.language.orUnset ? sql`(lower(a.language) = ${f.language.tag} or a.language is null)` : sql`lower(a.language) = ${f.language.tag}`);
   for (const id of f.categoryIds ?? []) out.push(sql`exists (select 1 from article_categories c where c.article_id = a.id and c.category_id = ${id})`);
   return sql.join(out, sql` and `);
 }

@@ -340,6 +340,13 @@ describe.skipIf(skip)('the content API', () => {
       [`/api/v1/articles?q=bank&cursor=${cursor({ k: 't', i: big, x: false })}`, 200],
       [`/api/v1/articles?cursor=${cursor({ k: 'p', t: '9999-12-31T23:59:59.999Z', i: 1 })}`, 200],
     ] as const) expect((await get(url)).statusCode, url).toBe(status);
+    // Bytes that are no UTF-8, lone surrogates, odd encodings: a 400, an empty list or a 404, never a 500.
+    for (const url of ['/api/v1/articles?q=%FF%FE', '/api/v1/articles?q=%ED%A0%80', '/api/v1/articles?section=%E0%A4', '/api/v1/articles?q=%', '/api/v1/articles?q=%%%', '/api/v1/articles?source=%C0%AF',
+      '/api/v1/articles?q=' + encodeURIComponent('"unclosed phrase'), '/api/v1/articles?q=' + encodeURIComponent('-only -excluded'), '/api/v1/articles?q=' + encodeURIComponent('a* OR b NEAR(c) ^d {e} :f'),
+      `/api/v1/articles?tag=${'x'.repeat(201)}`, '/api/v1/articles?lang=EN', '/api/v1/days?from=2024-03-08&to=2024-03-08', '/api/v1/articles%00', '/api/v1/articles/%00']) {
+      const res = await get(url);
+      expect([200, 400, 404], `${url}: ${res.statusCode} ${res.body.slice(0, 200)}`).toContain(res.statusCode);
+    }
     // A query string over the site's limit: the site's 400 page (before any route).
     expect((await get(`/api/v1/articles?q=${'a'.repeat(3000)}`)).statusCode).toBe(400);
   });

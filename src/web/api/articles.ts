@@ -27,7 +27,7 @@ export const ARTICLES_QUERY = queryOf({
   to: DAY('Last local day, YYYY-MM-DD (not before `from`)'),
   section: SLUG('A section slug (see /api/v1/sections)'),
   tag: SLUG('A tag slug'),
-  source: { ...SLUG('A source: its id or its slug (see /api/v1/sources)') },
+  source: SLUG('A source: its id or its slug (see /api/v1/sources)'),
   lang: LANG_TAG('The articles\' language tag; the site\'s default language also takes articles without one'),
   q: { type: 'string', maxLength: Q_MAX, pattern: '^[^\\u0000-\\u001f\\u007f]*$', description: 'Words, "phrases", -excluded words (as the site\'s search). With q the order is newest stored first' },
   limit: WHOLE(`Articles per page, 1–${ARTICLES_MAX} (default ${ARTICLES_DEFAULT})`, 3),
