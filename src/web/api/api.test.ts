@@ -14,6 +14,7 @@ import { parseConfig } from '../../config.js';
 import type { ArticleInput } from '../../model/types.js';
 import { saveArticle, saveArticles } from '../../store/articles.js';
 import { addSection } from '../../store/categories.js';
+import { saveUploadedMedia } from '../../store/media.js';
 import type { Store } from '../../store/db.js';
 import { ensureSource } from '../../store/sources.js';
 import { openTestStore, skipStoreTests } from '../../store/testing.js';
@@ -183,6 +184,30 @@ describe.skipIf(skip)('the content API', () => {
       expect(res.statusCode, id).toBe(/^[1-9]\d*$/.test(id) ? 404 : 400);
       expect(res.json().field).toBe('id');
     }
+  });
+
+  it("gives a stored image's every width and format, and the body's images as the site's copies, at absolute URLs", async () => {
+    const variants = [640, 1280].flatMap((w) => (['jpg', 'webp'] as const).map((f) => ({ w, h: w / 2, f, b: 1000 })));
+    await saveUploadedMedia(store.db, 'https://img.example/b.jpg', { hash: 'ab12cd', width: 1280, height: 640, variants, bytes: 4000 }, new Date(NOW));
+    const { id } = await saveArticle(store.db, article(wire, '2024-02-10T09:00:00Z', {
+      title: 'Pictured', imageUrl: 'https://img.example/b.jpg', contentHtml: '<p>Text</p><p><img src="https://img.example/b.jpg" alt="B"></p>',
+    }), TZ);
+    const a = await json(`/api/v1/articles/${id}`);
+    expect(a.image).toEqual({
+      original: 'https://img.example/b.jpg', src: 'https://news.example/media/ab12cd-640.jpg', width: 1280, height: 640,
+      variants: [
+        { url: 'https://news.example/media/ab12cd-640.jpg', width: 640, type: 'image/jpeg' },
+        { url: 'https://news.example/media/ab12cd-1280.jpg', width: 1280, type: 'image/jpeg' },
+        { url: 'https://news.example/media/ab12cd-640.webp', width: 640, type: 'image/webp' },
+        { url: 'https://news.example/media/ab12cd-1280.webp', width: 1280, type: 'image/webp' },
+      ],
+    });
+    expect(a.body_html).toContain('srcset="https://news.example/media/ab12cd-640.webp 640w, https://news.example/media/ab12cd-1280.webp 1280w"');
+    expect(a.body_html).toContain('src="https://news.example/media/ab12cd-640.jpg"');
+    expect(a.body_html).not.toMatch(/="\/media\//);
+    const listed = (await json('/api/v1/articles?from=2024-02-10&to=2024-02-10')).articles;
+    expect(listed.map((x: { id: number }) => x.id)).toEqual([id]);
+    expect(listed[0].image).toEqual(a.image);
   });
 
   it('counts per day, and refuses more than 366 days', async () => {
