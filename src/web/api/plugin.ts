@@ -6,13 +6,17 @@
  * (routes.ts) that gives Fastify its schema and the OpenAPI 3.1 description its path. Bad input:
  * 400 `{ error, field }`; an unknown route or id: 404 JSON.
  *
- * Not kept by the page cache (web/cache.ts): its cached answers carry the page headers (Cache-Control
- * for shared caches, no CORS), and a list depends on every article; the ETag spares the bytes.
+ * With a configured siteUrl, `jarida serve`'s page cache keeps the answers of the routes that name
+ * their cache tags (routes.ts), by path and sorted query string (web/cache.ts pageCacheKey), with
+ * these headers; it answers them, and their conditional requests, before Fastify (and so before the
+ * rate limit: a cached answer costs what a static file does). Without a siteUrl the links come from
+ * the Host header, and nothing is kept.
  */
 import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../app.js';
+import { pageMeta } from '../http.js';
 import { siteOrigin } from '../origin.js';
 import { ApiError, apiErrorHandler, useApiValidators } from './common.js';
 import { openApiDocument } from './openapi.js';
@@ -28,9 +32,12 @@ export const API_MAX_AGE = 30;
 const CORS = {
   'access-control-allow-origin': '*',
   'access-control-expose-headers': 'ETag, Retry-After, X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset',
-  // Its JSON is public: other sites' pages may load it (the site's own answers say same-site).
+  // Its JSON is public: other sites' pages may load it.
   'cross-origin-resource-policy': 'cross-origin',
 } as const;
+
+/** The headers of a 200, also as the page cache keeps them. */
+const OK_HEADERS = { ...CORS, 'cache-control': `public, max-age=${API_MAX_AGE}` } as const;
 
 /** Registers the content API on the app; `rateLimit`: requests a minute per address (0: none). */
 export async function registerContentApi(app: FastifyInstance, web: WebDeps, opts: { rateLimit: number }): Promise<void> {
@@ -49,7 +56,8 @@ export async function registerContentApi(app: FastifyInstance, web: WebDeps, opt
       scope.addHook('onSend', async (req, reply, payload) => {
         reply.headers(CORS);
         const status = reply.statusCode;
-        reply.header('cache-control', status < 300 || status === 400 || status === 404 ? `public, max-age=${API_MAX_AGE}` : 'no-store');
+        reply.header('cache-control', status < 300 || status === 400 || status === 404 ? OK_HEADERS['cache-control'] : 'no-store');
+        // A string: not yet given its ETag by the page hooks (http.ts), which do so for what the page cache may keep.
         if (status !== 200 || typeof payload !== 'string') return payload;
         const etag = `"${createHash('sha256').update(payload).digest('base64url').slice(0, 27)}"`;
         reply.header('etag', etag);
@@ -106,7 +114,9 @@ export async function registerContentApi(app: FastifyInstance, web: WebDeps, opt
               query: (req.query ?? {}) as Record<string, string | undefined>,
               origin: origin.origin,
             };
-            return reply.send(await route.handler(ctx));
+            const body = await route.handler(ctx);
+            if (route.cacheTags && !origin.fromRequest) pageMeta.set(req.raw, { tags: route.cacheTags(ctx), headers: OK_HEADERS });
+            return reply.send(body);
           },
         });
       }

@@ -25,6 +25,11 @@ export interface ContentContext {
 export interface ContentRoute extends DescribedRoute {
   method: 'GET';
   handler(ctx: ContentContext): Promise<unknown>;
+  /**
+   * What the answer shows, as page cache tags (web/cache.ts `tags`): with them `jarida serve` keeps it
+   * in memory until a change touches them. Without, it is made afresh every time.
+   */
+  cacheTags?(ctx: ContentContext): string[];
 }
 
 /** A query string schema of these parameters, none required, no other allowed. */
