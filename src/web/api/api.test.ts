@@ -409,13 +409,23 @@ describe.skipIf(skip)('the content API', () => {
     expect(result.valid).toBe(true);
     const ajv = new Ajv2020({ strict: false, validateFormats: false });
     ajv.addSchema(doc, 'doc');
+    // Each answer against the schema the document gives its path (by JSON pointer into the document).
     const check = (path: string, status: string, body: unknown) => {
-      const op = doc.paths[path].get;
-      const schema = op.responses[status].content?.['application/json']?.schema ?? doc.components.responses[op.responses[status].$ref.split('/').pop()].content['application/json'].schema;
-      const validate = ajv.compile({ $ref: `doc#/paths/${path.replaceAll('/', '~1').replaceAll('{', '%7B').replaceAll('}', '%7D')}/get/responses/${status}/content/application~1json/schema`, ...(schema.$ref ? {} : {}) });
-      expect(validate(body), `${path} ${status}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      const pointer = `doc#/paths/${encodeURIComponent(path.replaceAll('~', '~0').replaceAll('/', '~1'))}/get/responses/${status}/content/application~1json/schema`;
+      const validate = ajv.compile({ $ref: pointer });
+      return { ok: validate(body), errors: validate.errors };
     };
-    for (const r of CONTENT_ROUTES) expect(doc.paths[`/api/v1${r.url.replace(/:(\w+)/g, '{$1}')}`]?.get, r.url).toBeDefined();
+    // The check has teeth: an answer missing a field, or with a wrong type, fails.
+    expect(check('/api/v1/days', '200', { from: '2024-01-01', to: '2024-01-02', days: [] }).ok).toBe(false);
+    expect(check('/api/v1/header', '200', { ...(await json('/api/v1/header')), total: { count: '5', text: 'x' } }).ok).toBe(false);
+    for (const r of CONTENT_ROUTES) {
+      const op = doc.paths[`/api/v1${r.url.replace(/:(\w+)/g, '{$1}')}`]?.get;
+      expect(op, r.url).toBeDefined();
+      // Every parameter described; every answer a schema (errors: the shared Error).
+      for (const p of op.parameters ?? []) expect(p.description, `${r.url} ${p.name}`).toMatch(/\w/);
+      expect(op.responses['200'].content['application/json'].schema.type).toBe('object');
+      expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['200', '304', '400', '429']));
+    }
     const first = (await json('/api/v1/articles?limit=100')).articles[0];
     const answers: [string, string][] = [
       ['/api/v1/articles', '/api/v1/articles?limit=3'],
@@ -427,7 +437,10 @@ describe.skipIf(skip)('the content API', () => {
       ['/api/v1/sections', '/api/v1/sections'],
       ['/api/v1/sources', '/api/v1/sources'],
     ];
-    for (const [path, url] of answers) check(path, '200', await json(url));
+    for (const [path, url] of answers) {
+      const { ok, errors } = check(path, '200', await json(url));
+      expect(ok, `${url}: ${JSON.stringify(errors)}`).toBe(true);
+    }
     const bad = await get('/api/v1/articles?limit=0');
     const errorSchema = ajv.compile({ $ref: 'doc#/components/schemas/Error' });
     expect(errorSchema(bad.json())).toBe(true);
