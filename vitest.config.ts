@@ -21,6 +21,7 @@ const STORE_TESTS = [
   'src/cli/*.test.ts',
   'src/web/admin/**/*.test.ts',
   'src/metrics/*.test.ts',
+  'src/web/api/*.test.ts',
 ];
 
 export default defineConfig({

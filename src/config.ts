@@ -85,6 +85,12 @@ export interface HttpCacheSettings {
   trustProxy: boolean;
 }
 
+/** The public content API at /api/v1 (web/api/). */
+export interface ApiSettings {
+  /** Requests a minute one client address may make to it; 0: no limit. */
+  rateLimit: number;
+}
+
 /** An S3-compatible bucket holding the images, for several instances (media/s3.ts). */
 export interface S3Settings {
   /** `https://s3.eu-central-1.amazonaws.com`, `http://127.0.0.1:9000` (MinIO): path-style requests. */
@@ -135,6 +141,7 @@ export interface Config {
   ingest: IngestSettings;
   pageCache: PageCacheSettings;
   http: HttpCacheSettings;
+  api: ApiSettings;
   /** Processes `serve` runs on one port (node:cluster); 1: no cluster. */
   workers: number;
   host: string;
@@ -285,6 +292,8 @@ export function parseConfig(
     trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
   };
   const metrics = metricsSettings(v, v.object('metrics', file.metrics), env, ingest.maxIntervalS);
+  const apiCfg = v.object('api', file.api);
+  const api: ApiSettings = { rateLimit: v.int('api.rateLimit', env.JARIDA_API_RATE_LIMIT ?? apiCfg.rateLimit, 600, 0, 1_000_000) };
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;
   const media = mediaSettings(v, mediaCfg, env, databaseUrl, base, cwd);
@@ -296,6 +305,7 @@ export function parseConfig(
     ingest,
     pageCache,
     http,
+    api,
     workers,
     host,
     port,
@@ -313,6 +323,7 @@ const FILE_KEYS: ReadonlySet<string> = new Set([
   'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
   'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
   'metrics',
+  'api',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];

@@ -22,6 +22,7 @@ import { registerRoutes } from './routes.js';
 import { registerWebSubCallback } from './websub.js';
 import { registerDesk } from './admin/plugin.js';
 import { registerAdminApi } from './admin/api/plugin.js';
+import { registerContentApi } from './api/plugin.js';
 import type { DeskTimes } from './admin/accounts.js';
 import { applySecurityHeaders, registerSecurityHeaders, securityHeaders } from './security-headers.js';
 import { loadTheme, type Theme } from './theme.js';
@@ -162,5 +163,7 @@ export async function buildApp(
   // The editorial desk at /admin (its own hooks, bodies, CSRF and templates: admin/plugin.ts).
   await registerDesk(app, deps, { mediaFiles: media.files, log: opts.log ?? createLogger('silent'), times: opts.deskTimes, trustProxy: config.http.trustProxy });
   await registerAdminApi(app, deps);
+  // The public content API at /api/v1 (api/plugin.ts: its own errors, CORS, ETags and rate limit).
+  await registerContentApi(app, deps, { rateLimit: config.api.rateLimit });
   return app;
 }

@@ -32,6 +32,8 @@ export interface PageMeta {
   span?: readonly [number, number];
   /** Where the header's counts are, when the theme's layout marks them (page.ts). */
   hole?: CountsHole;
+  /** Headers of its own, over the page headers (the content API's CORS and Cache-Control: web/api/plugin.ts). */
+  headers?: Readonly<Record<string, string>>;
 }
 
 /** A cached page. */
@@ -41,6 +43,7 @@ export interface CachedPage {
   readonly tags: readonly string[];
   readonly span?: readonly [number, number];
   hole?: CountsHole;
+  readonly headers?: Readonly<Record<string, string>>;
   /** The bytes as last served, with validators and compressed forms. */
   body: PageBody;
   /** The counts generation the body's hole was filled at. */
@@ -192,6 +195,7 @@ export class PageCache {
       tags: meta.tags,
       span: meta.span,
       hole: meta.hole,
+      ...(meta.headers ? { headers: meta.headers } : {}),
       body: page.body,
       countsGen: page.countsGen,
       stale: this.changedSince(mark, meta),

@@ -151,7 +151,7 @@ export function cacheControl(status: number, s: HttpSettings): string {
 }
 
 /** Returns the headers of a 200 (or, without length and type, 304) page answer. */
-function pageHeaders(body: PageBody, enc: Encoding, contentType: string, tagList: readonly string[], s: HttpSettings, xCache?: string): Record<string, string> {
+function pageHeaders(body: PageBody, enc: Encoding, contentType: string, tagList: readonly string[], s: HttpSettings, xCache?: string, own?: Readonly<Record<string, string>>): Record<string, string> {
   const h: Record<string, string> = {
     'content-type': contentType,
     'cache-control': cacheControl(200, s),
@@ -165,7 +165,7 @@ function pageHeaders(body: PageBody, enc: Encoding, contentType: string, tagList
   }
   if (enc !== 'identity') h['content-encoding'] = enc;
   if (xCache) h['x-cache'] = xCache;
-  return h;
+  return own ? Object.assign(h, own) : h;
 }
 
 /**
@@ -209,7 +209,7 @@ export function registerPageHttp(app: FastifyInstance, opts: { cache?: PageCache
       xCache = 'miss';
     }
     const enc = pickEncoding(req.headers['accept-encoding']);
-    reply.headers(pageHeaders(body, enc, contentType, meta.tags, opts.http, xCache));
+    reply.headers(pageHeaders(body, enc, contentType, meta.tags, opts.http, xCache, meta.headers));
     if (isNotModified(req.headers, body)) {
       reply.code(304);
       reply.removeHeader('content-type');
@@ -308,7 +308,7 @@ function writeCached(e: CachedPage, enc: Encoding, bytes: Buffer, req: IncomingM
   const slot = (enc === 'identity' ? 0 : enc === 'gzip' ? 2 : 4) + (xCache === 'hit' ? 0 : 1);
   let headers = body.headerSets[slot];
   if (!headers) {
-    headers = { ...s.security, ...pageHeaders(body, enc, e.contentType, e.tags, s.http, xCache), 'content-length': String(bytes.length) };
+    headers = { ...s.security, ...pageHeaders(body, enc, e.contentType, e.tags, s.http, xCache, e.headers), 'content-length': String(bytes.length) };
     body.headerSets[slot] = headers;
   }
   if (isNotModified(req.headers, body)) {

@@ -4,16 +4,15 @@
  * Every route is one entry of a table (routes.ts) that gives Fastify its schema and the OpenAPI 3.1
  * description (openapi.ts) its path, so the two cannot disagree. Bad input: 400 `{ error, field }`.
  */
-import { Ajv } from 'ajv';
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { roleAtLeast, type StaffUser } from '../../../model/staff.js';
 import type { ApiTokenRow } from '../../../store/api-tokens.js';
-import { StoreError } from '../../../store/db.js';
 import type { WebDeps } from '../../app.js';
 import { insertAuditEntry } from '../../../store/audit.js';
 import { resolveApiToken } from '../accounts.js';
-import { openApiDocument } from './openapi.js';
-import { ApiError, type ApiContext } from './route.js';
+import { ApiError, apiErrorHandler, useApiValidators } from '../../api/common.js';
+import { adminOpenApiDocument } from './openapi.js';
+import type { ApiContext } from './route.js';
 import { API_ROUTES } from './routes.js';
 
 export const API_PREFIX = '/api/admin/v1';
@@ -28,11 +27,7 @@ declare module 'fastify' {
 export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Promise<void> {
   await app.register(
     async (scope) => {
-      // Bodies are taken as sent: no type coercion, no silently dropped unknown field (Fastify's defaults
-      // do both); the query string and path are text, so there numbers are read from it.
-      const strict = new Ajv({ allErrors: false, coerceTypes: false, removeAdditional: false, useDefaults: false });
-      const lenient = new Ajv({ allErrors: false, coerceTypes: true, removeAdditional: false, useDefaults: false });
-      scope.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : lenient).compile(schema));
+      useApiValidators(scope);
       scope.decorateRequest('apiUser', null);
       scope.addHook('onRequest', async (req, reply) => {
         // Cache-Control (private, no-store) and the desk's CSP: buildApp's security headers.
@@ -45,21 +40,10 @@ export async function registerAdminApi(app: FastifyInstance, web: WebDeps): Prom
           return reply.code(401).send({ error: token ? 'the API token is not valid (revoked, unknown, or from before a password change)' : 'an API token is required: Authorization: Bearer <token>' });
         }
       });
-      scope.setErrorHandler((err: FastifyError & { validation?: { instancePath: string; params: Record<string, unknown> }[] }, req, reply) => {
-        if (err instanceof ApiError) return reply.code(err.status).send({ error: err.message, ...(err.field ? { field: err.field } : {}), ...err.extra });
-        if (err.validation) {
-          const v = err.validation[0]!;
-          const field = (v.params.missingProperty as string | undefined) ?? (v.params.additionalProperty as string | undefined) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-          return reply.code(400).send({ error: `${err.validationContext ?? 'request'}${field ? `.${field}` : ''}: ${err.message.replace(/^[a-z]+(\/[\w.]*)? /, '')}`, field: field || undefined });
-        }
-        if (err instanceof StoreError) return reply.code(503).header('retry-after', '5').send({ error: 'the database is out of reach; try again in a moment' });
-        const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-        if (status >= 500) req.log.error({ err, url: req.url }, 'admin api: request failed');
-        return reply.code(status).send({ error: status < 500 ? err.message : 'internal error; see the log' });
-      });
+      scope.setErrorHandler(apiErrorHandler('admin api'));
       scope.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: 'no such endpoint (see /api/admin/v1/openapi.json)' }));
 
-      const doc = JSON.stringify(openApiDocument(API_ROUTES, API_PREFIX));
+      const doc = JSON.stringify(adminOpenApiDocument(API_ROUTES, API_PREFIX));
       scope.get('/openapi.json', (_req, reply) => reply.type('application/json; charset=utf-8').send(doc));
 
       for (const route of API_ROUTES) {

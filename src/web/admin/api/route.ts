@@ -7,19 +7,11 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Role, StaffUser } from '../../../model/staff.js';
 import type { WebDeps } from '../../app.js';
 import { inputErrorMessage } from '../forms.js';
+import { ApiError, type ApiAnswer } from '../../api/common.js';
+import type { DescribedRoute } from '../../api/openapi.js';
 
-/** A refusal with its status and the field it is about (and, for a 409, who holds what). */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly field?: string,
-    readonly extra?: Record<string, unknown>,
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
-}
+// Shared with the public content API (web/api/common.ts); imported from here by the admin's route files.
+export { ApiError, ERROR_SCHEMA, ID_PARAM, str, type ApiAnswer, type JsonSchema } from '../../api/common.js';
 
 /** What a handler gets. */
 export interface ApiContext {
@@ -35,46 +27,11 @@ export interface ApiContext {
   audit(action: string, target: string, detail?: Record<string, unknown>): Promise<void>;
 }
 
-/** A JSON Schema (2020-12, as OpenAPI 3.1 takes it). */
-export type JsonSchema = Record<string, unknown>;
-
-/** What a handler answers: the body (JSON, or text of the route's `type`), its status and headers. */
-export interface ApiAnswer {
-  status?: number;
-  headers?: Record<string, string>;
-  body: unknown;
-}
-
-/** One endpoint. */
-export interface ApiRoute {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
-  /** Fastify's form: `/sections/:slug`. */
-  url: string;
-  summary: string;
-  tag: string;
+/** One endpoint: what the description reads (web/api/openapi.ts), the least role, and its handler. */
+export interface ApiRoute extends DescribedRoute {
   role: Role;
-  params?: JsonSchema;
-  query?: JsonSchema;
-  body?: JsonSchema;
-  /** The status of a success: 201 for what creates an object; 200 when not given. */
-  ok?: 200 | 201;
-  /** The media type of a success when it is not JSON (the OPML export); the response schema is then its text's. */
-  type?: string;
-  /** The success answer's schema (for the description). */
-  response: JsonSchema;
-  /** Other answers than 400/401/403/404 it may give, by status, with what they mean (409: held by another process). */
-  refusals?: Record<string, string>;
   handler(ctx: ApiContext): Promise<ApiAnswer>;
 }
-
-/** Returns the schema of a string of at most `max` characters (with more keywords). */
-export const str = (max: number, extra: JsonSchema = {}): JsonSchema => ({ type: 'string', maxLength: max, ...extra });
-
-/** The schema of an error answer: `{ error, field? }`. */
-export const ERROR_SCHEMA: JsonSchema = { type: 'object', required: ['error'], properties: { error: { type: 'string' }, field: { type: 'string' } } };
-
-/** The path schema of `/…/:id` (a positive whole number). */
-export const ID_PARAM: JsonSchema = { type: 'object', required: ['id'], properties: { id: { type: 'integer', minimum: 1, maximum: 9007199254740991 } } };
 
 /**
  * Runs an operation whose refusals the desk shows on its forms (a URL that is not http(s) or not a
