@@ -68,8 +68,9 @@ const sitemapDays = prepared((db, fromDay: string, toDay: string) =>
     .select([
       'dc.local_day',
       'dc.count',
-      (eb) => eb.selectFrom('articles as a').select((e) => e.fn.max('a.published_at').as('m')).whereRef('a.local_day', '=', 'dc.local_day').where('a.status', '=', 'published').as('published'),
-      (eb) => eb.selectFrom('articles as a').select((e) => e.fn.max('a.updated_at').as('m')).whereRef('a.local_day', '=', 'dc.local_day').where('a.status', '=', 'published').as('updated'),
+      // `order by … desc limit 1`, not max(): SQLite seeks the end of the index range for it, where max() with a WHERE walks the range.
+      (eb) => eb.selectFrom('articles as a').select('a.published_at').whereRef('a.local_day', '=', 'dc.local_day').where('a.status', '=', 'published').orderBy('a.published_at', 'desc').limit(1).as('published'),
+      (eb) => eb.selectFrom('articles as a').select('a.updated_at').whereRef('a.local_day', '=', 'dc.local_day').where('a.status', '=', 'published').orderBy('a.updated_at', 'desc').limit(1).as('updated'),
     ])
     .where('dc.local_day', '>=', fromDay)
     .where('dc.local_day', '<=', toDay)
@@ -175,7 +176,7 @@ function listsQuery(db: Kysely<Database>, kind: SitemapListKind, afterId: number
       .select([
         's.id',
         's.slug',
-        (eb) => eb.selectFrom('articles as a').select((e) => e.fn.max('a.published_at').as('m')).whereRef('a.source_id', '=', 's.id').where('a.status', '=', 'published').as('lastmod'),
+        (eb) => eb.selectFrom('articles as a').select('a.published_at').whereRef('a.source_id', '=', 's.id').where('a.status', '=', 'published').orderBy('a.published_at', 'desc').limit(1).as('lastmod'),
       ])
       .where('s.slug', 'is not', null)
       .where('s.published_count', '>', 0)
@@ -187,7 +188,7 @@ function listsQuery(db: Kysely<Database>, kind: SitemapListKind, afterId: number
     .select([
       'c.id',
       'c.slug',
-      (eb) => eb.selectFrom('article_categories as ac').select((e) => e.fn.max('ac.published_at').as('m')).whereRef('ac.category_id', '=', 'c.id').where('ac.published', '=', 1).as('lastmod'),
+      (eb) => eb.selectFrom('article_categories as ac').select('ac.published_at').whereRef('ac.category_id', '=', 'c.id').where('ac.published', '=', 1).orderBy('ac.published_at', 'desc').limit(1).as('lastmod'),
     ])
     .where('c.kind', '=', kind)
     .where('c.count', '>', 0)
