@@ -28,6 +28,8 @@ export interface SitemapSite {
 export interface SitemapFile {
   tags: string[];
   chunks: AsyncIterable<string>;
+  /** False: never kept in the page cache (the news sitemap: the clock, not a change, moves its window). */
+  pageCache?: boolean;
 }
 
 /** Chunks of about this many characters go to the reply. */
@@ -95,7 +97,7 @@ export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: S
           yield newsEntry(site.origin + alt.main.article(a), { publication: site.siteName, language: newsLanguage(a.language, site.defaultLanguage), publishedAt: a.publishedAt, title: a.title });
         }
       }
-      return { tags: [tags.home, ...articles.map((a) => tags.article(a.id))], chunks: urlset(entries(), site, 'news', { news: true }) };
+      return { tags: [tags.home, ...articles.map((a) => tags.article(a.id))], chunks: urlset(entries(), site, 'news', { news: true }), pageCache: false };
     }
   }
 }

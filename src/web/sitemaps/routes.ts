@@ -6,7 +6,9 @@
  * validators, gzip/brotli made once). A larger one (a busy month: 50,000 URLs with their alternates
  * is some 25 MB) is streamed to the client as it is read, gzipped on the way when asked, and kept
  * only by CDNs (Cache-Control and Surrogate-Key as pages): no request holds more than `cacheBytes`
- * of it. Answers whose links come from the request's Host (no siteUrl) are never cached.
+ * of it. The news sitemap is made per request (its window moves with the clock, which clears no
+ * cache), kept by CDNs for s-maxage. Answers whose links come from the request's Host (no siteUrl)
+ * are never cached.
  */
 import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
@@ -15,7 +17,7 @@ import type { WebDeps } from '../app.js';
 import { cacheControl, pageMeta } from '../http.js';
 import { siteOrigin } from '../origin.js';
 import { tags } from '../cache.js';
-import { sitemapFile, type SitemapSite } from './files.js';
+import { sitemapFile, type SitemapFile, type SitemapSite } from './files.js';
 import { indexedFiles, parseSitemapFileName, sitemapFileName, SITEMAP_LIMITS, type SitemapLimits } from './plan.js';
 import { robotsTxt } from './robots.js';
 import { SITEMAP_CONTENT_TYPE, sitemapIndexXml } from './xml.js';
@@ -47,7 +49,7 @@ export function registerSitemaps(app: FastifyInstance, deps: SitemapDeps, limits
     if (!site) return badHost(reply);
     const file = await sitemapFile(deps.store.db, ref, { ...site, log: req.log });
     if (!file) return notFound(reply);
-    return sendFile(req, reply, deps, file.tags, file.chunks, site);
+    return sendFile(req, reply, deps, file, site);
   });
 
   app.get('/robots.txt', async (req, reply) => {
@@ -70,14 +72,19 @@ function siteOf(deps: SitemapDeps, req: FastifyRequest, limits: SitemapLimits): 
  * Sends a file: whole through the page cache when it ends within cacheBytes, else streamed (the
  * chunks read so far first, then the rest as the store yields it).
  */
-async function sendFile(req: FastifyRequest, reply: FastifyReply, deps: SitemapDeps, fileTags: string[], chunks: AsyncIterable<string>, site: SitemapSite & { fromRequest: boolean }) {
-  const it = chunks[Symbol.asyncIterator]();
+async function sendFile(req: FastifyRequest, reply: FastifyReply, deps: SitemapDeps, file: SitemapFile, site: SitemapSite & { fromRequest: boolean }) {
+  const it = file.chunks[Symbol.asyncIterator]();
+  const cdnHeaders = () => {
+    if (site.fromRequest) return;
+    reply.header('cache-control', cacheControl(200, deps.config.http)).header('surrogate-key', file.tags.join(' ')).header('cache-tag', file.tags.join(','));
+  };
   const head: string[] = [];
   let size = 0;
   for (;;) {
     const next = await it.next();
     if (next.done) {
-      if (!site.fromRequest) pageMeta.set(req.raw, { tags: fileTags });
+      if (file.pageCache === false) cdnHeaders();
+      else if (!site.fromRequest) pageMeta.set(req.raw, { tags: file.tags });
       return reply.type(SITEMAP_CONTENT_TYPE).send(head.join(''));
     }
     head.push(next.value);
@@ -89,9 +96,7 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, deps: SitemapD
     for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
   }
   reply.type(SITEMAP_CONTENT_TYPE).header('vary', 'Accept-Encoding');
-  if (!site.fromRequest) {
-    reply.header('cache-control', cacheControl(200, deps.config.http)).header('surrogate-key', fileTags.join(' ')).header('cache-tag', fileTags.join(','));
-  }
+  cdnHeaders();
   const body = Readable.from(rest(), { objectMode: false });
   if (!acceptsGzip(req.headers['accept-encoding'])) return reply.send(body);
   // Brotli is left to the cached files: gzip streams at a fraction of its cost.

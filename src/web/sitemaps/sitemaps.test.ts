@@ -193,6 +193,9 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
     expect(gunzipSync(gz.rawPayload).toString()).toBe(whole);
     const brOnly = await streaming.inject({ url: '/sitemaps/articles-2026-11.xml', headers: { 'accept-encoding': 'br, gzip;q=0' } });
     expect(brOnly.headers['content-encoding']).toBeUndefined();
+    const head = await streaming.inject({ method: 'HEAD', url: '/sitemaps/articles-2026-11.xml' });
+    expect(head.statusCode).toBe(200);
+    expect(head.body).toBe('');
     await streaming.close();
   });
 
@@ -248,6 +251,11 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
       expect(await fetchCache('/sitemaps/articles-2026-12.xml')).not.toBe('hit');
       expect(await fetchCache('/robots.txt')).toBe('miss');
       expect(await fetchCache('/robots.txt')).toBe('hit');
+      // The news sitemap's window moves with the clock: made per request, kept by CDNs for s-maxage only.
+      const news = await fetch(`${base}/sitemaps/news.xml`);
+      expect(news.headers.get('x-cache')).toBeNull();
+      expect(news.headers.get('cache-control')).toMatch(/s-maxage=60/);
+      expect((await fetch(`${base}/sitemaps/news.xml`)).headers.get('x-cache')).toBeNull();
     } finally {
       await a.close();
     }
