@@ -114,7 +114,8 @@ const articlesFrom = prepared((db, day: string, limit: number, skip: number) => 
 const articlesAfter = prepared((db, day: string, publishedAt: string, id: number, limit: number) =>
   dayArticles(db, day)
     .select('a.updated_at')
-    .where((eb) => eb.or([eb('a.published_at', '>', publishedAt), eb.and([eb('a.published_at', '=', publishedAt), eb('a.id', '>', id)])]))
+    // A row comparison: both stores enter the index there (an OR of two conditions, PostgreSQL walked the day from its start).
+    .where((eb) => eb(eb.refTuple('a.published_at', 'a.id'), '>', eb.tuple(publishedAt, id)))
     .limit(limit));
 
 /**
