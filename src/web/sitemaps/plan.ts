@@ -20,7 +20,7 @@ export interface SitemapLimits {
   batch: number;
 }
 
-/** The protocol's limits; files up to 8 MB cached. */
+/** The protocol's limits; files up to 8 MB cached (routes.ts sitemapLimits lowers that to a share of the page cache). */
 export const SITEMAP_LIMITS: SitemapLimits = Object.freeze({ maxUrls: 50_000, maxBytes: 52_428_800, cacheBytes: 8 << 20, batch: 1000 });
 
 /** Google News lists articles of the last two days, at most 1,000 per sitemap. */

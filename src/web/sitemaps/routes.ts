@@ -1,7 +1,7 @@
 /**
  * The sitemap routes: `/sitemap.xml` (the index), `/sitemaps/<file>.xml` and `/robots.txt`.
  *
- * Caching: a file whose XML comes to at most `cacheBytes` (8 MB) is made whole and handed to the
+ * Caching: a file whose XML comes to at most `cacheBytes` (sitemapLimits: 2 MB by default) is made whole and handed to the
  * page cache like a page (tags: its month, so that a change in that month drops just that file;
  * validators, gzip/brotli made once). A larger one (a busy month: 50,000 URLs with their alternates
  * is some 25 MB) is streamed to the client as it is read, gzipped on the way when asked, and kept
@@ -31,7 +31,7 @@ const BAD_HOST = '400 Bad Request: the Host header is not a host name (set siteU
  * Registers `/sitemap.xml`, `/sitemaps/:file` and `/robots.txt` (at the root: not per language).
  * `limits`: the per-file limits (tests lower maxUrls to see a month split).
  */
-export function registerSitemaps(app: FastifyInstance, deps: SitemapDeps, limits: SitemapLimits = SITEMAP_LIMITS): void {
+export function registerSitemaps(app: FastifyInstance, deps: SitemapDeps, limits: SitemapLimits = sitemapLimits(deps.config.pageCache.maxBytes)): void {
   app.get('/sitemap.xml', async (req, reply) => {
     const site = siteOf(deps, req, limits);
     if (!site) return badHost(reply);
@@ -58,6 +58,15 @@ export function registerSitemaps(app: FastifyInstance, deps: SitemapDeps, limits
     if (!site.fromRequest) pageMeta.set(req.raw, { tags: [] }); // changes only with the settings, which reset the cache
     return reply.type('text/plain; charset=utf-8').send(robotsTxt(site.origin, site, deps.config.robots.disallow));
   });
+}
+
+/**
+ * Returns the protocol's limits, with files cached whole up to 8 MB or a sixteenth of the page
+ * cache's budget, whichever is less (2 MB at the default 32 MB): crawlers walking every month must
+ * not push the pages readers ask for out of the cache.
+ */
+export function sitemapLimits(pageCacheBytes: number): SitemapLimits {
+  return { ...SITEMAP_LIMITS, cacheBytes: Math.min(SITEMAP_LIMITS.cacheBytes, Math.floor(pageCacheBytes / 16)) };
 }
 
 /** Returns what a file is made from for this request; null for a Host that is not a host name. */
