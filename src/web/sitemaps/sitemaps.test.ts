@@ -262,6 +262,27 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
   });
 });
 
+describe.skipIf(await skipStoreTests())('sitemaps of an empty site', () => {
+  it('answers without a 500: an empty index and news sitemap, 404 for files with nothing to list', async () => {
+    const empty = await openTestStore();
+    const a = await buildApp({ store: empty, config: config({ siteUrl: ORIGIN }) });
+    try {
+      const index = await a.inject({ url: '/sitemap.xml' });
+      expect(index.statusCode).toBe(200);
+      expect(parse(index.body).sitemaps).toEqual([]);
+      const news = await a.inject({ url: '/sitemaps/news.xml' });
+      expect(news.statusCode).toBe(200);
+      expect(parse(news.body).urls).toEqual([]);
+      for (const url of ['/sitemaps/articles-2026-11.xml', '/sitemaps/pages.xml', '/sitemaps/sections.xml', '/sitemaps/tags.xml', '/sitemaps/sources.xml']) {
+        expect((await a.inject({ url })).statusCode, url).toBe(404);
+      }
+    } finally {
+      await a.close();
+      await empty.close();
+    }
+  });
+});
+
 describe('robots config', () => {
   it('reads robots.disallow from the file or JARIDA_ROBOTS_DISALLOW (comma-separated), each a path starting with /', () => {
     expect(config().robots.disallow).toEqual([]);
