@@ -22,6 +22,7 @@ const STORE_TESTS = [
   'src/web/admin/**/*.test.ts',
   'src/metrics/*.test.ts',
   'src/web/api/*.test.ts',
+  'src/web/sitemaps/sitemaps.test.ts',
 ];
 
 export default defineConfig({

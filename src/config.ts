@@ -135,6 +135,12 @@ export interface MetricsSettings {
   maxIngestAgeS: number;
 }
 
+/** `/robots.txt` (web/sitemaps/robots.ts): paths crawlers are asked to leave, beside the desk and search. */
+export interface RobotsSettings {
+  /** Each a path starting with `/` (robots.txt `Disallow:` lines). */
+  disallow: readonly string[];
+}
+
 export interface Config {
   databaseUrl: string;
   media: MediaSettings;
@@ -142,6 +148,7 @@ export interface Config {
   pageCache: PageCacheSettings;
   http: HttpCacheSettings;
   api: ApiSettings;
+  robots: RobotsSettings;
   /** Processes `serve` runs on one port (node:cluster); 1: no cluster. */
   workers: number;
   host: string;
@@ -294,6 +301,9 @@ export function parseConfig(
   const metrics = metricsSettings(v, v.object('metrics', file.metrics), env, ingest.maxIntervalS);
   const apiCfg = v.object('api', file.api);
   const api: ApiSettings = { rateLimit: v.int('api.rateLimit', env.JARIDA_API_RATE_LIMIT ?? apiCfg.rateLimit, 600, 0, 1_000_000) };
+  const robotsCfg = v.object('robots', file.robots);
+  v.onlyKeys('robots', robotsCfg, ['disallow']);
+  const robots: RobotsSettings = { disallow: robotsDisallow(v, env.JARIDA_ROBOTS_DISALLOW ?? robotsCfg.disallow) };
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;
   const media = mediaSettings(v, mediaCfg, env, databaseUrl, base, cwd);
@@ -306,6 +316,7 @@ export function parseConfig(
     pageCache,
     http,
     api,
+    robots,
     workers,
     host,
     port,
@@ -324,6 +335,7 @@ const FILE_KEYS: ReadonlySet<string> = new Set([
   'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
   'metrics',
   'api',
+  'robots',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
@@ -461,6 +473,25 @@ export function siteSettingsChanges(before: SiteSettings, after: SiteSettings): 
     const to = at(b, field);
     return JSON.stringify(from) === JSON.stringify(to) ? [] : [{ field, from, to }];
   });
+}
+
+/**
+ * Returns the robots.txt disallow paths: a list, or (JARIDA_ROBOTS_DISALLOW) comma-separated; each
+ * must start with `/` and hold no whitespace or control character (one robots.txt line each).
+ */
+function robotsDisallow(v: Validator, x: unknown): string[] {
+  if (x === undefined || x === '') return [];
+  const list = typeof x === 'string' ? x.split(',').map((p) => p.trim()).filter(Boolean) : x;
+  if (!Array.isArray(list)) {
+    v.bad('robots.disallow', 'must be a list of paths starting with / (JARIDA_ROBOTS_DISALLOW: comma-separated)');
+    return [];
+  }
+  const out: string[] = [];
+  list.forEach((p, i) => {
+    if (typeof p !== 'string' || !p.startsWith('/') || p.length > 512 || /[\s\u0000-\u001f\u007f]/.test(p)) v.bad(`robots.disallow[${i}]`, `${JSON.stringify(p)} is not a path starting with / (no spaces, at most 512 characters)`);
+    else out.push(p);
+  });
+  return out;
 }
 
 /** Returns the media settings; the folder defaults to `media/` beside the SQLite file (else `data/media`). */

@@ -15,6 +15,7 @@ import * as m0011 from './migrations/0011_fetch_history.js';
 import * as m0012 from './migrations/0012_desk_articles.js';
 import * as m0013 from './migrations/0013_totp_step.js';
 import * as m0015 from './migrations/0015_websub.js';
+import * as m0016 from './migrations/0016_sitemap_lastmod.js';
 
 export { databaseLabel, StoreError };
 
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0012_desk_articles': m0012,
   '0013_totp_step': m0013,
   '0015_websub': m0015,
+  '0016_sitemap_lastmod': m0016,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

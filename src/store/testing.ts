@@ -8,6 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql, type Kysely } from 'kysely';
 import { openMigratedStore, openStore, type Store } from './db.js';
+import { localDay } from '../calendar/zone.js';
+import { rebuildDayCounts } from './day-counts.js';
+import { ensureSource } from './sources.js';
 import type { Database } from './schema.js';
 
 export type TestStoreKind = 'sqlite' | 'postgres';
@@ -138,4 +141,43 @@ export async function findCountDrift(db: Kysely<Database>): Promise<string[]> {
     if (Number(r.published) !== (r.status === 'published' ? 1 : 0) || r.published_at !== r.at) drift.push(`article ${r.article_id}: filed as ${r.published}/${r.published_at}, is ${r.status}/${r.at}`);
   }
   return drift;
+}
+
+/**
+ * Fills a store with `total` published articles fast, for tests at scale (the sitemaps' 200,000):
+ * rows written straight in multi-row statements, then the day counts and the source's count
+ * rebuilt once; no search terms and no categories (the articles are in no search result, no section
+ * or tag). Spread evenly over `spanMs` ending at `endMs`, oldest first, one source, slugs `a-<i>`;
+ * every seventh edited three hours after it was published (updated_at), so lastmods differ from
+ * publication times. Returns the source's id.
+ * @example await fillTestArticles(store, 200_000, { endMs: Date.parse('2026-12-06T08:00:00Z'), spanMs: 100 * 86_400_000, timeZone: 'Europe/Istanbul' })
+ */
+export async function fillTestArticles(store: Store, total: number, opts: { endMs: number; spanMs: number; timeZone: string }): Promise<number> {
+  const sourceId = await ensureSource(store.db, { kind: 'feed', title: 'Bulk wire', url: 'https://bulk.example/feed.xml', siteUrl: 'https://bulk.example/' });
+  const langs = ['en', 'tr', 'ar'];
+  const step = opts.spanMs / total;
+  const created = new Date(opts.endMs).toISOString();
+  // The local day of each quarter hour, worked out once (Intl is what makes a row slow; zones move by quarter hours at most).
+  const days = new Map<number, string>();
+  const dayOf = (ms: number) => {
+    const q = Math.floor(ms / 900_000);
+    let d = days.get(q);
+    if (d === undefined) days.set(q, (d = localDay(new Date(q * 900_000), opts.timeZone)));
+    return d;
+  };
+  await store.db.transaction().execute(async (trx) => {
+    for (let start = 0; start < total; start += 500) {
+      const rows = [];
+      for (let i = start; i < Math.min(start + 500, total); i++) {
+        const ms = Math.round(opts.endMs - opts.spanMs + i * step);
+        const publishedAt = new Date(ms).toISOString();
+        const updatedAt = i % 7 === 0 ? new Date(ms + 3 * 3600_000).toISOString() : publishedAt;
+        rows.push({ source_id: sourceId, guid: `bulk-${i}`, slug: `a-${i}`, title: `Story ${i}`, language: langs[i % 3]!, published_at: publishedAt, local_day: dayOf(ms), status: 'published', created_at: created, updated_at: updatedAt });
+      }
+      await trx.insertInto('articles').values(rows).execute();
+    }
+    await rebuildDayCounts(trx);
+    await trx.updateTable('sources').set({ published_count: total }).where('id', '=', sourceId).execute();
+  });
+  return sourceId;
 }

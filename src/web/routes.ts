@@ -16,6 +16,7 @@ import { monthArchivePage } from './pages/month-archive.js';
 import { searchJson, searchPage } from './pages/search.js';
 import { sourcePage } from './pages/source.js';
 import { sitePagePage } from './pages/site-page.js';
+import { registerSitemaps } from './sitemaps/routes.js';
 import { yearArchivePage } from './pages/year-archive.js';
 import { tags } from './cache.js';
 import { HttpError, notFound } from './errors.js';
@@ -38,6 +39,7 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
   });
   const css = new PageBody(deps.theme.stylesheet.body, Date.now());
   app.get(deps.theme.stylesheet.path, (req, reply) => sendAsset(req, reply, css, 'text/css; charset=utf-8'));
+  registerSitemaps(app, deps); // /sitemap.xml, /sitemaps/*.xml, /robots.txt
 
   for (const lang of LANGS) {
     const prefix = lang === defaultLanguage ? '' : `/${lang}`;
