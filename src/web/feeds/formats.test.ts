@@ -243,6 +243,15 @@ describe(`feeds read back by independent parsers, on the ${testStoreKind()} stor
     }
   }
 
+  it('the Atom schema does refuse what RFC 4287 refuses (no id, a bad date, a bad xml:lang)', async () => {
+    const good = (await get('/feed.atom')).body;
+    for (const bad of [good.replace(/<id>[^<]*<\/id>\n<title>/, '<title>'), good.replace(/<updated>[^<]*<\/updated>/, '<updated>yesterday</updated>'), good.replace('xml:lang="en"', 'xml:lang="en_US!"')]) {
+      expect(bad).not.toBe(good);
+      const result = await validateXML({ xml: { fileName: 'feed.atom', contents: bad }, schema: { fileName: 'atom.rng', contents: atomRng }, extension: 'relaxng' });
+      expect(result.valid).toBe(false);
+    }
+  });
+
   it('the hostile title comes back as it went in (less what XML forbids), in every format', async () => {
     const title = expected(stored[0]!, 'en').title;
     expect(title).toMatch(/^Oil \]\]> <\/script><script>alert\(1\)<\/script> & "gas" +tail$/);
