@@ -19,6 +19,8 @@ export async function renderFeed(theme: Theme, feed: FeedDoc, format: FeedFormat
   if (format === 'json') return jsonFeed(feed);
   const entries = feed.entries.map((e) => ({
     ...e,
+    // RSS requires an enclosure's length: 0 when unknown, as the RSS Advisory Board advises.
+    image: e.image && { ...e.image, rssLength: e.image.length ?? 0 },
     pubDate: e.published.toUTCString(),
     publishedIso: e.published.toISOString(),
     updatedIso: e.updated.toISOString(),
