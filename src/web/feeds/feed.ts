@@ -13,6 +13,7 @@ import { tags } from '../cache.js';
 import { fill } from '../i18n/strings.js';
 import { MEDIA_PREFIX } from '../../media/serve.js';
 import { findReadyMediaByUrls, type MediaRecord } from '../../store/media.js';
+import { Urls } from '../urls.js';
 import type { PageContext } from '../view.js';
 
 /** Which articles a feed lists: the whole site, one article language, a section, a tag or a source. */
@@ -117,10 +118,11 @@ export async function buildFeed(
   const wanted = [...new Set(articles.flatMap((a) => (a.imageUrl ? [a.imageUrl] : [])))];
   const stored = new Map((wanted.length ? await findReadyMediaByUrls(store.db, wanted) : []).map((m) => [m.url, m]));
   const abs = (path: string) => `${opts.origin}${path}`;
-  const defaultPrefix = '';
+  // Ids in the default language's URLs: one article, one id, whichever page language's feed carries it.
+  const permalinks = new Urls(ctx.site.defaultLanguage, ctx.site.defaultLanguage);
   const entries = articles.map((a) => entry(a, {
     link: abs(ctx.urls.article(a)),
-    id: abs(`${defaultPrefix}/${a.localDay.replaceAll('-', '/')}/${encodeURIComponent(a.slug)}/`),
+    id: abs(permalinks.article(a)),
     content: opts.content,
     image: imageOf(a.imageUrl, stored, opts.origin),
   }));

@@ -202,6 +202,7 @@ describe(`feeds read back by independent parsers, on the ${testStoreKind()} stor
         const { meta, items } = await feedparse(res.body);
         expect(meta['#type']).toBe('atom');
         expect(meta.xmlurl).toBe(`${SITE}${prefix}${feed.path}.atom`);
+        expect((meta as unknown as Record<string, { '#': string }>)['atom:id']!['#']).toBe(`${SITE}${prefix}${feed.path}.atom`); // one id per feed
         expect(meta.language).toBe(uiLang);
         expect(meta.cloud).toMatchObject({ type: 'hub', href: HUB });
         expect(items.map((i) => i.guid)).toEqual(want.map((a) => expected(a, uiLang).id));
