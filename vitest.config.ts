@@ -23,6 +23,8 @@ const STORE_TESTS = [
   'src/metrics/*.test.ts',
   'src/web/api/*.test.ts',
   'src/web/sitemaps/sitemaps.test.ts',
+  'src/web/feeds/formats.test.ts',
+  'src/web/feeds/websub-publish.test.ts',
 ];
 
 export default defineConfig({

@@ -37,6 +37,8 @@ export interface SiteSettings {
   pageSize: number;
   /** The front page's block per section: its newest this many (0: no blocks). */
   frontSectionArticles: number;
+  /** What the site's feeds carry of each article: its whole (sanitized) body, or its summary alone. */
+  feedContent: 'full' | 'summary';
 }
 
 /** How ingestion fetches and schedules sources. */
@@ -163,6 +165,13 @@ export interface Config {
   metrics: MetricsSettings;
   configPath: string | null;
   site: SiteSettings;
+  /** The WebSub hub the site's feeds name and ping on publish (null: none). */
+  websub: WebSubSettings;
+}
+
+/** WebSub publishing (web/feeds/websub-publish.ts): the hub's URL, the operator's own choice (not held to the fetcher's private-address rule). */
+export interface WebSubSettings {
+  hub: string | null;
 }
 
 /** One bad field: its name as the config file spells it (`hijri.adjustment`) and what is wrong with it. */
@@ -201,6 +210,7 @@ export const DEFAULT_SITE: SiteSettings = Object.freeze({
   arabicDigits: true,
   pageSize: 20,
   frontSectionArticles: 4,
+  feedContent: 'full',
 });
 
 const DEFAULT_CONFIG_FILE = 'jarida.config.json';
@@ -249,6 +259,7 @@ export function parseConfig(
   const pageCacheCfg = v.object('pageCache', file.pageCache);
   const httpCfg = v.object('http', file.http);
   const mediaCfg = v.object('media', file.media);
+  const websubCfg = v.object('websub', file.websub);
   const front = v.object('frontPage', file.frontPage);
 
   const siteUrlRaw = env.JARIDA_SITE_URL ?? file.siteUrl;
@@ -307,6 +318,9 @@ export function parseConfig(
   const workers = v.int('workers', env.JARIDA_WORKERS ?? file.workers, availableParallelism(), 1, 64);
   const base = configPath ? resolve(configPath, '..') : cwd;
   const media = mediaSettings(v, mediaCfg, env, databaseUrl, base, cwd);
+  v.onlyKeys('websub', websubCfg, ['hub']);
+  const hubRaw = env.JARIDA_WEBSUB_HUB ?? websubCfg.hub;
+  const websub: WebSubSettings = { hub: hubRaw === undefined || hubRaw === null || hubRaw === '' ? null : v.httpUrl('websub.hub', hubRaw) ?? null };
   v.throwIfBad();
 
   return deepFreeze({
@@ -326,6 +340,7 @@ export function parseConfig(
     metrics,
     configPath,
     site,
+    websub,
   });
 }
 
@@ -336,9 +351,11 @@ const FILE_KEYS: ReadonlySet<string> = new Set([
   'metrics',
   'api',
   'robots',
+  'feedContent', 'websub',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
+const FEED_CONTENTS: readonly SiteSettings['feedContent'][] = ['full', 'summary'];
 
 /**
  * Reads the site fields the desk may edit from a value in the config file's shape, over `base`
@@ -362,6 +379,7 @@ function readSite(v: Validator, raw: Record<string, unknown>, base: SiteSettings
     hijriAdjustment: v.int('hijri.adjustment', env.JARIDA_HIJRI_ADJUSTMENT ?? hijri.adjustment, base.hijriAdjustment, -2, 2),
     hijriMonthNames: { ...base.hijriMonthNames, ...v.monthNames('hijri.monthNames', hijri.monthNames) },
     pageSize: v.int('pageSize', raw.pageSize, base.pageSize, 1, 200),
+    feedContent: v.oneOf('feedContent', env.JARIDA_FEED_CONTENT ?? raw.feedContent, FEED_CONTENTS, base.feedContent),
   };
 }
 
@@ -377,6 +395,7 @@ export interface SiteSettingsInput {
   strip?: { days?: number; includeToday?: boolean };
   hijri?: { variant?: HijriVariant; adjustment?: number; monthNames?: Partial<Record<Lang, string[]>> };
   pageSize?: number;
+  feedContent?: 'full' | 'summary';
 }
 
 /**
@@ -391,11 +410,13 @@ export interface SitePatch {
   strip?: { days?: number | null; includeToday?: boolean | null } | null;
   hijri?: { variant?: HijriVariant | null; adjustment?: number | null; monthNames?: Partial<Record<Lang, string[] | null>> | null } | null;
   pageSize?: number | null;
+  feedContent?: 'full' | 'summary' | null;
 }
 
 /** The fields the desk may edit, as the config file names them (the form's inputs, the audit log's words). */
 export const EDITABLE_SITE_FIELDS = [
   'siteName', 'timeZone', 'languages', 'social', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'pageSize',
+  'feedContent',
 ] as const;
 
 /** One of the fields the desk may edit. */
@@ -457,6 +478,7 @@ export function siteSettingsInput(site: SiteSettings): Required<SiteSettingsInpu
       monthNames: Object.fromEntries(Object.entries(site.hijriMonthNames).map(([l, names]) => [l, [...names!]])),
     },
     pageSize: site.pageSize,
+    feedContent: site.feedContent,
   };
 }
 

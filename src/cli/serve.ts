@@ -22,6 +22,8 @@ type ChildMessage = { type: 'listening'; address: string } | { type: 'ready' } |
 /** The environment variable naming a child's role, and how many web workers share the page cache budget. */
 const ROLE_ENV = 'JARIDA_SERVE_ROLE';
 const SHARE_ENV = 'JARIDA_SERVE_WORKER_COUNT';
+/** Set on the one web worker that pings the WebSub hub (every worker hears every change; one ping is enough). */
+const HUB_PINGER_ENV = 'JARIDA_SERVE_HUB_PINGER';
 
 /** SQLite's page cache in a worker (MB): it reads little per page, and the OS caches the file for all workers. */
 const WEB_SQLITE_CACHE_MB = 8;
@@ -216,11 +218,15 @@ export async function startWeb(
     import('../store/db.js'),
   ]);
   const cache = config.pageCache.enabled ? new PageCache({ maxBytes: cacheBytes, timeZone: settings.current().timeZone, now }) : undefined;
+  // WebSub: the feeds that a change moved are pinged to the hub, from one process (web/feeds/websub-publish.ts).
+  const hub = config.websub.hub && (!cluster.isWorker || process.env[HUB_PINGER_ENV] === '1') ? config.websub.hub : null;
+  const pinger = hub ? (await import('../web/feeds/websub-publish.js')).startHubPinger({ hub, store, site: () => settings.current(), log }) : undefined;
   // Every committed change, this process's or another's, marks what it touched (web/cache.ts); one
   // naming the site settings brings them (settings/live.ts), and the app then starts its cache again.
   const watching = watchChanges(store, (change) => {
     cache?.invalidate(invalidationOf(change));
     settings.heard(change);
+    pinger?.notice(change);
   }, { log });
   // Pages cached, or settings read, before we heard changes may miss one.
   void watching.ready.then(() => {
@@ -244,6 +250,7 @@ export async function startWeb(
       await publisher.stop();
       await app.close();
       await watching();
+      await pinger?.stop();
     },
   };
 }
@@ -300,9 +307,9 @@ async function startWorkers(log: Logger, count: number): Promise<{ address: stri
   const allListening = new Promise<string>((res, rej) => ((resolveAll = res), (rejectAll = rej)));
   let listening = 0;
 
-  const fork = () => {
+  const fork = (pingsHub: boolean) => {
     cluster.setupPrimary({ execArgv: webExecArgv() });
-    const w = cluster.fork({ JARIDA_WORKERS: '1', [SHARE_ENV]: String(count), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? WEB_MALLOC_ARENAS });
+    const w = cluster.fork({ JARIDA_WORKERS: '1', [SHARE_ENV]: String(count), MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? WEB_MALLOC_ARENAS, ...(pingsHub ? { [HUB_PINGER_ENV]: '1' } : {}) });
     started.set(w, Date.now());
     w.on('message', (m: ChildMessage) => {
       if (m.type === 'listening') {
@@ -318,10 +325,10 @@ async function startWorkers(log: Logger, count: number): Promise<{ address: stri
       if (stopping) return;
       if (age < MIN_UPTIME_MS && address === undefined) return rejectAll(new Error(`serve: a worker exited at start (${signal ?? code})`));
       log.error({ pid: w.process.pid, code, signal }, 'web: a worker died; starting another');
-      fork();
+      fork(pingsHub);
     });
   };
-  for (let i = 0; i < count; i++) fork();
+  for (let i = 0; i < count; i++) fork(i === 0);
   const stopAll = async () => {
     stopping = true;
     await stopChildren([...started.keys()]);

@@ -7,6 +7,7 @@ import type { Theme } from './theme.js';
 import { dirOf } from './i18n/strings.js';
 import { buildFooter } from './site-pages.js';
 import { buildHeader, type HeaderView, type PageContext } from './view.js';
+import { siteFeedLinks, type FeedLink } from './feeds/links.js';
 
 /**
  * Where a layout puts the header counts (`{{ header.counts | raw }}`): the page is kept with a hole
@@ -27,6 +28,8 @@ export type PageView =
       tags?: readonly string[];
       /** An article page: its neighbours' published instants (cache.ts PageMeta). */
       span?: readonly [number, number];
+      /** The feeds of what the page lists (a section's, tag's or source's), linked in its head after the site's (feeds/links.ts). */
+      feeds?: readonly FeedLink[];
     }
   | { redirect: string };
 
@@ -59,6 +62,7 @@ export async function sendPage(
       home: ctx.urls.home(),
       search: ctx.urls.search(),
       alternates: header.languages.map((l) => ({ lang: l.lang, href: l.href })),
+      feeds: [...siteFeedLinks(ctx), ...(view.feeds ?? [])],
     },
   });
   const { page, meta } = fillCounts(html, counts, ctx, view.tags ?? []);

@@ -10,7 +10,7 @@ import { sendPage, type PageView } from './page.js';
 import { articlePage } from './pages/article.js';
 import { categoryPage } from './pages/category.js';
 import { dayArchivePage } from './pages/day-archive.js';
-import { feedRoute } from './pages/feed.js';
+import { registerFeedRoutes } from './feeds/routes.js';
 import { homePage } from './pages/home.js';
 import { monthArchivePage } from './pages/month-archive.js';
 import { searchJson, searchPage } from './pages/search.js';
@@ -51,7 +51,7 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     app.get(`${prefix}/`, page((d, ctx, _p, q) => homePage(d.store, ctx, q)));
     app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
     app.get(`${prefix}/search.json`, enabled((req, reply) => searchJsonRoute(deps, lang, req, reply)));
-    app.get(`${prefix}/feed.xml`, enabled(feedRoute(deps, lang)));
+    registerFeedRoutes(app, deps, lang, prefix, enabled); // feeds/routes.ts: /feed.xml|.atom|.json, per language, section, tag, source
     app.get(`${prefix}/section/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'section', p.slug!, q)));
     app.get(`${prefix}/tag/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'tag', p.slug!, q)));
     app.get(`${prefix}/source/:slug/`, page((d, ctx, p, q) => sourcePage(d.store, ctx, p.slug!, q)));

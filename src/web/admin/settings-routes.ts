@@ -54,6 +54,7 @@ function formSettings(body: unknown): Required<SiteSettingsInput> {
     strip: { days: num(field(body, 'strip.days')) as number, includeToday: field(body, 'strip.includeToday') === '1' },
     hijri: { variant: field(body, 'hijri.variant') as NonNullable<SiteSettingsInput['hijri']>['variant'], adjustment: num(field(body, 'hijri.adjustment')) as number, monthNames },
     pageSize: num(field(body, 'pageSize')) as number,
+    feedContent: field(body, 'feedContent') as NonNullable<SiteSettingsInput['feedContent']>,
   };
 }
 
@@ -68,7 +69,7 @@ export function patchFromForm(body: unknown, current: Required<SiteSettingsInput
   /** The change of one field: null when reset, the typed value when it differs, else nothing. */
   const change = <T>(name: string, value: T, now: unknown): T | null | undefined => (reset.has(name) ? null : same(value, now) ? undefined : value);
   const patch: SitePatch = {};
-  for (const key of ['siteName', 'timeZone', 'languages', 'social', 'pageSize'] as const) {
+  for (const key of ['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'feedContent'] as const) {
     const c = change(key, typed[key], current[key]);
     if (c !== undefined) (patch as Record<string, unknown>)[key] = c;
   }
@@ -114,6 +115,7 @@ async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply
     months: LANGS.map((l) => ({ code: l, text: (current.hijri.monthNames?.[l] ?? DEFAULT_HIJRI_MONTH_NAMES[l]).join('\n'), own: Boolean(current.hijri.monthNames?.[l]) })),
     adjustments: [-2, -1, 0, 1, 2],
     variants: ['umalqura', 'civil', 'tabular'],
-    from: Object.fromEntries(['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames'].map((f) => [f, fromDesk(f)])),
+    feedContents: [{ value: 'full', label: 'the whole article' }, { value: 'summary', label: 'the summary alone' }],
+    from: Object.fromEntries(['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'feedContent'].map((f) => [f, fromDesk(f)])),
   }, status);
 }

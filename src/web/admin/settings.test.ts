@@ -74,6 +74,24 @@ describe.skipIf(skip)('the desk: settings', () => {
     expect((await app.inject('/')).body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
   });
 
+  it('switches the feeds between full content and summary (feedContent), refuses another value, and resets', async () => {
+    const { saveArticle } = await import('../../store/articles.js');
+    const { ensureSource } = await import('../../store/sources.js');
+    const sourceId = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+    await saveArticle(store.db, { sourceId, guid: 'feed-content', title: 'Feed content', summary: 'Short', contentHtml: '<p>Long body</p>', publishedAt: new Date('2019-02-15T08:00:00Z') }, config.site.timeZone);
+    const item = async () => (JSON.parse((await app.inject('/feed.json')).body) as { items: Record<string, unknown>[] }).items[0]!;
+    expect(await item()).toMatchObject({ content_html: '<p>Long body</p>', summary: 'Short' });
+    expect((await admin.get('/admin/settings')).body).toContain('<option value="full" selected>');
+    expect((await submit({ feedContent: 'summary' })).statusCode).toBe(303);
+    expect(await item()).toMatchObject({ content_text: 'Short', summary: 'Short' });
+    expect((await item()).content_html).toBeUndefined();
+    const bad = await submit({ feedContent: 'everything' });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('feedContent');
+    expect((await submit({}, ['feedContent'])).statusCode).toBe(303);
+    expect(await item()).toMatchObject({ content_html: '<p>Long body</p>' });
+  });
+
   it('is for admins only: an editor gets 403 and cannot post', async () => {
     await addTestUser(app, store, 'editor@news.example', 'editor', config.fixedNow!);
     const ed = new DeskClient(app);

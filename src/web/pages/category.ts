@@ -10,6 +10,7 @@ import type { PageView } from '../page.js';
 import { checkPageInRange, parsePage } from '../params.js';
 import { articleCards, type PageContext } from '../view.js';
 import { pager } from './pager.js';
+import { feedLinks } from '../feeds/links.js';
 
 /** Returns the view of a section's or tag's page `?page=N`; 404 for a slug of neither. */
 export async function categoryPage(store: Store, ctx: PageContext, kind: CategoryKind, slug: string, query: unknown): Promise<PageView> {
@@ -27,6 +28,7 @@ export async function categoryPage(store: Store, ctx: PageContext, kind: Categor
     tags: [kind === 'section' ? tags.section(c.slug) : tags.tag(c.slug), ...articles.map((a) => tags.article(a.id))],
     title: page > 1 ? `${name} - ${fill(ctx.t.page, { n: formatNumber(page, ctx.lang, ctx.cal) })}` : name,
     canonical: ctx.site.siteUrl ? `${ctx.site.siteUrl}${url(page)}` : undefined,
+    feeds: feedLinks(ctx, { kind, slug: c.slug }, `${ctx.site.siteName} - ${kind === 'section' ? name : fill(ctx.t.tagTitle, { name })}`),
     data: {
       kind,
       heading: kind === 'section' ? name : fill(ctx.t.tagTitle, { name }),

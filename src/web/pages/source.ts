@@ -11,6 +11,7 @@ import type { PageView } from '../page.js';
 import { checkPageInRange, parsePage } from '../params.js';
 import { articleCards, type PageContext } from '../view.js';
 import { pager } from './pager.js';
+import { feedLinks } from '../feeds/links.js';
 
 /** Returns the view of a source's page `?page=N`; 404 for an unknown slug. */
 export async function sourcePage(store: Store, ctx: PageContext, slug: string, query: unknown): Promise<PageView> {
@@ -26,6 +27,7 @@ export async function sourcePage(store: Store, ctx: PageContext, slug: string, q
     tags: [tags.source(s.id), ...articles.map((a) => tags.article(a.id))],
     title: page > 1 ? `${s.title} - ${fill(ctx.t.page, { n: formatNumber(page, ctx.lang, ctx.cal) })}` : s.title,
     canonical: ctx.site.siteUrl ? `${ctx.site.siteUrl}${ctx.urls.source(s.slug, page)}` : undefined,
+    feeds: feedLinks(ctx, { kind: 'source', slug: s.slug }, `${ctx.site.siteName} - ${fill(ctx.t.sourceTitle, { name: s.title })}`),
     data: {
       heading: fill(ctx.t.sourceTitle, { name: s.title }),
       source: { name: s.title, href: httpUrl(s.siteUrl), lang: s.language ?? undefined, dir: s.language ? dirOf(s.language) : undefined },

@@ -185,6 +185,10 @@ describe.skipIf(skip)('the admin API', () => {
     expect(ok.json().changes.map((c: { field: string }) => c.field)).toEqual(['siteName', 'hijri.adjustment']);
     expect((await app.inject('/')).body).toContain('Renamed by API');
     expect((await call('PATCH', '/settings', t, { siteName: null, hijri: { adjustment: null } })).json().settings).toMatchObject({ siteName: 'API Test', hijri: { adjustment: 0 } });
+    expect((await call('GET', '/settings', t)).json().settings.feedContent).toBe('full');
+    expect((await call('PATCH', '/settings', t, { feedContent: 'summary' })).json().settings.feedContent).toBe('summary');
+    expect((await call('PATCH', '/settings', t, { feedContent: 'all' })).json().field).toBe('feedContent');
+    expect((await call('PATCH', '/settings', t, { feedContent: null })).json().settings.feedContent).toBe('full');
   });
 
   it('serves an OpenAPI 3.1 description that a validator accepts and that names every route', async () => {

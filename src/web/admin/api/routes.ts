@@ -226,6 +226,7 @@ const settingsSchema: JsonSchema = {
     strip: { type: 'object', properties: { days: { type: 'integer' }, includeToday: { type: 'boolean' } } },
     hijri: { type: 'object', properties: { variant: { enum: ['umalqura', 'civil', 'tabular'] }, adjustment: { type: 'integer' }, monthNames: { type: 'object' } } },
     pageSize: { type: 'integer' },
+    feedContent: { enum: ['full', 'summary'] },
   },
 };
 
@@ -246,6 +247,7 @@ const SETTINGS_ROUTES: ApiRoute[] = [
         strip: nullable({ type: 'object', additionalProperties: false, properties: { days: nullable({ type: 'integer' }), includeToday: nullable({ type: 'boolean' }) } }),
         hijri: nullable({ type: 'object', additionalProperties: false, properties: { variant: nullable({ type: 'string' }), adjustment: nullable({ type: 'integer' }), monthNames: nullable({ type: 'object' }) } }),
         pageSize: nullable({ type: 'integer' }),
+        feedContent: nullable({ type: 'string' }),
       },
     },
     response: { type: 'object', properties: { settings: settingsSchema, changes: { type: 'array', items: { type: 'object' } } } },

@@ -11,7 +11,8 @@ import { openTestStore } from '../../store/testing.js';
 import { buildApp } from '../app.js';
 import { loadTheme } from '../theme.js';
 import { pageContext } from '../view.js';
-import { feedXml } from './feed.js';
+import { buildFeed } from './feed.js';
+import { renderFeed } from './formats.js';
 import { xmlText } from '../../html/xml.js';
 import { siteOrigin } from '../origin.js';
 import { PageCache } from '../cache.js';
@@ -136,9 +137,12 @@ describe('/feed.xml', () => {
     await two.close();
   });
 
-  it('every page links its language feed in the head', async () => {
-    expect((await app.inject({ url: '/' })).body).toContain('<link rel="alternate" type="application/rss+xml" title="Jarida &lt;Test&gt; &amp; Co - Latest news" href="/feed.xml">');
-    expect((await app.inject({ url: '/tr/' })).body).toContain('type="application/rss+xml" title="Jarida &lt;Test&gt; &amp; Co - Son haberler" href="/tr/feed.xml">');
+  it('every page links the site feed of its language in the head, in the three formats', async () => {
+    const home = (await app.inject({ url: '/' })).body;
+    expect(home).toContain('<link rel="alternate" type="application/rss+xml" title="Jarida &lt;Test&gt; &amp; Co - Latest news (RSS)" href="/feed.xml">');
+    expect(home).toContain('<link rel="alternate" type="application/atom+xml" title="Jarida &lt;Test&gt; &amp; Co - Latest news (Atom)" href="/feed.atom">');
+    expect(home).toContain('<link rel="alternate" type="application/feed+json" title="Jarida &lt;Test&gt; &amp; Co - Latest news (JSON Feed)" href="/feed.json">');
+    expect((await app.inject({ url: '/tr/' })).body).toContain('type="application/rss+xml" title="Jarida &lt;Test&gt; &amp; Co - Son haberler (RSS)" href="/tr/feed.xml">');
   });
 
   it('without siteUrl, links follow a well-formed Host header and nothing else', async () => {
@@ -197,17 +201,21 @@ describe('/feed.xml', () => {
     }
   });
 
-  it('returns the ids of the articles it shows, for cache tags; an empty site gives an empty, valid feed', async () => {
+  it('names the articles it shows in its cache tags; an empty site gives an empty, valid feed', async () => {
     const c: Config = config();
     const ctx = pageContext(c.site, 'en', new Date(NOW));
-    const { articleIds, xml } = await feedXml(store, loadTheme(null), ctx, 'https://x.example');
+    const feedXml = async (s: Store) => {
+      const feed = (await buildFeed(s, ctx, { kind: 'site' }, { origin: 'https://x.example', content: 'full', hub: null }))!;
+      return { articleIds: feed.tags.filter((t) => t.startsWith('article-')).map((t) => Number(t.slice(8))), xml: await renderFeed(loadTheme(null), feed, 'rss') };
+    };
+    const { articleIds, xml } = await feedXml(store);
     const { findArticlesByIds } = await import('../../store/articles.js');
     const shown = await findArticlesByIds(store.db, articleIds);
     const byId = new Map(shown.map((a) => [a.id, a]));
     expect(articleIds.map((id) => `https://x.example${ctx.urls.article(byId.get(id)!)}`)).toEqual(parse(xml).items.map((i) => i.link));
 
     const empty = await openTestStore();
-    const e = await feedXml(empty, loadTheme(null), ctx, 'https://x.example');
+    const e = await feedXml(empty);
     expect(e.articleIds).toEqual([]);
     const { channel, items } = parse(e.xml);
     expect(items).toEqual([]);

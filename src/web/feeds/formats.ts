@@ -1,0 +1,60 @@
+/**
+ * A feed written out in one format: RSS 2.0 and Atom 1.0 by the theme's `feed.liquid` and
+ * `feed-atom.liquid` (output escaped; a theme may override them), JSON Feed 1.1 here.
+ * Dates: RFC 822 in RSS (`Thu, 14 Feb 2019 05:00:00 GMT`), RFC 3339 in Atom and JSON Feed.
+ */
+import type { Theme } from '../theme.js';
+import { FEED_MEDIA_TYPE, type FeedDoc, type FeedFormat } from './feed.js';
+
+/** The Content-Type of a format's answer. */
+export function feedContentType(format: FeedFormat): string {
+  return `${FEED_MEDIA_TYPE[format]}; charset=utf-8`;
+}
+
+/**
+ * Returns the feed in a format.
+ * @example await renderFeed(theme, feed, 'atom') // '<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns=…'
+ */
+export async function renderFeed(theme: Theme, feed: FeedDoc, format: FeedFormat): Promise<string> {
+  if (format === 'json') return jsonFeed(feed);
+  const entries = feed.entries.map((e) => ({
+    ...e,
+    // RSS requires an enclosure's length: 0 when unknown, as the RSS Advisory Board advises.
+    image: e.image && { ...e.image, rssLength: e.image.length ?? 0 },
+    pubDate: e.published.toUTCString(),
+    publishedIso: e.published.toISOString(),
+    updatedIso: e.updated.toISOString(),
+  }));
+  const view = { ...feed, entries, updatedRfc822: feed.updated.toUTCString(), updatedIso: feed.updated.toISOString() };
+  return theme.render(format === 'rss' ? 'feed' : 'feed-atom', { feed: view });
+}
+
+/**
+ * Returns a JSON Feed 1.1 document (https://www.jsonfeed.org/version/1.1/). JSON.stringify escapes
+ * what JSON needs; `<` is escaped too, so that no reader that sniffs the body as HTML finds a tag.
+ */
+export function jsonFeed(feed: FeedDoc): string {
+  const doc = {
+    version: 'https://jsonfeed.org/version/1.1',
+    title: feed.title,
+    home_page_url: feed.home,
+    feed_url: feed.self.json,
+    language: feed.lang,
+    authors: [{ name: feed.author }],
+    ...(feed.hub ? { hubs: [{ type: 'WebSub', url: feed.hub }] } : {}),
+    items: feed.entries.map((e) => ({
+      id: e.id,
+      url: e.link,
+      title: e.title,
+      ...(e.contentHtml ? { content_html: e.contentHtml } : { content_text: e.summary ?? e.title }),
+      ...(e.summary ? { summary: e.summary } : {}),
+      ...(e.image ? { image: e.image.url } : {}),
+      date_published: e.published.toISOString(),
+      ...(e.updated > e.published ? { date_modified: e.updated.toISOString() } : {}),
+      ...(e.author ? { authors: [{ name: e.author }] } : {}),
+      ...(e.categories.length ? { tags: e.categories } : {}),
+      ...(e.language ? { language: e.language } : {}),
+    })),
+  };
+  return `${JSON.stringify(doc, null, 1).replaceAll('<', '\\u003c')}\n`;
+}
