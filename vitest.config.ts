@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Test files that use a store: they run once more on PostgreSQL (src/store/testing.ts). Not the
  * browser test: it checks layout in Chromium, and app.test.ts already serves every page from PostgreSQL.
  */
-const STORE_TESTS = ['src/store/**/*.test.ts', 'src/ingest/refresh.test.ts', 'src/ingest/import/import.test.ts', 'src/ingest/opml/subscriptions.test.ts', 'src/web/app.test.ts', 'src/web/search.test.ts', 'src/web/sections.test.ts', 'src/web/images.test.ts', 'src/web/settings.test.ts', 'src/settings/*.test.ts', 'src/media/pipeline.test.ts', 'src/media/upload.test.ts', 'src/cli/*.test.ts', 'src/web/admin/**/*.test.ts'];
+const STORE_TESTS = ['src/store/**/*.test.ts', 'src/ingest/refresh.test.ts', 'src/ingest/import/import.test.ts', 'src/ingest/opml/subscriptions.test.ts', 'src/web/app.test.ts', 'src/web/search.test.ts', 'src/web/sections.test.ts', 'src/web/images.test.ts', 'src/web/settings.test.ts', 'src/web/meta.test.ts', 'src/settings/*.test.ts', 'src/media/pipeline.test.ts', 'src/media/upload.test.ts', 'src/cli/*.test.ts', 'src/web/admin/**/*.test.ts'];
 
 export default defineConfig({
   test: {

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { HijriVariant } from './calendar/hijri.js';
 import { isValidTimeZone } from './calendar/zone.js';
 import { parseAllowList } from './ingest/fetch/guard.js';
@@ -37,7 +37,18 @@ export interface SiteSettings {
   pageSize: number;
   /** The front page's block per section: its newest this many (0: no blocks). */
   frontSectionArticles: number;
+  /** What the site is, in a sentence: the home page's meta description ('' : a line naming the site). */
+  description: string;
+  /** The networks an article page has share links to (web/meta.ts SHARE_NETWORKS). */
+  share: readonly ShareNetwork[];
+  /** The logo file (PNG or SVG) the favicon, app icons and publisher logo are made from; null: the theme's. */
+  logo: string | null;
 }
+
+/** A network an article can be shared to. */
+export type ShareNetwork = 'x' | 'facebook' | 'whatsapp' | 'telegram' | 'linkedin' | 'email';
+/** Every network share links can go to, in their default order. */
+export const SHARE_NETWORKS: readonly ShareNetwork[] = ['x', 'facebook', 'whatsapp', 'telegram', 'linkedin', 'email'];
 
 /** How ingestion fetches and schedules sources. */
 export interface IngestSettings {
@@ -173,6 +184,9 @@ export const DEFAULT_SITE: SiteSettings = Object.freeze({
   arabicDigits: true,
   pageSize: 20,
   frontSectionArticles: 4,
+  description: '',
+  share: Object.freeze(['x', 'facebook', 'whatsapp', 'telegram', 'email'] as ShareNetwork[]),
+  logo: null,
 });
 
 const DEFAULT_CONFIG_FILE = 'jarida.config.json';
@@ -230,6 +244,7 @@ export function parseConfig(
     defaultLanguage: v.lang('defaultLanguage', env.JARIDA_DEFAULT_LANGUAGE ?? file.defaultLanguage, DEFAULT_SITE.defaultLanguage),
     arabicDigits: v.bool('arabicDigits', env.JARIDA_ARABIC_DIGITS ?? file.arabicDigits, DEFAULT_SITE.arabicDigits),
     frontSectionArticles: v.int('frontPage.sectionArticles', front.sectionArticles, DEFAULT_SITE.frontSectionArticles, 0, 20),
+    logo: logoPath(v, env.JARIDA_LOGO ?? file.logo, configPath, cwd),
   };
   if (!site.languages.includes(site.defaultLanguage)) {
     v.bad('defaultLanguage', `'${site.defaultLanguage}' is not among languages [${site.languages.join(', ')}]`);
@@ -295,6 +310,7 @@ export function parseConfig(
 const FILE_KEYS: ReadonlySet<string> = new Set([
   'siteName', 'timeZone', 'defaultLanguage', 'languages', 'social', 'strip', 'hijri',
   'arabicDigits', 'pageSize', 'frontPage', 'databaseUrl', 'host', 'port', 'theme', 'demo', '$schema', 'siteUrl', 'fetch', 'ingest', 'pageCache', 'http', 'workers', 'media',
+  'description', 'share', 'logo',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
@@ -321,7 +337,22 @@ function readSite(v: Validator, raw: Record<string, unknown>, base: SiteSettings
     hijriAdjustment: v.int('hijri.adjustment', env.JARIDA_HIJRI_ADJUSTMENT ?? hijri.adjustment, base.hijriAdjustment, -2, 2),
     hijriMonthNames: { ...base.hijriMonthNames, ...v.monthNames('hijri.monthNames', hijri.monthNames) },
     pageSize: v.int('pageSize', raw.pageSize, base.pageSize, 1, 200),
+    description: v.text('description', raw.description, base.description, 300),
+    share: v.share('share', raw.share, base.share),
   };
+}
+
+/** Returns the logo's absolute path (relative to the config file's folder), or null; names a file that is not a .png or .svg. */
+function logoPath(v: Validator, raw: unknown, configPath: string | null, cwd: string): string | null {
+  if (raw === undefined || raw === '' || raw === null) return null;
+  if (typeof raw !== 'string' || !/\.(png|svg)$/i.test(raw)) {
+    v.bad('logo', `must be the path of a .png or .svg file, got ${show(raw)}`);
+    return null;
+  }
+  const path = resolve(configPath ? dirname(configPath) : cwd, raw);
+  if (existsSync(path)) return path;
+  v.bad('logo', `file not found: ${path}`);
+  return null;
 }
 
 /**
@@ -336,6 +367,8 @@ export interface SiteSettingsInput {
   strip?: { days?: number; includeToday?: boolean };
   hijri?: { variant?: HijriVariant; adjustment?: number; monthNames?: Partial<Record<Lang, string[]>> };
   pageSize?: number;
+  description?: string;
+  share?: ShareNetwork[];
 }
 
 /**
@@ -350,11 +383,14 @@ export interface SitePatch {
   strip?: { days?: number | null; includeToday?: boolean | null } | null;
   hijri?: { variant?: HijriVariant | null; adjustment?: number | null; monthNames?: Partial<Record<Lang, string[] | null>> | null } | null;
   pageSize?: number | null;
+  description?: string | null;
+  share?: ShareNetwork[] | null;
 }
 
 /** The fields the desk may edit, as the config file names them (the form's inputs, the audit log's words). */
 export const EDITABLE_SITE_FIELDS = [
   'siteName', 'timeZone', 'languages', 'social', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'pageSize',
+  'description', 'share',
 ] as const;
 
 /** One of the fields the desk may edit. */
@@ -416,6 +452,8 @@ export function siteSettingsInput(site: SiteSettings): Required<SiteSettingsInpu
       monthNames: Object.fromEntries(Object.entries(site.hijriMonthNames).map(([l, names]) => [l, [...names!]])),
     },
     pageSize: site.pageSize,
+    description: site.description,
+    share: [...site.share],
   };
 }
 
@@ -563,6 +601,14 @@ class Validator {
       if (!out.includes(l as Lang)) out.push(l as Lang);
     }
     return out;
+  }
+
+  share(field: string, x: unknown, def: readonly ShareNetwork[]): readonly ShareNetwork[] {
+    if (x === undefined) return def;
+    if (!Array.isArray(x)) return this.fail(field, `must be a list of networks (${SHARE_NETWORKS.join(', ')})`, def);
+    const bad = x.find((n) => !(SHARE_NETWORKS as readonly unknown[]).includes(n));
+    if (bad !== undefined) return this.fail(field, `${show(bad)} is not one of ${SHARE_NETWORKS.join(', ')}`, def);
+    return [...new Set(x as ShareNetwork[])];
   }
 
   social(field: string, x: unknown, def: readonly SocialLink[]): readonly SocialLink[] {

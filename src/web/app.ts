@@ -77,7 +77,7 @@ export async function buildApp(
   const media = opts.media ?? new MediaServer(openMediaFiles(config.media), { maxBytes: config.media.memoryCacheBytes });
   media.useHeaders(security.media);
   const front = (handler: Parameters<typeof pageFront>[2]) =>
-    mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log }) : handler);
+    mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log, byHost: !config.site.siteUrl }) : handler);
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request

@@ -48,13 +48,14 @@ const articleFields = {
   imageUrl: { type: ['string', 'null'], maxLength: 2000, description: 'http(s)' },
   url: { type: ['string', 'null'], maxLength: 2000, description: 'the original, for attribution (http(s))' },
   sourceId: { type: 'integer', minimum: 1 },
+  canonicalHere: { type: ['boolean', 'null'], description: "true: this site's copy is canonical; false: the original (url); null: as its source says" },
 };
 const articleSchema: JsonSchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' }, slug: { type: 'string' }, title: { type: 'string' }, status: { enum: [...ARTICLE_STATUSES] }, publishedAt: { type: 'string' }, localDay: { type: 'string' },
     summary: { type: ['string', 'null'] }, contentHtml: { type: ['string', 'null'] }, bodySource: { type: ['string', 'null'] }, language: { type: ['string', 'null'] }, imageUrl: { type: ['string', 'null'] },
-    categories: { type: 'array', items: { type: 'string' } }, author: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, sourceId: { type: 'integer' }, sourceTitle: { type: ['string', 'null'] },
+    categories: { type: 'array', items: { type: 'string' } }, author: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, sourceId: { type: 'integer' }, sourceTitle: { type: ['string', 'null'] }, canonicalHere: { type: ['boolean', 'null'] },
     userId: { type: ['integer', 'null'] }, editedAt: { type: ['string', 'null'] }, updatedAt: { type: 'string' },
   },
 };
@@ -62,7 +63,7 @@ const articleSchema: JsonSchema = {
 function articleOut(a: DeskArticle) {
   return {
     id: a.id, slug: a.slug, title: a.title, status: a.status, publishedAt: a.publishedAt, localDay: a.localDay, summary: a.summary, contentHtml: a.contentHtml, bodySource: a.bodySource,
-    language: a.language, imageUrl: a.imageUrl, categories: a.categories, author: a.author, url: a.url, sourceId: a.sourceId, sourceTitle: a.sourceTitle, userId: a.userId, editedAt: a.editedAt, updatedAt: a.updatedAt,
+    language: a.language, imageUrl: a.imageUrl, categories: a.categories, author: a.author, url: a.url, sourceId: a.sourceId, sourceTitle: a.sourceTitle, canonicalHere: a.canonicalHere ?? null, userId: a.userId, editedAt: a.editedAt, updatedAt: a.updatedAt,
   };
 }
 
@@ -117,6 +118,7 @@ function draftOf(body: Record<string, unknown>, a: DeskArticle | undefined, now:
     status: (body.status as ArticleStatus | undefined) ?? a?.status ?? 'draft',
     url: body.url !== undefined ? (url('url') ?? null) : (a?.url ?? null),
     ...(typeof body.sourceId === 'number' ? { sourceId: body.sourceId } : {}),
+    ...(body.canonicalHere !== undefined ? { canonicalHere: body.canonicalHere as boolean | null } : {}),
   };
 }
 
