@@ -337,7 +337,8 @@ function readSite(v: Validator, raw: Record<string, unknown>, base: SiteSettings
     hijriAdjustment: v.int('hijri.adjustment', env.JARIDA_HIJRI_ADJUSTMENT ?? hijri.adjustment, base.hijriAdjustment, -2, 2),
     hijriMonthNames: { ...base.hijriMonthNames, ...v.monthNames('hijri.monthNames', hijri.monthNames) },
     pageSize: v.int('pageSize', raw.pageSize, base.pageSize, 1, 200),
-    description: v.text('description', raw.description, base.description, 300),
+    // '' is a value here (the form's empty field, the default): no description of the site's own.
+    description: typeof raw.description === 'string' && raw.description.trim() === '' ? '' : v.text('description', raw.description, base.description, 300),
     share: v.share('share', raw.share, base.share),
   };
 }
