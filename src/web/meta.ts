@@ -156,18 +156,20 @@ export function buildHead(ctx: PageContext, input: HeadInput): HeadView {
     for (const t of a.tags) put('article:tag', t);
   }
 
+  // X reads og:title, og:description and og:image where its own are absent: only an article repeats
+  // its title and image (the pages that are shared), and no page its description (the front page
+  // stays under its 50 KB budget).
   const twitter: HeadView['twitter'] = [{ name: 'twitter:card', content: image ? 'summary_large_image' : 'summary' }];
   const handle = twitterHandle(site.social);
   if (handle) twitter.push({ name: 'twitter:site', content: handle });
-  twitter.push({ name: 'twitter:title', content: a ? a.headline : (input.title ?? site.siteName) });
-  if (description) twitter.push({ name: 'twitter:description', content: description });
+  if (a) twitter.push({ name: 'twitter:title', content: a.headline });
   if (image) {
     twitter.push({ name: 'twitter:image', content: abs(image.url) });
     twitter.push({ name: 'twitter:image:alt', content: facts.image!.alt });
   }
 
   const jsonLd: unknown[] = [];
-  if (facts.kind === 'home') jsonLd.push(webSite(ctx, abs, description));
+  if (facts.kind === 'home') jsonLd.push(webSite(ctx, abs));
   if (a && own) jsonLd.push(newsArticle(ctx, a, abs, own, image, description));
   if (facts.breadcrumbs?.length) jsonLd.push(breadcrumbList(ctx, abs, facts.breadcrumbs));
 
@@ -225,15 +227,13 @@ function publisher(ctx: PageContext, abs: (p: string) => string) {
   };
 }
 
-function webSite(ctx: PageContext, abs: (p: string) => string, description: string | null) {
+function webSite(ctx: PageContext, abs: (p: string) => string) {
   return {
     '@context': 'https://schema.org',
     '@type': 'WebSite',
     name: ctx.site.siteName,
     url: abs(ctx.urls.home()),
-    ...(description ? { description } : {}),
     inLanguage: ctx.lang,
-    publisher: publisher(ctx, abs),
     potentialAction: {
       '@type': 'SearchAction',
       target: { '@type': 'EntryPoint', urlTemplate: `${abs(ctx.urls.search())}?q={search_term_string}` },
