@@ -4,7 +4,10 @@
  * with an article whose title tries to break out of every tag; the icons, manifest and OpenSearch
  * description; and, without siteUrl, one cached copy per Host.
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
 import { XMLParser } from 'fast-xml-parser';
@@ -22,6 +25,7 @@ import { ensureSource, updateSource } from '../store/sources.js';
 import { openTestStore, skipStoreTests } from '../store/testing.js';
 import { buildApp } from './app.js';
 import { PageCache } from './cache.js';
+import { IconSet, makeIcons } from './icons.js';
 import { clip, jsonLdText, ogImage, twitterHandle } from './meta.js';
 
 const TZ = 'Europe/Istanbul';
@@ -275,6 +279,51 @@ describe.skipIf(await skipStoreTests())('page metadata without siteUrl', () => {
     const again = await getAs('news.example:3000', '/');
     expect(again.cache).toBe('hit');
     expect(head(again.body).canonical).toBe('http://news.example:3000/');
+  });
+});
+
+describe('the logo, share and description settings', () => {
+  it('reads them from the config file and names a bad one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jarida-logo-'));
+    try {
+      writeFileSync(join(dir, 'logo.png'), Buffer.from('not read here'));
+      const config = parseConfig({ logo: 'logo.png', share: ['telegram', 'x', 'x'], description: '  Our town.  ' }, {}, join(dir, 'jarida.config.json'));
+      expect(config.site.logo).toBe(join(dir, 'logo.png'));
+      expect(config.site.share).toEqual(['telegram', 'x']);
+      expect(config.site.description).toBe('Our town.');
+      const bad = (() => {
+        try {
+          parseConfig({ logo: 'missing.svg', share: ['myspace'], description: 'x'.repeat(301) }, {}, join(dir, 'jarida.config.json'));
+        } catch (err) {
+          return (err as Error).message;
+        }
+      })();
+      expect(bad).toMatch(/logo: file not found: .*missing\.svg/);
+      expect(bad).toMatch(/share: "myspace" is not one of x, facebook/);
+      expect(bad).toMatch(/description: longer than 300/);
+      expect(() => parseConfig({ logo: 'logo.gif' })).toThrow(/logo: must be the path of a \.png or \.svg file/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('makes the icons from a PNG logo, and names a logo that is not an image', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jarida-logo-'));
+    try {
+      const logo = join(dir, 'logo.png');
+      writeFileSync(logo, await sharp({ create: { width: 300, height: 100, channels: 3, background: '#c00' } }).png().toBuffer());
+      const icons = await makeIcons(logo);
+      for (const [path, png] of icons) {
+        const m = await sharp(png).metadata();
+        expect(m.width, path).toBe(m.height);
+      }
+      expect((await sharp(icons.get('/apple-touch-icon.png')!).metadata()).width).toBe(180);
+      writeFileSync(join(dir, 'bad.png'), 'not a PNG');
+      await expect(makeIcons(join(dir, 'bad.png'))).rejects.toThrow(/icons: the logo .*bad\.png is not a PNG or SVG image/);
+      await expect(new IconSet().get(join(dir, 'gone.svg'))).rejects.toThrow(/icons: cannot read the logo/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
