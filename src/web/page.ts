@@ -66,7 +66,6 @@ export async function sendPage(
       search: ctx.urls.search(),
       alternates: status === 200 ? head.alternates : [],
       head,
-      url: view.meta?.path !== undefined ? `${origin}${view.meta.path}` : null,
     },
   });
   const { page, meta } = fillCounts(html, counts, ctx, view.tags ?? []);

@@ -132,6 +132,11 @@ describe.skipIf(skip)('the admin API', () => {
     expect(changed.statusCode).toBe(200);
     expect(changed.json()).toMatchObject({ title: 'From the API, edited', status: 'published' });
     expect(changed.json().editedAt).not.toBeNull();
+    expect(changed.json().canonicalHere).toBeNull();
+    // The canonical link per article: true, false, null (as its source says); nothing else.
+    expect((await call('PATCH', `/articles/${a.id}`, editor, { canonicalHere: true })).json().canonicalHere).toBe(true);
+    expect((await call('PATCH', `/articles/${a.id}`, editor, { canonicalHere: 'yes' })).statusCode).toBe(400);
+    expect((await call('PATCH', `/articles/${a.id}`, editor, { canonicalHere: null })).json().canonicalHere).toBeNull();
     const revs = (await call('GET', `/articles/${a.id}/revisions`, editor)).json().revisions;
     expect(revs[0]).toMatchObject({ title: 'From the API', status: 'draft' });
     expect((await call('GET', '/articles?status=published', editor)).json().articles.map((x: { id: number }) => x.id)).toContain(a.id);
