@@ -213,6 +213,12 @@ describe.skipIf(await skipStoreTests())('page metadata', () => {
     expect(about.description).toBe('We are independent since 2019.');
     expect(about.canonical).toBe(`${SITE}/about/`);
     expect(about.og('og:type')).toEqual(['website']);
+    // An error page: its title, no canonical, no social tags.
+    const missing = head((await get('/2019/02/15/no-such-story/')).body);
+    expect(missing.canonical).toBeNull();
+    expect(missing.alternates).toEqual([]);
+    expect(missing.og('og:title')).toEqual([]);
+    expect(missing.jsonLd).toEqual([]);
   });
 
   it('serves the icons (PNG at their sizes), the manifest and the OpenSearch description', async () => {

@@ -65,7 +65,8 @@ export async function sendPage(
       home: ctx.urls.home(),
       search: ctx.urls.search(),
       alternates: status === 200 ? head.alternates : [],
-      head,
+      // An error page is no page to share or index: its head has the title alone.
+      head: status === 200 ? head : { ...head, og: [], twitter: [], jsonLd: [], share: [] },
     },
   });
   const { page, meta } = fillCounts(html, counts, ctx, view.tags ?? []);
