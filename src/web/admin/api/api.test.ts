@@ -179,6 +179,10 @@ describe.skipIf(skip)('the admin API', () => {
   it('reads and changes settings as an admin, naming bad fields; an editor gets 403', async () => {
     const t = await token('admin');
     expect((await call('GET', '/settings', t)).json().settings.siteName).toBe('API Test');
+    const shared = await call('PATCH', '/settings', t, { description: 'News & more.', share: ['telegram'] });
+    expect(shared.json().settings).toMatchObject({ description: 'News & more.', share: ['telegram'] });
+    expect((await call('PATCH', '/settings', t, { share: ['myspace'] })).json().field).toBe('share');
+    expect((await call('PATCH', '/settings', t, { description: null, share: null })).json().settings.share).toEqual(['x', 'facebook', 'whatsapp', 'telegram', 'email']);
     expect((await call('PATCH', '/settings', await token('editor'), { siteName: 'x' })).statusCode).toBe(403);
     const bad = await call('PATCH', '/settings', t, { timeZone: 'Mars/Olympus' });
     expect(bad.statusCode).toBe(400);

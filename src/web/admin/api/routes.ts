@@ -12,7 +12,7 @@ import { parseDay } from '../../../calendar/zone.js';
 import { findRevisions } from '../../../store/article-revisions.js';
 import { DeskStoreError, findDeskArticle, type DeskArticle } from '../../../store/desk-articles.js';
 import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../../store/desk-list.js';
-import { ConfigError, siteSettingsInput, type SitePatch } from '../../../config.js';
+import { ConfigError, SHARE_NETWORKS, siteSettingsInput, type SitePatch } from '../../../config.js';
 import { findSiteOverrides } from '../../../store/site-settings.js';
 import { changeStatusAs, deleteAs, NotAllowed, restoreAs, saveArticleAs, type ArticleDraft } from '../article-ops.js';
 import { ApiError, asCaller, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
@@ -228,6 +228,7 @@ const settingsSchema: JsonSchema = {
     strip: { type: 'object', properties: { days: { type: 'integer' }, includeToday: { type: 'boolean' } } },
     hijri: { type: 'object', properties: { variant: { enum: ['umalqura', 'civil', 'tabular'] }, adjustment: { type: 'integer' }, monthNames: { type: 'object' } } },
     pageSize: { type: 'integer' },
+    description: { type: 'string' }, share: { type: 'array', items: { enum: [...SHARE_NETWORKS] } },
   },
 };
 
@@ -248,6 +249,7 @@ const SETTINGS_ROUTES: ApiRoute[] = [
         strip: nullable({ type: 'object', additionalProperties: false, properties: { days: nullable({ type: 'integer' }), includeToday: nullable({ type: 'boolean' }) } }),
         hijri: nullable({ type: 'object', additionalProperties: false, properties: { variant: nullable({ type: 'string' }), adjustment: nullable({ type: 'integer' }), monthNames: nullable({ type: 'object' }) } }),
         pageSize: nullable({ type: 'integer' }),
+        description: nullable({ type: 'string' }), share: nullable({ type: 'array', items: { type: 'string' } }),
       },
     },
     response: { type: 'object', properties: { settings: settingsSchema, changes: { type: 'array', items: { type: 'object' } } } },
