@@ -25,6 +25,7 @@ const STORE_TESTS = [
   'src/web/sitemaps/sitemaps.test.ts',
   'src/web/feeds/formats.test.ts',
   'src/web/feeds/websub-publish.test.ts',
+  'src/web/meta.test.ts',
 ];
 
 export default defineConfig({

@@ -4,7 +4,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import type { HijriVariant } from './calendar/hijri.js';
 import { isValidTimeZone } from './calendar/zone.js';
 import { parseAllowList } from './ingest/fetch/guard.js';
@@ -39,7 +39,18 @@ export interface SiteSettings {
   frontSectionArticles: number;
   /** What the site's feeds carry of each article: its whole (sanitized) body, or its summary alone. */
   feedContent: 'full' | 'summary';
+  /** What the site is, in a sentence: the home page's meta description ('' : a line naming the site). */
+  description: string;
+  /** The networks an article page has share links to (web/meta.ts SHARE_NETWORKS). */
+  share: readonly ShareNetwork[];
+  /** The logo file (PNG or SVG) the favicon, app icons and publisher logo are made from; null: the theme's. */
+  logo: string | null;
 }
+
+/** A network an article can be shared to. */
+export type ShareNetwork = 'x' | 'facebook' | 'whatsapp' | 'telegram' | 'linkedin' | 'email';
+/** Every network share links can go to, in their default order. */
+export const SHARE_NETWORKS: readonly ShareNetwork[] = ['x', 'facebook', 'whatsapp', 'telegram', 'linkedin', 'email'];
 
 /** How ingestion fetches and schedules sources. */
 export interface IngestSettings {
@@ -211,6 +222,9 @@ export const DEFAULT_SITE: SiteSettings = Object.freeze({
   pageSize: 20,
   frontSectionArticles: 4,
   feedContent: 'full',
+  description: '',
+  share: Object.freeze(['x', 'facebook', 'whatsapp', 'telegram', 'email'] as ShareNetwork[]),
+  logo: null,
 });
 
 const DEFAULT_CONFIG_FILE = 'jarida.config.json';
@@ -269,6 +283,7 @@ export function parseConfig(
     defaultLanguage: v.lang('defaultLanguage', env.JARIDA_DEFAULT_LANGUAGE ?? file.defaultLanguage, DEFAULT_SITE.defaultLanguage),
     arabicDigits: v.bool('arabicDigits', env.JARIDA_ARABIC_DIGITS ?? file.arabicDigits, DEFAULT_SITE.arabicDigits),
     frontSectionArticles: v.int('frontPage.sectionArticles', front.sectionArticles, DEFAULT_SITE.frontSectionArticles, 0, 20),
+    logo: logoPath(v, env.JARIDA_LOGO ?? file.logo, configPath, cwd),
   };
   if (!site.languages.includes(site.defaultLanguage)) {
     v.bad('defaultLanguage', `'${site.defaultLanguage}' is not among languages [${site.languages.join(', ')}]`);
@@ -352,6 +367,7 @@ const FILE_KEYS: ReadonlySet<string> = new Set([
   'api',
   'robots',
   'feedContent', 'websub',
+  'description', 'share', 'logo',
 ]);
 
 const HIJRI_VARIANTS: readonly HijriVariant[] = ['umalqura', 'civil', 'tabular'];
@@ -380,7 +396,23 @@ function readSite(v: Validator, raw: Record<string, unknown>, base: SiteSettings
     hijriMonthNames: { ...base.hijriMonthNames, ...v.monthNames('hijri.monthNames', hijri.monthNames) },
     pageSize: v.int('pageSize', raw.pageSize, base.pageSize, 1, 200),
     feedContent: v.oneOf('feedContent', env.JARIDA_FEED_CONTENT ?? raw.feedContent, FEED_CONTENTS, base.feedContent),
+    // '' is a value here (the form's empty field, the default): no description of the site's own.
+    description: typeof raw.description === 'string' && raw.description.trim() === '' ? '' : v.text('description', raw.description, base.description, 300),
+    share: v.share('share', raw.share, base.share),
   };
+}
+
+/** Returns the logo's absolute path (relative to the config file's folder), or null; names a file that is not a .png or .svg. */
+function logoPath(v: Validator, raw: unknown, configPath: string | null, cwd: string): string | null {
+  if (raw === undefined || raw === '' || raw === null) return null;
+  if (typeof raw !== 'string' || !/\.(png|svg)$/i.test(raw)) {
+    v.bad('logo', `must be the path of a .png or .svg file, got ${show(raw)}`);
+    return null;
+  }
+  const path = resolve(configPath ? dirname(configPath) : cwd, raw);
+  if (existsSync(path)) return path;
+  v.bad('logo', `file not found: ${path}`);
+  return null;
 }
 
 /**
@@ -396,6 +428,8 @@ export interface SiteSettingsInput {
   hijri?: { variant?: HijriVariant; adjustment?: number; monthNames?: Partial<Record<Lang, string[]>> };
   pageSize?: number;
   feedContent?: 'full' | 'summary';
+  description?: string;
+  share?: ShareNetwork[];
 }
 
 /**
@@ -411,12 +445,15 @@ export interface SitePatch {
   hijri?: { variant?: HijriVariant | null; adjustment?: number | null; monthNames?: Partial<Record<Lang, string[] | null>> | null } | null;
   pageSize?: number | null;
   feedContent?: 'full' | 'summary' | null;
+  description?: string | null;
+  share?: ShareNetwork[] | null;
 }
 
 /** The fields the desk may edit, as the config file names them (the form's inputs, the audit log's words). */
 export const EDITABLE_SITE_FIELDS = [
   'siteName', 'timeZone', 'languages', 'social', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'pageSize',
   'feedContent',
+  'description', 'share',
 ] as const;
 
 /** One of the fields the desk may edit. */
@@ -479,6 +516,8 @@ export function siteSettingsInput(site: SiteSettings): Required<SiteSettingsInpu
     },
     pageSize: site.pageSize,
     feedContent: site.feedContent,
+    description: site.description,
+    share: [...site.share],
   };
 }
 
@@ -666,6 +705,14 @@ class Validator {
       if (!out.includes(l as Lang)) out.push(l as Lang);
     }
     return out;
+  }
+
+  share(field: string, x: unknown, def: readonly ShareNetwork[]): readonly ShareNetwork[] {
+    if (x === undefined) return def;
+    if (!Array.isArray(x)) return this.fail(field, `must be a list of networks (${SHARE_NETWORKS.join(', ')})`, def);
+    const bad = x.find((n) => !(SHARE_NETWORKS as readonly unknown[]).includes(n));
+    if (bad !== undefined) return this.fail(field, `${show(bad)} is not one of ${SHARE_NETWORKS.join(', ')}`, def);
+    return [...new Set(x as ShareNetwork[])];
   }
 
   social(field: string, x: unknown, def: readonly SocialLink[]): readonly SocialLink[] {

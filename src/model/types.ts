@@ -39,6 +39,8 @@ export interface Article {
   sourceSiteUrl: string | null;
   /** The source says the copy here is canonical (else the original URL is). */
   sourceCanonicalHere: boolean;
+  /** The article's own say (desk): true this site's copy is canonical, false the original; null follows the source. */
+  canonicalHere?: boolean | null;
   categories: string[];
 }
 

@@ -21,7 +21,7 @@ type Db = Kysely<Database> | Transaction<Database>;
 const ARTICLE_COLUMNS = [
   'a.id', 'a.source_id', 'a.guid', 'a.url', 'a.canonical_url', 'a.slug', 'a.title', 'a.summary',
   'a.content_html', 'a.author', 'a.language', 'a.image_url', 'a.published_at', 'a.local_day',
-  'a.status', 'a.content_hash', 'a.created_at', 'a.updated_at', 'a.categories',
+  'a.status', 'a.content_hash', 'a.created_at', 'a.updated_at', 'a.categories', 'a.canonical_here',
 ] as const;
 
 /** The outcome of saving one article. */
@@ -307,6 +307,23 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
 /** Sets an article's status (published, hidden, draft, scheduled); returns false when there is no such article. */
 export async function setArticleStatus(db: Kysely<Database>, id: number, status: ArticleStatus): Promise<boolean> {
   return db.transaction().execute(async (trx) => (await writeStatus(trx, id, () => ({ status }))) !== undefined);
+}
+
+/**
+ * Sets an article's own say on its canonical link (null: follow its source) and signals the change;
+ * returns false when there is no such article.
+ * @example await setArticleCanonicalHere(db, 42, true) // its page names itself canonical
+ */
+export async function setArticleCanonicalHere(db: Kysely<Database>, id: number, canonicalHere: boolean | null): Promise<boolean> {
+  return db.transaction().execute(async (trx) => {
+    const value = canonicalHere === null ? null : canonicalHere ? 1 : 0;
+    const row = await trx.selectFrom('articles').select(['canonical_here']).where('id', '=', id).executeTakeFirst();
+    if (!row) return false;
+    if ((row.canonical_here ?? null) === value) return true;
+    await trx.updateTable('articles').set({ canonical_here: value }).where('id', '=', id).execute();
+    await signalChange(trx, { articles: [id] });
+    return true;
+  });
 }
 
 /** What an article's status change reads of it. */
@@ -724,6 +741,7 @@ export function toArticle(r: PublicArticleRow & { source_title: string | null; s
     sourceSlug: r.source_slug,
     sourceSiteUrl: r.source_site_url,
     sourceCanonicalHere: r.source_canonical_here === 1,
+    canonicalHere: r.canonical_here === null || r.canonical_here === undefined ? null : Number(r.canonical_here) === 1,
     categories: r.categories ? (JSON.parse(r.categories) as string[]) : [],
   };
 }

@@ -14,6 +14,7 @@ import * as m0009 from './migrations/0009_desk.js';
 import * as m0011 from './migrations/0011_fetch_history.js';
 import * as m0012 from './migrations/0012_desk_articles.js';
 import * as m0013 from './migrations/0013_totp_step.js';
+import * as m0014 from './migrations/0014_article_canonical.js';
 import * as m0015 from './migrations/0015_websub.js';
 import * as m0016 from './migrations/0016_sitemap_lastmod.js';
 
@@ -44,6 +45,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0011_fetch_history': m0011,
   '0012_desk_articles': m0012,
   '0013_totp_step': m0013,
+  '0014_article_canonical': m0014,
   '0015_websub': m0015,
   '0016_sitemap_lastmod': m0016,
 };

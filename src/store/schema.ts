@@ -66,6 +66,8 @@ export interface ArticlesTable {
   body_source: string | null;
   /** The staff member who wrote it in the desk (0009). */
   user_id: number | null;
+  /** Its canonical link: null follows the source's canonical_here, 1 this site's copy, 0 the original (0014). */
+  canonical_here: number | null;
 }
 
 /** A section (in the menu, named per language) or a tag (any other word an article is filed under). */

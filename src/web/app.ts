@@ -84,7 +84,7 @@ export async function buildApp(
   const metered = opts.metrics ? webMetrics(opts.metrics, config.metrics) : undefined;
   if (opts.metrics && opts.cache) opts.metrics.watchPageCache(() => opts.cache!.stats());
   const front = (handler: Parameters<typeof pageFront>[2]) => {
-    const served = mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log }) : handler);
+    const served = mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log, byHost: !config.site.siteUrl }) : handler);
     return metered ? metered.front(served) : served;
   };
   const app = Fastify({

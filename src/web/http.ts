@@ -230,7 +230,7 @@ export function pageFront(
   cache: PageCache,
   http: HttpSettings,
   next: (req: IncomingMessage, res: ServerResponse) => void,
-  opts: { security: HeaderSet; log?: Logger },
+  opts: { security: HeaderSet; log?: Logger; byHost?: boolean },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const inflight = new Map<string, Promise<void>>();
   const { security, log } = opts;
@@ -257,7 +257,9 @@ export function pageFront(
     const method = req.method;
     const url = req.url;
     if ((method !== 'GET' && method !== 'HEAD') || !url || url.length > 4096) return next(req, res);
-    const key = pageCacheKey(url);
+    // Without a siteUrl a page's absolute links (canonical, og:url …) come from its Host: one copy per host.
+    const key = opts.byHost ? hostCacheKey(req, url) : pageCacheKey(url);
+    if (key === null) return next(req, res);
     const hit = cache.get(key);
     const flight = inflight.get(key);
     if (hit && (!hit.stale || flight)) {
@@ -277,6 +279,18 @@ export function pageFront(
     if (method === 'HEAD' && !hit) return next(req, res);
     lead(key, req, res);
   };
+}
+
+/**
+ * Returns the page cache key of a request whose page links to its own Host (no siteUrl): scheme (as a
+ * proxy forwards it), host and the page's key; null for a Host too long to be one (not cached).
+ * @example hostCacheKey({ headers: { host: '127.0.0.1:3000' } }, '/?b=1&a=2') === ' 127.0.0.1:3000 /?a=2&b=1'
+ */
+export function hostCacheKey(req: Pick<IncomingMessage, 'headers'>, url: string): string | null {
+  const host = req.headers.host ?? '';
+  const proto = req.headers['x-forwarded-proto'] ?? '';
+  if (host.length > 260 || proto.length > 10) return null;
+  return `${proto} ${host.toLowerCase()} ${pageCacheKey(url)}`;
 }
 
 /** What the front adds to a cached page's headers: Cache-Control's settings and the security headers. */

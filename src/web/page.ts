@@ -5,6 +5,8 @@ import { tags as cacheTags, type PageMeta } from './cache.js';
 import { pageMeta } from './http.js';
 import type { Theme } from './theme.js';
 import { dirOf } from './i18n/strings.js';
+import { buildHead, type MetaFacts } from './meta.js';
+import { siteOrigin } from './origin.js';
 import { buildFooter } from './site-pages.js';
 import { buildHeader, type HeaderView, type PageContext } from './view.js';
 import { siteFeedLinks, type FeedLink } from './feeds/links.js';
@@ -21,8 +23,9 @@ export type PageView =
       template: string;
       title?: string;
       description?: string | null;
-      canonical?: string | null;
       noindex?: boolean;
+      /** What the page is, for its metadata (meta.ts): canonical path, image, article facts, breadcrumbs. */
+      meta?: MetaFacts;
       data: Record<string, unknown>;
       /** What the page shows, as cache tags (cache.ts `tags`); also sent as Surrogate-Key. */
       tags?: readonly string[];
@@ -46,6 +49,9 @@ export async function sendPage(
   const header = await buildHeader(deps.store, ctx, path);
   const footer = await buildFooter(deps.store, ctx, path);
   const counts = await renderCounts(deps.theme, ctx, header);
+  // Absolute URLs: siteUrl, else the request's checked Host (http.ts keys the page cache by Host then).
+  const origin = siteOrigin({ site: ctx.site }, reply.request)?.origin ?? '';
+  const head = buildHead(ctx, { origin, path, title: view.title, description: view.description, facts: view.meta });
   const html = await deps.theme.render(view.template, {
     ...view.data,
     t: ctx.t,
@@ -56,13 +62,15 @@ export async function sendPage(
       lang: ctx.lang,
       dir: dirOf(ctx.lang),
       title: view.title,
-      description: view.description,
-      canonical: view.canonical,
+      description: head.description,
+      canonical: status === 200 ? head.canonical : null,
       noindex: view.noindex || status !== 200,
       home: ctx.urls.home(),
       search: ctx.urls.search(),
-      alternates: header.languages.map((l) => ({ lang: l.lang, href: l.href })),
+      alternates: status === 200 ? head.alternates : [],
       feeds: [...siteFeedLinks(ctx), ...(view.feeds ?? [])],
+      // An error page is no page to share or index: its head has the title alone.
+      head: status === 200 ? head : { ...head, og: [], twitter: [], jsonLd: [], share: [] },
     },
   });
   const { page, meta } = fillCounts(html, counts, ctx, view.tags ?? []);

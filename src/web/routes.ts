@@ -19,6 +19,8 @@ import { sitePagePage } from './pages/site-page.js';
 import { registerSitemaps } from './sitemaps/routes.js';
 import { yearArchivePage } from './pages/year-archive.js';
 import { tags } from './cache.js';
+import { ICONS, IconSet } from './icons.js';
+import { iconRoute, manifestRoute, openSearchRoute } from './meta-routes.js';
 import { HttpError, notFound } from './errors.js';
 import { PageBody, pageMeta, sendAsset } from './http.js';
 import { pageContext, type PageContext } from './view.js';
@@ -40,6 +42,9 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
   const css = new PageBody(deps.theme.stylesheet.body, Date.now());
   app.get(deps.theme.stylesheet.path, (req, reply) => sendAsset(req, reply, css, 'text/css; charset=utf-8'));
   registerSitemaps(app, deps); // /sitemap.xml, /sitemaps/*.xml, /robots.txt
+  // The icons made from the site's logo (meta-routes.ts), once.
+  const icons = new IconSet();
+  for (const icon of ICONS) app.get(icon.path, iconRoute(deps, icons, icon.path));
 
   for (const lang of LANGS) {
     const prefix = lang === defaultLanguage ? '' : `/${lang}`;
@@ -52,6 +57,8 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
     app.get(`${prefix}/search.json`, enabled((req, reply) => searchJsonRoute(deps, lang, req, reply)));
     registerFeedRoutes(app, deps, lang, prefix, enabled); // feeds/routes.ts: /feed.xml|.atom|.json, per language, section, tag, source
+    app.get(`${prefix}/manifest.webmanifest`, enabled(manifestRoute(deps, lang)));
+    app.get(`${prefix}/opensearch.xml`, enabled(openSearchRoute(deps, lang)));
     app.get(`${prefix}/section/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'section', p.slug!, q)));
     app.get(`${prefix}/tag/:slug/`, page((d, ctx, p, q) => categoryPage(d.store, ctx, 'tag', p.slug!, q)));
     app.get(`${prefix}/source/:slug/`, page((d, ctx, p, q) => sourcePage(d.store, ctx, p.slug!, q)));

@@ -25,6 +25,8 @@ export interface ArticleFormValues {
   imageUrl: string;
   url: string;
   source: string;
+  /** '' as the source says, 'here' this site's copy, 'original' the original address. */
+  canonical: string;
 }
 
 /** What the form asks the store to do. */
@@ -42,6 +44,8 @@ export interface ArticleForm {
   imageUrl: string | null | undefined;
   url: string | null;
   sourceId: number | undefined;
+  /** The canonical link: true this site's copy, false the original, null as the source says. */
+  canonicalHere: boolean | null;
   /** save (keep the status), draft (unpublish), publish (now or at its time), or preview. */
   intent: 'save' | 'draft' | 'publish' | 'preview';
   /** An uploaded image file, when one came. */
@@ -80,6 +84,7 @@ export function formValuesOf(a: DeskArticle | undefined, sectionSlugs: string[],
     imageUrl: a?.imageUrl ?? '',
     url: a?.url ?? '',
     source: a ? String(a.sourceId) : '',
+    canonical: a?.canonicalHere === true ? 'here' : a?.canonicalHere === false ? 'original' : '',
   };
 }
 
@@ -97,6 +102,7 @@ export function readArticleForm(body: unknown, timeZone: string, now: Date): Art
     imageUrl: text(body, 'imageUrl'),
     url: text(body, 'url'),
     source: text(body, 'source'),
+    canonical: text(body, 'canonical'),
   };
   const intentRaw = text(body, 'intent');
   const intent = intentRaw === 'publish' || intentRaw === 'preview' || intentRaw === 'draft' ? intentRaw : 'save';
@@ -136,6 +142,7 @@ export function readArticleForm(body: unknown, timeZone: string, now: Date): Art
     imageUrl: values.imageUrl.trim() ? imageUrl : undefined,
     url,
     sourceId,
+    canonicalHere: values.canonical === 'here' ? true : values.canonical === 'original' ? false : null,
     intent,
     upload,
     removeImage: text(body, 'removeImage') === '1',

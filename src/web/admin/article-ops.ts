@@ -7,7 +7,7 @@ import { collectImages } from '../../media/pipeline.js';
 import { mayEditArticle, mayPublishArticle, roleAtLeast, type StaffUser } from '../../model/staff.js';
 import type { ArticleStatus } from '../../model/types.js';
 import { findRevision, restoreRevision } from '../../store/article-revisions.js';
-import { deleteArticle } from '../../store/articles.js';
+import { deleteArticle, setArticleCanonicalHere } from '../../store/articles.js';
 import type { Store } from '../../store/db.js';
 import { ensureDeskSource, saveDeskArticle, setDeskArticleStatus, type DeskArticle, type DeskSaveResult } from '../../store/desk-articles.js';
 
@@ -42,6 +42,8 @@ export interface ArticleDraft {
   status: ArticleStatus;
   url: string | null;
   sourceId?: number;
+  /** Its canonical link: true this site's copy, false the original, null as its source says; undefined: keep. */
+  canonicalHere?: boolean | null;
 }
 
 /**
@@ -72,6 +74,7 @@ export async function saveArticleAs(deps: ArticleOpsDeps, me: StaffUser, a: Desk
     site.timeZone,
     now,
   );
+  if (d.canonicalHere !== undefined && d.canonicalHere !== (a?.canonicalHere ?? null)) await setArticleCanonicalHere(store.db, saved.id, d.canonicalHere);
   // Its images (an upload, the body's) linked to it now, drafts too: an upload no article uses is pruned after a week.
   await collectImages({ store, now: () => now }, [saved.id]);
   return saved;

@@ -149,6 +149,22 @@ describe.skipIf(skip)('the desk: articles', () => {
     expect((await app.inject(`/2019/02/15/${a.slug}/`)).statusCode).toBe(200);
   });
 
+  it('names the canonical link per article: as its source says, this site\'s copy, or the original', async () => {
+    const ed = users.editor!;
+    const a = (await findDeskArticle(store.db, aggregated))!;
+    const canonical = async () => /<link rel="canonical" href="([^"]+)">/.exec((await app.inject(`/2019/02/15/${a.slug}/`)).body)?.[1];
+    const form = { title: a.title, body: a.contentHtml ?? '', url: 'https://wire.example/1', intent: 'save' };
+    expect((await write(ed, { ...form, canonical: '' }, `/admin/articles/${aggregated}`)).statusCode).toBe(303);
+    expect(await canonical()).toBe('https://wire.example/1');
+    expect((await write(ed, { ...form, canonical: 'here' }, `/admin/articles/${aggregated}`)).statusCode).toBe(303);
+    expect((await findDeskArticle(store.db, aggregated))!.canonicalHere).toBe(true);
+    expect(await canonical()).toBe(`http://localhost/2019/02/15/${a.slug}/`);
+    expect((await ed.get(`/admin/articles/${aggregated}`)).body).toContain('<option value="here" selected>');
+    expect((await write(ed, { ...form, canonical: '' }, `/admin/articles/${aggregated}`)).statusCode).toBe(303);
+    expect((await findDeskArticle(store.db, aggregated))!.canonicalHere).toBeNull();
+    expect(await canonical()).toBe('https://wire.example/1');
+  });
+
   it('keeps stored XSS in title, body and summary inert on public and desk pages', async () => {
     const res = await write(users.editor!, {
       title: '<img src=x onerror=alert(1)> "quoted" </script><script>alert(2)</script>',

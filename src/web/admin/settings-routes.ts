@@ -4,7 +4,7 @@
  * config file's own rules, applied in every process without a restart (settings/live.ts).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { ConfigError, siteSettingsInput, type SitePatch, type SiteSettingsInput } from '../../config.js';
+import { ConfigError, SHARE_NETWORKS, siteSettingsInput, type ShareNetwork, type SitePatch, type SiteSettingsInput } from '../../config.js';
 import { DEFAULT_HIJRI_MONTH_NAMES } from '../../calendar/format.js';
 import { LANGS, type Lang } from '../../model/types.js';
 import { findSiteOverrides } from '../../store/site-settings.js';
@@ -55,6 +55,8 @@ function formSettings(body: unknown): Required<SiteSettingsInput> {
     hijri: { variant: field(body, 'hijri.variant') as NonNullable<SiteSettingsInput['hijri']>['variant'], adjustment: num(field(body, 'hijri.adjustment')) as number, monthNames },
     pageSize: num(field(body, 'pageSize')) as number,
     feedContent: field(body, 'feedContent') as NonNullable<SiteSettingsInput['feedContent']>,
+    description: field(body, 'description').trim(),
+    share: fieldList(body, 'share') as ShareNetwork[],
   };
 }
 
@@ -69,7 +71,7 @@ export function patchFromForm(body: unknown, current: Required<SiteSettingsInput
   /** The change of one field: null when reset, the typed value when it differs, else nothing. */
   const change = <T>(name: string, value: T, now: unknown): T | null | undefined => (reset.has(name) ? null : same(value, now) ? undefined : value);
   const patch: SitePatch = {};
-  for (const key of ['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'feedContent'] as const) {
+  for (const key of ['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'feedContent', 'description', 'share'] as const) {
     const c = change(key, typed[key], current[key]);
     if (c !== undefined) (patch as Record<string, unknown>)[key] = c;
   }
@@ -113,9 +115,10 @@ async function settingsPage(desk: Desk, req: FastifyRequest, reply: FastifyReply
     languages: LANGS.map((l) => ({ code: l, on: current.languages.includes(l), isDefault: l === desk.web.config.site.defaultLanguage })),
     social: Array.from({ length: SOCIAL_ROWS }, (_, i) => current.social[i] ?? { name: '', url: '' }).map((s, i) => ({ ...s, i })),
     months: LANGS.map((l) => ({ code: l, text: (current.hijri.monthNames?.[l] ?? DEFAULT_HIJRI_MONTH_NAMES[l]).join('\n'), own: Boolean(current.hijri.monthNames?.[l]) })),
+    networks: SHARE_NETWORKS.map((n) => ({ code: n, on: current.share.includes(n) })),
     adjustments: [-2, -1, 0, 1, 2],
     variants: ['umalqura', 'civil', 'tabular'],
     feedContents: [{ value: 'full', label: 'the whole article' }, { value: 'summary', label: 'the summary alone' }],
-    from: Object.fromEntries(['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'feedContent'].map((f) => [f, fromDesk(f)])),
+    from: Object.fromEntries(['siteName', 'timeZone', 'languages', 'social', 'pageSize', 'strip.days', 'strip.includeToday', 'hijri.variant', 'hijri.adjustment', 'hijri.monthNames', 'feedContent', 'description', 'share'].map((f) => [f, fromDesk(f)])),
   }, status);
 }

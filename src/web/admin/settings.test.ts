@@ -33,6 +33,8 @@ async function submit(change: Record<string, string>, reset: string[] = []) {
   for (const m of page.body.matchAll(/<select name="([^"]+)">(.*?)<\/select>/gs)) form[m[1]!] = /<option value="([^"]*)" selected>/.exec(m[2]!)?.[1] ?? '';
   const body = new URLSearchParams({ _csrf: admin.csrf, ...form, ...change });
   for (const l of ['en', 'tr', 'ar']) if (!('languages' in change)) body.append('languages', l);
+  // The share boxes as ticked (a browser sends the ticked ones).
+  for (const m of page.body.matchAll(/<input type="checkbox" name="share" value="(\w+)" checked>/g)) if (!('share' in change)) body.append('share', m[1]!);
   for (const r of reset) body.append('reset', r);
   return app.inject({ method: 'POST', url: '/admin/settings', headers: { cookie: [...admin.cookies].map(([k, v]) => `${k}=${v}`).join('; '), 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() });
 }
@@ -49,6 +51,25 @@ describe.skipIf(skip)('the desk: settings', () => {
     expect(log.detail).toMatchObject({ changes: [{ field: 'hijri.adjustment', from: 0, to: 1 }] });
     await submit({}, ['hijri.adjustment']);
     expect((await app.inject('/')).body).toContain('10 Jumada al-Thani 1440');
+  });
+
+  it('sets the site description (the home page\'s) and the share networks (article pages), and resets them', async () => {
+    const home = async () => /<meta name="description" content="([^"]*)">/.exec((await app.inject('/')).body)?.[1];
+    expect(await home()).toMatch(/^Settings Test: the latest news/);
+    const res = await submit({ description: 'Our town & its news.' });
+    expect(res.statusCode).toBe(303);
+    expect(await home()).toBe('Our town &amp; its news.');
+    const form = (await admin.get('/admin/settings')).body;
+    expect(form).toContain('>Our town &amp; its news.</textarea>');
+    expect(form).toContain('<input type="checkbox" name="share" value="x" checked>');
+    expect(form).toContain('<input type="checkbox" name="share" value="linkedin">');
+    expect((await submit({ share: 'linkedin' })).statusCode).toBe(303);
+    const shared = (await admin.get('/admin/settings')).body;
+    expect(shared).toContain('<input type="checkbox" name="share" value="linkedin" checked>');
+    expect(shared).toContain('<input type="checkbox" name="share" value="x">');
+    await submit({}, ['description', 'share']);
+    expect(await home()).toMatch(/^Settings Test: the latest news/);
+    expect((await admin.get('/admin/settings')).body).toContain('<input type="checkbox" name="share" value="x" checked>');
   });
 
   it('names every bad field with the config file\'s rules and saves nothing', async () => {

@@ -56,6 +56,11 @@ export interface Strings {
   nextDay: string;
   /** A front-page block's link to its section's page. */
   moreIn: string;
+  /** The home page's description when the site has none of its own. */
+  siteDescription: string;
+  /** The label of an article's share links, and the e-mail one's name. */
+  share: string;
+  shareEmail: string;
 }
 
 const en: Strings = {
@@ -109,6 +114,9 @@ const en: Strings = {
   previousDay: 'Previous day',
   nextDay: 'Next day',
   moreIn: 'More in {name}',
+  siteDescription: '{site}: the latest news from its sources, day by day, with an archive of every day.',
+  share: 'Share',
+  shareEmail: 'Email',
 };
 
 const tr: Strings = {
@@ -162,6 +170,9 @@ const tr: Strings = {
   previousDay: 'Önceki gün',
   nextDay: 'Sonraki gün',
   moreIn: '{name} bölümünden daha fazla',
+  siteDescription: '{site}: kaynaklarından en son haberler, gün gün, her günün arşiviyle.',
+  share: 'Paylaş',
+  shareEmail: 'E-posta',
 };
 
 const ar: Strings = {
@@ -215,6 +226,9 @@ const ar: Strings = {
   previousDay: 'اليوم السابق',
   nextDay: 'اليوم التالي',
   moreIn: 'المزيد من {name}',
+  siteDescription: '{site}: آخر الأخبار من مصادرها يومًا بيوم، مع أرشيف لكل يوم.',
+  share: 'شارك',
+  shareEmail: 'البريد الإلكتروني',
 };
 
 export const STRINGS: Record<Lang, Strings> = { en, tr, ar };

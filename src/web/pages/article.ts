@@ -1,5 +1,6 @@
 /** `/YYYY/MM/DD/slug/` — one article with its source, the original link and previous / next. */
 import { formatDateTime } from '../../calendar/format.js';
+import { htmlToText } from '../../html/text.js';
 import { httpUrl } from '../../model/url.js';
 import { findArticleBySlug, findNeighbours } from '../../store/articles.js';
 import { categoryName, findCategoriesOfArticle } from '../../store/categories.js';
@@ -29,16 +30,37 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
   // Every URL from the store is checked again where it becomes a link (a store written by an older
   // version, or by hand, may hold another scheme): a link that is not http(s) is not shown.
   const original = httpUrl(a.url) ?? httpUrl(a.canonicalUrl);
-  // The original is canonical unless the source says the copy here is.
-  const canonical = a.sourceCanonicalHere || !original ? `${ctx.site.siteUrl ?? ''}${ctx.urls.article(a)}` : (httpUrl(a.canonicalUrl) ?? original);
+  // The original is canonical unless the article (desk), else its source, says the copy here is.
+  const here = a.canonicalHere ?? a.sourceCanonicalHere;
+  const canonicalUrl = here || !original ? null : (httpUrl(a.canonicalUrl) ?? original);
+  const sections = categories.filter((c) => c.kind === 'section').map((c) => ({ name: categoryName(c, ctx.lang), href: ctx.urls.section(c.slug) }));
+  const tagLinks = categories.filter((c) => c.kind === 'tag').map((c) => ({ name: categoryName(c, ctx.lang), href: ctx.urls.tag(c.slug) }));
+  const leadPicture = pictures.get(httpUrl(a.imageUrl) ?? '') ?? null;
   return {
     template: 'article',
     tags: [a, older, newer].flatMap((x) => (x ? [tags.article(x.id)] : [])),
     // A new article published between the neighbours changes this page's previous/next links.
     span: [older ? Date.parse(older.publishedAt) : -Infinity, newer ? Date.parse(newer.publishedAt) : Infinity],
     title: a.title,
-    description: a.summary,
-    canonical,
+    description: a.summary ?? (a.contentHtml ? htmlToText(a.contentHtml).slice(0, 400) : null),
+    meta: {
+      kind: 'article',
+      path: ctx.urls.article(a),
+      canonicalUrl,
+      image: leadPicture && { picture: leadPicture, alt: a.title },
+      article: {
+        headline: a.title,
+        publishedAt: a.publishedAt,
+        modifiedAt: a.updatedAt > a.publishedAt ? a.updatedAt : a.publishedAt,
+        author: a.author,
+        sourceName: a.sourceTitle,
+        sourceUrl: httpUrl(a.sourceSiteUrl),
+        sections: sections.map((s) => s.name),
+        tags: tagLinks.map((t) => t.name),
+        original,
+        lang,
+      },
+    },
     data: {
       article: {
         title: a.title,
@@ -54,8 +76,8 @@ export async function articlePage(store: Store, ctx: PageContext, p: { year: str
         sourceHref: httpUrl(a.sourceSiteUrl),
         sourceHost: hostOf(httpUrl(a.sourceSiteUrl)),
         sourcePage: a.sourceSlug ? ctx.urls.source(a.sourceSlug) : null,
-        sections: categories.filter((c) => c.kind === 'section').map((c) => ({ name: categoryName(c, ctx.lang), href: ctx.urls.section(c.slug) })),
-        tags: categories.filter((c) => c.kind === 'tag').map((c) => ({ name: categoryName(c, ctx.lang), href: ctx.urls.tag(c.slug) })),
+        sections,
+        tags: tagLinks,
         original,
         lang,
         dir: dirOf(lang),

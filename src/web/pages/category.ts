@@ -22,17 +22,20 @@ export async function categoryPage(store: Store, ctx: PageContext, kind: Categor
   checkPageInRange(page, pages);
   const articles = c.count ? await findHeadlinesByCategory(store.db, c.id, size, (page - 1) * size) : [];
   const name = categoryName(c, ctx.lang);
+  const heading = kind === 'section' ? name : fill(ctx.t.tagTitle, { name });
+  const countLabel = fill(ctx.t.articlesOnDay, { n: formatNumber(c.count, ctx.lang, ctx.cal) });
   const url = (n: number) => (kind === 'section' ? ctx.urls.section(c.slug, n) : ctx.urls.tag(c.slug, n));
   return {
     template: 'category',
     tags: [kind === 'section' ? tags.section(c.slug) : tags.tag(c.slug), ...articles.map((a) => tags.article(a.id))],
     title: page > 1 ? `${name} - ${fill(ctx.t.page, { n: formatNumber(page, ctx.lang, ctx.cal) })}` : name,
-    canonical: ctx.site.siteUrl ? `${ctx.site.siteUrl}${url(page)}` : undefined,
     feeds: feedLinks(ctx, { kind, slug: c.slug }, `${ctx.site.siteName} - ${kind === 'section' ? name : fill(ctx.t.tagTitle, { name })}`),
+    description: `${heading} - ${countLabel}`,
+    meta: { kind, path: url(page), breadcrumbs: [{ name: heading, path: url(1) }] },
     data: {
       kind,
-      heading: kind === 'section' ? name : fill(ctx.t.tagTitle, { name }),
-      countLabel: fill(ctx.t.articlesOnDay, { n: formatNumber(c.count, ctx.lang, ctx.cal) }),
+      heading,
+      countLabel,
       count: c.count,
       articles: await articleCards(store, articles, ctx),
       pager: pager(ctx, page, pages, url),

@@ -41,6 +41,7 @@ export async function homePage(store: Store, ctx: PageContext, query: unknown): 
     // Every new article changes the home tag, so the blocks need no tags of their own; the articles they show do.
     tags: [tags.home, ...[...latest, ...blocks.flatMap((b) => b.list)].map((a) => tags.article(a.id))],
     title: page > 1 ? ctx.t.page.replace('{n}', String(page)) : undefined,
+    meta: { kind: page > 1 ? 'other' : 'home', path: ctx.urls.home(page) },
     data: {
       nothing: latest.length === 0,
       lead: leadAt >= 0 ? { ...all[leadAt]!, picture: full(latest[leadAt]) } : null,

@@ -55,6 +55,8 @@ export async function searchPage(store: Store, ctx: PageContext, query: unknown)
     tags: [tags.search],
     title: params.q ? fill(ctx.t.searchTitle, { q: params.q.slice(0, 100) }) : ctx.t.search,
     noindex: true,
+    description: countLabel ?? s.message ?? ctx.t.searchLabel,
+    meta: { kind: 'search', path: ctx.urls.search({ q: params.q, page: params.page }) },
     data: {
       form: { action: ctx.urls.search(), q: params.q, from: params.from ?? '', to: params.to ?? '', source: params.source ?? '' },
       message: s.message,

@@ -58,7 +58,7 @@ describe('own pages', () => {
     expect(en.body).toContain('<h2>Who we are</h2>');
     expect(en.body).toContain('Jarida is <strong>independent</strong>.');
     expect(en.body).toContain('<a href="mailto:desk@example.org"');
-    expect(en.body).toContain('<link rel="canonical" href="/about/">');
+    expect(en.body).toContain('<link rel="canonical" href="http://localhost/about/">');
 
     const tr = await get('/tr/about/');
     expect(tr.statusCode).toBe(200);
@@ -66,7 +66,7 @@ describe('own pages', () => {
     expect(tr.body).toContain('<h1>Hakkımızda</h1>');
     expect(tr.body).toContain('<p>Biz <em>bağımsızız</em>.</p>');
     expect(tr.body).toContain('<a>tıkla</a>');
-    expect(tr.body).toContain('<link rel="canonical" href="/tr/about/">');
+    expect(tr.body).toContain('<link rel="canonical" href="http://localhost/tr/about/">');
 
     // Body scripts and javascript: links never reach a page (the layout's own two scripts stay).
     for (const body of [en.body, tr.body]) {
@@ -85,7 +85,7 @@ describe('own pages', () => {
     expect(ar.body).toContain('<article class="article site-page" lang="en" dir="ltr">');
     expect(ar.body).toContain('<h1>About us</h1>');
     // The same text as /about/: that URL is canonical.
-    expect(ar.body).toContain('<link rel="canonical" href="/about/">');
+    expect(ar.body).toContain('<link rel="canonical" href="http://localhost/about/">');
     expect((await get('/tr/imprint/')).body).toContain('<article class="article site-page" lang="en" dir="ltr">');
   });
 
@@ -100,7 +100,7 @@ describe('own pages', () => {
   });
 
   it("answers an unknown page, a slug's wrong spelling and a reserved word with the site's 404 page", async () => {
-    for (const url of ['/nothing-here/', '/tr/nothing-here/', '/About/', '/about-/', '/ar/kunye/', '/media/', '/favicon.ico']) {
+    for (const url of ['/nothing-here/', '/tr/nothing-here/', '/About/', '/about-/', '/ar/kunye/', '/media/', '/favicon.png']) {
       const r = await get(url);
       expect(r.statusCode, url).toBe(404);
       expect(r.body, url).toContain('<section class="error">');

@@ -1,4 +1,5 @@
 /** `/<slug>/` — one of the site's own pages (About, Contact …) in the page's language, else the default's. */
+import { htmlToText } from '../../html/text.js';
 import { isPageSlug } from '../../model/site-page.js';
 import type { Store } from '../../store/db.js';
 import { findSitePageFor } from '../../store/site-pages.js';
@@ -22,7 +23,8 @@ export async function sitePagePage(store: Store, ctx: PageContext, p: { slug: st
     template: 'page',
     tags: [tags.page(page.slug)],
     title: page.title,
-    canonical: `${ctx.site.siteUrl ?? ''}${own.page(page.slug)}`,
+    description: htmlToText(page.html).slice(0, 400) || null,
+    meta: { kind: 'page', path: own.page(page.slug) },
     data: {
       sitePage: { slug: page.slug, title: page.title, body: page.html, lang: page.lang, dir: dirOf(page.lang) },
     },

@@ -22,16 +22,19 @@ export async function sourcePage(store: Store, ctx: PageContext, slug: string, q
   const pages = Math.ceil(s.publishedCount / size);
   checkPageInRange(page, pages);
   const articles = s.publishedCount ? await findHeadlinesBySource(store.db, s.id, size, (page - 1) * size) : [];
+  const heading = fill(ctx.t.sourceTitle, { name: s.title });
+  const countLabel = fill(ctx.t.articlesOnDay, { n: formatNumber(s.publishedCount, ctx.lang, ctx.cal) });
   return {
     template: 'source',
     tags: [tags.source(s.id), ...articles.map((a) => tags.article(a.id))],
     title: page > 1 ? `${s.title} - ${fill(ctx.t.page, { n: formatNumber(page, ctx.lang, ctx.cal) })}` : s.title,
-    canonical: ctx.site.siteUrl ? `${ctx.site.siteUrl}${ctx.urls.source(s.slug, page)}` : undefined,
     feeds: feedLinks(ctx, { kind: 'source', slug: s.slug }, `${ctx.site.siteName} - ${fill(ctx.t.sourceTitle, { name: s.title })}`),
+    description: `${heading} - ${countLabel}`,
+    meta: { kind: 'source', path: ctx.urls.source(s.slug, page), breadcrumbs: [{ name: heading, path: ctx.urls.source(s.slug) }] },
     data: {
-      heading: fill(ctx.t.sourceTitle, { name: s.title }),
+      heading,
       source: { name: s.title, href: httpUrl(s.siteUrl), lang: s.language ?? undefined, dir: s.language ? dirOf(s.language) : undefined },
-      countLabel: fill(ctx.t.articlesOnDay, { n: formatNumber(s.publishedCount, ctx.lang, ctx.cal) }),
+      countLabel,
       count: s.publishedCount,
       articles: await articleCards(store, articles, ctx),
       pager: pager(ctx, page, pages, (n) => ctx.urls.source(s.slug, n)),

@@ -7,6 +7,7 @@ import { tags } from '../cache.js';
 import type { PageView } from '../page.js';
 import { parseYear } from '../params.js';
 import type { PageContext } from '../view.js';
+import { archiveTrail } from './archive-trail.js';
 
 /** Returns the year archive view. */
 export async function yearArchivePage(store: Store, ctx: PageContext, p: { year: string }): Promise<PageView> {
@@ -14,13 +15,17 @@ export async function yearArchivePage(store: Store, ctx: PageContext, p: { year:
   const months = await findYearMonths(store.db, year);
   const total = months.reduce((n, m) => n + m.count, 0);
   const label = toLocalDigits(String(year), ctx.lang, ctx.cal);
+  const heading = fill(ctx.t.yearTitle, { year: label });
+  const countLabel = fill(ctx.t.articlesOnDay, { n: formatNumber(total, ctx.lang, ctx.cal) });
   return {
     template: 'year',
     tags: [tags.year(`${year}-01-01`)],
     title: label,
+    description: `${heading} - ${countLabel}`,
+    meta: { kind: 'year', path: ctx.urls.year(year), breadcrumbs: archiveTrail(ctx, String(year)) },
     data: {
-      heading: fill(ctx.t.yearTitle, { year: label }),
-      countLabel: fill(ctx.t.articlesOnDay, { n: formatNumber(total, ctx.lang, ctx.cal) }),
+      heading,
+      countLabel,
       months: months.map((m) => ({
         label: formatMonthYear(year, Number(m.month.slice(5)), ctx.lang, ctx.cal),
         href: ctx.urls.month(m.month),

@@ -132,6 +132,11 @@ describe.skipIf(skip)('the admin API', () => {
     expect(changed.statusCode).toBe(200);
     expect(changed.json()).toMatchObject({ title: 'From the API, edited', status: 'published' });
     expect(changed.json().editedAt).not.toBeNull();
+    expect(changed.json().canonicalHere).toBeNull();
+    // The canonical link per article: true, false, null (as its source says); nothing else.
+    expect((await call('PATCH', `/articles/${a.id}`, editor, { canonicalHere: true })).json().canonicalHere).toBe(true);
+    expect((await call('PATCH', `/articles/${a.id}`, editor, { canonicalHere: 'yes' })).statusCode).toBe(400);
+    expect((await call('PATCH', `/articles/${a.id}`, editor, { canonicalHere: null })).json().canonicalHere).toBeNull();
     const revs = (await call('GET', `/articles/${a.id}/revisions`, editor)).json().revisions;
     expect(revs[0]).toMatchObject({ title: 'From the API', status: 'draft' });
     expect((await call('GET', '/articles?status=published', editor)).json().articles.map((x: { id: number }) => x.id)).toContain(a.id);
@@ -174,6 +179,10 @@ describe.skipIf(skip)('the admin API', () => {
   it('reads and changes settings as an admin, naming bad fields; an editor gets 403', async () => {
     const t = await token('admin');
     expect((await call('GET', '/settings', t)).json().settings.siteName).toBe('API Test');
+    const shared = await call('PATCH', '/settings', t, { description: 'News & more.', share: ['telegram'] });
+    expect(shared.json().settings).toMatchObject({ description: 'News & more.', share: ['telegram'] });
+    expect((await call('PATCH', '/settings', t, { share: ['myspace'] })).json().field).toBe('share');
+    expect((await call('PATCH', '/settings', t, { description: null, share: null })).json().settings.share).toEqual(['x', 'facebook', 'whatsapp', 'telegram', 'email']);
     expect((await call('PATCH', '/settings', await token('editor'), { siteName: 'x' })).statusCode).toBe(403);
     const bad = await call('PATCH', '/settings', t, { timeZone: 'Mars/Olympus' });
     expect(bad.statusCode).toBe(400);

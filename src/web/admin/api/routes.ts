@@ -12,7 +12,7 @@ import { parseDay } from '../../../calendar/zone.js';
 import { findRevisions } from '../../../store/article-revisions.js';
 import { DeskStoreError, findDeskArticle, type DeskArticle } from '../../../store/desk-articles.js';
 import { DESK_PAGE_MAX, findDeskArticles, type DeskFilter } from '../../../store/desk-list.js';
-import { ConfigError, siteSettingsInput, type SitePatch } from '../../../config.js';
+import { ConfigError, SHARE_NETWORKS, siteSettingsInput, type SitePatch } from '../../../config.js';
 import { findSiteOverrides } from '../../../store/site-settings.js';
 import { changeStatusAs, deleteAs, NotAllowed, restoreAs, saveArticleAs, type ArticleDraft } from '../article-ops.js';
 import { ApiError, asCaller, ID_PARAM, str, type ApiContext, type ApiRoute, type JsonSchema } from './route.js';
@@ -48,13 +48,14 @@ const articleFields = {
   imageUrl: { type: ['string', 'null'], maxLength: 2000, description: 'http(s)' },
   url: { type: ['string', 'null'], maxLength: 2000, description: 'the original, for attribution (http(s))' },
   sourceId: { type: 'integer', minimum: 1 },
+  canonicalHere: { type: ['boolean', 'null'], description: "true: this site's copy is canonical; false: the original (url); null: as its source says" },
 };
 const articleSchema: JsonSchema = {
   type: 'object',
   properties: {
     id: { type: 'integer' }, slug: { type: 'string' }, title: { type: 'string' }, status: { enum: [...ARTICLE_STATUSES] }, publishedAt: { type: 'string' }, localDay: { type: 'string' },
     summary: { type: ['string', 'null'] }, contentHtml: { type: ['string', 'null'] }, bodySource: { type: ['string', 'null'] }, language: { type: ['string', 'null'] }, imageUrl: { type: ['string', 'null'] },
-    categories: { type: 'array', items: { type: 'string' } }, author: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, sourceId: { type: 'integer' }, sourceTitle: { type: ['string', 'null'] },
+    categories: { type: 'array', items: { type: 'string' } }, author: { type: ['string', 'null'] }, url: { type: ['string', 'null'] }, sourceId: { type: 'integer' }, sourceTitle: { type: ['string', 'null'] }, canonicalHere: { type: ['boolean', 'null'] },
     userId: { type: ['integer', 'null'] }, editedAt: { type: ['string', 'null'] }, updatedAt: { type: 'string' },
   },
 };
@@ -62,7 +63,7 @@ const articleSchema: JsonSchema = {
 function articleOut(a: DeskArticle) {
   return {
     id: a.id, slug: a.slug, title: a.title, status: a.status, publishedAt: a.publishedAt, localDay: a.localDay, summary: a.summary, contentHtml: a.contentHtml, bodySource: a.bodySource,
-    language: a.language, imageUrl: a.imageUrl, categories: a.categories, author: a.author, url: a.url, sourceId: a.sourceId, sourceTitle: a.sourceTitle, userId: a.userId, editedAt: a.editedAt, updatedAt: a.updatedAt,
+    language: a.language, imageUrl: a.imageUrl, categories: a.categories, author: a.author, url: a.url, sourceId: a.sourceId, sourceTitle: a.sourceTitle, canonicalHere: a.canonicalHere ?? null, userId: a.userId, editedAt: a.editedAt, updatedAt: a.updatedAt,
   };
 }
 
@@ -117,6 +118,7 @@ function draftOf(body: Record<string, unknown>, a: DeskArticle | undefined, now:
     status: (body.status as ArticleStatus | undefined) ?? a?.status ?? 'draft',
     url: body.url !== undefined ? (url('url') ?? null) : (a?.url ?? null),
     ...(typeof body.sourceId === 'number' ? { sourceId: body.sourceId } : {}),
+    ...(body.canonicalHere !== undefined ? { canonicalHere: body.canonicalHere as boolean | null } : {}),
   };
 }
 
@@ -227,6 +229,7 @@ const settingsSchema: JsonSchema = {
     hijri: { type: 'object', properties: { variant: { enum: ['umalqura', 'civil', 'tabular'] }, adjustment: { type: 'integer' }, monthNames: { type: 'object' } } },
     pageSize: { type: 'integer' },
     feedContent: { enum: ['full', 'summary'] },
+    description: { type: 'string' }, share: { type: 'array', items: { enum: [...SHARE_NETWORKS] } },
   },
 };
 
@@ -248,6 +251,7 @@ const SETTINGS_ROUTES: ApiRoute[] = [
         hijri: nullable({ type: 'object', additionalProperties: false, properties: { variant: nullable({ type: 'string' }), adjustment: nullable({ type: 'integer' }), monthNames: nullable({ type: 'object' }) } }),
         pageSize: nullable({ type: 'integer' }),
         feedContent: nullable({ type: 'string' }),
+        description: nullable({ type: 'string' }), share: nullable({ type: 'array', items: { type: 'string' } }),
       },
     },
     response: { type: 'object', properties: { settings: settingsSchema, changes: { type: 'array', items: { type: 'object' } } } },
