@@ -17,6 +17,7 @@
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
 import { parseSearchQuery } from '../search/query.js';
 import type { Database } from './schema.js';
+import { decodeListCursor, encodeListCursor as encodeCursor, textMatchPage, type ListCursor as Cursor } from './list-cursor.js';
 import { findMatchingIds, type TextMatch } from './search.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -77,7 +78,6 @@ export class ApiCursorError extends Error {
 }
 
 /** Where a page starts: after this instant and id (newest first), or (text) below this id. */
-type Cursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean };
 
 /**
  * Returns a page of published articles, `page.limit` rows after the cursor `page.after` (the `next`
@@ -87,7 +87,7 @@ type Cursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean
  */
 export async function findApiArticles(db: Db, filter: ApiArticleFilter, page: { limit: number; after?: string }): Promise<ApiArticlePage> {
   const limit = Math.max(1, Math.floor(page.limit));
-  const cursor = page.after === undefined ? undefined : decodeCursor(page.after);
+  const cursor = page.after === undefined ? undefined : decodeListCursor(page.after, badCursor);
   if (filter.text?.trim()) {
     const q = parseSearchQuery(filter.text, filter.textLang ?? 'en');
     if (!q.ok) return { rows: [], next: null, text: q.reason };
@@ -123,20 +123,8 @@ function keysQuery(db: Db, f: ApiArticleFilter, cursor: Extract<Cursor, { k: 'p'
 /** A page of text matches, newest stored first: exact words, or (when they fill no first page) also the words they begin. */
 async function textPage(db: Db, f: ApiArticleFilter, text: Omit<TextMatch, 'prefix'>, cursor: Extract<Cursor, { k: 't' }> | undefined, limit: number): Promise<ApiArticlePage> {
   const where = conditions(f);
-  const walk = (prefix: boolean) => findMatchingIds(db, { ...text, prefix }, where, { below: cursor?.i }, limit + 1);
-  let prefix = cursor?.x ?? false;
-  let found = await walk(prefix);
-  if (!cursor && !prefix && found.ids.length <= limit && found.stoppedAt === null && text.parts.some((p) => p.prefix)) {
-    prefix = true;
-    found = await walk(prefix);
-  }
-  const { ids, stoppedAt } = found;
-  const last = ids.length > limit ? ids[limit - 1] : stoppedAt;
-  return {
-    rows: await rowsOf(db, ids.slice(0, limit)),
-    next: last !== undefined && last !== null ? encodeCursor({ k: 't', i: last, x: prefix }) : null,
-    ...(ids.length <= limit && stoppedAt !== null ? { partial: true as const } : {}),
-  };
+  const page = await textMatchPage(text, cursor, limit, (prefix) => findMatchingIds(db, { ...text, prefix }, where, { below: cursor?.i }, limit + 1));
+  return { rows: await rowsOf(db, page.ids), next: page.next, ...(page.partial ? { partial: true as const } : {}) };
 }
 
 /** The conditions on the articles (alias `a`) of the filter, text aside: published, and each filter given. */
@@ -180,28 +168,6 @@ async function rowsOf(db: Db, ids: number[]): Promise<ApiArticleRow[]> {
       imageUrl: r.image_url, sourceId: Number(r.source_id), sourceSlug: r.source_slug, sourceTitle: r.source_title, categories: categories.get(id) ?? [],
     }] : [];
   });
-}
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-/** The instants the store writes (ISO 8601, UTC). */
-const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
-
-function decodeCursor(s: string): Cursor {
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-  } catch (err) {
-    throw badCursor(err);
-  }
-  const o = c as Partial<Record<string, unknown>> | null;
-  if (o && typeof o === 'object' && Number.isSafeInteger(o.i) && (o.i as number) > 0) {
-    if (o.k === 'p' && typeof o.t === 'string' && INSTANT.test(o.t)) return { k: 'p', t: o.t, i: o.i as number };
-    if (o.k === 't' && typeof o.x === 'boolean') return { k: 't', i: o.i as number, x: o.x };
-  }
-  throw badCursor();
 }
 
 function badCursor(cause?: unknown): ApiCursorError {

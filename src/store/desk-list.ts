@@ -20,6 +20,7 @@ import { parseSearchQuery } from '../search/query.js';
 import { DeskStoreError } from './desk-articles.js';
 import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
+import { decodeListCursor, encodeListCursor as encodeCursor, textMatchPage, type ListCursor as Cursor } from './list-cursor.js';
 import { findMatchingIds, type TextMatch } from './search.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -75,7 +76,6 @@ export interface DeskList {
 export const DESK_PAGE_MAX = 200;
 
 /** Where a page starts: after this instant and id (newest first), or (text) below this id. */
-type Cursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean };
 
 /**
  * Returns a page of the desk's list, newest first (by instant, ties by id; with text, newest stored
@@ -87,7 +87,7 @@ type Cursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean
  */
 export async function findDeskArticles(db: Db, filter: DeskFilter, page: { limit: number; after?: string }): Promise<DeskList> {
   const limit = Math.max(1, Math.min(DESK_PAGE_MAX, Math.floor(page.limit)));
-  const cursor = page.after ? decodeCursor(page.after) : undefined;
+  const cursor = page.after ? decodeListCursor(page.after, badCursor) : undefined;
   if (filter.text?.trim()) {
     const q = parseSearchQuery(filter.text, filter.textLang ?? 'en');
     if (!q.ok) return { rows: [], next: null, text: q.reason };
@@ -117,19 +117,8 @@ async function textPage(db: Db, f: DeskFilter, text: Omit<TextMatch, 'prefix'>, 
     }
     return { ids, stoppedAt: null };
   };
-  let prefix = cursor?.x ?? false;
-  let found = await walk(prefix);
-  if (!cursor && !prefix && found.ids.length <= limit && found.stoppedAt === null && text.parts.some((p) => p.prefix)) {
-    prefix = true;
-    found = await walk(prefix);
-  }
-  const { ids, stoppedAt } = found;
-  const last = ids.length > limit ? ids[limit - 1] : stoppedAt;
-  return {
-    rows: await rowsOf(db, ids.slice(0, limit)),
-    next: last !== undefined && last !== null ? encodeCursor({ k: 't', i: last, x: prefix }) : null,
-    ...(ids.length <= limit && stoppedAt !== null ? { partial: true as const } : {}),
-  };
+  const page = await textMatchPage(text, cursor, limit, walk);
+  return { rows: await rowsOf(db, page.ids), next: page.next, ...(page.partial ? { partial: true as const } : {}) };
 }
 
 /** Ids of a day or an author read to cluster them; with more, their whole span is read. */
@@ -239,25 +228,6 @@ async function rowsOf(db: Db, ids: number[]): Promise<DeskArticleRow[]> {
       sourceKind: r.source_kind as SourceKind, userId: r.user_id === null ? null : Number(r.user_id), editedAt: r.edited_at, updatedAt: r.updated_at, slug: r.slug, language: r.language,
     }] : [];
   });
-}
-
-function encodeCursor(c: Cursor): string {
-  return Buffer.from(JSON.stringify(c)).toString('base64url');
-}
-
-function decodeCursor(s: string): Cursor {
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(s, 'base64url').toString('utf8'));
-  } catch (err) {
-    throw badCursor(err);
-  }
-  const o = c as Partial<Record<string, unknown>> | null;
-  if (o && Number.isSafeInteger(o.i)) {
-    if (o.k === 'p' && typeof o.t === 'string' && o.t.length <= 40) return { k: 'p', t: o.t, i: o.i as number };
-    if (o.k === 't' && typeof o.x === 'boolean') return { k: 't', i: o.i as number, x: o.x };
-  }
-  throw badCursor();
 }
 
 function badCursor(cause?: unknown): DeskStoreError {
