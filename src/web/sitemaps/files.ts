@@ -1,6 +1,9 @@
 /**
  * Each sitemap file as a stream of XML chunks: the rows read in keyset batches (store/sitemap.ts)
- * and written as they come, so a file of 50,000 URLs never sits whole in memory here.
+ * and written as they come, so a file of 50,000 URLs never sits whole in memory here. Every
+ * enabled language version of an article, section, tag, source or own page is its own `<url>`,
+ * each naming all of them and x-default as alternates (Google: one `<url>` per URL, each listing
+ * every version including itself); the news sitemap lists an article once, at the default language.
  */
 import type { Kysely } from 'kysely';
 import { LANGS, type Lang } from '../../model/types.js';
@@ -8,7 +11,7 @@ import type { Database } from '../../store/schema.js';
 import { findNewsArticles, findSitemapArticles, findSitemapDays, findSitemapLists, findSitemapPages, laterOf, type SitemapArticle } from '../../store/sitemap.js';
 import { tags } from '../cache.js';
 import { Urls } from '../urls.js';
-import { ARTICLE_PATH_BOUND, daySlices, LIST_PATH_BOUND, NEWS_MAX_URLS, newsWindow, urlsPerFile, type SitemapLimits, type SitemapRef } from './plan.js';
+import { ARTICLE_PATH_BOUND, daySlices, itemsPerFile, LIST_PATH_BOUND, NEWS_MAX_URLS, newsWindow, type SitemapLimits, type SitemapRef } from './plan.js';
 import { newsEntry, URLSET_CLOSE, urlEntry, urlsetOpen, type Alternate } from './xml.js';
 
 /** What a file is made from: the site's origin and languages, its name (news), the clock. */
@@ -16,7 +19,7 @@ export interface SitemapSite {
   origin: string;
   siteName: string;
   defaultLanguage: Lang;
-  /** The enabled page languages: each is an hreflang alternate (none when only one). */
+  /** The enabled page languages: each version is an entry and an hreflang alternate (none when only one). */
   languages: readonly Lang[];
   now: Date;
   limits: SitemapLimits;
@@ -41,19 +44,19 @@ const CHUNK = 64 * 1024;
  * @example const f = await sitemapFile(db, { kind: 'articles', month: '2026-12', part: 1 }, site); for await (const c of f!.chunks) reply.raw.write(c);
  */
 export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: SitemapSite): Promise<SitemapFile | null> {
-  const alt = alternatesOf(site);
+  const alt = versionsOf(site);
   switch (ref.kind) {
     case 'articles': {
       const days = await findSitemapDays(db, `${ref.month}-01`, `${ref.month}-31`);
       const total = days.reduce((n, d) => n + d.count, 0);
-      const perFile = urlsPerFile(site.limits, site.origin, site.languages.length, ARTICLE_PATH_BOUND);
+      const perFile = itemsPerFile(site.limits, site.origin, site.languages.length, ARTICLE_PATH_BOUND);
       const start = (ref.part - 1) * perFile;
       if (start >= total) return null;
       const slices = daySlices(days, start, Math.min(perFile, total - start));
       async function* entries() {
         for (const s of slices) {
           for await (const a of sliceArticles(db, s.day.day, s.skip, s.take, site.limits.batch)) {
-            yield urlEntry(site.origin + alt.main.article(a), laterOf(a.publishedAt, a.updatedAt), alt.of((u) => u.article(a)));
+            yield* alt.entries((u) => u.article(a), laterOf(a.publishedAt, a.updatedAt));
           }
         }
       }
@@ -62,7 +65,7 @@ export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: S
     case 'section':
     case 'tag':
     case 'source': {
-      const perFile = urlsPerFile(site.limits, site.origin, site.languages.length, LIST_PATH_BOUND);
+      const perFile = itemsPerFile(site.limits, site.origin, site.languages.length, LIST_PATH_BOUND);
       const first = await findSitemapLists(db, ref.kind, Math.min(perFile, site.limits.batch), { skip: (ref.part - 1) * perFile });
       if (!first.length) return null;
       const kind = ref.kind;
@@ -71,7 +74,7 @@ export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: S
         let batch = first;
         let left = perFile;
         while (batch.length && left > 0) {
-          for (const l of batch.slice(0, left)) yield urlEntry(site.origin + path(alt.main, l.slug), l.lastmod, alt.of((u) => path(u, l.slug)));
+          for (const l of batch.slice(0, left)) yield* alt.entries((u) => path(u, l.slug), l.lastmod);
           left -= batch.length;
           if (left <= 0 || batch.length < site.limits.batch) break;
           batch = await findSitemapLists(db, kind, Math.min(left, site.limits.batch), { afterId: batch[batch.length - 1]!.id });
@@ -84,7 +87,7 @@ export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: S
       const pages = await findSitemapPages(db);
       if (!pages.length) return null;
       async function* entries() {
-        for (const p of pages) yield urlEntry(site.origin + alt.main.page(p.slug), p.lastmod, alt.of((u) => u.page(p.slug)));
+        for (const p of pages) yield* alt.entries((u) => u.page(p.slug), p.lastmod);
       }
       // A page's change clears every cached page (store/site-pages.ts); the tags say what it shows.
       return { tags: pages.map((p) => tags.page(p.slug)), chunks: urlset(entries(), site, 'pages') };
@@ -147,17 +150,23 @@ async function* urlset(entries: AsyncIterable<string>, site: SitemapSite, name: 
   yield chunk + URLSET_CLOSE;
 }
 
-/** The site's URLs in the default language, and an entry's language versions (none for a one-language site). */
-function alternatesOf(site: SitemapSite) {
+/**
+ * Returns the site's URLs in the default language (`main`) and `entries`: the `<url>` of every
+ * enabled language version of a path (in LANGS order), each with the same alternates — every
+ * version, itself included, and x-default (the default language's). A one-language site gets one
+ * entry without alternates.
+ */
+function versionsOf(site: SitemapSite) {
   const main = new Urls(site.defaultLanguage, site.defaultLanguage);
-  const others = site.languages.length > 1 ? LANGS.filter((l) => site.languages.includes(l)).map((l) => new Urls(l, site.defaultLanguage)) : [];
+  const enabled = LANGS.filter((l) => site.languages.includes(l)); // the default among them (config.ts checks)
+  const versions = enabled.length > 1 ? enabled.map((l) => new Urls(l, site.defaultLanguage)) : [main];
   return {
     main,
-    of(path: (u: Urls) => string): Alternate[] {
-      if (!others.length) return [];
-      const out: Alternate[] = others.map((u) => ({ hreflang: u.lang, href: site.origin + path(u) }));
-      out.push({ hreflang: 'x-default', href: site.origin + path(main) });
-      return out;
+    entries(path: (u: Urls) => string, lastmod: string | null): string[] {
+      if (versions.length === 1) return [urlEntry(site.origin + path(main), lastmod)];
+      const alternates: Alternate[] = versions.map((u) => ({ hreflang: u.lang, href: site.origin + path(u) }));
+      alternates.push({ hreflang: 'x-default', href: site.origin + path(main) });
+      return alternates.slice(0, -1).map((a) => urlEntry(a.href, lastmod, alternates));
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Which sitemap files the site has, what each is named and holds: one per local month with
- * articles (split in numbered parts over the per-file limit), sections, tags, sources, own pages and
- * the news sitemap; and each file's exact lastmod (the newest published/updated instant it lists).
+ * articles (split in numbered parts over the per-file limit, counted in entries: one per article
+ * and enabled language), sections, tags, sources, own pages and the news sitemap; and each file's
+ * exact lastmod (the newest published/updated instant it lists).
  */
 import type { Kysely } from 'kysely';
 import type { Database } from '../../store/schema.js';
@@ -10,7 +11,7 @@ import { urlEntryBound } from './xml.js';
 
 /** The sitemaps.org limits of one file, and how much of a file is kept in the page cache. */
 export interface SitemapLimits {
-  /** URLs per file (sitemaps.org: 50,000). Tests lower it to see months split. */
+  /** URLs (`<url>` entries, one per language version) per file (sitemaps.org: 50,000). Tests lower it to see months split. */
   maxUrls: number;
   /** Uncompressed bytes per file (sitemaps.org: 52,428,800). */
   maxBytes: number;
@@ -67,11 +68,24 @@ export function parseSitemapFileName(name: string): SitemapRef | null {
   return part === 1 ? { kind: m[4] as 'pages' | 'news' } : null;
 }
 
-/** How many URLs one file holds: the limit, or fewer when that many could exceed maxBytes. */
+/**
+ * Returns how many `<url>` entries one file holds: the limit, or fewer when that many could exceed
+ * maxBytes. With several languages every entry carries them all and x-default as alternates.
+ */
 export function urlsPerFile(limits: SitemapLimits, origin: string, languages: number, pathBound: number): number {
   const alternates = languages > 1 ? languages + 1 : 0;
   const room = limits.maxBytes - 500; // the declaration and the urlset's tags
   return Math.max(1, Math.min(limits.maxUrls, Math.floor(room / urlEntryBound(origin, pathBound, alternates))));
+}
+
+/**
+ * Returns how many articles (or sections, tags, sources) one file holds: each is listed once per
+ * enabled language, so urlsPerFile / languages of them (at least one). The index (indexedFiles) and
+ * the files (files.ts sitemapFile) split with this one function, so they agree on every part.
+ * @example itemsPerFile({ ...SITEMAP_LIMITS, maxUrls: 6 }, 'https://n.example', 3, ARTICLE_PATH_BOUND) === 2
+ */
+export function itemsPerFile(limits: SitemapLimits, origin: string, languages: number, pathBound: number): number {
+  return Math.max(1, Math.floor(urlsPerFile(limits, origin, languages, pathBound) / Math.max(1, languages)));
 }
 
 /** A run of one day's articles in a file: skip that many (oldest first), take that many. */
@@ -123,14 +137,14 @@ export async function indexedFiles(db: Kysely<Database>, opts: { limits: Sitemap
   if (news) files.push({ ref: { kind: 'news' }, lastmod: news });
   const pages = await findSitemapPages(db);
   if (pages.length) files.push({ ref: { kind: 'pages' }, lastmod: pages.reduce<string | null>((m, p) => laterOf(m, p.lastmod), null) });
-  const perList = urlsPerFile(opts.limits, opts.origin, opts.languages, LIST_PATH_BOUND);
+  const perList = itemsPerFile(opts.limits, opts.origin, opts.languages, LIST_PATH_BOUND);
   for (const kind of ['section', 'tag', 'source'] as const) {
     const n = await countSitemapLists(db, kind);
     for (let part = 1; (part - 1) * perList < n; part++) {
       files.push({ ref: { kind, part }, lastmod: await findListsLastmod(db, kind, (part - 1) * perList, perList) });
     }
   }
-  const perFile = urlsPerFile(opts.limits, opts.origin, opts.languages, ARTICLE_PATH_BOUND);
+  const perFile = itemsPerFile(opts.limits, opts.origin, opts.languages, ARTICLE_PATH_BOUND);
   const months = groupByMonth(await findSitemapDays(db));
   for (const [month, days] of [...months].reverse()) {
     const total = days.reduce((n, d) => n + d.count, 0);

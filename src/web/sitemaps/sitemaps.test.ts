@@ -14,7 +14,8 @@ import { ensureSource } from '../../store/sources.js';
 import { openTestStore, skipStoreTests } from '../../store/testing.js';
 import { buildApp } from '../app.js';
 import { PageCache } from '../cache.js';
-import { SITEMAP_LIMITS } from './plan.js';
+import { ARTICLE_PATH_BOUND, itemsPerFile, LIST_PATH_BOUND, SITEMAP_LIMITS, urlsPerFile } from './plan.js';
+import { urlEntryBound } from './xml.js';
 import { registerSitemaps } from './routes.js';
 
 const NOW = '2026-12-06T08:00:00.000Z';
@@ -48,6 +49,25 @@ async function validateSchema(xml: string, kind: 'urlset' | 'index'): Promise<st
       maxMemoryPages: 16384,
     });
   return result.errors.map((e) => e.rawMessage);
+}
+
+/** Each enabled language's prefix, in the order entries and alternates come (LANGS order, the default `en` at `/`). */
+const PREFIXES: [string, string][] = [['en', ''], ['tr', '/tr'], ['ar', '/ar']];
+
+/** Returns every language version of default-language paths, as absolute URLs: each path's versions together. */
+const everyLanguage = (paths: string[]) => paths.flatMap((p) => PREFIXES.map(([, prefix]) => `${ORIGIN}${prefix}${p}`));
+
+/**
+ * Checks that every entry's alternates are the full set of its path's versions, itself included
+ * (its own hreflang pointing at its loc), and x-default at the default language's URL.
+ */
+function expectFullAlternates(urls: UrlEntry[]) {
+  for (const u of urls) {
+    const path = u.loc.slice(ORIGIN.length).replace(/^\/(tr|ar)\//, '/');
+    const links = u['xhtml:link']!.map((l) => [l['@hreflang'], l['@href']]);
+    expect(links, u.loc).toEqual([...PREFIXES.map(([lang, prefix]) => [lang, `${ORIGIN}${prefix}${path}`]), ['x-default', `${ORIGIN}${path}`]]);
+    expect(links.filter(([lang, href]) => lang !== 'x-default' && href === u.loc), u.loc).toHaveLength(1);
+  }
 }
 
 /** The exact lastmod of a set of published articles, straight from the table. */
@@ -109,13 +129,14 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
     expect(await validateSchema(res.body, 'index')).toEqual([]);
   });
 
-  it('a month file lists its published articles once (hidden, draft and scheduled never), with lastmod and hreflang alternates', async () => {
+  it('a month file lists each published article once per enabled language (hidden, draft and scheduled never), with lastmod and the full hreflang set in every entry', async () => {
     const res = await get('/sitemaps/articles-2026-12.xml');
     expect(res.headers['surrogate-key']).toBe('month-2026-12');
     const { urls } = parse(res.body);
     const rows = await store.db.selectFrom('articles').select(['id', 'slug', 'local_day', 'published_at', 'updated_at']).where('status', '=', 'published').where('local_day', 'like', '2026-12-%').orderBy('published_at').execute();
-    expect(urls.map((u) => u.loc)).toEqual(rows.map((r) => `${ORIGIN}/${r.local_day.replaceAll('-', '/')}/${r.slug}/`));
-    expect(urls.map((u) => u.lastmod)).toEqual(rows.map((r) => (r.updated_at > r.published_at ? r.updated_at : r.published_at)));
+    expect(urls.map((u) => u.loc)).toEqual(everyLanguage(rows.map((r) => `/${r.local_day.replaceAll('-', '/')}/${r.slug}/`)));
+    expect(urls.map((u) => u.lastmod)).toEqual(rows.flatMap((r) => PREFIXES.map(() => (r.updated_at > r.published_at ? r.updated_at : r.published_at))));
+    expectFullAlternates(urls);
     for (const key of ['hidden', 'draft', 'scheduled']) expect(res.body).not.toContain(`/${(await store.db.selectFrom('articles').select('slug').where('id', '=', ids[key]!).executeTakeFirstOrThrow()).slug}/`);
     const first = urls[0]!;
     const path = first.loc.slice(ORIGIN.length);
@@ -125,25 +146,30 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
       ['ar', `${ORIGIN}/ar${path}`],
       ['x-default', `${ORIGIN}${path}`],
     ]);
+    expect(urls[1]!.loc).toBe(`${ORIGIN}/tr${path}`);
+    expect(urls[1]!['xhtml:link']).toEqual(first['xhtml:link']);
     // Every listed URL answers.
-    expect((await app.inject({ url: path })).statusCode).toBe(200);
-    expect((await app.inject({ url: `/tr${path}` })).statusCode).toBe(200);
+    for (const u of urls.slice(0, 6)) expect((await app.inject({ url: u.loc.slice(ORIGIN.length) })).statusCode, u.loc).toBe(200);
     expect(await validateSchema(res.body, 'urlset')).toEqual([]);
   });
 
-  it('sections, tags, sources and own pages: their URLs in every language, lastmod of their newest article', async () => {
-    const sections = parse((await get('/sitemaps/sections.xml')).body).urls;
-    expect(sections.map((u) => u.loc)).toEqual([`${ORIGIN}/section/economy/`]);
-    expect(sections[0]!['xhtml:link']!.map((l) => l['@href'])).toContain(`${ORIGIN}/ar/section/economy/`);
+  it('sections, tags, sources and own pages: an entry per language, each with the full hreflang set, lastmod of their newest article', async () => {
+    const sectionsXml = (await get('/sitemaps/sections.xml')).body;
+    const sections = parse(sectionsXml).urls;
+    expect(sections.map((u) => u.loc)).toEqual(everyLanguage(['/section/economy/']));
     const tags = parse((await get('/sitemaps/tags.xml')).body).urls;
-    expect(tags.map((u) => u.loc)).toEqual([`${ORIGIN}/tag/banks/`]);
+    expect(tags.map((u) => u.loc)).toEqual(everyLanguage(['/tag/banks/']));
     const newestFiled = await store.db.selectFrom('article_categories').select(sql<string>`max(published_at)`.as('m')).where('published', '=', 1).executeTakeFirstOrThrow();
-    expect(tags[0]!.lastmod).toBe(newestFiled.m);
+    expect(new Set(tags.map((u) => u.lastmod))).toEqual(new Set([newestFiled.m]));
     const sources = parse((await get('/sitemaps/sources.xml')).body).urls;
-    expect(sources.map((u) => u.loc)).toEqual([`${ORIGIN}/source/wire/`]);
-    const pages = parse((await get('/sitemaps/pages.xml')).body).urls;
-    expect(pages.map((u) => [u.loc, u.lastmod])).toEqual([[`${ORIGIN}/about/`, '2026-11-02T00:00:00.000Z']]);
+    expect(sources.map((u) => u.loc)).toEqual(everyLanguage(['/source/wire/']));
+    const pagesXml = (await get('/sitemaps/pages.xml')).body;
+    const pages = parse(pagesXml).urls;
+    expect(pages.map((u) => [u.loc, u.lastmod])).toEqual(everyLanguage(['/about/']).map((loc) => [loc, '2026-11-02T00:00:00.000Z']));
+    for (const list of [sections, tags, sources, pages]) expectFullAlternates(list);
     for (const u of [...sections, ...tags, ...sources, ...pages]) expect((await app.inject({ url: u.loc.slice(ORIGIN.length) })).statusCode, u.loc).toBe(200);
+    expect(await validateSchema(sectionsXml, 'urlset')).toEqual([]);
+    expect(await validateSchema(pagesXml, 'urlset')).toEqual([]);
   });
 
   it('the news sitemap holds exactly the articles of the last 48 hours by the clock (47h59m in, 48h01m out, the future out)', async () => {
@@ -151,7 +177,10 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
     const { urls } = parse(res.body);
     const slugOf = async (key: string) => (await store.db.selectFrom('articles').select('slug').where('id', '=', ids[key]!).executeTakeFirstOrThrow()).slug;
     const listed = urls.map((u) => u.loc.split('/').at(-2));
+    // Once per article, at the default language's URL: no /tr/ or /ar/ copies, no alternates.
     expect(listed).toEqual([await slugOf('recent'), await slugOf('in-47h59m')]);
+    expect(urls.map((u) => u.loc.slice(ORIGIN.length))).toEqual(urls.map((u) => expect.stringMatching(/^\/2026\//)));
+    expect(urls.every((u) => !u['xhtml:link'])).toBe(true);
     const news = urls[0]!['news:news']!;
     expect(news['news:publication']).toEqual({ 'news:name': 'Jarida & Co', 'news:language': 'tr' });
     expect(news['news:publication_date']).toBe(new Date(NOW_MS - HOUR).toISOString());
@@ -159,25 +188,61 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
     expect(res.body).toContain('<news:title>Title in-47h59m &amp; &lt;co&gt;</news:title>');
   });
 
-  it('a lowered per-file limit splits a month into numbered parts: every article once, each part within the limit and its lastmod exact', async () => {
+  it('a lowered per-file limit splits a month into numbered parts: the cap counts entries (cap / 3 articles with three languages), every version once, index and files agreeing, lastmods exact', async () => {
     const small = Fastify();
-    registerSitemaps(small, { store, config: config({ siteUrl: ORIGIN }), now: () => new Date(NOW) }, { ...SITEMAP_LIMITS, maxUrls: 3, batch: 2 });
+    registerSitemaps(small, { store, config: config({ siteUrl: ORIGIN }), now: () => new Date(NOW) }, { ...SITEMAP_LIMITS, maxUrls: 7, batch: 2 });
     const index = parse((await get('/sitemap.xml', small)).body).sitemaps;
     const months = index.filter((s) => s.loc.includes('/articles-2026-11'));
-    expect(months.map((s) => s.loc.replace(`${ORIGIN}/sitemaps/`, ''))).toEqual(['articles-2026-11.xml', 'articles-2026-11-2.xml', 'articles-2026-11-3.xml', 'articles-2026-11-4.xml']);
+    // Ten articles, two (six entries) a file.
+    expect(months.map((s) => s.loc.replace(`${ORIGIN}/sitemaps/`, ''))).toEqual(['articles-2026-11.xml', 'articles-2026-11-2.xml', 'articles-2026-11-3.xml', 'articles-2026-11-4.xml', 'articles-2026-11-5.xml']);
     const seen: string[] = [];
     for (const m of months) {
       const { urls } = parse((await get(m.loc.slice(ORIGIN.length), small)).body);
-      expect(urls.length).toBeLessThanOrEqual(3);
+      expect(urls.length).toBe(6);
       expect(m.lastmod).toBe(urls.map((u) => u.lastmod!).sort().pop());
+      expectFullAlternates(urls);
       seen.push(...urls.map((u) => u.loc));
     }
     const nov = await store.db.selectFrom('articles').select(['slug', 'local_day']).where('status', '=', 'published').where('local_day', 'like', '2026-11-%').orderBy('published_at').execute();
-    expect(seen).toEqual(nov.map((r) => `${ORIGIN}/${r.local_day.replaceAll('-', '/')}/${r.slug}/`));
-    for (const url of ['/sitemaps/articles-2026-11-5.xml', '/sitemaps/articles-2026-11-1.xml', '/sitemaps/articles-2026-10.xml', '/sitemaps/articles-2026-13.xml', '/sitemaps/news-2.xml', '/sitemaps/nope.xml']) {
+    expect(seen).toEqual(everyLanguage(nov.map((r) => `/${r.local_day.replaceAll('-', '/')}/${r.slug}/`)));
+    for (const url of ['/sitemaps/articles-2026-11-6.xml', '/sitemaps/articles-2026-11-1.xml', '/sitemaps/articles-2026-10.xml', '/sitemaps/articles-2026-13.xml', '/sitemaps/news-2.xml', '/sitemaps/nope.xml']) {
       expect((await small.inject({ url })).statusCode, url).toBe(404);
     }
     await small.close();
+  });
+
+  it('a one-language site is unchanged: one entry per article, section and page, no alternates, the cap counting articles', async () => {
+    const one = Fastify();
+    registerSitemaps(one, { store, config: config({ siteUrl: ORIGIN, languages: ['en'] }), now: () => new Date(NOW) }, { ...SITEMAP_LIMITS, maxUrls: 3, batch: 2 });
+    const index = parse((await get('/sitemap.xml', one)).body).sitemaps;
+    const months = index.filter((s) => s.loc.includes('/articles-2026-11'));
+    expect(months).toHaveLength(4);
+    const seen: UrlEntry[] = [];
+    for (const m of months) seen.push(...parse((await get(m.loc.slice(ORIGIN.length), one)).body).urls);
+    const nov = await store.db.selectFrom('articles').select(['slug', 'local_day']).where('status', '=', 'published').where('local_day', 'like', '2026-11-%').orderBy('published_at').execute();
+    expect(seen.map((u) => u.loc)).toEqual(nov.map((r) => `${ORIGIN}/${r.local_day.replaceAll('-', '/')}/${r.slug}/`));
+    const sections = parse((await get('/sitemaps/sections.xml', one)).body).urls;
+    const pagesXml = (await get('/sitemaps/pages.xml', one)).body;
+    expect(sections.map((u) => u.loc)).toEqual([`${ORIGIN}/section/economy/`]);
+    expect(parse(pagesXml).urls.map((u) => u.loc)).toEqual([`${ORIGIN}/about/`]);
+    for (const u of [...seen, ...sections]) expect(u['xhtml:link']).toBeUndefined();
+    expect(await validateSchema(pagesXml, 'urlset')).toEqual([]);
+    await one.close();
+  });
+
+  it('plans files within the limits: entries per file under 50,000 and 50 MB at the longest paths, a file holding entries / languages items', () => {
+    for (const origin of [ORIGIN, `https://${'x'.repeat(200)}.example`]) {
+      for (const [bound, languages] of [[ARTICLE_PATH_BOUND, 1], [ARTICLE_PATH_BOUND, 3], [LIST_PATH_BOUND, 2], [LIST_PATH_BOUND, 3]] as const) {
+        const entries = urlsPerFile(SITEMAP_LIMITS, origin, languages, bound);
+        const items = itemsPerFile(SITEMAP_LIMITS, origin, languages, bound);
+        expect(items).toBe(Math.floor(entries / languages));
+        expect(items * languages).toBeLessThanOrEqual(50_000);
+        expect(items * languages * urlEntryBound(origin, bound, languages > 1 ? languages + 1 : 0) + 500).toBeLessThanOrEqual(52_428_800);
+      }
+    }
+    // Short paths fit the URL cap before the byte cap: 16,666 articles (49,998 entries) with three languages.
+    expect(itemsPerFile({ ...SITEMAP_LIMITS, maxBytes: 200 << 20 }, ORIGIN, 3, 60)).toBe(16_666);
+    expect(itemsPerFile({ ...SITEMAP_LIMITS, maxUrls: 2 }, ORIGIN, 3, 60)).toBe(1); // never zero
   });
 
   it('a file over cacheBytes is streamed (gzip when asked), same bytes as made whole', async () => {
