@@ -10,7 +10,7 @@ import { ensureSource } from '../store/sources.js';
 import { openTestStore } from '../store/testing.js';
 import { buildApp } from './app.js';
 import { invalidationOf, PageCache, pageCacheKey, tags, type PageMeta } from './cache.js';
-import { isNotModified, PageBody, pickEncoding } from './http.js';
+import { CDN_TAGS_MAX, cdnTagHeaders, isNotModified, PageBody, pickEncoding } from './http.js';
 import { loadTheme } from './theme.js';
 
 const TZ = 'Europe/Istanbul';
@@ -121,6 +121,18 @@ describe('the page cache', () => {
 });
 
 describe('HTTP validators and encodings', () => {
+  it('names at most CDN_TAGS_MAX characters of tags to a CDN, the broad ones first, whole tags only', () => {
+    const many = ['home', ...Array.from({ length: 2000 }, (_, i) => tags.article(1_000_000 - i))];
+    const h = cdnTagHeaders(many);
+    expect(h['surrogate-key'].length).toBeLessThanOrEqual(CDN_TAGS_MAX);
+    expect(h['surrogate-key'].length).toBeGreaterThan(CDN_TAGS_MAX - 16);
+    const kept = h['surrogate-key'].split(' ');
+    expect(kept[0]).toBe('home');
+    expect(kept).toEqual(many.slice(0, kept.length)); // no tag cut in the middle
+    expect(h['cache-tag']).toBe(kept.join(','));
+    expect(cdnTagHeaders(['home', 'feed'])).toEqual({ 'surrogate-key': 'home feed', 'cache-tag': 'home,feed' });
+  });
+
   it('picks brotli, then gzip, honouring q=0', () => {
     expect(pickEncoding(undefined)).toBe('identity');
     expect(pickEncoding('gzip, deflate, br')).toBe('br');

@@ -150,6 +150,26 @@ export function cacheControl(status: number, s: HttpSettings): string {
   return `public, max-age=0, s-maxage=${s.sMaxAge}, stale-while-revalidate=${s.staleWhileRevalidate}`;
 }
 
+/**
+ * Longest Surrogate-Key (and Cache-Tag) sent: CDNs take 16 KB of them in all (Fastly's Surrogate-Key,
+ * Cloudflare's Cache-Tag) and Node's HTTP client refuses answers whose headers pass 16 KB.
+ */
+export const CDN_TAGS_MAX = 4096;
+
+/**
+ * Returns the Surrogate-Key and Cache-Tag headers naming a page's tags, the first ones up to
+ * CDN_TAGS_MAX characters: list the broad tags first (every article change carries `home`, so a
+ * list cut short still goes stale in a CDN when any of its articles changes).
+ * @example cdnTagHeaders(['home', 'article-7']) // { 'surrogate-key': 'home article-7', 'cache-tag': 'home,article-7' }
+ */
+export function cdnTagHeaders(tagList: readonly string[]): { 'surrogate-key': string; 'cache-tag': string } {
+  let n = 0;
+  let size = -1;
+  while (n < tagList.length && size + 1 + tagList[n]!.length <= CDN_TAGS_MAX) size += 1 + tagList[n++]!.length;
+  const kept = n === tagList.length ? tagList : tagList.slice(0, n);
+  return { 'surrogate-key': kept.join(' '), 'cache-tag': kept.join(',') };
+}
+
 /** Returns the headers of a 200 (or, without length and type, 304) page answer. */
 function pageHeaders(body: PageBody, enc: Encoding, contentType: string, tagList: readonly string[], s: HttpSettings, xCache?: string, own?: Readonly<Record<string, string>>): Record<string, string> {
   const h: Record<string, string> = {
@@ -159,10 +179,7 @@ function pageHeaders(body: PageBody, enc: Encoding, contentType: string, tagList
     'last-modified': body.lastModified,
     vary: 'Accept-Encoding',
   };
-  if (tagList.length) {
-    h['surrogate-key'] = tagList.join(' ');
-    h['cache-tag'] = tagList.join(',');
-  }
+  if (tagList.length) Object.assign(h, cdnTagHeaders(tagList));
   if (enc !== 'identity') h['content-encoding'] = enc;
   if (xCache) h['x-cache'] = xCache;
   return own ? Object.assign(h, own) : h;

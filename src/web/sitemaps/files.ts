@@ -100,7 +100,9 @@ export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: S
           yield newsEntry(site.origin + alt.main.article(a), { publication: site.siteName, language: newsLanguage(a.language, site.defaultLanguage), publishedAt: a.publishedAt, title: a.title });
         }
       }
-      return { tags: [tags.home, ...articles.map((a) => tags.article(a.id))], chunks: urlset(entries(), site, 'news', { news: true }), pageCache: false };
+      // `home` alone: every article change carries it (web/cache.ts invalidationOf), and a tag per article
+      // made headers of 8 KB each (a CDN takes 16 KB of tags in all).
+      return { tags: [tags.home], chunks: urlset(entries(), site, 'news', { news: true }), pageCache: false };
     }
   }
 }

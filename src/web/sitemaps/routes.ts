@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import { createGzip } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { WebDeps } from '../app.js';
-import { cacheControl, pageMeta } from '../http.js';
+import { cacheControl, cdnTagHeaders, pageMeta } from '../http.js';
 import { siteOrigin } from '../origin.js';
 import { tags } from '../cache.js';
 import { sitemapFile, type SitemapFile, type SitemapSite } from './files.js';
@@ -85,7 +85,7 @@ async function sendFile(req: FastifyRequest, reply: FastifyReply, deps: SitemapD
   const it = file.chunks[Symbol.asyncIterator]();
   const cdnHeaders = () => {
     if (site.fromRequest) return;
-    reply.header('cache-control', cacheControl(200, deps.config.http)).header('surrogate-key', file.tags.join(' ')).header('cache-tag', file.tags.join(','));
+    reply.header('cache-control', cacheControl(200, deps.config.http)).headers(cdnTagHeaders(file.tags));
   };
   const head: string[] = [];
   let size = 0;
