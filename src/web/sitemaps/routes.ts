@@ -6,8 +6,8 @@
  * validators, gzip/brotli made once). A larger one (a busy month: 50,000 URLs with their alternates
  * is some 25 MB) is streamed to the client as it is read, gzipped on the way when asked, and kept
  * only by CDNs (Cache-Control and Surrogate-Key as pages): no request holds more than `cacheBytes`
- * of it. The news sitemap is made per request (its window moves with the clock, which clears no
- * cache), kept by CDNs for s-maxage. Answers whose links come from the request's Host (no siteUrl)
+ * of it. The news sitemap is not page-cached (its window moves with the clock, which clears no
+ * cache): each process answers the one it made for NEWS_MEMO_MS; CDNs keep it for s-maxage. Answers whose links come from the request's Host (no siteUrl)
  * are never cached.
  */
 import { Readable } from 'node:stream';

@@ -328,6 +328,24 @@ describe.skipIf(await skipStoreTests())('sitemaps', () => {
 });
 
 describe.skipIf(await skipStoreTests())('sitemaps of an empty site', () => {
+  it('makes the news sitemap again when the clock reaches the next minute, not for each request (NEWS_MEMO_MS at most)', async () => {
+    const store = await openTestStore();
+    let clock = NOW_MS;
+    const a = await buildApp({ store, config: config({ siteUrl: ORIGIN }), now: () => new Date(clock) });
+    try {
+      const titles = async () => parse((await a.inject({ url: '/sitemaps/news.xml' })).body).urls.map((u) => u['news:news']!['news:title']);
+      expect(await titles()).toEqual([]);
+      const wire = await ensureSource(store.db, { kind: 'feed', title: 'Wire', url: 'https://wire.example/feed.xml' });
+      await saveArticle(store.db, { sourceId: wire, guid: 'n1', title: 'Fresh', language: 'en', publishedAt: new Date(NOW_MS - HOUR) }, TZ);
+      expect(await titles()).toEqual([]); // the same minute: the one made a moment ago
+      clock += 60_000;
+      expect(await titles()).toEqual(['Fresh']);
+    } finally {
+      await a.close();
+      await store.close();
+    }
+  });
+
   it('answers without a 500: an empty index and news sitemap, 404 for files with nothing to list', async () => {
     const empty = await openTestStore();
     const a = await buildApp({ store: empty, config: config({ siteUrl: ORIGIN }) });
