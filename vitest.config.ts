@@ -26,6 +26,7 @@ const STORE_TESTS = [
   'src/web/feeds/formats.test.ts',
   'src/web/feeds/websub-publish.test.ts',
   'src/web/meta.test.ts',
+  'src/web/admission.test.ts',
 ];
 
 export default defineConfig({

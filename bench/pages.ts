@@ -160,6 +160,9 @@ async function main(): Promise<void> {
     JARIDA_DEMO: '0',
     JARIDA_INGEST: '0',
     JARIDA_SITE_URL: 'https://news.example', // the feed's links: a feed built from the request's Host is not cached
+    // Throughput of every request, as before admission control (web/admission.ts): past 16 renders at once a
+    // process answers 503, which this bench counts as failures; the overload scenario is issue 16's.
+    JARIDA_MAX_IN_FLIGHT: '0',
     JARIDA_API_RATE_LIMIT: '0', // one address (wrk's) makes every request: the content API's per-address limit would answer 429
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };

@@ -50,11 +50,13 @@ describe('config', () => {
     expect(parseConfig({}).pageCache).toEqual({ enabled: true, maxBytes: 32 * 1024 * 1024 });
     expect(parseConfig({ pageCache: { enabled: true, megabytes: 8 } }, { JARIDA_PAGE_CACHE: '0' }).pageCache).toEqual({ enabled: false, maxBytes: 8 * 1024 * 1024 });
     expect(parseConfig({}, { JARIDA_PAGE_CACHE_MB: '16' }).pageCache.maxBytes).toBe(16 * 1024 * 1024);
-    expect(parseConfig({}).http).toEqual({ sMaxAge: 60, staleWhileRevalidate: 600, trustProxy: false });
+    expect(parseConfig({}).http).toEqual({ sMaxAge: 60, staleWhileRevalidate: 600, trustProxy: false, maxInFlight: 16 });
+    expect(parseConfig({}, { JARIDA_MAX_IN_FLIGHT: '0' }).http.maxInFlight).toBe(0);
+    expect(() => parseConfig({ http: { maxInFlight: -1 } })).toThrow(/http\.maxInFlight/);
     expect(parseConfig({ http: { trustProxy: true } }).http.trustProxy).toBe(true);
     expect(parseConfig({}, { JARIDA_TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
     expect(() => parseConfig({ http: { trustProxy: 'sometimes' } })).toThrow(/http.trustProxy/);
-    expect(parseConfig({ http: { sMaxAge: 300 } }, { JARIDA_STALE_WHILE_REVALIDATE: '30' }).http).toEqual({ sMaxAge: 300, staleWhileRevalidate: 30, trustProxy: false });
+    expect(parseConfig({ http: { sMaxAge: 300 } }, { JARIDA_STALE_WHILE_REVALIDATE: '30' }).http).toEqual({ sMaxAge: 300, staleWhileRevalidate: 30, trustProxy: false, maxInFlight: 16 });
     expect(parseConfig({ workers: 3 }).workers).toBe(3);
     expect(parseConfig({}, { JARIDA_WORKERS: '1' }).workers).toBe(1);
     expect(errorsOf(() => parseConfig({ workers: 0, http: { sMaxAge: -1 } }))).toEqual([

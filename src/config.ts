@@ -96,6 +96,11 @@ export interface HttpCacheSettings {
    * come from X-Forwarded-For/-Proto, and the desk's cookies are Secure when the proxy says https.
    */
   trustProxy: boolean;
+  /**
+   * Requests rendering at once in a process (pages not in the cache, searches, the content API); the
+   * next are answered 503 with Retry-After, or with a stale cached copy (web/admission.ts). 0: no limit.
+   */
+  maxInFlight: number;
 }
 
 /** The public content API at /api/v1 (web/api/). */
@@ -323,6 +328,7 @@ export function parseConfig(
     sMaxAge: v.int('http.sMaxAge', env.JARIDA_S_MAXAGE ?? httpCfg.sMaxAge, 60, 0, 31_536_000),
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
     trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
+    maxInFlight: v.int('http.maxInFlight', env.JARIDA_MAX_IN_FLIGHT ?? httpCfg.maxInFlight, 16, 0, 100_000),
   };
   const metrics = metricsSettings(v, v.object('metrics', file.metrics), env, ingest.maxIntervalS);
   const apiCfg = v.object('api', file.api);

@@ -8,6 +8,7 @@
  * units in the name, labels from a bounded set; `metrics.registry.metrics()` then exposes them.
  */
 import { AggregatorRegistry, collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { AdmissionStats } from '../web/admission.js';
 import type { PageCacheStats } from '../web/cache.js';
 
 /** Seconds: from a cached page (~0.1 ms) to a slow render or query. */
@@ -44,6 +45,8 @@ export interface Metrics {
   query(kind: string, seconds: number): void;
   /** Reads the page cache's counters at each scrape (a process with a page cache calls this once). */
   watchPageCache(stats: () => PageCacheStats): void;
+  /** Reads the admission control's counters at each scrape (web/admission.ts). */
+  watchAdmission(stats: () => AdmissionStats): void;
   /** Reads the sources' last successful fetches at each scrape, for `jarida_ingest_lag_seconds`. */
   watchIngestLag(read: () => Promise<SourceLastSuccess>, now: () => Date): void;
   /** Returns the text exposition this process answers `/metrics` with (the whole cluster's in a worker: metrics/cluster.ts). */
@@ -87,6 +90,25 @@ export function createMetrics(opts: { defaults?: boolean; expose?: () => Promise
   cacheGauge('jarida_page_cache_bytes', 'Bytes held by the page cache (bodies and compressed forms).', (s) => s.bytes);
   cacheGauge('jarida_page_cache_entries', 'Pages held by the page cache.', (s) => s.entries);
 
+  let admissionStats: (() => AdmissionStats) | undefined;
+  const admissionCounter = (name: string, help: string, pick: (s: AdmissionStats) => number) =>
+    new Counter({
+      name, help, registers,
+      collect() {
+        if (!admissionStats) return;
+        this.reset();
+        this.inc(pick(admissionStats()));
+      },
+    });
+  admissionCounter('jarida_admission_refused_total', 'Requests answered 503 (Retry-After) because http.maxInFlight were rendering.', (s) => s.refused);
+  admissionCounter('jarida_admission_stale_total', 'Requests answered with a stale cached page because http.maxInFlight were rendering.', (s) => s.staleServed);
+  new Gauge({
+    name: 'jarida_admission_in_flight', help: 'Requests rendering now (pages not in the cache, searches, the content API).', registers,
+    collect() {
+      if (admissionStats) this.set(admissionStats().inFlight);
+    },
+  });
+
   const fetches = new Counter({ name: 'jarida_fetches_total', help: 'Source fetches, by outcome: ok, not-modified, or error-<kind>.', labelNames: ['outcome'] as const, registers });
   const fetchSeconds = new Histogram({ name: 'jarida_fetch_duration_seconds', help: 'Time of a source refresh: fetch, parse and save.', buckets: FETCH_BUCKETS, registers });
   const items = new Counter({ name: 'jarida_items_stored_total', help: 'Articles stored by ingestion, by kind: created or updated.', labelNames: ['kind'] as const, registers });
@@ -126,6 +148,9 @@ export function createMetrics(opts: { defaults?: boolean; expose?: () => Promise
     },
     watchPageCache(stats) {
       cacheStats = stats;
+    },
+    watchAdmission(stats) {
+      admissionStats = stats;
     },
     watchIngestLag(read, now) {
       lag = { read, now };

@@ -15,6 +15,7 @@ import { LiveSettings } from '../settings/live.js';
 import { StoreError, type Store } from '../store/db.js';
 import type { PageCache } from './cache.js';
 import { HttpError } from './errors.js';
+import { Admission } from './admission.js';
 import { pageFront, registerPageHttp } from './http.js';
 import { STRINGS } from './i18n/strings.js';
 import { renderCounts, sendPage } from './page.js';
@@ -83,8 +84,14 @@ export async function buildApp(
   // Metrics (metrics/): answers counted here and in front of Fastify; `/metrics` per config.metrics.
   const metered = opts.metrics ? webMetrics(opts.metrics, config.metrics) : undefined;
   if (opts.metrics && opts.cache) opts.metrics.watchPageCache(() => opts.cache!.stats());
+  // At most http.maxInFlight requests render at once; the next get a 503 or a stale copy (admission.ts).
+  const admission = config.http.maxInFlight > 0
+    ? new Admission(config.http.maxInFlight, security.site, { defaultLanguage: config.site.defaultLanguage, stylesheet: deps.theme.stylesheet.path })
+    : undefined;
+  if (opts.metrics && admission) opts.metrics.watchAdmission(() => admission.stats());
   const front = (handler: Parameters<typeof pageFront>[2]) => {
-    const served = mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, handler, { security: security.site, log: opts.log, byHost: !config.site.siteUrl }) : handler);
+    const admitted = admission ? admission.wrap(handler) : handler;
+    const served = mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, admitted, { security: security.site, log: opts.log, byHost: !config.site.siteUrl, admission }) : admitted);
     return metered ? metered.front(served) : served;
   };
   const app = Fastify({

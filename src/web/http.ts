@@ -16,6 +16,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from '../log.js';
 import { pageCacheKey, type CachedPage, type PageCache, type PageMeta } from './cache.js';
 import { isDeskPath, type HeaderSet } from './security-headers.js';
+import type { Admission } from './admission.js';
 
 const gzipAsync = promisify(gzip);
 const brotliAsync = promisify(brotliCompress);
@@ -247,7 +248,7 @@ export function pageFront(
   cache: PageCache,
   http: HttpSettings,
   next: (req: IncomingMessage, res: ServerResponse) => void,
-  opts: { security: HeaderSet; log?: Logger; byHost?: boolean },
+  opts: { security: HeaderSet; log?: Logger; byHost?: boolean; admission?: Admission },
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const inflight = new Map<string, Promise<void>>();
   const { security, log } = opts;
@@ -281,6 +282,12 @@ export function pageFront(
     const flight = inflight.get(key);
     if (hit && (!hit.stale || flight)) {
       serveCached(cache, hit, req, res, settings, hit.stale ? 'stale' : 'hit')?.catch((err) => failed(req, res, err));
+      return;
+    }
+    // At the limit of renders (admission.ts): the stale copy rather than a 503.
+    if (hit && opts.admission?.full()) {
+      opts.admission.staleServed++;
+      serveCached(cache, hit, req, res, settings, 'stale')?.catch((err) => failed(req, res, err));
       return;
     }
     // Checked after the lookup, off the hit path: a desk page is never stored, so never a hit.

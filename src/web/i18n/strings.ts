@@ -27,6 +27,10 @@ export interface Strings {
   badRequestText: string;
   serverError: string;
   serverErrorText: string;
+  /** The page of a request refused while the server is at its limit (web/admission.ts). */
+  busy: string;
+  busyText: string;
+  tryAgain: string;
   backHome: string;
   recentDays: string;
   archives: string;
@@ -88,6 +92,9 @@ const en: Strings = {
   badRequestText: 'This address is not valid:',
   serverError: 'Something went wrong',
   serverErrorText: 'The page could not be shown. Please try again later.',
+  busy: 'Busy right now',
+  busyText: 'Many readers are here at the moment. Please try again in a second.',
+  tryAgain: 'Try again',
   backHome: 'Back to the home page',
   recentDays: 'Recent days',
   archives: 'Archives',
@@ -144,6 +151,9 @@ const tr: Strings = {
   badRequestText: 'Bu adres geçerli değil:',
   serverError: 'Bir sorun oluştu',
   serverErrorText: 'Sayfa gösterilemedi. Lütfen daha sonra yeniden deneyin.',
+  busy: 'Şu anda çok yoğun',
+  busyText: 'Şu anda çok sayıda okuyucu var. Lütfen bir saniye sonra yeniden deneyin.',
+  tryAgain: 'Yeniden dene',
   backHome: 'Ana sayfaya dön',
   recentDays: 'Son günler',
   archives: 'Arşiv',
@@ -200,6 +210,9 @@ const ar: Strings = {
   badRequestText: 'هذا العنوان غير صالح:',
   serverError: 'حدث خطأ',
   serverErrorText: 'تعذر عرض الصفحة. يرجى المحاولة لاحقا.',
+  busy: 'الموقع مشغول الآن',
+  busyText: 'يزور الموقع عدد كبير من القراء في هذه اللحظة. يرجى المحاولة بعد ثانية.',
+  tryAgain: 'إعادة المحاولة',
   backHome: 'العودة إلى الصفحة الرئيسية',
   recentDays: 'الأيام الأخيرة',
   archives: 'الأرشيف',

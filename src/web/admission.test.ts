@@ -1,0 +1,175 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../config.js';
+import { createMetrics } from '../metrics/metrics.js';
+import { saveArticle } from '../store/articles.js';
+import { ensureSource } from '../store/sources.js';
+import { openTestStore, skipStoreTests } from '../store/testing.js';
+import { buildApp } from './app.js';
+import { Admission, RETRY_AFTER_S } from './admission.js';
+import { PageCache, tags } from './cache.js';
+import { PageBody, pageFront } from './http.js';
+import { loadTheme } from './theme.js';
+
+const SECURITY = { 'x-content-type-options': 'nosniff' };
+const TZ = 'Europe/Istanbul';
+
+/** A handler that keeps each answer open until released: requests stay "rendering" as long as a test wants. */
+function holdingHandler() {
+  const held: ServerResponse[] = [];
+  const seen: string[] = [];
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
+    seen.push(req.url ?? '');
+    held.push(res);
+  };
+  const releaseAll = () => {
+    for (const res of held.splice(0)) res.end('rendered');
+  };
+  return { handler, held, seen, releaseAll };
+}
+
+let servers: Server[] = [];
+afterEach(async () => {
+  for (const s of servers) {
+    s.closeAllConnections();
+    await new Promise((r) => s.close(r));
+  }
+  servers = [];
+});
+
+async function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<string> {
+  const server = createServer(handler);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+/** Sends a request without waiting for its answer; resolves once the server has it (a held one never answers). */
+function start(url: string): Promise<Response> {
+  return fetch(url);
+}
+
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 5));
+  expect(check()).toBe(true);
+}
+
+describe('admission control', () => {
+  it('lets `max` requests render, answers the next 503 with Retry-After and a page in the path\'s language, and admits again once one ends', async () => {
+    const admission = new Admission(2, SECURITY, { defaultLanguage: 'en', stylesheet: '/assets/style.css' });
+    const hold = holdingHandler();
+    const base = await listen(admission.wrap(hold.handler));
+    const first = [start(`${base}/search?q=a`), start(`${base}/search?q=b`)];
+    await until(() => hold.held.length === 2);
+    expect(admission.full()).toBe(true);
+
+    const refused = await fetch(`${base}/search?q=c`);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
+    expect(refused.headers.get('cache-control')).toBe('no-store');
+    expect(refused.headers.get('x-content-type-options')).toBe('nosniff'); // the site's security headers
+    const body = await refused.text();
+    expect(body).toContain('<html lang="en" dir="ltr">');
+    expect(body).toContain('<link rel="stylesheet" href="/assets/style.css">');
+    const ar = await (await fetch(`${base}/ar/2019/02/15/`)).text();
+    expect(ar).toContain('<html lang="ar" dir="rtl">');
+    const tr = await fetch(`${base}/tr/`, { method: 'HEAD' });
+    expect(tr.status).toBe(503);
+    expect(hold.seen).toEqual(['/search?q=a', '/search?q=b']); // the refused never reached the handler
+
+    // The operators' paths and the desk are never refused, even at the limit.
+    const exempt = ['/healthz', '/readyz', '/metrics', '/admin/login', '/api/admin/v1/articles'];
+    const passing = exempt.map((p) => start(`${base}${p}`));
+    await until(() => hold.seen.length === 2 + exempt.length);
+    expect(admission.stats()).toMatchObject({ inFlight: 2, peak: 2, refused: 3 });
+
+    hold.releaseAll();
+    for (const r of [...first, ...passing]) expect((await r).status).toBe(200);
+    await until(() => admission.stats().inFlight === 0);
+    const again = start(`${base}/search?q=d`);
+    await until(() => hold.held.length === 1);
+    hold.releaseAll();
+    expect(await (await again).text()).toBe('rendered');
+  });
+
+  it('counts a request whose client went away as ended', async () => {
+    const admission = new Admission(1, SECURITY, { defaultLanguage: 'en', stylesheet: '/s.css' });
+    const hold = holdingHandler();
+    const base = await listen(admission.wrap(hold.handler));
+    const gone = new AbortController();
+    const r = fetch(`${base}/slow`, { signal: gone.signal }).catch(() => null);
+    await until(() => hold.held.length === 1);
+    gone.abort();
+    await r;
+    await until(() => admission.stats().inFlight === 0);
+    expect((await fetch(`${base}/next`, { signal: AbortSignal.timeout(50) }).catch(() => 'held'))).toBe('held'); // admitted (and held), not refused
+    expect(admission.stats().refused).toBe(0);
+  });
+
+  it('in front of the page cache: fresh pages never wait, a stale page is answered as it was rather than refused', async () => {
+    const config = parseConfig({ timeZone: TZ }, {});
+    const cache = new PageCache({ maxBytes: 1 << 20, timeZone: TZ, now: () => new Date('2019-02-15T09:00:00Z') });
+    const page = (s: string) => ({ contentType: 'text/html; charset=utf-8', body: new PageBody(Buffer.from(s), 0), countsGen: 0 });
+    cache.store('/', { ...page('home'), meta: { tags: [tags.home] } }, cache.mark);
+    cache.store('/2019/02/14/', { ...page('day 14'), meta: { tags: [tags.day('2019-02-14')] } }, cache.mark);
+    cache.invalidate({ tags: [tags.day('2019-02-14')] }); // that day's page changed; home did not
+    expect(cache.get('/2019/02/14/')!.stale).toBe(true);
+
+    const admission = new Admission(1, SECURITY, { defaultLanguage: 'en', stylesheet: '/s.css' });
+    const hold = holdingHandler();
+    const base = await listen(pageFront(cache, config.http, admission.wrap(hold.handler), { security: SECURITY, admission }));
+    const busy = start(`${base}/search?q=x`);
+    await until(() => hold.held.length === 1);
+
+    const stale = await fetch(`${base}/2019/02/14/`);
+    expect(stale.status).toBe(200);
+    expect(stale.headers.get('x-cache')).toBe('stale');
+    expect(await stale.text()).toBe('day 14');
+    for (let i = 0; i < 20; i++) {
+      const hit = await fetch(`${base}/`);
+      expect([hit.status, hit.headers.get('x-cache')]).toEqual([200, 'hit']);
+    }
+    expect((await fetch(`${base}/not-cached/`)).status).toBe(503);
+    expect(admission.stats()).toMatchObject({ staleServed: 1, refused: 1 });
+    hold.releaseAll();
+    expect((await busy).status).toBe(200);
+  });
+});
+
+describe.skipIf(await skipStoreTests())('a flood of searches on the real site', () => {
+  it('refuses past http.maxInFlight while cached pages are all answered from the cache; /metrics counts the refusals', async () => {
+    const store = await openTestStore();
+    const sourceId = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+    for (let i = 0; i < 5; i++) await saveArticle(store.db, { sourceId, guid: `g${i}`, title: `Story ${i} about the harbour`, publishedAt: new Date(`2019-02-1${i}T10:00:00Z`) }, TZ);
+    const now = () => new Date('2019-02-15T09:00:00Z');
+    const cache = new PageCache({ maxBytes: 1 << 22, timeZone: TZ, now });
+    // Renders slowed down, as searches at 1,000,000 articles are: a burst overlaps for sure.
+    const theme = loadTheme(null);
+    const render = theme.render;
+    theme.render = async (template, context) => {
+      await new Promise((r) => setTimeout(r, 40));
+      return render(template, context);
+    };
+    const metrics = createMetrics({ defaults: false });
+    const app = await buildApp({ store, config: parseConfig({ timeZone: TZ, http: { maxInFlight: 2 } }, {}), now, cache, theme, metrics });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      expect((await fetch(`${base}/`)).status).toBe(200); // rendered once: cached from now on
+      const searches = Array.from({ length: 30 }, (_, i) => fetch(`${base}/search?q=harbour${i}`));
+      const homes = Array.from({ length: 30 }, () => fetch(`${base}/`));
+      for (const r of await Promise.all(homes)) expect([r.status, r.headers.get('x-cache')]).toEqual([200, 'hit']);
+      const answered = await Promise.all(searches);
+      const refused = answered.filter((r) => r.status === 503);
+      expect(answered.every((r) => r.status === 200 || r.status === 503)).toBe(true);
+      expect(refused.length).toBeGreaterThanOrEqual(20); // 2 render at once, 40 ms each: the burst lands within them
+      for (const r of refused) expect(r.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
+      const exposed = await metrics.registry.metrics();
+      expect(exposed).toMatch(new RegExp(`^jarida_admission_refused_total ${refused.length}$`, 'm'));
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Admission control: at most `max` requests render at once in a process (pages not in the cache,
+ * searches, the content API — whatever reaches Fastify); the next ones are answered at once with
+ * `503 Service Unavailable`, `Retry-After` and a short page in the site's language, or, in front of
+ * the page cache, with the stale copy it still holds (http.ts pageFront). A refusal costs microseconds
+ * where a render costs milliseconds (a search tens of them), so a burst of cold requests never
+ * queues the cache hits of the same process behind it: they are answered before Fastify sees a request.
+ *
+ * The desk (`/admin`, `/api/admin`) and the operators' `/healthz`, `/readyz`, `/metrics` are never
+ * refused: the people who run the site can always reach it.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LANGS, type Lang } from '../model/types.js';
+import { STRINGS, dirOf } from './i18n/strings.js';
+import type { HeaderSet } from './security-headers.js';
+import { isDeskPath } from './security-headers.js';
+
+/** Seconds a refused client is asked to wait. */
+export const RETRY_AFTER_S = 1;
+
+/** What the admission counts, for /metrics and the benchmark. */
+export interface AdmissionStats {
+  /** Requests rendering now. */
+  inFlight: number;
+  /** The most rendering at once since the start. */
+  peak: number;
+  /** Requests answered 503 since the start. */
+  refused: number;
+  /** Requests answered with a stale cached copy instead of a 503 (http.ts pageFront). */
+  staleServed: number;
+}
+
+/** Paths never refused: the operators' (the desk is checked with isDeskPath). */
+const OPERATIONS = new Set(['/healthz', '/readyz', '/metrics']);
+
+/**
+ * Counts the requests that reach the app's handler and refuses those past `max`.
+ * @example const admission = new Admission(16, security.site, { defaultLanguage: 'en', stylesheet: '/assets/style.css' });
+ */
+export class Admission {
+  private inFlight = 0;
+  private peak = 0;
+  private refused = 0;
+  staleServed = 0;
+  private readonly pages = new Map<Lang, Buffer>();
+
+  constructor(
+    readonly max: number,
+    private readonly security: HeaderSet,
+    private readonly site: { defaultLanguage: Lang; stylesheet: string },
+  ) {}
+
+  /** True when a request that would render now is refused. */
+  full(): boolean {
+    return this.inFlight >= this.max;
+  }
+
+  stats(): AdmissionStats {
+    return { inFlight: this.inFlight, peak: this.peak, refused: this.refused, staleServed: this.staleServed };
+  }
+
+  /** Returns `next` wrapped: requests past `max` rendering are answered 503; each admitted one counts until its answer closes. */
+  wrap(next: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+    return (req, res) => {
+      const url = req.url ?? '/';
+      if (exempt(url)) return next(req, res);
+      if (this.inFlight >= this.max) return this.refuse(req, res);
+      this.inFlight++;
+      if (this.inFlight > this.peak) this.peak = this.inFlight;
+      res.once('close', () => void this.inFlight--);
+      next(req, res);
+    };
+  }
+
+  /** Answers 503 with Retry-After and the busy page of the path's language (made once per language). */
+  refuse(req: IncomingMessage, res: ServerResponse): void {
+    this.refused++;
+    const lang = langOf(req.url ?? '/', this.site.defaultLanguage);
+    let page = this.pages.get(lang);
+    if (!page) this.pages.set(lang, (page = busyPage(lang, this.site.stylesheet)));
+    res.writeHead(503, {
+      ...this.security,
+      'retry-after': String(RETRY_AFTER_S),
+      'cache-control': 'no-store',
+      'content-type': 'text/html; charset=utf-8',
+      'content-length': String(page.length),
+    });
+    res.end(req.method === 'HEAD' ? undefined : page);
+  }
+}
+
+function exempt(url: string): boolean {
+  const q = url.indexOf('?');
+  const path = q < 0 ? url : url.slice(0, q);
+  return OPERATIONS.has(path) || isDeskPath(path);
+}
+
+function langOf(url: string, fallback: Lang): Lang {
+  const first = url.split(/[/?]/)[1];
+  return LANGS.find((l) => l === first) ?? fallback;
+}
+
+/** The busy page: the site's stylesheet, the server-error words of the language, nothing from the store. */
+function busyPage(lang: Lang, stylesheet: string): Buffer {
+  const t = STRINGS[lang];
+  const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return Buffer.from(
+    `<!doctype html>\n<html lang="${lang}" dir="${dirOf(lang)}">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+      `<meta name="robots" content="noindex">\n<title>${esc(t.busy)}</title>\n<link rel="stylesheet" href="${esc(stylesheet)}">\n</head>\n` +
+      `<body>\n<main id="main" class="error-page">\n<h1>${esc(t.busy)}</h1>\n<p>${esc(t.busyText)}</p>\n<p><a href="">${esc(t.tryAgain)}</a></p>\n</main>\n</body>\n</html>\n`,
+  );
+}
