@@ -68,15 +68,18 @@ export function createMetrics(opts: { defaults?: boolean; expose?: () => Promise
   const duration = new Histogram({ name: 'jarida_http_request_duration_seconds', help: 'Time to answer an HTTP request, by route pattern.', labelNames: ['route'] as const, buckets: WEB_BUCKETS, registers });
 
   let cacheStats: (() => PageCacheStats) | undefined;
-  const cacheCounter = (name: string, help: string, pick: (s: PageCacheStats) => number) =>
+  // A counter kept by what it counts (the page cache, the admission), read at each scrape.
+  const readCounter = (name: string, help: string, read: () => number | undefined) =>
     new Counter({
       name, help, registers,
       collect() {
-        if (!cacheStats) return;
+        const value = read();
+        if (value === undefined) return;
         this.reset();
-        this.inc(pick(cacheStats()));
+        this.inc(value);
       },
     });
+  const cacheCounter = (name: string, help: string, pick: (s: PageCacheStats) => number) => readCounter(name, help, () => (cacheStats ? pick(cacheStats()) : undefined));
   const cacheGauge = (name: string, help: string, pick: (s: PageCacheStats) => number) =>
     new Gauge({
       name, help, registers,
@@ -91,15 +94,7 @@ export function createMetrics(opts: { defaults?: boolean; expose?: () => Promise
   cacheGauge('jarida_page_cache_entries', 'Pages held by the page cache.', (s) => s.entries);
 
   let admissionStats: (() => AdmissionStats) | undefined;
-  const admissionCounter = (name: string, help: string, pick: (s: AdmissionStats) => number) =>
-    new Counter({
-      name, help, registers,
-      collect() {
-        if (!admissionStats) return;
-        this.reset();
-        this.inc(pick(admissionStats()));
-      },
-    });
+  const admissionCounter = (name: string, help: string, pick: (s: AdmissionStats) => number) => readCounter(name, help, () => (admissionStats ? pick(admissionStats()) : undefined));
   admissionCounter('jarida_admission_refused_total', 'Requests answered 503 (Retry-After) because http.maxInFlight were rendering.', (s) => s.refused);
   admissionCounter('jarida_admission_stale_total', 'Requests answered with a stale cached page because http.maxInFlight were rendering.', (s) => s.staleServed);
   new Gauge({
