@@ -78,8 +78,8 @@ describe('admission control', () => {
     expect(tr.status).toBe(503);
     expect(hold.seen).toEqual(['/search?q=a', '/search?q=b']); // the refused never reached the handler
 
-    // The operators' paths and the desk are never refused, even at the limit.
-    const exempt = ['/healthz', '/readyz', '/metrics', '/admin/login', '/api/admin/v1/articles'];
+    // The operators' paths, the desk and the theme's assets are never refused, even at the limit.
+    const exempt = ['/healthz', '/readyz', '/metrics', '/admin/login', '/api/admin/v1/articles', '/assets/style.css'];
     const passing = exempt.map((p) => start(`${base}${p}`));
     await until(() => hold.seen.length === 2 + exempt.length);
     expect(admission.stats()).toMatchObject({ inFlight: 2, peak: 2, refused: 3 });

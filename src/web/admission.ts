@@ -7,7 +7,8 @@
  * queues the cache hits of the same process behind it: they are answered before Fastify sees a request.
  *
  * The desk (`/admin`, `/api/admin`) and the operators' `/healthz`, `/readyz`, `/metrics` are never
- * refused: the people who run the site can always reach it.
+ * refused: the people who run the site can always reach it; nor are the theme's `/assets/` (sent from
+ * memory; the busy page itself links the stylesheet).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LANGS, type Lang } from '../model/types.js';
@@ -92,7 +93,7 @@ export class Admission {
 function exempt(url: string): boolean {
   const q = url.indexOf('?');
   const path = q < 0 ? url : url.slice(0, q);
-  return OPERATIONS.has(path) || isDeskPath(path);
+  return OPERATIONS.has(path) || path.startsWith('/assets/') || isDeskPath(path);
 }
 
 function langOf(url: string, fallback: Lang): Lang {
