@@ -8,9 +8,9 @@
  * or article_categories_list for a section or tag), so a deep page costs what the first does and an
  * article added between pages never shifts one (it is newer than the cursor, or lands once in the pages still to come).
  *
- * With text the search index is read newest stored first (ids descending; it ranks, or walks ids, and
- * cannot walk instants), each match checked against the other filters, and the cursor is the last id:
- * articles stored later have higher ids, so they never enter the pages still to come. A call reads at
+ * With text the search index is read newest published first (its time-ordered keys descending,
+ * store/search-key.ts), each match checked against the other filters, and the cursor is the last key:
+ * an article published later than it never enters the pages still to come. A call reads at
  * most MATCH_WALK matches (store/search.ts); a page not full by then comes back `partial`, its `next`
  * continuing from where the walk stopped.
  */
@@ -120,7 +120,7 @@ function keysQuery(db: Db, f: ApiArticleFilter, cursor: Extract<Cursor, { k: 'p'
     order by ac.published_at desc, ac.article_id desc limit ${n}`;
 }
 
-/** A page of text matches, newest stored first: exact words, or (when they fill no first page) also the words they begin. */
+/** A page of text matches, newest published first: exact words, or (when they fill no first page) also the words they begin. */
 async function textPage(db: Db, f: ApiArticleFilter, text: Omit<TextMatch, 'prefix'>, cursor: Extract<Cursor, { k: 't' }> | undefined, limit: number): Promise<ApiArticlePage> {
   const where = conditions(f);
   const page = await textMatchPage(text, cursor, limit, (prefix) => findMatchingIds(db, { ...text, prefix }, where, { below: cursor?.i }, limit + 1));

@@ -13,6 +13,7 @@ import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.j
 import { signalChange } from './changes.js';
 import { isWriteRace } from './dialect.js';
 import { indexArticles, unindexArticles } from './search.js';
+import { assignSearchKeys } from './search-key.js';
 import { bumpSourceCounts, fileArticles, prepareFiling, rebuildListCounts, refileStatus, type FilingItem } from './categories.js';
 import { prepared } from './prepared.js';
 
@@ -48,8 +49,8 @@ export interface DeskWrite extends ArticleInput {
 type WriteInput = ArticleInput | DeskWrite;
 const isDesk = (i: WriteInput): i is DeskWrite => 'desk' in i && i.desk !== undefined;
 
-const MATCH_COLUMNS = ['id', 'source_id', 'guid', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url', 'edited_at'] as const;
-type Match = { id: number; source_id: number; guid: string; slug: string; status: string; local_day: string; content_hash: string | null; published_at: string; canonical_url: string | null; edited_at: string | null };
+const MATCH_COLUMNS = ['id', 'source_id', 'guid', 'slug', 'status', 'local_day', 'content_hash', 'published_at', 'canonical_url', 'edited_at', 'search_key'] as const;
+type Match = { id: number; source_id: number; guid: string; slug: string; status: string; local_day: string; content_hash: string | null; published_at: string; canonical_url: string | null; edited_at: string | null; search_key: number | null };
 type Row = ReturnType<typeof articleRow>;
 
 /**
@@ -217,13 +218,17 @@ async function updateMatch(
     if (taken && desk) throw new Error(`articles: canonical URL ${row.canonical_url} is article ${taken.id}'s`);
     if (taken) row.canonical_url = m.canonical_url; // another article has that URL: keep ours
   }
+  // The key follows the publication time (and the guid that made it, when this write takes the guid).
+  const searchKey = m.search_key !== null && m.published_at === row.published_at && (!matchedByUrl || m.guid === row.guid)
+    ? Number(m.search_key)
+    : (await assignSearchKeys(trx, [row], [Number(m.id)]))[0]!;
   const { guid, ...changes } = row;
-  const update = trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), updated_at: now }).where('id', '=', m.id);
+  const update = trx.updateTable('articles').set({ ...changes, ...(matchedByUrl ? { guid } : {}), search_key: searchKey, updated_at: now }).where('id', '=', m.id);
   // A feed's write changes the row only as it was read: an editor's change or a status change
   // committed meanwhile (PostgreSQL) stays, and this fetch changes nothing.
   const written = desk ? await update.executeTakeFirst() : await update.where('edited_at', 'is', null).where('status', '=', m.status).executeTakeFirst();
   if (written.numUpdatedRows === 0n) return unchanged;
-  await indexArticles(trx, [{ ...row, id: Number(m.id), document: input.searchDocument }]);
+  await indexArticles(trx, [{ ...row, id: Number(m.id), search_key: searchKey, previous_key: m.search_key === null ? null : Number(m.search_key), document: input.searchDocument }]);
   for (const [day, n] of dayMoves(m, row)) bump(day, n);
   return { id: Number(m.id), slug: m.slug, outcome: 'updated' };
 }
@@ -249,13 +254,14 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
   });
   for (let i = 0; i < planned.length; i += 200) {
     const chunk = planned.slice(i, i + 200);
+    const keys = await assignSearchKeys(trx, chunk.map((p) => p.row));
     const inserted = await trx
       .insertInto('articles')
-      .values(chunk.map((p, k) => ({ ...p.row, slug: slugs[i + k]!, created_at: now, updated_at: now })))
+      .values(chunk.map((p, k) => ({ ...p.row, slug: slugs[i + k]!, search_key: keys[k]!, created_at: now, updated_at: now })))
       .returning(['id', 'slug'])
       .execute();
     const idBySlug = new Map(inserted.map((r) => [r.slug, Number(r.id)]));
-    await indexArticles(trx, chunk.map((p, k) => ({ ...p.row, id: idBySlug.get(slugs[i + k]!)!, document: p.input.searchDocument })), true);
+    await indexArticles(trx, chunk.map((p, k) => ({ ...p.row, id: idBySlug.get(slugs[i + k]!)!, search_key: keys[k]!, document: p.input.searchDocument })), true);
     chunk.forEach((p, k) => out.set(p.index, { id: idBySlug.get(slugs[i + k]!)!, slug: slugs[i + k]! }));
   }
   return out;
@@ -277,11 +283,13 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
     const ids: number[] = [];
     let inserted = 0;
     for (let i = 0; i < inputs.length; i += 500) {
-      const rows = inputs.slice(i, i + 500).map((input) => {
+      const unkeyed = inputs.slice(i, i + 500).map((input) => {
         const row = articleRow(input, timeZone);
         const slug = input.slug ? withoutNul(input.slug) : `${slugify(input.title)}-${createHash('sha1').update(`${input.sourceId}\n${input.guid}`).digest('hex').slice(0, 8)}`;
         return { ...row, slug, created_at: now, updated_at: now };
       });
+      const keys = await assignSearchKeys(trx, unkeyed);
+      const rows = unkeyed.map((r, k) => ({ ...r, search_key: keys[k]! }));
       const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'slug', 'local_day', 'status']).execute();
       const bySlug = new Map(rows.map((r, k) => [r.slug, { ...r, document: inputs[i + k]!.searchDocument, words: wordsOf(inputs[i + k]!.categories) }]));
       await indexArticles(trx, out.map((r) => ({ ...bySlug.get(r.slug)!, id: Number(r.id) })), true);
@@ -714,7 +722,7 @@ function toHeadline(r: { id: number; slug: string; title: string; summary: strin
 }
 
 /** The desk's own columns (0009) are read by store/desk-articles.ts, not by the public pages. */
-type PublicArticleRow = Omit<Selectable<ArticlesTable>, 'edited_at' | 'body_source' | 'user_id'>;
+type PublicArticleRow = Omit<Selectable<ArticlesTable>, 'edited_at' | 'body_source' | 'user_id' | 'search_key'>;
 
 /** Returns the article a row of selectArticles holds. */
 export function toArticle(r: PublicArticleRow & { source_title: string | null; source_slug: string | null; source_site_url: string | null; source_canonical_here: number }): Article {

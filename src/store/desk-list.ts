@@ -10,8 +10,8 @@
  * (articles_published_id); the other filters are checked on the rows the range gives.
  *
  * Text is matched through the search index, which holds every article whatever its status, read
- * newest stored first (the order of ids), each match checked against the other filters; a day or an
- * author first bounds the ids read to the ranges theirs cluster in. A call reads MATCH_WALK matches
+ * newest published first (its time-ordered keys, store/search-key.ts), each match checked against
+ * the other filters; a day bounds the keys read to its range, an author to the ranges theirs cluster in. A call reads MATCH_WALK matches
  * at most: a page that is not full by then comes back `partial`, its `next` continuing from there.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
@@ -22,6 +22,7 @@ import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
 import { decodeListCursor, encodeListCursor as encodeCursor, textMatchPage, type ListCursor as Cursor } from './list-cursor.js';
 import { findMatchingIds, type TextMatch } from './search.js';
+import { firstKeyAt, KEYS_PER_SECOND } from './search-key.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -78,8 +79,8 @@ export const DESK_PAGE_MAX = 200;
 /** Where a page starts: after this instant and id (newest first), or (text) below this id. */
 
 /**
- * Returns a page of the desk's list, newest first (by instant, ties by id; with text, newest stored
- * first), `page.limit` rows (at most DESK_PAGE_MAX) after the cursor `page.after` (the `next` of the
+ * Returns a page of the desk's list, newest first (by instant, ties by id; with text, by search key:
+ * the instant's second, then a hash), `page.limit` rows (at most DESK_PAGE_MAX) after the cursor `page.after` (the `next` of the
  * page before). Throws DeskStoreError bad-cursor for a cursor this function did not make for the
  * same kind of filter (with or without text).
  * @example const first = await findDeskArticles(db, { status: 'draft' }, { limit: 50 });
@@ -100,52 +101,60 @@ export async function findDeskArticles(db: Db, filter: DeskFilter, page: { limit
   return { rows: await rowsOf(db, keys.slice(0, limit).map((k) => k.id)), next: keys.length > limit && last ? encodeCursor({ k: 'p', t: last.published_at, i: last.id }) : null };
 }
 
-/** A page of text matches, newest stored first: exact words, or (when they fill no first page) also the words they begin. */
+/** A page of text matches, newest published first: exact words, or (when they fill no first page) also the words they begin. */
 async function textPage(db: Db, f: DeskFilter, text: Omit<TextMatch, 'prefix'>, cursor: Extract<Cursor, { k: 't' }> | undefined, limit: number): Promise<DeskList> {
-  const ranges = (await idRanges(db, f)) ?? [[0, Number.MAX_SAFE_INTEGER - 1]];
+  const ranges = (await keyRanges(db, f)) ?? [[undefined, undefined]];
   const where = sql.join(conditions(f, {}), sql` and `);
   // The ranges newest first, each read from the cursor on, until the page is full or a walk stops.
   const walk = async (prefix: boolean) => {
     const ids: number[] = [];
+    const keys: number[] = [];
     for (const [lo, hi] of ranges) {
-      const below = Math.min(cursor?.i ?? Number.MAX_SAFE_INTEGER, hi + 1);
-      if (below <= lo) continue;
-      const found = await findMatchingIds(db, { ...text, prefix }, where, { below, from: lo }, limit + 1 - ids.length);
+      const below = cursor !== undefined && (hi === undefined || cursor.i <= hi) ? cursor.i : hi === undefined ? undefined : hi + 1;
+      if (below !== undefined && lo !== undefined && below <= lo) continue;
+      const found = await findMatchingIds(db, { ...text, prefix }, where, { ...(below !== undefined ? { below } : {}), ...(lo !== undefined ? { from: lo } : {}) }, limit + 1 - ids.length);
       ids.push(...found.ids);
+      keys.push(...found.keys);
       if (ids.length > limit) break;
-      if (found.stoppedAt !== null) return { ids, stoppedAt: found.stoppedAt };
+      if (found.stoppedAt !== null) return { ids, keys, stoppedAt: found.stoppedAt };
     }
-    return { ids, stoppedAt: null };
+    return { ids, keys, stoppedAt: null };
   };
   const page = await textMatchPage(text, cursor, limit, walk);
   return { rows: await rowsOf(db, page.ids), next: page.next, ...(page.partial ? { partial: true as const } : {}) };
 }
 
-/** Ids of a day or an author read to cluster them; with more, their whole span is read. */
-const CLUSTER_IDS = 5000;
-/** Ids further apart than this start another cluster; with more than CLUSTERS, the whole span is read. */
-const CLUSTER_GAP = 1000;
+/** Keys of a day or an author read to cluster them; with more, their whole span is read. */
+const CLUSTER_KEYS = 5000;
+/** Keys further apart than a day start another cluster; with more than CLUSTERS, the whole span is read. */
+const CLUSTER_GAP = 86_400 * KEYS_PER_SECOND;
 const CLUSTERS = 32;
 
 /**
- * Returns the id ranges holding the articles of the filter's day and author, newest first, that
- * bound a text walk: a day's articles are mostly stored together, a few later (an edit, a late
- * feed), so the ids cluster; undefined when the filter names neither, [] when none has articles.
+ * Returns the search-key ranges (both ends included) holding the articles of the filter's day and
+ * author, newest first, that bound a text walk: a day is one range of keys (its local day decided by
+ * the rows); an author's articles cluster in time; undefined when the filter names neither, [] when
+ * none has articles.
  */
-async function idRanges(db: Db, f: DeskFilter): Promise<[lo: number, hi: number][] | undefined> {
+async function keyRanges(db: Db, f: DeskFilter): Promise<[lo: number, hi: number][] | undefined> {
   if (f.day === undefined && f.userId === undefined) return undefined;
-  const ix = sql.raw(isSqlite(db) ? `indexed by ${f.day !== undefined ? 'articles_day' : 'articles_user_published'}` : '');
-  const where = sql.join(conditions({ day: f.day, userId: f.userId }, {}), sql` and `);
-  const ids = (await sql<{ id: number }>`select a.id from articles a ${ix} where ${where} limit ${CLUSTER_IDS + 1}`.execute(db)).rows.map((r) => Number(r.id)).sort((a, b) => b - a);
-  if (ids.length === 0) return [];
-  const ranges: [number, number][] = [];
-  for (const id of ids) {
-    const last = ranges[ranges.length - 1];
-    if (last && last[0] - id <= CLUSTER_GAP) last[0] = id;
-    else ranges.push([id, id]);
+  if (f.day !== undefined) {
+    const start = Date.parse(`${f.day}T00:00:00Z`);
+    return [[firstKeyAt(start - 86_400_000), firstKeyAt(start + 2 * 86_400_000) - 1]];
   }
-  if (ids.length <= CLUSTER_IDS && ranges.length <= CLUSTERS) return ranges;
-  const span = (await sql<{ lo: number; hi: number }>`select min(a.id) as lo, max(a.id) as hi from articles a ${ix} where ${where}`.execute(db)).rows[0]!;
+  const ix = sql.raw(isSqlite(db) ? 'indexed by articles_user_published' : '');
+  const where = sql.join(conditions({ userId: f.userId }, {}), sql` and `);
+  const keys = (await sql<{ key: number }>`select a.search_key as key from articles a ${ix} where ${where} limit ${CLUSTER_KEYS + 1}`.execute(db)).rows
+    .map((r) => Number(r.key)).sort((a, b) => b - a);
+  if (keys.length === 0) return [];
+  const ranges: [number, number][] = [];
+  for (const key of keys) {
+    const last = ranges[ranges.length - 1];
+    if (last && last[0] - key <= CLUSTER_GAP) last[0] = key;
+    else ranges.push([key, key]);
+  }
+  if (keys.length <= CLUSTER_KEYS && ranges.length <= CLUSTERS) return ranges;
+  const span = (await sql<{ lo: number; hi: number }>`select min(a.search_key) as lo, max(a.search_key) as hi from articles a ${ix} where ${where}`.execute(db)).rows[0]!;
   return [[Number(span.lo), Number(span.hi)]];
 }
 

@@ -1,11 +1,11 @@
 /**
  * The cursors of the article lists that page by keyset (the desk's list, the content API): the
- * newest-first key `(published_at, id)` of the last row, or, for a text search, the last id the
- * search index gave and whether it matched words by their beginning. Opaque to callers (base64url).
+ * newest-first key `(published_at, id)` of the last row, or, for a text search, the last search key
+ * the index gave (newest published first) and whether it matched words by their beginning. Opaque to callers (base64url).
  */
 import type { MatchingIds, TextMatch } from './search.js';
 
-/** `p`: the last row's instant and id; `t`: a text search's last id, `x` when prefixes matched. */
+/** `p`: the last row's instant and id; `t`: a text search's last search key (store/search-key.ts), `x` when prefixes matched. */
 export type ListCursor = { k: 'p'; t: string; i: number } | { k: 't'; i: number; x: boolean };
 
 /** The instants the store writes (ISO 8601, UTC). */
@@ -29,8 +29,8 @@ export function decodeListCursor(s: string, bad: (cause?: unknown) => Error): Li
     throw bad(err);
   }
   const o = c as Partial<Record<string, unknown>> | null;
-  if (o && typeof o === 'object' && Number.isSafeInteger(o.i) && (o.i as number) > 0) {
-    if (o.k === 'p' && typeof o.t === 'string' && INSTANT.test(o.t)) return { k: 'p', t: o.t, i: o.i as number };
+  if (o && typeof o === 'object' && Number.isSafeInteger(o.i)) {
+    if (o.k === 'p' && typeof o.t === 'string' && INSTANT.test(o.t) && (o.i as number) > 0) return { k: 'p', t: o.t, i: o.i as number };
     if (o.k === 't' && typeof o.x === 'boolean') return { k: 't', i: o.i as number, x: o.x };
   }
   throw bad();
@@ -60,8 +60,8 @@ export async function textMatchPage(
     prefix = true;
     found = await walk(prefix);
   }
-  const { ids, stoppedAt } = found;
-  const last = ids.length > limit ? ids[limit - 1] : stoppedAt;
+  const { ids, keys, stoppedAt } = found;
+  const last = ids.length > limit ? keys[limit - 1] : stoppedAt;
   return {
     ids: ids.slice(0, limit),
     next: last !== undefined && last !== null ? encodeListCursor({ k: 't', i: last, x: prefix }) : null,

@@ -68,6 +68,8 @@ export interface ArticlesTable {
   user_id: number | null;
   /** Its canonical link: null follows the source's canonical_here, 1 this site's copy, 0 the original (0014). */
   canonical_here: number | null;
+  /** Its key in the search index: publication second and a hash (store/search-key.ts; 0017). */
+  search_key: number | null;
 }
 
 /** A section (in the menu, named per language) or a tag (any other word an article is filed under). */

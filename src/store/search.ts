@@ -16,6 +16,7 @@ import { countPublishedBetween } from './day-counts.js';
 import { isSqlite } from './dialect.js';
 import type { Database } from './schema.js';
 import { findSetting, saveSetting } from './settings.js';
+import { asKey, firstKeyAt } from './search-key.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -47,6 +48,10 @@ export interface SearchResults {
 /** An article as the index takes it. */
 export interface IndexedArticle {
   id: number;
+  /** Its key (store/search-key.ts): SQLite's FTS5 rowid. */
+  search_key: number;
+  /** The key its present index entry has, when it has one under another key (SQLite). */
+  previous_key?: number | null;
   title: string;
   summary: string | null;
   content_html: string | null;
@@ -59,15 +64,15 @@ export interface IndexedArticle {
 /**
  * Adds or replaces the index entries of these articles (in the caller's transaction); `fresh`: they
  * were just inserted, so there is nothing to replace (a deleted article's entry went with it).
- * @example await indexArticles(trx, [{ id: 7, title: 'Budget', summary: null, content_html: '<p>…</p>' }])
+ * @example await indexArticles(trx, [{ id: 7, search_key: 80_337_000_000_000, title: 'Budget', summary: null, content_html: '<p>…</p>' }])
  */
 export async function indexArticles(db: Db, articles: readonly IndexedArticle[], fresh = false): Promise<void> {
   if (articles.length === 0) return;
-  const docs = articles.map((a) => ({ id: Number(a.id), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html, language: a.language })) }));
+  const docs = articles.map((a) => ({ id: Number(a.id), key: Number(a.search_key), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html, language: a.language })) }));
   if (isSqlite(db)) {
-    if (!fresh) await unindexArticles(db, docs.map((d) => d.id));
+    if (!fresh) await unindexKeys(db, [...new Set(articles.flatMap((a) => [Number(a.search_key), ...(a.previous_key == null ? [] : [Number(a.previous_key)])]))]);
     for (let i = 0; i < docs.length; i += 300) {
-      const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}, ${d.title}, ${d.body})`);
+      const rows = docs.slice(i, i + 300).map((d) => sql`(${asKey(d.key)}, ${d.title}, ${d.body})`);
       await sql`insert into articles_fts (rowid, title, body) values ${sql.join(rows)}`.execute(db);
     }
     return;
@@ -79,18 +84,25 @@ export async function indexArticles(db: Db, articles: readonly IndexedArticle[],
   }
 }
 
-/** Removes the index entries of these articles (PostgreSQL removes them with the article anyway). */
+/** Removes the SQLite index entries under these keys (none is an error: a key not indexed yet). */
+async function unindexKeys(db: Db, keys: readonly number[]): Promise<void> {
+  for (let i = 0; i < keys.length; i += 500) {
+    await sql`delete from articles_fts where rowid in (${sql.join(keys.slice(i, i + 500).map(asKey))})`.execute(db);
+  }
+}
+
+/** Removes the index entries of these articles, before they go (PostgreSQL removes them with the article anyway). */
 export async function unindexArticles(db: Db, ids: readonly number[]): Promise<void> {
   if (!isSqlite(db) || ids.length === 0) return;
   for (let i = 0; i < ids.length; i += 500) {
-    await sql`delete from articles_fts where rowid in (${sql.join(ids.slice(i, i + 500))})`.execute(db);
+    await sql`delete from articles_fts where rowid in (select search_key from articles where id in (${sql.join(ids.slice(i, i + 500))}))`.execute(db);
   }
 }
 
 /** Removes the index entries of a source's articles, before the source and its articles go. */
 export async function unindexSource(db: Db, sourceId: number): Promise<void> {
   if (!isSqlite(db)) return;
-  await sql`delete from articles_fts where rowid in (select id from articles where source_id = ${sourceId})`.execute(db);
+  await sql`delete from articles_fts where rowid in (select search_key from articles where source_id = ${sourceId})`.execute(db);
 }
 
 /**
@@ -103,7 +115,7 @@ export async function analyzeAfterBulkWrite(db: Kysely<Database>): Promise<void>
 }
 
 /** The setting that names the analyser version the index was built with. */
-const ANALYSER_SETTING = 'search.analyser';
+export const ANALYSER_SETTING = 'search.analyser';
 
 /**
  * Rebuilds the index when it was built by another version of the analysis (or none is recorded),
@@ -127,28 +139,39 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
   let lastId = 0;
   let n = 0;
   for (;;) {
-    const batch = await d.selectFrom('articles').select(['id', 'title', 'summary', 'content_html', 'language']).where('id', '>', lastId).orderBy('id').limit(1000).execute();
+    const batch = (await d.selectFrom('articles').select(['id', 'search_key', 'title', 'summary', 'content_html', 'language']).where('id', '>', lastId).orderBy('id').limit(1000).execute())
+      .map((a) => ({ ...a, search_key: a.search_key === null ? Number.NaN : Number(a.search_key) }));
     if (batch.length === 0) {
       await saveSetting(d, ANALYSER_SETTING, ANALYSER_VERSION);
       return n;
     }
-    await indexArticles(d, batch, true); // the index was emptied above
+    await indexArticles(d, batch.filter((a) => Number.isSafeInteger(a.search_key)), true); // the index was emptied above
     n += batch.length;
     lastId = Number(batch[batch.length - 1]!.id);
   }
 }
 
 /**
- * Returns the published articles matching the filter, best first (title matches weigh more; ties:
- * newest first), `limit` from `offset`, and how many matched.
+ * Returns the published articles matching the filter, best first — those with every searched word in
+ * their title, newest published first, then the others, newest first — `limit` from `offset`, and
+ * how many matched (at most SEARCH_CANDIDATES). The index is read from its newest key on and stops
+ * when the page is full, so a common word costs what a rare one does.
  * @example await searchArticles(db, { parts: [{ terms: ['budget'], prefix: true }] }, 20, 0)
  */
 export async function searchArticles(db: Db, filter: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
-  if (!isSqlite(db)) {
-    const common = await lexemeShares(db);
-    return onPostgres(db, (trx) => searchIn(trx, 'postgres', filter, limit, offset, common));
-  }
-  return searchIn(db, await planOf(db, filter), filter, limit, offset, new Map());
+  const plan = await planOf(db, filter);
+  const run = async (d: Db) => {
+    // Words exactly first: a word found that often needs no prefix matches (which cost more: every
+    // word a prefix begins is merged). Else words also match words they begin; in a day range
+    // (where fewer articles match) only when nothing matches exactly.
+    let page = await rankedPage(d, plan, filter, false, limit, offset);
+    const widen = filter.fromDay || filter.toDay ? page.total === 0 : page.total < SEARCH_CANDIDATES;
+    if (widen && filter.parts.some((p) => p.prefix)) page = await rankedPage(d, plan, filter, true, limit, offset);
+    return page;
+  };
+  const { ids, total } = plan.store === 'sqlite' ? await run(db) : await onPostgres(db, run);
+  const byId = new Map((await findArticlesByIds(db, ids)).map((a) => [a.id, a]));
+  return { articles: ids.flatMap((id) => byId.get(id) ?? []), total, capped: total >= SEARCH_CANDIDATES };
 }
 
 /** Returns what `run` returns, run where PostgreSQL plans search queries as measured (in a transaction of its own unless in one). */
@@ -172,137 +195,175 @@ export interface TextMatch {
 
 /**
  * Matches a text walk reads at most per call (findMatchingIds): checking each against the other
- * filters costs under 1 µs (SQLite, articles_desk_filters), so a call stays within ~10 ms however
+ * filters costs under 1 µs (SQLite, articles_search_key), so a call stays within ~10 ms however
  * common the word and rare the rest (a word in 35% of 1,000,000 articles, among 100 drafts).
  */
 export const MATCH_WALK = 10_000;
 
-/** Ids a text walk finds, and where it stopped when it read MATCH_WALK matches before finding enough (null: it read them all). */
+/** Articles a text walk finds (ids, and their search keys), and the key where it stopped when it read MATCH_WALK matches before finding enough (null: it read them all). */
 export interface MatchingIds {
   ids: number[];
+  keys: number[];
   stoppedAt: number | null;
 }
 
 /**
- * Returns the ids of the articles of any status that match and meet `where` (on the articles
- * aliased `a`), newest stored first (ids descending), below `range.below` and from `range.from`,
+ * Returns the articles of any status that match and meet `where` (on the articles aliased `a`),
+ * newest published first (search keys descending), keys below `range.below` and from `range.from`,
  * at most `limit`: the index read from its newest match on, MATCH_WALK matches at most (PostgreSQL:
  * so for a common word; a rarer one is listed whole through the GIN index, as searchArticles does).
  */
 export async function findMatchingIds(db: Db, m: TextMatch, where: RawBuilder<unknown>, range: { below?: number; from?: number }, limit: number): Promise<MatchingIds> {
-  // FTS5 takes a rowid bound only as an INTEGER value, and better-sqlite3 binds numbers as REAL:
-  // uncast, the bound is ignored and every newer match read (39 ms for a page 700,000 deep, 0.3 ms cast).
-  const int = (n: number) => (isSqlite(db) ? sql`cast(${n} as integer)` : sql`${n}`);
-  const below = int(range.below ?? Number.MAX_SAFE_INTEGER);
-  const from = int(range.from ?? 0);
+  const bounds = [
+    ...(range.below !== undefined ? [(k: RawBuilder<unknown>) => sql`${k} < ${asKey(range.below!)}`] : []),
+    ...(range.from !== undefined ? [(k: RawBuilder<unknown>) => sql`${k} >= ${asKey(range.from!)}`] : []),
+  ];
+  const inRange = (k: RawBuilder<unknown>) => sql.join([sql`1 = 1`, ...bounds.map((b) => b(k))], sql` and `);
   let walk: RawBuilder<unknown>;
-  let join: RawBuilder<unknown>;
   let capped = true;
   if (isSqlite(db)) {
-    walk = sql`select f.rowid as id from articles_fts f where articles_fts match ${fts5Query(m, m.prefix)} and f.rowid < ${below} and f.rowid >= ${from} order by f.rowid desc limit ${MATCH_WALK}`;
-    join = sql`articles a indexed by articles_desk_filters`;
+    walk = sql`select f.rowid as key from articles_fts f where articles_fts match ${fts5Query(m, m.prefix)} and ${inRange(sql`f.rowid`)} order by f.rowid desc limit ${MATCH_WALK}`;
   } else {
     const q = sql`to_tsquery('simple', ${tsQuery(m, m.prefix)})`;
-    join = sql`articles a`;
     capped = isCommon(await lexemeShares(db), m, m.prefix);
     walk = capped
-      ? sql`select article_id as id from article_search where document @@ ${q} and article_id < ${below} and article_id >= ${from} order by article_id desc limit ${MATCH_WALK}`
-      : sql`select article_id as id from article_search where document @@ ${q} and article_id < ${below} and article_id >= ${from} offset 0`;
+      ? sql`select w.search_key as key from articles w join article_search s on s.article_id = w.id
+          where s.document @@ ${q} and ${inRange(sql`w.search_key`)} order by w.search_key desc limit ${MATCH_WALK}`
+      : sql`select w.search_key as key from (select article_id from article_search where document @@ ${q} offset 0) g
+          join articles w on w.id = g.article_id where ${inRange(sql`w.search_key`)}`;
   }
-  // A range of fewer ids than MATCH_WALK cannot stop the walk.
-  if ((range.below ?? Number.MAX_SAFE_INTEGER) - (range.from ?? 0) <= MATCH_WALK) capped = false;
-  const page = sql<{ id: number }>`select w.id from (${walk}) w join ${join} on a.id = w.id where ${where} order by w.id desc limit ${limit}`;
+  // A range of fewer keys than MATCH_WALK cannot stop the walk.
+  if (range.below !== undefined && range.from !== undefined && range.below - range.from <= MATCH_WALK) capped = false;
+  const page = sql<{ id: number; key: number }>`select a.id, w.key from (${walk}) w join articles a ${indexedBySearchKey(db)} on a.search_key = w.key
+    where ${where} order by w.key desc limit ${limit}`;
   const run = async (d: Db) => {
-    const ids = (await page.execute(d)).rows.map((r) => Number(r.id));
-    if (ids.length >= limit || !capped) return { ids, stoppedAt: null };
-    const read = (await sql<{ n: number; last: number | null }>`select count(*) as n, min(id) as last from (${walk}) w`.execute(d)).rows[0];
-    return { ids, stoppedAt: Number(read?.n ?? 0) >= MATCH_WALK && read?.last != null ? Number(read.last) : null };
+    const rows = (await page.execute(d)).rows;
+    const found = { ids: rows.map((r) => Number(r.id)), keys: rows.map((r) => Number(r.key)) };
+    if (rows.length >= limit || !capped) return { ...found, stoppedAt: null };
+    const read = (await sql<{ n: number; last: number | null }>`select count(*) as n, min(key) as last from (${walk}) w`.execute(d)).rows[0];
+    return { ...found, stoppedAt: Number(read?.n ?? 0) >= MATCH_WALK && read?.last != null ? Number(read.last) : null };
   };
   return isSqlite(db) ? run(db) : onPostgres(db, run);
 }
 
-async function searchIn(db: Db, plan: Plan, filter: SearchFilter, limit: number, offset: number, common: ReadonlyMap<string, number>): Promise<SearchResults> {
-  // Words exactly first: a word found that often needs no prefix matches (which cost more: every
-  // word a prefix begins is merged). Else words also match words they begin.
-  // In a narrow day range every match of a word is read (FTS5 cannot seek by id), and a prefix
-  // reads every word it begins: there, prefixes only when nothing matches exactly.
-  let page = await rankedPage(db, plan, filter, false, limit, offset, common);
-  const widen = plan === 'sqlite-in-days' ? page.total === 0 : page.total < SEARCH_CANDIDATES;
-  if (widen && filter.parts.some((p) => p.prefix)) page = await rankedPage(db, plan, filter, true, limit, offset, common);
-  const { rows, total } = page;
-  const byId = new Map((await findArticlesByIds(db, rows.map((r) => Number(r.id)))).map((a) => [a.id, a]));
-  return {
-    articles: rows.flatMap((r) => byId.get(Number(r.id)) ?? []),
-    total,
-    capped: total >= SEARCH_CANDIDATES,
-  };
+/** SQLite: the articles by their search key through the index that also holds what a search filters on (status, source, day). */
+function indexedBySearchKey(db: Db): RawBuilder<unknown> {
+  return sql.raw(isSqlite(db) ? 'indexed by articles_search_key' : '');
 }
 
-/** How the store finds candidates: SQLite asks FTS5 (in a narrow day range, among that range's ids); PostgreSQL, see rankedPage. */
-type Plan = 'sqlite' | 'sqlite-in-days' | 'postgres';
+/**
+ * How a search reads the index. SQLite: FTS5 from its newest key on. PostgreSQL: `walk` the
+ * articles newest first testing each (a common word, or a day range of few articles), else list
+ * the matches through the GIN index and order them by key; `narrow`: the day range holds few articles.
+ */
+interface Plan {
+  store: 'sqlite' | 'postgres';
+  narrow: boolean;
+  common: ReadonlyMap<string, number>;
+}
 
-/** Articles in a day range below which SQLite looks among the range's ids rather than all matches. */
+/** Articles in a day range up to which PostgreSQL walks the range rather than listing every match. */
 const NARROW_RANGE = 20_000;
 
 async function planOf(db: Db, f: SearchFilter): Promise<Plan> {
-  if (!f.fromDay && !f.toDay) return 'sqlite';
-  return (await countPublishedBetween(db, f.fromDay, f.toDay)) <= NARROW_RANGE ? 'sqlite-in-days' : 'sqlite';
+  if (isSqlite(db)) return { store: 'sqlite', narrow: false, common: new Map() };
+  const narrow = (f.fromDay !== undefined || f.toDay !== undefined) && (await countPublishedBetween(db, f.fromDay, f.toDay)) <= NARROW_RANGE;
+  return { store: 'postgres', narrow, common: await lexemeShares(db) };
 }
 
-/** One ranked page of the newest SEARCH_CANDIDATES matches, and how many there were. */
-async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: boolean, limit: number, offset: number, common: ReadonlyMap<string, number>) {
+const DAY_MS = 86_400_000;
+
+/**
+ * The keys a day range spans, a day wider on each side (a local day begins up to 14 hours before or
+ * after its UTC midnight; the rows' own local_day decides): `lo` included, `hi` not.
+ */
+function keyRange(f: Pick<SearchFilter, 'fromDay' | 'toDay'>): { lo?: number; hi?: number } {
+  return {
+    ...(f.fromDay ? { lo: firstKeyAt(Date.parse(`${f.fromDay}T00:00:00Z`) - DAY_MS) } : {}),
+    ...(f.toDay ? { hi: firstKeyAt(Date.parse(`${f.toDay}T00:00:00Z`) + 2 * DAY_MS) } : {}),
+  };
+}
+
+/** The order of results: every word in the title first, then the rest. */
+type Bucket = 'title' | 'rest';
+
+/**
+ * One page of the first SEARCH_CANDIDATES matches in the order of searchArticles: the title matches
+ * read up to the page's end, then the others as far as the page still needs; and how many match.
+ */
+async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: boolean, limit: number, offset: number): Promise<{ ids: number[]; total: number }> {
+  const end = Math.min(offset + limit, SEARCH_CANDIDATES);
+  const total = await countMatches(db, plan, filter, prefix);
+  if (offset >= Math.min(end, total)) return { ids: [], total };
+  const title = await matchIds(db, plan, filter, prefix, 'title', end);
+  const rest = title.length >= end ? [] : await matchIds(db, plan, filter, prefix, 'rest', end - title.length);
+  return { ids: [...title, ...rest].slice(offset, end), total };
+}
+
+/** The conditions on the article (alias `a`) of a site search: published, in the day range, of the source. */
+function siteConditions(f: SearchFilter): RawBuilder<unknown> {
+  const { lo, hi } = keyRange(f);
   const conditions = [sql`a.status = 'published'`];
-  if (filter.fromDay) conditions.push(sql`a.local_day >= ${filter.fromDay}`);
-  if (filter.toDay) conditions.push(sql`a.local_day <= ${filter.toDay}`);
-  if (filter.sourceId !== undefined) conditions.push(sql`a.source_id = ${filter.sourceId}`);
-  const where = sql.join(conditions, sql` and `);
-  let candidates;
-  if (plan === 'postgres') {
-    // The tsquery inline (not a FROM item): the planner then sees a constant and can use the index.
-    const q = sql`to_tsquery('simple', ${tsQuery(filter, prefix)})`;
-    if (isCommon(common, filter, prefix)) {
-      // A word in many articles: walk the newest first until enough match (reading few tsvectors).
-      candidates = sql`select s.article_id as id, -ts_rank(s.document, ${q}) as score, a.published_at
-        from article_search s join articles a on a.id = s.article_id
-        where s.document @@ ${q} and ${where}
-        order by s.article_id desc limit ${SEARCH_CANDIDATES}`;
-    } else {
-      // Else the GIN index finds them all (`+ 0`: not ordered by the primary key, which would read
-      // every tsvector from the newest on), and only the newest ones are ranked.
-      // `offset 0` keeps the match list a query of its own, so that no estimate (a table not yet
-      // analyzed) can turn it into a walk over the articles testing each.
-      candidates = sql`select c.id, -ts_rank(s.document, ${q}) as score, c.published_at from (
-          select m.article_id as id, a.published_at
-          from (select article_id from article_search where document @@ ${q} offset 0) m
-          join articles a on a.id = m.article_id
-          where ${where}
-          order by m.article_id + 0 desc limit ${SEARCH_CANDIDATES}
-        ) c join article_search s on s.article_id = c.id`;
-    }
-  } else if (plan === 'sqlite') {
-    candidates = sql`select f.rowid as id, bm25(articles_fts, 5.0, 1.0) as score, a.published_at
-      from articles_fts f join articles a on a.id = f.rowid
-      where articles_fts match ${fts5Query(filter, prefix)} and ${where}
-      order by f.rowid desc limit ${SEARCH_CANDIDATES}`;
+  if (lo !== undefined) conditions.push(sql`a.search_key >= ${asKey(lo)}`);
+  if (hi !== undefined) conditions.push(sql`a.search_key < ${asKey(hi)}`);
+  if (f.fromDay) conditions.push(sql`a.local_day >= ${f.fromDay}`);
+  if (f.toDay) conditions.push(sql`a.local_day <= ${f.toDay}`);
+  if (f.sourceId !== undefined) conditions.push(sql`a.source_id = ${f.sourceId}`);
+  return sql.join(conditions, sql` and `);
+}
+
+/** The ids of the newest `n` published matches of a bucket, newest first. */
+async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bucket: Bucket, n: number): Promise<number[]> {
+  const where = siteConditions(f);
+  let query;
+  if (plan.store === 'sqlite') {
+    const { lo, hi } = keyRange(f);
+    query = sql<{ id: number }>`select a.id from articles_fts f join articles a indexed by articles_search_key on a.search_key = f.rowid
+      where articles_fts match ${fts5Query(f, prefix, bucket)}
+        ${lo !== undefined ? sql`and f.rowid >= ${asKey(lo)}` : sql``} ${hi !== undefined ? sql`and f.rowid < ${asKey(hi)}` : sql``}
+        and ${where}
+      order by f.rowid desc limit ${n}`;
   } else {
-    // The range's ids first (the day index), then matches among them: FTS5 asked per id would
-    // evaluate the whole query again for each.
-    candidates = sql`select f.rowid as id, bm25(articles_fts, 5.0, 1.0) as score, a.published_at
-      from articles_fts f join articles a on a.id = f.rowid
-      where articles_fts match ${fts5Query(filter, prefix)}
-        and +f.rowid in (select a.id from articles a indexed by articles_day where ${where})
-      order by f.rowid desc limit ${SEARCH_CANDIDATES}`;
+    const all = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
+    const words = sql`to_tsquery('simple', ${tsQuery({ parts: f.parts }, prefix)})`;
+    const inTitle = sql`ts_filter(s.document, '{a}') @@ ${words}`;
+    const test = bucket === 'title' ? sql`s.document @@ ${all} and ${inTitle}` : sql`s.document @@ ${all} and not (${inTitle})`;
+    if (plan.narrow || (bucket === 'rest' && isCommon(plan.common, f, prefix))) {
+      // Walk the articles newest first, testing each, until n match.
+      query = sql<{ id: number }>`select a.id from articles a join article_search s on s.article_id = a.id
+        where ${where} and ${test} order by a.search_key desc limit ${n}`;
+    } else {
+      // List the matches through a GIN index (the title's own for title matches), newest first.
+      const listed = bucket === 'title'
+        ? sql`select article_id from article_search where ts_filter(document, '{a}') @@ ${words} offset 0`
+        : sql`select article_id from article_search where document @@ ${all} offset 0`;
+      query = sql<{ id: number }>`select a.id from (${listed}) m join articles a on a.id = m.article_id join article_search s on s.article_id = m.article_id
+        where ${where} and ${test} order by a.search_key desc limit ${n}`;
+    }
   }
-  const { rows } = await sql<{ id: number; score: number; published_at: string; total: number }>`
-    select id, score, published_at, count(*) over () as total from (${candidates}) m
-    order by score, published_at desc, id desc
-    limit ${limit} offset ${offset}`.execute(db);
-  let total = rows[0] ? Number(rows[0].total) : 0;
-  if (rows.length === 0 && offset > 0) {
-    const counted = await sql<{ n: number }>`select count(*) as n from (${candidates}) m`.execute(db);
-    total = Number(counted.rows[0]?.n ?? 0);
+  return (await query.execute(db)).rows.map((r) => Number(r.id));
+}
+
+/** How many published articles match, counted up to SEARCH_CANDIDATES. */
+async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean): Promise<number> {
+  const where = siteConditions(f);
+  let matches;
+  if (plan.store === 'sqlite') {
+    const { lo, hi } = keyRange(f);
+    matches = sql`select 1 from articles_fts f join articles a indexed by articles_search_key on a.search_key = f.rowid
+      where articles_fts match ${fts5Query(f, prefix)}
+        ${lo !== undefined ? sql`and f.rowid >= ${asKey(lo)}` : sql``} ${hi !== undefined ? sql`and f.rowid < ${asKey(hi)}` : sql``}
+        and ${where}
+      limit ${SEARCH_CANDIDATES}`;
+  } else {
+    const q = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
+    matches = plan.narrow
+      ? sql`select 1 from articles a join article_search s on s.article_id = a.id where ${where} and s.document @@ ${q} limit ${SEARCH_CANDIDATES}`
+      : sql`select 1 from (select article_id from article_search where document @@ ${q} offset 0) m join articles a on a.id = m.article_id
+          where ${where} limit ${SEARCH_CANDIDATES}`;
   }
-  return { rows, total };
+  const { rows } = await sql<{ n: number }>`select count(*) as n from (${matches}) c`.execute(db);
+  return Number(rows[0]?.n ?? 0);
 }
 
 /**
@@ -360,10 +421,11 @@ function asPrefix(p: QueryPart, v: string[], prefix: boolean): boolean {
 }
 
 /**
- * FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)` (exact matches score twice); phrases `"a b"`;
- * a part's variants OR-ed: `("elect" OR "elect"* OR "elections" OR "elections"*)`; AND, NOT.
+ * FTS5 query: `"t"`, or with prefixes `("t" OR "t"*)`; phrases `"a b"`; a part's variants OR-ed:
+ * `("elect" OR "elect"* OR "elections" OR "elections"*)`; AND, NOT. `bucket`: only the articles with
+ * every part in the title (`{title} : (…)`), or only the others.
  */
-function fts5Query(f: Pick<SearchFilter, 'parts' | 'exclude'>, prefix: boolean): string {
+function fts5Query(f: Pick<SearchFilter, 'parts' | 'exclude'>, prefix: boolean, bucket?: Bucket): string {
   const part = (p: QueryPart) => {
     const alts = variantsOf(p).flatMap((v) => {
       const quoted = `"${v.join(' ').replaceAll('"', '""')}"`;
@@ -371,7 +433,8 @@ function fts5Query(f: Pick<SearchFilter, 'parts' | 'exclude'>, prefix: boolean):
     });
     return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
   };
-  const all = f.parts.map(part).join(' AND ');
+  const words = f.parts.map(part).join(' AND ');
+  const all = bucket === 'title' ? `{title} : (${words})` : bucket === 'rest' ? `(${words}) NOT {title} : (${words})` : words;
   return f.exclude?.length ? `(${all}) NOT (${f.exclude.map(part).join(' OR ')})` : all;
 }
 

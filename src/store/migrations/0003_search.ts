@@ -1,11 +1,10 @@
 /**
  * 0003: the search index. SQLite: an FTS5 table holding only the index (contentless, rowid = article
- * id, deletable). PostgreSQL: a table of weighted tsvectors with a GIN index, rows removed with their
+ * id until 0017 made it the search key, deletable). PostgreSQL: a table of weighted tsvectors with a GIN index, rows removed with their
  * article. Both are filled from the stored articles.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
-import { rebuildSearchIndex } from '../search.js';
 
 export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
   if (d.name === 'sqlite') {
@@ -21,7 +20,8 @@ export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
       .execute();
     await sql`create index article_search_document on article_search using gin (document)`.execute(db);
   }
-  await rebuildSearchIndex(db);
+  // Filled by 0017 (SQLite: with its keys) or, on PostgreSQL, by the analyser check every start
+  // makes (store/search.ts ensureSearchIndexCurrent): a store of articles older than this one has none recorded.
 }
 
 export async function down(db: Kysely<any>, d: DialectInfo): Promise<void> {

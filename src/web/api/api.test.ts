@@ -160,7 +160,7 @@ describe.skipIf(skip)('the content API', () => {
     // The site's default language also takes the articles stored without one (shown as en).
     expect(await ids('lang=en')).toEqual(all.filter((a) => a.language === 'en').map((a) => a.id));
     const bank = await json('/api/v1/articles?q=bank');
-    expect(bank.order).toBe('stored');
+    expect(bank.order).toBe('published');
     expect(bank.articles.map((a: { title: string }) => a.title).sort()).toEqual(['Bank holiday traffic', 'Central bank raises rates']);
     expect((await json('/api/v1/articles?q=bank&source=wire')).articles.map((a: { title: string }) => a.title)).toEqual(
       all.filter((a) => a.source.id === wire && /bank/i.test(a.title)).map((a) => a.title));

@@ -29,7 +29,7 @@ export const ARTICLES_QUERY = queryOf({
   tag: SLUG('A tag slug'),
   source: SLUG('A source: its id or its slug (see /api/v1/sources)'),
   lang: LANG_TAG('The articles\' language tag; the site\'s default language also takes articles without one'),
-  q: { type: 'string', maxLength: Q_MAX, pattern: '^[^\\u0000-\\u001f\\u007f]*$', description: 'Words, "phrases", -excluded words (as the site\'s search). With q the order is newest stored first' },
+  q: { type: 'string', maxLength: Q_MAX, pattern: '^[^\\u0000-\\u001f\\u007f]*$', description: 'Words, "phrases", -excluded words (as the site\'s search). With q too the order is newest published first (the search index keys)' },
   limit: WHOLE(`Articles per page, 1–${ARTICLES_MAX} (default ${ARTICLES_DEFAULT})`, 3),
   cursor: { type: 'string', maxLength: 300, pattern: '^[A-Za-z0-9_-]+$', description: 'The `next` of the page before, as given' },
 });
@@ -68,7 +68,7 @@ export const ARTICLES_RESPONSE = obj({
   articles: { type: 'array', items: ARTICLE_ITEM },
   next: nullable(S.string),
   partial: S.bool,
-  order: { enum: ['published', 'stored'] },
+  order: { enum: ['published'] },
   text: nullable({ enum: ['empty', 'common', 'only-excluded'] }),
 });
 
@@ -119,7 +119,7 @@ export async function listArticles(ctx: ContentContext): Promise<unknown> {
     articles: page.rows.map((r) => articleItem(ctx, r, pictures)),
     next: page.next,
     partial: page.partial ?? false,
-    order: filter.text ? 'stored' : 'published',
+    order: 'published',
     text: page.text ?? null,
   };
 }
