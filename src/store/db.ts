@@ -84,6 +84,12 @@ export async function migrate(store: Store): Promise<string[]> {
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }
 
+/** Applies the shipped migrations up to and including `name` (tests of a migration: the store as it was before it). */
+export async function migrateTo(store: Store, name: string): Promise<void> {
+  const { error } = await (await migratorOf(store)).migrateTo(name);
+  if (error) throw new StoreError(`store: migrating to ${name} failed: ${(error as Error).message}`, { cause: error });
+}
+
 /**
  * Returns the names of the shipped migrations this store has not applied (empty: current), as `/readyz` reports them.
  * @example await pendingMigrations(store) // [] or ['0013_totp_step']
