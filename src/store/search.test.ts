@@ -118,6 +118,11 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('"central square"')).toEqual(['Bank holiday traffic']);
     expect(await titles('"square central"')).toEqual([]);
     expect(await titles('bank -rates')).toEqual(['Bank holiday traffic']);
+    // A title match with the excluded word in its body only is left out too.
+    await saveArticles(store.db, [article('Bank merger talks', 'Analysts expect lower rates.', '2024-03-08T09:00:00Z', { language: 'en' })], TZ);
+    expect(await titles('bank -rates')).toEqual(['Bank holiday traffic']);
+    expect(await titles('bank -analysts')).toEqual(['Bank holiday traffic', 'Central bank raises rates']);
+    expect(await titles('merger')).toEqual(['Bank merger talks']);
   });
 
   it('filters by day range and source', async () => {

@@ -72,8 +72,9 @@ export async function indexArticles(db: Db, articles: readonly IndexedArticle[],
   if (isSqlite(db)) {
     if (!fresh) await unindexKeys(db, [...new Set(articles.flatMap((a) => [Number(a.search_key), ...(a.previous_key == null ? [] : [Number(a.previous_key)])]))]);
     for (let i = 0; i < docs.length; i += 300) {
-      const rows = docs.slice(i, i + 300).map((d) => sql`(${asKey(d.key)}, ${d.title}, ${d.body})`);
-      await sql`insert into articles_fts (rowid, title, body) values ${sql.join(rows)}`.execute(db);
+      const chunk = docs.slice(i, i + 300);
+      await sql`insert into articles_fts (rowid, title, body) values ${sql.join(chunk.map((d) => sql`(${asKey(d.key)}, ${d.title}, ${d.body})`))}`.execute(db);
+      await sql`insert into articles_title_fts (rowid, title) values ${sql.join(chunk.map((d) => sql`(${asKey(d.key)}, ${d.title})`))}`.execute(db);
     }
     return;
   }
@@ -84,10 +85,13 @@ export async function indexArticles(db: Db, articles: readonly IndexedArticle[],
   }
 }
 
+/** SQLite's index tables: all the words (title and body), and the titles' words alone. */
+const FTS_TABLES = ['articles_fts', 'articles_title_fts'] as const;
+
 /** Removes the SQLite index entries under these keys (none is an error: a key not indexed yet). */
 async function unindexKeys(db: Db, keys: readonly number[]): Promise<void> {
   for (let i = 0; i < keys.length; i += 500) {
-    await sql`delete from articles_fts where rowid in (${sql.join(keys.slice(i, i + 500).map(asKey))})`.execute(db);
+    for (const t of FTS_TABLES) await sql`delete from ${sql.table(t)} where rowid in (${sql.join(keys.slice(i, i + 500).map(asKey))})`.execute(db);
   }
 }
 
@@ -95,14 +99,14 @@ async function unindexKeys(db: Db, keys: readonly number[]): Promise<void> {
 export async function unindexArticles(db: Db, ids: readonly number[]): Promise<void> {
   if (!isSqlite(db) || ids.length === 0) return;
   for (let i = 0; i < ids.length; i += 500) {
-    await sql`delete from articles_fts where rowid in (select search_key from articles where id in (${sql.join(ids.slice(i, i + 500))}))`.execute(db);
+    for (const t of FTS_TABLES) await sql`delete from ${sql.table(t)} where rowid in (select search_key from articles where id in (${sql.join(ids.slice(i, i + 500))}))`.execute(db);
   }
 }
 
 /** Removes the index entries of a source's articles, before the source and its articles go. */
 export async function unindexSource(db: Db, sourceId: number): Promise<void> {
   if (!isSqlite(db)) return;
-  await sql`delete from articles_fts where rowid in (select search_key from articles where source_id = ${sourceId})`.execute(db);
+  for (const t of FTS_TABLES) await sql`delete from ${sql.table(t)} where rowid in (select search_key from articles where source_id = ${sourceId})`.execute(db);
 }
 
 /**
@@ -135,7 +139,8 @@ export async function ensureSearchIndexCurrent(db: Kysely<Database>): Promise<{ 
  */
 export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
   const d = db as Kysely<Database>;
-  await (isSqlite(d) ? sql`delete from articles_fts` : sql`delete from article_search`).execute(d);
+  if (isSqlite(d)) for (const t of FTS_TABLES) await sql`delete from ${sql.table(t)}`.execute(d);
+  else await sql`delete from article_search`.execute(d);
   let lastId = 0;
   let n = 0;
   for (;;) {
@@ -318,8 +323,15 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
   let query;
   if (plan.store === 'sqlite') {
     const { lo, hi } = keyRange(f);
-    query = sql<{ id: number }>`select a.id from articles_fts f join articles a indexed by articles_search_key on a.search_key = f.rowid
-      where articles_fts match ${fts5Query(f, prefix, bucket)}
+    // Title matches from the titles' own index (less those with an excluded word anywhere); the
+    // others from all the words, less the title's.
+    const title = bucket === 'title';
+    const table = title ? sql`articles_title_fts` : sql`articles_fts`;
+    const excluded = title && f.exclude?.length
+      ? sql`and not exists (select 1 from articles_fts where articles_fts match ${fts5Any(f.exclude, prefix)} and rowid = f.rowid)`
+      : sql``;
+    query = sql<{ id: number }>`select a.id from ${table} f join articles a indexed by articles_search_key on a.search_key = f.rowid
+      where ${table} match ${title ? fts5Query({ parts: f.parts }, prefix) : fts5Query(f, prefix, bucket)} ${excluded}
         ${lo !== undefined ? sql`and f.rowid >= ${asKey(lo)}` : sql``} ${hi !== undefined ? sql`and f.rowid < ${asKey(hi)}` : sql``}
         and ${where}
       order by f.rowid desc limit ${n}`;
@@ -426,16 +438,23 @@ function asPrefix(p: QueryPart, v: string[], prefix: boolean): boolean {
  * every part in the title (`{title} : (…)`), or only the others.
  */
 function fts5Query(f: Pick<SearchFilter, 'parts' | 'exclude'>, prefix: boolean, bucket?: Bucket): string {
-  const part = (p: QueryPart) => {
-    const alts = variantsOf(p).flatMap((v) => {
-      const quoted = `"${v.join(' ').replaceAll('"', '""')}"`;
-      return asPrefix(p, v, prefix) ? [quoted, `${quoted}*`] : [quoted];
-    });
-    return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
-  };
-  const words = f.parts.map(part).join(' AND ');
+  const words = f.parts.map((p) => fts5Part(p, prefix)).join(' AND ');
   const all = bucket === 'title' ? `{title} : (${words})` : bucket === 'rest' ? `(${words}) NOT {title} : (${words})` : words;
-  return f.exclude?.length ? `(${all}) NOT (${f.exclude.map(part).join(' OR ')})` : all;
+  return f.exclude?.length ? `(${all}) NOT (${fts5Any(f.exclude, prefix)})` : all;
+}
+
+/** FTS5 query of any of these parts. */
+function fts5Any(parts: readonly QueryPart[], prefix: boolean): string {
+  return parts.map((p) => fts5Part(p, prefix)).join(' OR ');
+}
+
+/** FTS5 query of one part: its variants OR-ed, each also as a prefix where it is one. */
+function fts5Part(p: QueryPart, prefix: boolean): string {
+  const alts = variantsOf(p).flatMap((v) => {
+    const quoted = `"${v.join(' ').replaceAll('"', '""')}"`;
+    return asPrefix(p, v, prefix) ? [quoted, `${quoted}*`] : [quoted];
+  });
+  return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
 }
 
 /** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, variants `|`-ed, `&`, `!`. Terms are letters and digits. */

@@ -45,6 +45,9 @@ export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
   // PostgreSQL: the title's words (weight A) have a GIN index of their own, so the title matches of
   // a common word are listed without reading the tsvector of every article it is in.
   if (d.name !== 'sqlite') await sql`create index article_search_title on article_search using gin (ts_filter(document, '{a}'))`.execute(db);
+  // SQLite: the titles' words in an FTS5 index of their own (a column filter on the main one reads
+  // every match's positions: 2–8 ms for the newest 20 title matches of a common word, ~0.2 ms here).
+  else await sql`create virtual table articles_title_fts using fts5(title, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 0')`.execute(db);
   // PostgreSQL: its index rows are keyed by article; filled here only where no analysis was ever
   // recorded (a new store, or one older than 0003).
   if (d.name === 'sqlite' || (await findSetting(db, ANALYSER_SETTING)) === undefined) await rebuildSearchIndex(db);
@@ -52,6 +55,7 @@ export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
 
 export async function down(db: Kysely<any>, d: DialectInfo): Promise<void> {
   if (d.name !== 'sqlite') await db.schema.dropIndex('article_search_title').execute();
+  else await sql`drop table articles_title_fts`.execute(db);
   await db.schema.dropIndex('articles_search_key').execute();
   await db.schema.alterTable('articles').dropColumn('search_key').execute();
   // SQLite's FTS5 rows keep their keys: the version before this one rebuilds them (`jarida reindex`).
