@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -48,6 +49,13 @@ async function listen(handler: (req: IncomingMessage, res: ServerResponse) => vo
 /** Sends a request without waiting for its answer; resolves once the server has it (a held one never answers). */
 function start(url: string): Promise<Response> {
   return fetch(url);
+}
+
+/** Runs `code` (an ES module) in a Node process of its own with `arg`; resolves with what it printed. */
+function runClient(code: string, arg: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(process.execPath, ['--input-type=module', '-e', code, arg], { timeout: 30_000 }, (err, stdout, stderr) => (err ? reject(new Error(`client: ${err.message}\n${stderr}`)) : resolve(stdout)));
+  });
 }
 
 async function until(check: () => boolean): Promise<void> {
@@ -167,6 +175,66 @@ describe.skipIf(await skipStoreTests())('a flood of searches on the real site', 
       for (const r of refused) expect(r.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
       const exposed = await metrics.registry.metrics();
       expect(exposed).toMatch(new RegExp(`^jarida_admission_refused_total ${refused.length}$`, 'm'));
+    } finally {
+      await app.close();
+      await store.close();
+    }
+  });
+
+  it('renders that never give the process back (SQLite is synchronous): a cached page waits for one render at most, not for the burst', async () => {
+    const store = await openTestStore();
+    const sourceId = await ensureSource(store.db, { kind: 'manual', title: 'Desk' });
+    await saveArticle(store.db, { sourceId, guid: 'g', title: 'Story about the harbour', publishedAt: new Date('2019-02-14T10:00:00Z') }, TZ);
+    const now = () => new Date('2019-02-15T09:00:00Z');
+    const cache = new PageCache({ maxBytes: 1 << 22, timeZone: TZ, now });
+    const RENDER_MS = 15;
+    const theme = loadTheme(null);
+    const render = theme.render;
+    theme.render = async (template, context) => {
+      const until = performance.now() + RENDER_MS;
+      while (performance.now() < until); // busy, as a search on better-sqlite3 is
+      return render(template, context);
+    };
+    const app = await buildApp({ store, config: parseConfig({ timeZone: TZ, http: { maxInFlight: 4 } }, {}), now, cache, theme });
+    try {
+      await app.listen({ port: 0, host: '127.0.0.1' });
+      const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
+      expect((await fetch(`${base}/`)).status).toBe(200);
+      expect((await fetch(`${base}/`)).headers.get('x-cache')).toBe('hit');
+      expect((await fetch(`${base}/search?q=harbour`)).status).toBe(200); // its template compiled, as on a running site
+      // The readers in a process of their own (this one is busy rendering): 40 searches at once, and
+      // cached pages asked while the burst is served, one every 5 ms.
+      const out = await runClient(`
+        import http from 'node:http';
+        const base = process.argv[1];
+        // The cached pages on a connection of their own, opened before the burst (as a reader's browser keeps one).
+        const reader = new http.Agent({ keepAlive: true, maxSockets: 1 });
+        const get = (path, agent) => new Promise((resolve, reject) => {
+          http.get(base + path, { agent }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode + ' ' + (res.headers['x-cache'] ?? ''))); }).on('error', reject);
+        });
+        await get('/', reader);
+        const searches = Array.from({ length: 40 }, (_, i) => get('/search?q=harbour' + i, new http.Agent()));
+        const waits = [], hits = [];
+        for (let i = 0; i < 8; i++) {
+          await new Promise((r) => setTimeout(r, 5));
+          const t0 = performance.now();
+          hits.push(await get('/', reader));
+          waits.push(performance.now() - t0);
+        }
+        process.stdout.write(JSON.stringify({ waits, hits, statuses: (await Promise.all(searches)).map((s) => Number(s.split(' ')[0])) }));
+      `, base);
+      const { waits, hits, statuses } = JSON.parse(out) as { waits: number[]; hits: string[]; statuses: number[] };
+      expect(hits).toEqual(Array(8).fill('200 hit'));
+      expect(statuses.filter((s) => s === 503).length).toBeGreaterThanOrEqual(20); // 4 admitted at a time
+      expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(4);
+      expect(statuses.every((s) => s === 200 || s === 503)).toBe(true);
+      // Started as they came, the admitted renders would have run back to back (never two at once,
+      // so none refused): 40 × 15 ms of them while the cached pages wait. Here a cached page waits for
+      // about one render and a turn of the loop (bounds wide enough for a busy 2-core machine).
+      const sorted = [...waits].sort((x, y) => x - y);
+      const why = JSON.stringify({ waits, statuses });
+      expect(sorted[4], why).toBeLessThan(6 * RENDER_MS);
+      expect(sorted[7], why).toBeLessThan(20 * RENDER_MS);
     } finally {
       await app.close();
       await store.close();

@@ -1,10 +1,16 @@
 /**
- * Admission control: at most `max` requests render at once in a process (pages not in the cache,
- * searches, the content API — whatever reaches Fastify); the next ones are answered at once with
- * `503 Service Unavailable`, `Retry-After` and a short page in the site's language, or, in front of
- * the page cache, with the stale copy it still holds (http.ts pageFront). A refusal costs microseconds
- * where a render costs milliseconds (a search tens of them), so a burst of cold requests never
- * queues the cache hits of the same process behind it: they are answered before Fastify sees a request.
+ * Admission control: at most `max` requests wait to render or render in a process (pages not in the
+ * cache, searches, the content API — whatever reaches Fastify); the next ones are answered at once
+ * with `503 Service Unavailable`, `Retry-After` and a short page in the site's language, or, in front
+ * of the page cache, with the stale copy it still holds (http.ts pageFront). A refusal costs
+ * microseconds where a render costs milliseconds (a search tens of them).
+ *
+ * Admitted requests start **one per turn of the event loop** (setImmediate), in arrival order: a
+ * render on SQLite runs start to end without giving the process back (better-sqlite3 is
+ * synchronous), so renders started as they arrive would run back to back while the cache hits that
+ * came with them wait (and never overlap, so no limit on overlapping renders would ever refuse one).
+ * Between two renders the process reads its sockets again, and answers every cache hit that came
+ * meanwhile before the next render starts: a hit waits at most for one render.
  *
  * The desk (`/admin`, `/api/admin`) and the operators' `/healthz`, `/readyz`, `/metrics` are never
  * refused: the people who run the site can always reach it; nor are the theme's `/assets/` (sent from
@@ -44,6 +50,9 @@ export class Admission {
   private refused = 0;
   staleServed = 0;
   private readonly pages = new Map<Lang, Buffer>();
+  /** Admitted requests not started yet, oldest first. */
+  private readonly waiting: (() => void)[] = [];
+  private pumping = false;
 
   constructor(
     readonly max: number,
@@ -60,7 +69,11 @@ export class Admission {
     return { inFlight: this.inFlight, peak: this.peak, refused: this.refused, staleServed: this.staleServed };
   }
 
-  /** Returns `next` wrapped: requests past `max` rendering are answered 503; each admitted one counts until its answer closes. */
+  /**
+   * Returns `next` wrapped: requests past `max` waiting or rendering are answered 503; each admitted
+   * one counts until its answer closes, and starts on a later turn of the event loop, one per turn
+   * (one whose client went away meanwhile never starts).
+   */
   wrap(next: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
       const url = req.url ?? '/';
@@ -68,9 +81,27 @@ export class Admission {
       if (this.inFlight >= this.max) return this.refuse(req, res);
       this.inFlight++;
       if (this.inFlight > this.peak) this.peak = this.inFlight;
-      res.once('close', () => void this.inFlight--);
-      next(req, res);
+      let closed = false;
+      res.once('close', () => {
+        closed = true;
+        this.inFlight--;
+      });
+      this.waiting.push(() => {
+        if (!closed) next(req, res);
+      });
+      this.schedule();
     };
+  }
+
+  /** Starts the oldest waiting request on the next turn of the event loop (after the sockets are read). */
+  private schedule(): void {
+    if (this.pumping || this.waiting.length === 0) return;
+    this.pumping = true;
+    setImmediate(() => {
+      this.pumping = false;
+      this.waiting.shift()?.();
+      this.schedule();
+    });
   }
 
   /** Answers 503 with Retry-After and the busy page of the path's language (made once per language). */
