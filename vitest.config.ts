@@ -35,7 +35,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'sqlite', include: ['src/**/*.test.ts', 'test/**/*.test.ts'] } },
+      { extends: true, test: { name: 'sqlite', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'bench/**/*.test.ts'] } },
       // Skipped with a notice when PostgreSQL is not reachable, unless JARIDA_REQUIRE_POSTGRES=1.
       { extends: true, test: { name: 'postgres', include: STORE_TESTS, env: { JARIDA_TEST_STORE: 'postgres' } } },
     ],

@@ -124,8 +124,8 @@ const AR: Pools = {
 
 const POOLS: Record<Lang, Pools> = { en: EN, tr: TR, ar: AR };
 
-/** mulberry32: a small fast seeded PRNG returning [0, 1). */
-function rng(seed: number): () => number {
+/** Returns mulberry32, a small fast seeded PRNG returning [0, 1) (also the search benchmark's query mix). */
+export function rng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -313,6 +313,31 @@ export async function measure(label: string, url: string, o: { duration: number;
   return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, mean: r.latency.average, requests: r.requests.total, bad, detail: details.join(', ') };
 }
 
+/**
+ * Returns the environment the HTTP benchmarks start `jarida serve` with (in an empty cwd: no
+ * jarida.config.json either): the bench site's clock and time zone, no demo, no ingestion, and every
+ * request admitted (admission control and the API's per-address limit off: wrk is one address). The
+ * caller sets JARIDA_PAGE_CACHE, and turns admission back on where it is measured.
+ */
+export function benchServeEnv(databaseUrl: string, site: { now: number; timeZone: string }): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    JARIDA_NOW: new Date(site.now).toISOString(),
+    JARIDA_TIME_ZONE: site.timeZone,
+    JARIDA_DEMO: '0',
+    JARIDA_INGEST: '0',
+    JARIDA_SITE_URL: 'https://news.example', // the feed's links: a feed built from the request's Host is not cached
+    // Throughput of every request, as before admission control (web/admission.ts): past 16 renders at once a
+    // process answers 503, which the plain cells count as failures; bench/search.ts measures the overload.
+    JARIDA_MAX_IN_FLIGHT: '0',
+    JARIDA_API_RATE_LIMIT: '0', // one address (wrk's) makes every request: the content API's per-address limit would answer 429
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  delete env.JARIDA_CONFIG;
+  return env;
+}
+
 /** Writes a progress line to stderr. */
 export function log(msg: string): void {
   process.stderr.write(`bench: ${msg}\n`);

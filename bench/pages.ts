@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { parseConfig } from '../src/config.js';
 import { BENCH_NOW, BENCH_TZ, fillStore } from './fill.js';
-import { fmt, log, mb, onCleanup, runBench } from './lib.js';
+import { benchServeEnv, fmt, log, mb, onCleanup, runBench } from './lib.js';
 import { DEFAULT_PAGES, pickTargets, PAGE_NAMES, type PageName } from './pages-targets.js';
 import { runMode, type ModeResult } from './pages-run.js';
 import { report } from './pages-report.js';
@@ -152,21 +152,7 @@ async function main(): Promise<void> {
   if (o.articlesGiven && targets.total !== o.articles) throw new Error(`bench: ${o.db} holds ${fmt(targets.total)} articles, not ${fmt(o.articles)}: remove it or drop --articles`);
   log(`targets: ${targets.note}`);
 
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    DATABASE_URL: `sqlite:${o.db}`,
-    JARIDA_NOW: new Date(BENCH_NOW).toISOString(),
-    JARIDA_TIME_ZONE: BENCH_TZ,
-    JARIDA_DEMO: '0',
-    JARIDA_INGEST: '0',
-    JARIDA_SITE_URL: 'https://news.example', // the feed's links: a feed built from the request's Host is not cached
-    // Throughput of every request, as before admission control (web/admission.ts): past 16 renders at once a
-    // process answers 503, which this bench counts as failures; the overload scenario is issue 16's.
-    JARIDA_MAX_IN_FLIGHT: '0',
-    JARIDA_API_RATE_LIMIT: '0', // one address (wrk's) makes every request: the content API's per-address limit would answer 429
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-  };
-  delete env.JARIDA_CONFIG; // the cwd is an empty folder too: no jarida.config.json either
+  const env = benchServeEnv(`sqlite:${o.db}`, { now: BENCH_NOW, timeZone: BENCH_TZ });
   const cacheBytes = parseConfig({}, env).pageCache.maxBytes;
   const script = writeWrkScript(tmp);
   const results: ModeResult[] = [];

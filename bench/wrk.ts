@@ -1,6 +1,7 @@
 /**
  * The load generator of the page benchmark: wrk (Debian package `wrk`, C, epoll), driven with a Lua
- * `done()` callback that prints its counts and latency percentiles as one JSON line.
+ * `done()` callback that prints its counts and latency percentiles as one JSON line; for a list of
+ * paths (the search benchmark's query mix), a `request()` that walks the list.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -44,6 +45,53 @@ export function writeWrkScript(dir: string): string {
   const path = join(dir, 'done.lua');
   writeFileSync(path, DONE_LUA);
   return path;
+}
+
+/**
+ * Writes a Lua script into `dir` whose `request()` walks `paths` in order, round and round, each wrk
+ * thread from its own offset (the i-th thread at i × 0.618 of the list), with the same `done()`; with
+ * `bust`, every request gets `n=<bust>.<thread>.<count>` added to its query, so that no two requests
+ * (of this run: give each run its own `bust`) share a page cache key. Returns the script's path.
+ * @example writeWrkPathsScript(tmp, ['/search?q=budget', '/search?q=metro'], { name: 'mix.lua', bust: 'r1' })
+ */
+export function writeWrkPathsScript(dir: string, paths: readonly string[], o: { name: string; bust?: string }): string {
+  if (paths.length === 0) throw new Error('wrk: no paths to walk');
+  const list = paths.map((p) => `  ${luaString(p)},`).join('\n');
+  const seps = paths.map((p) => `  ${luaString(p.includes('?') ? '&' : '?')},`).join('\n');
+  const bust = o.bust === undefined ? 'nil' : luaString(`n=${o.bust}.`);
+  const lua = `local paths = {\n${list}\n}
+local seps = {\n${seps}\n}
+local bust = ${bust}
+local threads = 0
+setup = function(thread)
+  thread:set("tid", threads)
+  threads = threads + 1
+end
+init = function(args)
+  tid = tid or 0
+  i = math.floor(tid * 0.6180339887 * #paths) % #paths
+  count = 0
+end
+request = function()
+  i = i % #paths + 1
+  local path = paths[i]
+  if bust then
+    count = count + 1
+    path = path .. seps[i] .. bust .. tid .. "." .. count
+  end
+  return wrk.format(nil, path)
+end
+${DONE_LUA}`;
+  const path = join(dir, o.name);
+  writeFileSync(path, lua);
+  return path;
+}
+
+/** Returns `s` as a Lua string literal: printable ASCII as is, every other byte (and `"`, `\`) as a `\ddd` escape. */
+function luaString(s: string): string {
+  let out = '"';
+  for (const b of Buffer.from(s, 'utf8')) out += b >= 0x20 && b < 0x7f && b !== 0x22 && b !== 0x5c ? String.fromCharCode(b) : `\\${String(b).padStart(3, '0')}`;
+  return `${out}"`;
 }
 
 /** Runs wrk against one URL for `duration` seconds and resolves with its numbers; rejects when wrk fails or prints no result. */

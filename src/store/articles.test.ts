@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../model/limits.js';
 import type { ArticleInput } from '../model/types.js';
-import { deleteArticle, findArticleBySlug, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, setArticleStatus } from './articles.js';
+import { deleteArticle, findArticleBySlug, findArticleIdRange, findArticlesByIds, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, setArticleStatus } from './articles.js';
 import { findDayCount, findDayCounts, findMonthDays, findPublishedTotal, findYearMonths } from './day-counts.js';
 import type { Store } from './db.js';
 import { ensureSource } from './sources.js';
@@ -56,6 +56,16 @@ describe.skipIf(await skipStoreTests())('articles and day counts', () => {
     expect(a.categories.every((c) => c.length <= LIMITS.category)).toBe(true);
     const ok = await saveArticle(store.db, article('ok', '2019-02-14T10:00:00Z', { url: 'https://News.Example/a', imageUrl: 'https://img.example/a.jpg' }), TZ);
     expect(await findArticleBySlug(store.db, ok.slug)).toMatchObject({ url: 'https://news.example/a', imageUrl: 'https://img.example/a.jpg' });
+  });
+
+  it('gives the id range to sample from, and the articles of sampled ids', async () => {
+    expect(await findArticleIdRange(store.db)).toBeNull();
+    const a = await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z'), TZ);
+    const b = await saveArticle(store.db, article('b', '2019-02-11T10:00:00Z'), TZ);
+    await setArticleStatus(store.db, b.id, 'hidden');
+    expect(await findArticleIdRange(store.db)).toEqual({ min: a.id, max: b.id });
+    const found = await findArticlesByIds(store.db, [a.id, b.id, b.id + 1000]);
+    expect(found.map((x) => [x.id, x.status]).sort()).toEqual([[a.id, 'published'], [b.id, 'hidden']]);
   });
 
   it('puts an article on its day in the site time zone', async () => {

@@ -686,6 +686,15 @@ export async function findArticlesByIds(db: Db, ids: readonly number[]): Promise
   return rows.map(toArticle);
 }
 
+/**
+ * Returns the smallest and largest article id (any status), or null when there is none: ids to draw
+ * a random sample from with findArticlesByIds (bench/search.ts).
+ */
+export async function findArticleIdRange(db: Db): Promise<{ min: number; max: number } | null> {
+  const r = await db.selectFrom('articles').select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')]).executeTakeFirst();
+  return r?.min === null || r?.min === undefined || r.max === null ? null : { min: Number(r.min), max: Number(r.max) };
+}
+
 /** Returns a query of articles (alias `a`) with their source's columns, as toArticle reads them. */
 export function selectArticles(db: Db) {
   return db
