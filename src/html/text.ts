@@ -79,7 +79,9 @@ function fromCodePoint(code: number): string {
 
 /** Returns `s` with runs of ASCII whitespace collapsed to one space, trimmed (NBSP and other Unicode spaces are kept). */
 export function collapseWhitespace(s: string): string {
-  return s.replace(/[\t\n\v\f\r ]+/g, ' ').trim();
+  // Only runs that are not already one space: replacing every single space by itself cost ~10 µs
+  // per 2 KB article (search terms, summaries).
+  return s.replace(/ [\t\n\v\f\r ]+|[\t\n\v\f\r][\t\n\v\f\r ]*/g, ' ').trim();
 }
 
 const C1_TEST = /[\u0080-\u009f]/;

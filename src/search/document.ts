@@ -5,7 +5,7 @@
  */
 import { htmlToText } from '../html/text.js';
 import { detectLanguage } from './language.js';
-import { analyserOf, searchTerms } from './normalize.js';
+import { analyserOf, searchTermsText } from './normalize.js';
 
 /** Characters of an article's text indexed; the rest of a very long article is not searched. */
 const MAX_BODY_CHARS = 100_000;
@@ -33,7 +33,7 @@ export interface SearchableArticle {
 export function searchDocument(a: SearchableArticle): SearchDocument {
   const text = searchText(a);
   const analyser = analyserOf(a.language) ?? analyserOf(detectLanguage(`${a.title}\n${text}`)) ?? 'other';
-  return { title: searchTerms(a.title, analyser).join(' '), body: searchTerms(text, analyser).join(' ') };
+  return { title: searchTermsText(a.title, analyser), body: searchTermsText(text, analyser) };
 }
 
 /** Returns an article's plain text as searched (and shown in snippets): its content as text, else its summary. */

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { analyserOf, foldText, searchTerms, termOf, wordsOf } from './normalize.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyserOf, foldText, searchTerms, searchTermsText, termOf, wordsOf } from './normalize.js';
 
 describe('search normalization', () => {
   it('folds Turkish case and letters the way Turkish readers type them', () => {
@@ -52,5 +54,20 @@ describe('search normalization', () => {
     const words = wordsOf(text);
     expect(words.map((w) => text.slice(w.start, w.end))).toEqual(['Der', 'İstanbul', 'da', 'الْكِتَابُ']);
     expect(words.map((w) => w.term)).toEqual(['der', 'istanbul', 'da', 'كتاب']);
+  });
+
+  it('gives as text exactly the terms searchTerms gives, joined (every analyser; marks, ß, emoji, lone surrogates)', () => {
+    const texts = [
+      readFileSync(join(import.meta.dirname, 'testdata', 'turkish-words.txt'), 'utf8'),
+      readFileSync(join(import.meta.dirname, 'testdata', 'arabic-words.txt'), 'utf8'),
+      'Elections in İstanbul’da: Straße, ﬁnance, ２０１９, x²,  — the running runners ran. ', 'a\u0301b ◌́ solo',
+      'emoji 🎉 inside w🎉rd, 𝐁𝐨𝐥𝐝 letters and a lone \ud83c surrogate \udf89 here', '', '   ', 'ـــ', 'ß',
+    ];
+    for (const text of texts) {
+      for (const a of ['en', 'tr', 'ar', 'other'] as const) {
+        expect(searchTermsText(text, a), `${a}: ${text.slice(0, 30)}`).toBe(searchTerms(text, a).join(' '));
+        expect(searchTermsText(text, a)).toBe(searchTerms(text, a).join(' ')); // from the cache
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../model/limits.js';
 import type { ArticleInput } from '../model/types.js';
-import { deleteArticle, findArticleBySlug, findArticleIdRange, findArticlesByIds, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, setArticleStatus } from './articles.js';
+import { deleteArticle, findArticleBySlug, findArticleIdRange, findArticlesByIds, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import { findDayCount, findDayCounts, findMonthDays, findPublishedTotal, findYearMonths } from './day-counts.js';
 import type { Store } from './db.js';
 import { ensureSource } from './sources.js';
@@ -142,6 +142,26 @@ describe.skipIf(await skipStoreTests())('articles and day counts', () => {
     const b = await saveArticle(store.db, article('b', '2019-02-10T10:00:00Z', { title: 'Same' }), TZ);
     expect([a.slug, b.slug]).toEqual(['same', 'same-2']);
     expect((await findArticleBySlug(store.db, 'same-2'))?.guid).toBe('b');
+  });
+
+  it('gives free slugs to titles repeated in one call and stored already (suffixes looked up only for those)', async () => {
+    // Stored: same, same-2, once-2. In one call: same ×5 (→ same-3, -4, -5, then two hashed), once ×2
+    // (once is free; once-2 is stored: once-3), alone.
+    await saveArticles(store.db, [article('s1', '2019-02-10T10:00:00Z', { title: 'Same' }), article('s2', '2019-02-10T10:00:00Z', { title: 'Same' }), article('o', '2019-02-10T10:00:00Z', { slug: 'once-2' })], TZ);
+    const batch = [
+      ...['n1', 'n2', 'n3', 'n4', 'n5'].map((g) => article(g, '2019-02-11T10:00:00Z', { title: 'Same' })),
+      article('p1', '2019-02-11T10:00:00Z', { title: 'Once' }),
+      article('p2', '2019-02-11T10:00:00Z', { title: 'Once' }),
+      article('x', '2019-02-11T10:00:00Z', { title: 'Alone' }),
+    ];
+    const saved = await saveArticles(store.db, batch, TZ);
+    expect(saved.map((r) => r.outcome)).toEqual(Array(8).fill('created'));
+    expect(saved.map((r) => r.slug).slice(0, 3)).toEqual(['same-3', 'same-4', 'same-5']);
+    expect(saved[3]!.slug).toMatch(/^same-[0-9a-f]{8}$/);
+    expect(saved[4]!.slug).toMatch(/^same-[0-9a-f]{8}$/);
+    expect(saved.slice(5).map((r) => r.slug)).toEqual(['once', 'once-3', 'alone']);
+    expect(new Set(saved.map((r) => r.slug)).size).toBe(8);
+    await expectCountsExact();
   });
 
   it('bulk insert skips already stored items and counts only what it inserted', async () => {

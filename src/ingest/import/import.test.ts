@@ -77,6 +77,30 @@ describe.skipIf(await skipStoreTests())('importFile', () => {
     expect(await claimDueSources(store, new Date(), new Date(Date.now() + 60_000), 10)).toEqual([]);
   });
 
+  it('loses and doubles nothing across store transactions: repeats in the file and in the store, into an empty and a filled store', async () => {
+    // Transactions of 3 articles, from batches of 2; both files' articles in one source.
+    const small = { ...OPTIONS, source: 'Archive', workers: 1, batchSize: 2, storeBatch: 3 };
+    const other = { source: { title: 'Other Agency', url: 'https://other.example/feed' } };
+    const first = [
+      ...Array.from({ length: 10 }, (_, i) => article(i)),
+      article(2), // the same line again, in a later transaction
+      article(99, { url: 'https://news.example/5', ...other }), // article 5's URL from another source
+      article(4), // again, within the same transaction as the line before
+    ];
+    expect(await importFile(store, ndjson('empty.ndjson', first), small)).toMatchObject({ imported: 10, updated: 0, unchanged: 2, skipped: 1, reasons: [{ reason: 'same URL as an article of another source', count: 1 }] });
+    // Into the filled store: new ones (one twice, in two transactions) and stored ones.
+    const second = [article(20), article(3), article(21), article(20), article(8), article(22)];
+    expect(await importFile(store, ndjson('filled.ndjson', second), small)).toMatchObject({ imported: 3, updated: 0, unchanged: 3, skipped: 0 });
+    const stored = await articles();
+    expect(stored.map((a) => a.guid).sort()).toEqual([...Array.from({ length: 10 }, (_, i) => `a-${i}`), 'a-20', 'a-21', 'a-22'].sort());
+    expect(new Set(stored.map((a) => a.slug)).size).toBe(stored.length);
+    // The same files again: nothing new.
+    expect(await importFile(store, ndjson('empty.ndjson', first), small)).toMatchObject({ imported: 0, updated: 0, unchanged: 12, skipped: 1 });
+    expect(await importFile(store, ndjson('filled.ndjson', second), { ...OPTIONS, source: 'Archive' })).toMatchObject({ imported: 0, updated: 0, unchanged: 6, skipped: 0 });
+    expect(await articles()).toHaveLength(13);
+    await expectCountsExact();
+  });
+
   it('detects the language of articles that name none, without --lang; --lang or a named language wins', async () => {
     const demo = JSON.parse(readFileSync(join(PROJECT_ROOT, 'demo', 'articles.json'), 'utf8')) as { articles: { language: string; title: string; body: string }[] };
     const tr = demo.articles.find((a) => a.language === 'tr')!;

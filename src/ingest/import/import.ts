@@ -11,12 +11,13 @@ import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { ArticleInput } from '../../model/types.js';
 import { saveArticles } from '../../store/articles.js';
+import { withBulkWrites } from '../../store/bulk.js';
 import { analyzeAfterBulkWrite } from '../../store/search.js';
 import type { Store } from '../../store/db.js';
 import { ensureSource, findSourceByUrl } from '../../store/sources.js';
 import { normalizeUrl } from '../process/url.js';
 import { ImportError } from './errors.js';
-import { readLines, type Line } from './ndjson.js';
+import { LinePacker, readLineBytes } from './ndjson.js';
 import { createPreparer, type PrepareJob } from './preparer.js';
 import type { ImportEntry, ImportSource, LanguageFallback, PreparedEntry } from './record.js';
 import { readWxr, type WxrChannel } from './wxr.js';
@@ -37,8 +38,10 @@ export interface ImportOptions {
   languages?: readonly string[];
   /** Worker threads that check and sanitize (0: the main thread). */
   workers?: number;
-  /** Articles per store transaction (default 500). */
+  /** Entries per batch prepared on a worker (default 500). */
   batchSize?: number;
+  /** Articles per store transaction at most (default 2,000; fewer when their text passes 8 MB). */
+  storeBatch?: number;
   /** Read this instead of opening `path` (standard input for `-`; tests). */
   input?: AsyncIterable<Uint8Array>;
   /** Told the ids of the articles each batch created or updated (the command queues their images). */
@@ -70,6 +73,12 @@ export interface ImportSummary {
 
 const EXAMPLES = 10;
 
+/** Characters of HTML and search terms one store transaction holds at most (~16 MB of strings). */
+const STORE_BATCH_CHARS = 8_000_000;
+
+/** Bytes of the batches being prepared at most (more than one batch); their results are held until saved. */
+const IN_FLIGHT_BYTES = 32 * 1024 * 1024;
+
 /**
  * Imports an NDJSON or WordPress (WXR/RSS) archive — `-` reads standard input — and returns what it
  * did. Importing the same file again stores nothing new; a changed article is updated. Throws
@@ -93,15 +102,36 @@ export async function importFile(store: Store, path: string, options: ImportOpti
         language: options.source ? null : channel?.language ?? null,
       });
       const language = (): LanguageFallback => ({ declared: options.language ?? channel?.language ?? null, languages: options.languages, defaultLanguage: options.defaultLanguage });
+      const batchSize = options.batchSize ?? 500;
       const batches = format === 'ndjson'
-        ? ndjsonJobs(body, options.batchSize ?? 500, language)
-        : wxrJobs(body, options.batchSize ?? 500, language, (c) => (channel = c));
+        ? ndjsonJobs(body, batchSize, language)
+        : wxrJobs(body, batchSize, language, (c) => (channel = c));
       const sourceIdOf = sourceResolver(store, fallbackSource);
 
+      // Prepared batches gather into one store transaction of up to `storeBatch` articles or
+      // STORE_BATCH_CHARS of text: a commit costs about the same for 500 articles as for 2,000.
+      const storeBatch = options.storeBatch ?? 2000;
+      let inputs: ArticleInput[] = [];
+      let where: string[] = [];
+      let chars = 0;
+      let entries = 0;
+      const flush = async () => {
+        if (inputs.length > 0) {
+          const results = await saveArticles(store.db, inputs, options.timeZone);
+          results.forEach((r, i) => tally.saved(r.outcome, where[i]!));
+          options.onSaved?.(results.flatMap((r) => (r.outcome === 'created' || r.outcome === 'updated' ? [r.id] : [])));
+        }
+        progress.entries += entries;
+        progress.elapsedMs = performance.now() - started;
+        inputs = [];
+        where = [];
+        chars = 0;
+        entries = 0;
+        onProgress?.(progress);
+      };
       const save = async (prepared: PreparedEntry[]) => {
-        const inputs: ArticleInput[] = [];
-        const where: string[] = [];
         for (const e of prepared) {
+          entries++;
           if (!('article' in e)) {
             tally.skip(e.at, e.skip, e.detail);
             continue;
@@ -109,28 +139,38 @@ export async function importFile(store: Store, path: string, options: ImportOpti
           const { source, publishedAt, ...article } = e.article;
           inputs.push({ ...article, sourceId: await sourceIdOf(source), publishedAt: new Date(publishedAt) });
           where.push(e.at);
+          chars += (article.contentHtml?.length ?? 0) + (article.searchDocument?.body.length ?? 0);
         }
-        const results = await saveArticles(store.db, inputs, options.timeZone);
-        results.forEach((r, i) => tally.saved(r.outcome, where[i]!));
-        options.onSaved?.(results.flatMap((r) => (r.outcome === 'created' || r.outcome === 'updated' ? [r.id] : [])));
-        progress.entries += prepared.length;
-        progress.elapsedMs = performance.now() - started;
-        onProgress?.(progress);
+        if (inputs.length >= storeBatch || chars >= STORE_BATCH_CHARS) await flush();
       };
 
       // Up to `depth` batches are prepared on the workers while the oldest one is saved; the reader
       // is not pulled meanwhile, so the file stream stays paused.
-      const preparer = createPreparer(options.workers ?? 0);
-      const depth = Math.max(2, (options.workers ?? 0) + 1);
-      const inFlight: Promise<PreparedEntry[]>[] = [];
+      // With workers, enough batches that they go on while a whole store transaction is written.
+      const workers = options.workers ?? 0;
+      const preparer = createPreparer(workers);
+      const depth = workers > 0 ? workers + 1 + Math.ceil(storeBatch / batchSize) : 2;
+      // ... and never more than IN_FLIGHT_BYTES of them (archives of long articles), but always one.
+      const inFlight: { prepared: Promise<PreparedEntry[]>; bytes: number }[] = [];
+      let inFlightBytes = 0;
+      const saveOldest = async () => {
+        const oldest = inFlight.shift()!;
+        inFlightBytes -= oldest.bytes;
+        await save(await oldest.prepared);
+      };
       try {
-        for await (const job of batches) {
-          const p = preparer.run(job);
-          p.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
-          inFlight.push(p);
-          if (inFlight.length >= depth) await save(await inFlight.shift()!);
-        }
-        while (inFlight.length > 0) await save(await inFlight.shift()!);
+        await withBulkWrites(store.db, async () => {
+          for await (const job of batches) {
+            const bytes = jobBytes(job);
+            const prepared = preparer.run(job); // (packed lines are handed over: measured before)
+            prepared.catch(() => {}); // awaited in order below; not an unhandled rejection meanwhile
+            inFlight.push({ prepared, bytes });
+            inFlightBytes += bytes;
+            while (inFlight.length >= depth || (inFlight.length > 1 && inFlightBytes > IN_FLIGHT_BYTES)) await saveOldest();
+          }
+          while (inFlight.length > 0) await saveOldest();
+          await flush();
+        });
       } finally {
         await preparer.close();
       }
@@ -146,6 +186,14 @@ export async function importFile(store: Store, path: string, options: ImportOpti
     if (code && /^E[A-Z]+$/.test(code)) throw new ImportError('IMPORT_READ', `import: ${label}: cannot read (${code})`, { cause: err });
     throw err;
   }
+}
+
+/** Returns about how many bytes a batch holds: its lines, or its entries' bodies (WXR). */
+function jobBytes(job: PrepareJob): number {
+  if (job.packed) return job.packed.bytes.byteLength;
+  let n = 0;
+  for (const e of job.entries ?? []) if ('article' in e) n += 2 * ((e.article.contentHtml?.length ?? 0) + (e.article.summary?.length ?? 0));
+  return n;
 }
 
 /** Returns the file's bytes as a stream, its size (null for standard input), and how to close it. */
@@ -203,15 +251,12 @@ async function detectFormat(chunks: AsyncIterable<Uint8Array>): Promise<{ format
 
 /** Yields NDJSON lines in batches to prepare. */
 async function* ndjsonJobs(body: AsyncIterable<Uint8Array>, size: number, language: () => LanguageFallback): AsyncGenerator<PrepareJob> {
-  let lines: Line[] = [];
-  for await (const line of readLines(body)) {
-    lines.push(line);
-    if (lines.length >= size) {
-      yield { lines, language: language() };
-      lines = [];
-    }
+  const lines = new LinePacker();
+  for await (const line of readLineBytes(body)) {
+    lines.add(line);
+    if (lines.length >= size) yield { packed: lines.take(), language: language() };
   }
-  if (lines.length) yield { lines, language: language() };
+  if (lines.length) yield { packed: lines.take(), language: language() };
 }
 
 /** Yields WordPress items in batches to prepare; the channel goes to `onChannel` before its first item. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseNdjsonLine, readLines, type Line } from './ndjson.js';
+import { LinePacker, packLines, parseNdjsonLine, readLineBytes, readLines, unpackLines, type Line, type LineBytes } from './ndjson.js';
 
 async function* chunks(...parts: (string | Buffer)[]) {
   for (const p of parts) yield typeof p === 'string' ? Buffer.from(p) : p;
@@ -30,6 +30,35 @@ describe('readLines', () => {
 
   it('reports a last line over the limit with no newline after it', async () => {
     expect(await all(readLines(chunks('{"a":1}\n', 'y'.repeat(50)), 10))).toEqual([{ n: 1, text: '{"a":1}' }, { n: 2, tooLong: 50 }]);
+  });
+});
+
+describe('readLineBytes and packed lines', () => {
+  it('give the lines readLines gives, through one buffer (blank lines of Unicode spaces skipped too)', async () => {
+    const ar = Buffer.from('{"t":"مرحبا"}\r\n');
+    const input = () => chunks('{"a":1}\n\n \u00a0\u3000 \n{"b"', ':2}\n', ar.subarray(0, 7), ar.subarray(7), '"x"\n\u00e9{\n{"big":"', 'y'.repeat(40), '"}\n{"c":3}');
+    const expected = await all(readLines(input(), 30));
+    expect(expected.map((l) => l.n)).toEqual([1, 4, 5, 6, 7, 8, 9]);
+    expect(expected[5]).toEqual({ n: 8, tooLong: 50 });
+    const raw: LineBytes[] = [];
+    const packer = new LinePacker();
+    for await (const l of readLineBytes(input(), 30)) {
+      raw.push('bytes' in l ? { n: l.n, bytes: Buffer.from(l.bytes) } : l);
+      packer.add(l); // at once: the bytes are a view of the chunk until the next line
+    }
+    expect(unpackLines(packer.take())).toEqual(expected);
+    expect(unpackLines(packLines(raw))).toEqual(expected);
+    expect(packer.length).toBe(0);
+  });
+
+  it('grows its buffer for lines larger than it', () => {
+    const big = { n: 1, bytes: Buffer.from(`{"x":"${'z'.repeat(3 << 20)}"}`) };
+    const packer = new LinePacker();
+    packer.add({ n: 1, bytes: Buffer.from('{}') });
+    packer.add({ ...big, n: 2 });
+    packer.add({ n: 3, tooLong: 99 });
+    const lines = unpackLines(packer.take());
+    expect(lines.map((l) => ('text' in l ? l.text.length : l.tooLong))).toEqual([2, (3 << 20) + 8, 99]);
   });
 });
 

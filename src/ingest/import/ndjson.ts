@@ -17,11 +17,24 @@ export const MAX_LINE_BYTES = 5 * 1024 * 1024;
  * yielded as `tooLong` and its bytes dropped as they arrive.
  */
 export async function* readLines(chunks: AsyncIterable<Uint8Array>, maxBytes = MAX_LINE_BYTES): AsyncGenerator<Line> {
+  for await (const line of readLineBytes(chunks, maxBytes)) yield 'bytes' in line ? { n: line.n, text: line.bytes.toString('utf8') } : line;
+}
+
+/** A line as bytes (a line not yet decoded), or the note that it was over the limit. */
+export type LineBytes = { n: number; bytes: Buffer } | { n: number; tooLong: number };
+
+/**
+ * Yields the non-blank lines of a byte stream as readLines does, undecoded: the import packs them
+ * in one buffer (LinePacker) sent to a worker, so the thread that writes to the store neither
+ * decodes nor copies their text. A line's bytes may be a view of the stream's chunk: valid until
+ * the next line is asked for.
+ */
+export async function* readLineBytes(chunks: AsyncIterable<Uint8Array>, maxBytes = MAX_LINE_BYTES): AsyncGenerator<LineBytes> {
   let parts: Buffer[] = [];
   let held = 0;
   let over = 0; // bytes of the current line once it went over the limit
   let n = 0;
-  const finish = (tail: Buffer): Line | null => {
+  const finish = (tail: Buffer): LineBytes | null => {
     n++;
     if (over > 0 || held + tail.length > maxBytes) {
       const size = over + held + tail.length;
@@ -33,8 +46,7 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, maxBytes = M
     const bytes = parts.length === 0 ? tail : Buffer.concat([...parts, tail]);
     parts = [];
     held = 0;
-    const text = bytes.toString('utf8');
-    return /^\s*$/.test(text) ? null : { n, text };
+    return isBlank(bytes) ? null : { n, bytes };
   };
   for await (const chunk of chunks) {
     const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
@@ -58,6 +70,84 @@ export async function* readLines(chunks: AsyncIterable<Uint8Array>, maxBytes = M
     const line = finish(Buffer.alloc(0));
     if (line) yield line;
   }
+}
+
+/** Whether a line is only white space (as `\s` reads it): decoded only when it does not start with a visible ASCII character. */
+function isBlank(bytes: Buffer): boolean {
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b === 0x20 || (b >= 0x09 && b <= 0x0d)) continue;
+    if (b > 0x20 && b < 0x7f) return false;
+    break;
+  }
+  return /^\s*$/.test(bytes.toString('utf8'));
+}
+
+/** Lines packed in one buffer: line i is `bytes` from ends[i - 1] (0 for the first) to ends[i]; tooLong[i] > 0 for a line over the limit (no bytes). */
+export interface PackedLines {
+  bytes: Uint8Array;
+  ends: Uint32Array;
+  numbers: Uint32Array;
+  tooLong: Float64Array;
+}
+
+/**
+ * Packs lines into one buffer as they are read (each copied once, at once: a line's bytes are
+ * valid only until the next is read); `take()` returns the batch, whose buffers are its own (to
+ * transfer to a worker), and starts the next.
+ */
+export class LinePacker {
+  private buf = Buffer.allocUnsafeSlow(1 << 20);
+  private at = 0;
+  private ends: number[] = [];
+  private numbers: number[] = [];
+  private tooLong: number[] = [];
+
+  get length(): number {
+    return this.ends.length;
+  }
+
+  add(line: LineBytes): void {
+    if ('bytes' in line) {
+      if (this.at + line.bytes.length > this.buf.length) {
+        const bigger = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.at + line.bytes.length));
+        this.buf.copy(bigger, 0, 0, this.at);
+        this.buf = bigger;
+      }
+      line.bytes.copy(this.buf, this.at);
+      this.at += line.bytes.length;
+    }
+    this.ends.push(this.at);
+    this.numbers.push(line.n);
+    this.tooLong.push('tooLong' in line ? line.tooLong : 0);
+  }
+
+  take(): PackedLines {
+    const packed = { bytes: new Uint8Array(this.buf.buffer, 0, this.at), ends: Uint32Array.from(this.ends), numbers: Uint32Array.from(this.numbers), tooLong: Float64Array.from(this.tooLong) };
+    this.buf = Buffer.allocUnsafeSlow(this.buf.length);
+    this.at = 0;
+    this.ends = [];
+    this.numbers = [];
+    this.tooLong = [];
+    return packed;
+  }
+}
+
+/** Returns the lines packed in one buffer (tests; the import packs them as read: LinePacker). */
+export function packLines(lines: readonly LineBytes[]): PackedLines {
+  const packer = new LinePacker();
+  for (const l of lines) packer.add(l);
+  return packer.take();
+}
+
+/** Returns the packed lines as readLines yields them (text decoded). */
+export function unpackLines(p: PackedLines): Line[] {
+  const buf = Buffer.from(p.bytes.buffer, p.bytes.byteOffset, p.bytes.byteLength);
+  return Array.from(p.ends, (end, i) => {
+    const n = p.numbers[i]!;
+    if (p.tooLong[i]! > 0) return { n, tooLong: p.tooLong[i]! };
+    return { n, text: buf.toString('utf8', i === 0 ? 0 : p.ends[i - 1]!, end) };
+  });
 }
 
 const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):([0-5]\d)(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})$/i;

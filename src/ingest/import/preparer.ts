@@ -7,12 +7,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { PROJECT_ROOT } from '../../paths.js';
-import { parseNdjsonLine, type Line } from './ndjson.js';
+import { parseNdjsonLine, unpackLines, type Line, type PackedLines } from './ndjson.js';
 import { prepareEntry, type ImportEntry, type LanguageFallback, type PreparedEntry } from './record.js';
 
-/** A batch to prepare: NDJSON lines as read, or entries a reader already made (WXR). */
+/** A batch to prepare: NDJSON lines as read (or packed undecoded: sent to a worker without a copy), or entries a reader already made (WXR). */
 export interface PrepareJob {
   lines?: Line[];
+  packed?: PackedLines;
   entries?: ImportEntry[];
   /** The language of articles that do not name theirs (nor does their source). */
   language: LanguageFallback;
@@ -20,7 +21,7 @@ export interface PrepareJob {
 
 /** Returns the batch's entries prepared for the store, in order. */
 export function prepareBatch(job: PrepareJob): PreparedEntry[] {
-  const entries = job.entries ?? (job.lines ?? []).map(parseNdjsonLine);
+  const entries = job.entries ?? (job.packed ? unpackLines(job.packed) : job.lines ?? []).map(parseNdjsonLine);
   return entries.map((e) => prepareEntry(e, job.language));
 }
 
@@ -70,7 +71,9 @@ export function createPreparer(size: number): Preparer {
       load.set(w, load.get(w)! + 1);
       return new Promise((resolve, reject) => {
         pending.set(id, { resolve, reject, worker: w });
-        w.postMessage({ id, job });
+        // Packed lines move to the worker (transferred), not copied.
+        const p = job.packed;
+        w.postMessage({ id, job }, p ? [p.bytes.buffer, p.ends.buffer, p.numbers.buffer, p.tooLong.buffer] as ArrayBuffer[] : []);
       });
     },
     async close() {
