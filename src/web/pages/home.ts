@@ -2,7 +2,7 @@
  * `/` — the front page: a lead story with its large image, a block per section (its newest few),
  * then the latest articles; `?page=N` beyond the first is the latest list alone.
  */
-import { findHeadlinesByCategory, findLatestHeadlines, type ArticleHeadline } from '../../store/articles.js';
+import { findLatestHeadlines, findNewestByCategories, type ArticleHeadline } from '../../store/articles.js';
 import { categoryName, findSections, type Category } from '../../store/categories.js';
 import { findPublishedTotal } from '../../store/day-counts.js';
 import type { Store } from '../../store/db.js';
@@ -66,5 +66,7 @@ async function sectionLists(store: Store, ctx: PageContext): Promise<{ c: Catego
   const n = ctx.site.frontSectionArticles;
   if (n === 0) return [];
   const sections = (await findSections(store.db)).filter((s) => s.count > 0);
-  return Promise.all(sections.map(async (c) => ({ c, list: await findHeadlinesByCategory(store.db, c.id, n, 0) })));
+  if (sections.length === 0) return [];
+  const newest = await findNewestByCategories(store.db, sections.map((c) => c.id), n);
+  return sections.map((c) => ({ c, list: newest.get(c.id) ?? [] }));
 }
