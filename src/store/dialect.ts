@@ -146,12 +146,20 @@ function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQ
   const notify = emulatedNotify(conn);
   const database = withStatementCache(conn, notify);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
+  const rowReaders = new Map<string, { stmt: BetterSqlite3.Statement; row: (values: unknown[]) => unknown }>();
   readers.set(db, (query, parameters) => {
     // A transaction holds the connection (Kysely's driver queues the others behind it): wait as they do.
     if (conn.inTransaction) return undefined;
     const start = onQuery ? performance.now() : 0;
     try {
-      return database.prepare(query.sql).all(parameters as unknown[]);
+      let r = rowReaders.get(query.sql);
+      if (!r) {
+        const stmt = conn.prepare(query.sql);
+        if (!stmt.reader) return database.prepare(query.sql).all(parameters as unknown[]);
+        if (rowReaders.size >= 500) rowReaders.clear();
+        rowReaders.set(query.sql, (r = { stmt: stmt.raw(true), row: rowMaker(stmt.columns().map((c) => c.name)) }));
+      }
+      return r.stmt.all(parameters as unknown[]).map(r.row as (v: unknown) => unknown);
     } finally {
       onQuery?.(queryKind(query.query.kind), (performance.now() - start) / 1000);
     }
@@ -324,6 +332,19 @@ function connectCause(err: unknown): string {
     case 'EHOSTUNREACH': case 'ENETUNREACH': return 'host unreachable';
   }
   return (e.message || code || String(err)).split('\n')[0]!;
+}
+
+/**
+ * Returns a function making a row object from a row's values in column order, the same object
+ * better-sqlite3 makes (keys in that order, a repeated name's last value), written as an object
+ * literal: better-sqlite3 sets each property from C++, which took a quarter of a 20-row headline
+ * read (measured: 76 µs as objects, 59 µs as arrays made into objects here).
+ */
+function rowMaker(names: readonly string[]): (values: unknown[]) => unknown {
+  // The statement's own column names, quoted. A literal `"__proto__": v` acts as better-sqlite3's
+  // assignment does (the prototype, when v is an object or null), not as an own property.
+  const keys = names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`);
+  return new Function('v', `return { ${keys.join(', ')} };`) as (values: unknown[]) => unknown;
 }
 
 /** Runs a read at once and returns its rows, or undefined when it must go through Kysely. */

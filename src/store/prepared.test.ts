@@ -61,6 +61,16 @@ describe.skipIf(testStoreKind() !== 'sqlite')('prepared reads on SQLite, beside 
         expect(await counter(t, 'n')).toEqual([{ value: 3 }]);
       });
       expect(await counter(store.db, 'n')).toEqual([{ value: 3 }]);
+      // Rows made from values in column order are the objects better-sqlite3 makes (Kysely's path).
+      const odd = prepared((db, name: string) => db.selectFrom('counters').select((eb) => [
+        'name', 'value', eb.ref('value').as('a "b"'), eb.ref('name').as('__proto__'), eb.ref('name').as('value'), eb.val(name).as('given'),
+      ]).where('name', '=', name));
+      const direct = await odd(store.db, 'n');
+      const viaKysely = await store.db.transaction().execute((t) => odd(t, 'n'));
+      expect(direct).toEqual([{ name: 'n', value: 'n', 'a "b"': 3, given: 'n' }]); // a string __proto__ sets nothing, as better-sqlite3's own rows
+      expect(direct).toEqual(viaKysely);
+      expect(Object.keys(direct[0]!)).toEqual(Object.keys(viaKysely[0]!));
+      expect(Object.getPrototypeOf(direct[0])).toBe(Object.prototype);
     } finally {
       await store.close();
     }
