@@ -535,6 +535,57 @@ const headlinesByCategory = prepared((db, categoryId: number, limit: number, off
     .limit(limit)
     .offset(offset)));
 
+/**
+ * Returns the newest `limit` published headlines of each category, newest first, by category id
+ * (the front page's section blocks): one statement for them all, each category one range of the
+ * article_categories index as findHeadlinesByCategory reads it, joined to its rows. Categories with
+ * none are absent.
+ */
+export async function findNewestByCategories(db: Db, categoryIds: readonly number[], limit: number): Promise<Map<number, ArticleHeadline[]>> {
+  const out = new Map<number, ArticleHeadline[]>();
+  for (let i = 0; i < categoryIds.length; i += NEWEST_CHUNK) {
+    const ids = categoryIds.slice(i, i + NEWEST_CHUNK);
+    for (const r of await newestOfCategories(ids.length)(db, limit, ...ids)) {
+      const id = Number(r.category_id);
+      out.set(id, [...(out.get(id) ?? []), toHeadline(r)]);
+    }
+  }
+  // A union's rows come in no promised order.
+  for (const list of out.values()) list.sort((a, b) => (a.publishedAt === b.publishedAt ? b.id - a.id : a.publishedAt < b.publishedAt ? 1 : -1));
+  return out;
+}
+
+/** Categories per statement (one compiled shape per count up to it). */
+const NEWEST_CHUNK = 16;
+const newestOfCategoriesBy = new Map<number, (db: Db, limit: number, ...ids: number[]) => Promise<(HeadlineRow & { category_id: number })[]>>();
+
+function newestOfCategories(n: number) {
+  let q = newestOfCategoriesBy.get(n);
+  if (!q) {
+    q = prepared((db, limit: number, ...ids: number[]) => {
+      const [first, ...rest] = ids.map((id) =>
+        db.selectFrom((eb) => eb
+          .selectFrom('article_categories as ac')
+          .select(['ac.category_id', 'ac.article_id'])
+          .where('ac.category_id', '=', id)
+          .where('ac.published', '=', 1)
+          .orderBy('ac.published_at', 'desc')
+          .orderBy('ac.article_id', 'desc')
+          .limit(limit)
+          .as('p'))
+          .select(['p.category_id', 'p.article_id']));
+      const all = rest.reduce((u, part) => u.unionAll(part), first!);
+      return db
+        .selectFrom(all.as('x'))
+        .innerJoin('articles as a', 'a.id', 'x.article_id')
+        .innerJoin('sources as s', 's.id', 'a.source_id')
+        .select(['x.category_id', ...HEADLINE_COLUMNS]);
+    });
+    newestOfCategoriesBy.set(n, q);
+  }
+  return q;
+}
+
 /** Returns the headlines of one source's published articles, newest first (the page's ids from the index first, as by category). */
 export async function findHeadlinesBySource(db: Db, sourceId: number, limit: number, offset = 0): Promise<ArticleHeadline[]> {
   return (await headlinesBySource(db, sourceId, limit, offset)).map(toHeadline);
@@ -564,18 +615,30 @@ export async function findArticleBySlug(db: Db, slug: string): Promise<Article |
 
 const articleBySlug = prepared((db, slug: string) => selectArticles(db).where('a.slug', '=', slug).where('a.status', '=', 'published'));
 
-/** Returns the published articles just older and just newer than this one (previous / next). */
-export async function findNeighbours(db: Db, a: Pick<Article, 'id' | 'publishedAt'>): Promise<{ older?: Article; newer?: Article }> {
+/** What an article page shows of its previous and next: a link (title, URL parts, language) and the instant. */
+export type NeighbourLink = Pick<Article, 'id' | 'slug' | 'title' | 'language' | 'publishedAt' | 'localDay'>;
+
+/**
+ * Returns the published articles just older and just newer than this one (previous / next), as
+ * links: their bodies, most of a row's bytes, are not read.
+ */
+export async function findNeighbours(db: Db, a: Pick<Article, 'id' | 'publishedAt'>): Promise<{ older?: NeighbourLink; newer?: NeighbourLink }> {
   const [[older], [newer]] = await Promise.all([olderThan(db, a.publishedAt, a.id), newerThan(db, a.publishedAt, a.id)]);
-  return { older: older && toArticle(older), newer: newer && toArticle(newer) };
+  return { older: older && toNeighbour(older), newer: newer && toNeighbour(newer) };
 }
 
 const olderThan = prepared((db, publishedAt: string, id: number) => neighbour(db, publishedAt, id, '<'));
 const newerThan = prepared((db, publishedAt: string, id: number) => neighbour(db, publishedAt, id, '>'));
 
+function toNeighbour(r: { id: number; slug: string; title: string; language: string | null; published_at: string; local_day: string }): NeighbourLink {
+  return { id: Number(r.id), slug: r.slug, title: r.title, language: r.language, publishedAt: r.published_at, localDay: r.local_day };
+}
+
 function neighbour(db: Db, publishedAt: string, id: number, op: '<' | '>') {
   const order = op === '<' ? 'desc' : 'asc';
-  return selectArticles(db)
+  return db
+    .selectFrom('articles as a')
+    .select(['a.id', 'a.slug', 'a.title', 'a.language', 'a.published_at', 'a.local_day'])
     .where('a.status', '=', 'published')
     // The first condition alone bounds the index range; the second breaks ties on equal instants.
     .where('a.published_at', op === '<' ? '<=' : '>=', publishedAt)
@@ -714,11 +777,13 @@ export function selectArticles(db: Db) {
     .select([...ARTICLE_COLUMNS, 's.title as source_title', 's.slug as source_slug', 's.site_url as source_site_url', 's.canonical_here as source_canonical_here']);
 }
 
+const HEADLINE_COLUMNS = ['a.id', 'a.slug', 'a.title', 'a.summary', 'a.language', 'a.published_at', 'a.local_day', 'a.image_url', 's.title as source_title', 's.slug as source_slug'] as const;
+
 function selectHeadlines(db: Db) {
   return db
     .selectFrom('articles as a')
     .innerJoin('sources as s', 's.id', 'a.source_id')
-    .select(['a.id', 'a.slug', 'a.title', 'a.summary', 'a.language', 'a.published_at', 'a.local_day', 'a.image_url', 's.title as source_title', 's.slug as source_slug']);
+    .select(HEADLINE_COLUMNS);
 }
 
 /** Newest first; equal instants by id, so that pages never overlap. */
@@ -726,7 +791,9 @@ function newestFirst<Q extends { orderBy(ref: 'a.published_at' | 'a.id', dir: 'd
   return q.orderBy('a.published_at', 'desc').orderBy('a.id', 'desc');
 }
 
-function toHeadline(r: { id: number; slug: string; title: string; summary: string | null; language: string | null; published_at: string; local_day: string; image_url: string | null; source_title: string | null; source_slug: string | null }): ArticleHeadline {
+type HeadlineRow = { id: number; slug: string; title: string; summary: string | null; language: string | null; published_at: string; local_day: string; image_url: string | null; source_title: string | null; source_slug: string | null };
+
+function toHeadline(r: HeadlineRow): ArticleHeadline {
   return {
     id: Number(r.id),
     slug: r.slug,

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
 import type { ArticleInput } from '../model/types.js';
-import { deleteArticle, findHeadlinesByCategory, findHeadlinesBySource, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
+import { deleteArticle, findHeadlinesByCategory, findHeadlinesBySource, findNewestByCategories, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import {
   addSection, categoryName, findCategories, findCategoriesOfArticle, findCategoryBySlug, findSections, findSourceMapping, mapSource, moveSection, removeCategory, renameCategory,
 } from './categories.js';
@@ -136,6 +136,22 @@ describe.skipIf(await skipStoreTests())(`sections and tags on the ${testStoreKin
     };
     expect(await pages((o) => findHeadlinesByCategory(store.db, world.id, 7, o))).toEqual(truth);
     expect(await pages((o) => findHeadlinesBySource(store.db, feed, 7, o))).toEqual(truth);
+  });
+
+  it("reads several sections' newest in one statement, as each section's first page reads them", async () => {
+    const slugs = Array.from({ length: 18 }, (_, i) => `s${i}`); // more than one statement's 16
+    for (const slug of slugs) await addSection(store.db, slug, { name: slug.toUpperCase() });
+    const at = (k: number) => new Date(Date.UTC(2024, 0, 1, 0, Math.floor(k / 2))); // equal instants: by id
+    await saveArticles(store.db, Array.from({ length: 60 }, (_, k) => article(k % 2 ? feed : other, [`S${k % 17}`, ...(k % 5 ? [] : ['S1'])], { publishedAt: at(k), status: k % 9 === 3 ? 'hidden' : 'published' })), TZ);
+    const sections = await findSections(store.db);
+    const newest = await findNewestByCategories(store.db, sections.map((c) => c.id), 3);
+    for (const c of sections) {
+      const one = await findHeadlinesByCategory(store.db, c.id, 3, 0);
+      if (one.length) expect(newest.get(c.id), c.slug).toEqual(one);
+      else expect(newest.has(c.id), c.slug).toBe(false); // s17: nothing filed
+    }
+    expect(newest.size).toBe(17);
+    expect(await findNewestByCategories(store.db, [], 3)).toEqual(new Map());
   });
 
   it('sources have page slugs and published counts; a source named by its host takes its feed\'s name', async () => {

@@ -5,6 +5,7 @@
  */
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { signalChange } from './changes.js';
+import { prepared } from './prepared.js';
 import type { Database, MediaTable } from './schema.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -197,10 +198,25 @@ export async function findReadyMediaByUrls(db: Db, urls: readonly string[]): Pro
   const unique = [...new Set(urls)].filter((u) => u.length <= MAX_MEDIA_URL);
   const out: MediaRecord[] = [];
   for (let i = 0; i < unique.length; i += CHUNK) {
-    const rows = await db.selectFrom('media').selectAll().where('url', 'in', unique.slice(i, i + CHUNK)).where('status', '=', 'ready').execute();
+    const chunk = unique.slice(i, i + CHUNK);
+    const rows = chunk.length <= PREPARED_URLS ? await readyByUrls(chunk.length)(db, ...chunk) : await readyByUrlsQuery(db, chunk).execute();
     out.push(...rows.map(toRecord));
   }
   return out;
+}
+
+/** A page's images (a list of 20, a front page's ~45) are looked up by a statement compiled once per count up to this. */
+const PREPARED_URLS = 64;
+const readyByUrlsOf = new Map<number, (db: Db, ...urls: string[]) => Promise<Selectable<MediaTable>[]>>();
+
+function readyByUrls(n: number) {
+  let q = readyByUrlsOf.get(n);
+  if (!q) readyByUrlsOf.set(n, (q = prepared((db, ...urls: string[]) => readyByUrlsQuery(db, urls))));
+  return q;
+}
+
+function readyByUrlsQuery(db: Db, urls: readonly string[]) {
+  return db.selectFrom('media').selectAll().where('url', 'in', urls).where('status', '=', 'ready');
 }
 
 /** Returns the images an article uses, by id. */

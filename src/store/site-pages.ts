@@ -3,6 +3,7 @@ import type { Kysely, Selectable } from 'kysely';
 import type { FooterPageLink, PageFormat, SitePage } from '../model/site-page.js';
 import type { Lang } from '../model/types.js';
 import { signalChange } from './changes.js';
+import { prepared } from './prepared.js';
 import type { Database, SitePagesTable } from './schema.js';
 
 /** A page version to store; `position` omitted: the slug's own (another language's), else after the last. */
@@ -63,17 +64,17 @@ export async function findSitePages(db: Kysely<Database>): Promise<Omit<SitePage
  * the default language's, in position order. One small indexed query (it runs on every render).
  */
 export async function findFooterPages(db: Kysely<Database>, lang: Lang, defaultLang: Lang): Promise<FooterPageLink[]> {
-  const rows = await db
-    .selectFrom('site_pages')
-    .select(['slug', 'lang', 'title', 'position'])
-    .where('lang', 'in', lang === defaultLang ? [lang] : [lang, defaultLang])
-    .execute();
+  const rows = lang === defaultLang ? await footerRows(db, lang) : await footerRowsOr(db, lang, defaultLang);
   const bySlug = new Map<string, (typeof rows)[number]>();
   for (const r of rows) if (!bySlug.has(r.slug) || r.lang === lang) bySlug.set(r.slug, r);
   return [...bySlug.values()]
     .sort((a, b) => Number(a.position) - Number(b.position) || (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0))
     .map((r) => ({ slug: r.slug, lang: r.lang as Lang, title: r.title }));
 }
+
+const footerRows = prepared((db, lang: string) => db.selectFrom('site_pages').select(['slug', 'lang', 'title', 'position']).where('lang', '=', lang));
+const footerRowsOr = prepared((db, lang: string, defaultLang: string) =>
+  db.selectFrom('site_pages').select(['slug', 'lang', 'title', 'position']).where('lang', 'in', [lang, defaultLang]));
 
 /**
  * Adds the page version, or replaces the one of that slug and language (keeping its position and

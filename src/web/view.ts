@@ -8,7 +8,7 @@ import { DEFAULT_HIJRI_MONTH_NAMES } from '../calendar/format.js';
 import type { SiteSettings } from '../config.js';
 import type { Lang } from '../model/types.js';
 import type { ArticleHeadline } from '../store/articles.js';
-import { categoryName, findSections } from '../store/categories.js';
+import { categoryName, findSections, type Category } from '../store/categories.js';
 import { findPictures, type Picture } from './images.js';
 import { findDayCounts, findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
@@ -113,7 +113,7 @@ export async function buildHeader(store: Store, ctx: PageContext, path: string):
   const day = headerDay(ctx);
   const counts = day.strip.length ? await findDayCounts(store.db, day.strip[day.strip.length - 1]!.iso, day.strip[0]!.iso) : new Map<string, number>();
   const total = await findPublishedTotal(store.db);
-  const sections = await findSections(store.db);
+  const sections = await findSectionsOnce(store, ctx);
   return {
     today: day.today,
     todayIso: day.todayIso,
@@ -131,6 +131,15 @@ export async function buildHeader(store: Store, ctx: PageContext, path: string):
       return { name: categoryName(c, ctx.lang), href, current: path === href || path.startsWith(href) };
     }),
   };
+}
+
+const sectionsOf = new WeakMap<PageContext, Promise<Category[]>>();
+
+/** Returns the sections in menu order, read once per request (its context): the header and the front page both show them. */
+export function findSectionsOnce(store: Store, ctx: PageContext): Promise<Category[]> {
+  let p = sectionsOf.get(ctx);
+  if (!p) sectionsOf.set(ctx, (p = findSections(store.db)));
+  return p;
 }
 
 /** The header's parts that change only with the day: today's line and the strip's days (no counts). */

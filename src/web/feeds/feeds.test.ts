@@ -105,6 +105,12 @@ describe('/feed.xml', () => {
     expect(top['dc:creator']).toBe('Author 24 & <team>');
     expect(top.category).toEqual(['World & "Politics"']);
     expect(xmlText('a\u0000b\u{1F600}\uFFFDc\t\n\uD800\uDC00\uDFFFd')).toBe('ab\u{1F600}\uFFFDc\t\n\u{10000}d'); // a lone surrogate goes, a pair stays
+    // The quick scan that lets most texts through whole, and each kind it hands to the exact one.
+    const plain = '<p>Haber: “İstanbul” — العربية\u200F</p>\r\n';
+    expect(xmlText(plain)).toBe(plain);
+    expect(xmlText('a\u000Bb\u001Fc\uFFFEd\uFFFFe\u0008')).toBe('abcde');
+    expect(xmlText('\u{1F600}')).toBe('\u{1F600}');
+    expect(xmlText('x\uDC00')).toBe('x');
   });
 
   it('has one feed per language under its prefix; the default language prefix redirects', async () => {

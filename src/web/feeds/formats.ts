@@ -4,7 +4,7 @@
  * Dates: RFC 822 in RSS (`Thu, 14 Feb 2019 05:00:00 GMT`), RFC 3339 in Atom and JSON Feed.
  */
 import type { Theme } from '../theme.js';
-import { FEED_MEDIA_TYPE, type FeedDoc, type FeedFormat } from './feed.js';
+import { FEED_MEDIA_TYPE, type FeedDoc, type FeedEntry, type FeedFormat, type FeedImage } from './feed.js';
 
 /** The Content-Type of a format's answer. */
 export function feedContentType(format: FeedFormat): string {
@@ -17,16 +17,33 @@ export function feedContentType(format: FeedFormat): string {
  */
 export async function renderFeed(theme: Theme, feed: FeedDoc, format: FeedFormat): Promise<string> {
   if (format === 'json') return jsonFeed(feed);
-  const entries = feed.entries.map((e) => ({
-    ...e,
+  const view = { ...feed, entries: feed.entries.map(templateEntry), updatedRfc822: feed.updated.toUTCString(), updatedIso: feed.updated.toISOString() };
+  return theme.render(format === 'rss' ? 'feed' : 'feed-atom', { feed: view });
+}
+
+/**
+ * Returns an entry as the templates read it: its fields and its dates written out. Listed one by
+ * one: an object spread and then extended took ~5× as long (V8 leaves the fast object shape).
+ */
+function templateEntry(e: FeedEntry): FeedEntry & { image: (FeedImage & { rssLength: number }) | null; pubDate: string; publishedIso: string; updatedIso: string } {
+  return {
+    id: e.id,
+    link: e.link,
+    title: e.title,
+    summary: e.summary,
+    contentHtml: e.contentHtml,
+    published: e.published,
+    updated: e.updated,
+    language: e.language,
+    author: e.author,
+    categories: e.categories,
+    source: e.source,
     // RSS requires an enclosure's length: 0 when unknown, as the RSS Advisory Board advises.
-    image: e.image && { ...e.image, rssLength: e.image.length ?? 0 },
+    image: e.image && { url: e.image.url, type: e.image.type, width: e.image.width, height: e.image.height, length: e.image.length, rssLength: e.image.length ?? 0 },
     pubDate: e.published.toUTCString(),
     publishedIso: e.published.toISOString(),
     updatedIso: e.updated.toISOString(),
-  }));
-  const view = { ...feed, entries, updatedRfc822: feed.updated.toUTCString(), updatedIso: feed.updated.toISOString() };
-  return theme.render(format === 'rss' ? 'feed' : 'feed-atom', { feed: view });
+  };
 }
 
 /**

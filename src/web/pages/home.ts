@@ -2,8 +2,8 @@
  * `/` — the front page: a lead story with its large image, a block per section (its newest few),
  * then the latest articles; `?page=N` beyond the first is the latest list alone.
  */
-import { findHeadlinesByCategory, findLatestHeadlines, type ArticleHeadline } from '../../store/articles.js';
-import { categoryName, findSections, type Category } from '../../store/categories.js';
+import { findLatestHeadlines, findNewestByCategories, type ArticleHeadline } from '../../store/articles.js';
+import { categoryName, type Category } from '../../store/categories.js';
 import { findPublishedTotal } from '../../store/day-counts.js';
 import type { Store } from '../../store/db.js';
 import { tags } from '../cache.js';
@@ -11,7 +11,7 @@ import { fill } from '../i18n/strings.js';
 import type { PageView } from '../page.js';
 import { checkPageInRange, parsePage } from '../params.js';
 import { findPictures } from '../images.js';
-import { articleCard, type ArticleCard, type PageContext } from '../view.js';
+import { articleCard, findSectionsOnce, type ArticleCard, type PageContext } from '../view.js';
 import { pager } from './pager.js';
 
 /** Returns the home page view for `?page=N`. */
@@ -65,6 +65,8 @@ interface SectionBlock {
 async function sectionLists(store: Store, ctx: PageContext): Promise<{ c: Category; list: ArticleHeadline[] }[]> {
   const n = ctx.site.frontSectionArticles;
   if (n === 0) return [];
-  const sections = (await findSections(store.db)).filter((s) => s.count > 0);
-  return Promise.all(sections.map(async (c) => ({ c, list: await findHeadlinesByCategory(store.db, c.id, n, 0) })));
+  const sections = (await findSectionsOnce(store, ctx)).filter((s) => s.count > 0);
+  if (sections.length === 0) return [];
+  const newest = await findNewestByCategories(store.db, sections.map((c) => c.id), n);
+  return sections.map((c) => ({ c, list: newest.get(c.id) ?? [] }));
 }

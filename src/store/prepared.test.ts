@@ -1,0 +1,78 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { migrate, openStore, type Store } from './db.js';
+import { directReader } from './dialect.js';
+import { prepared } from './prepared.js';
+import { openTestStore, skipStoreTests, testStoreKind } from './testing.js';
+
+const counter = prepared((db, name: string) => db.selectFrom('counters').select('value').where('name', '=', name));
+
+describe.skipIf(await skipStoreTests())(`prepared reads on the ${testStoreKind()} store`, () => {
+  let store: Store;
+  beforeEach(async () => {
+    store = await openTestStore();
+  });
+  afterEach(() => store.close());
+
+  it('never read what a transaction open meanwhile has not committed', async () => {
+    let inside!: () => void;
+    const opened = new Promise<void>((r) => (inside = r));
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const trx = store.db.transaction().execute(async (t) => {
+      await t.insertInto('counters').values({ name: 'uncommitted', value: 7 }).execute();
+      inside();
+      await held;
+      throw new Error('rolled back');
+    });
+    await opened;
+    const read = counter(store.db, 'uncommitted');
+    release();
+    await expect(trx).rejects.toThrow('rolled back');
+    expect(await read).toEqual([]);
+    await store.db.insertInto('counters').values({ name: 'committed', value: 8 }).execute();
+    expect(await counter(store.db, 'committed')).toEqual([{ value: 8 }]);
+  });
+});
+
+describe.skipIf(testStoreKind() !== 'sqlite')('prepared reads on SQLite, beside Kysely', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'jarida-prepared-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('run on the connection at once outside a transaction, reported to onQuery as Kysely reports its own', async () => {
+    const seen: string[] = [];
+    const store = openStore(`sqlite:${join(dir, 'j.db')}`, { onQuery: (kind, seconds) => seen.push(`${kind} ${seconds >= 0}`) });
+    try {
+      await migrate(store);
+      await store.db.insertInto('counters').values({ name: 'n', value: 0 }).execute();
+      expect(directReader(store.db)).toBeTypeOf('function');
+      seen.length = 0;
+      expect(await counter(store.db, 'n')).toEqual([{ value: 0 }]);
+      expect(seen).toEqual(['select true']);
+      // In a transaction (its own Kysely object): through Kysely, on the transaction's connection.
+      await store.db.transaction().execute(async (t) => {
+        expect(directReader(t)).toBeUndefined();
+        await t.updateTable('counters').set({ value: 3 }).where('name', '=', 'n').execute();
+        expect(await counter(t, 'n')).toEqual([{ value: 3 }]);
+      });
+      expect(await counter(store.db, 'n')).toEqual([{ value: 3 }]);
+      // Rows made from values in column order are the objects better-sqlite3 makes (Kysely's path).
+      const odd = prepared((db, name: string) => db.selectFrom('counters').select((eb) => [
+        'name', 'value', eb.ref('value').as('a "b"'), eb.ref('name').as('__proto__'), eb.ref('name').as('value'), eb.val(name).as('given'),
+      ]).where('name', '=', name));
+      const direct = await odd(store.db, 'n');
+      const viaKysely = await store.db.transaction().execute((t) => odd(t, 'n'));
+      expect(direct).toEqual([{ name: 'n', value: 'n', 'a "b"': 3, given: 'n' }]); // a string __proto__ sets nothing, as better-sqlite3's own rows
+      expect(direct).toEqual(viaKysely);
+      expect(Object.keys(direct[0]!)).toEqual(Object.keys(viaKysely[0]!));
+      expect(Object.getPrototypeOf(direct[0])).toBe(Object.prototype);
+    } finally {
+      await store.close();
+    }
+  });
+});
