@@ -338,6 +338,13 @@ export function benchServeEnv(databaseUrl: string, site: { now: number; timeZone
   return env;
 }
 
+/** Returns the whole number an option gives (`1_000_000` and `1,000,000` too); throws naming the option when it is none or below `min`. */
+export function intOption(name: string, raw: string, min: number): number {
+  const n = Number(raw.replace(/[_,]/g, ''));
+  if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be an integer ≥ ${min}, got ${raw}`);
+  return n;
+}
+
 /** Writes a progress line to stderr. */
 export function log(msg: string): void {
   process.stderr.write(`bench: ${msg}\n`);

@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { parseConfig } from '../src/config.js';
 import { BENCH_NOW, BENCH_TZ, fillStore } from './fill.js';
-import { benchServeEnv, fmt, log, mb, onCleanup, runBench } from './lib.js';
+import { benchServeEnv, fmt, intOption, log, mb, onCleanup, runBench } from './lib.js';
 import { DEFAULT_PAGES, pickTargets, PAGE_NAMES, type PageName } from './pages-targets.js';
 import { runMode, type ModeResult } from './pages-run.js';
 import { report } from './pages-report.js';
@@ -81,11 +81,7 @@ function parseOptions(argv: string[], serveHasWorkers: boolean): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const int = (name: string, raw: string, min: number) => {
-    const n = Number(raw.replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be an integer ≥ ${min}, got ${raw}`);
-    return n;
-  };
+  const int = intOption;
   const list = <T extends string>(name: string, raw: string, allowed: readonly T[]) => raw.split(',').map((s) => {
     if (!allowed.includes(s.trim() as T)) throw new Error(`bench: --${name}: ${s} is not one of ${allowed.join(', ')}`);
     return s.trim() as T;

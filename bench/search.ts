@@ -26,7 +26,7 @@ import { searchText } from '../src/search/document.js';
 import type { Article } from '../src/model/types.js';
 import { BENCH_NOW, BENCH_TZ } from './fill.js';
 import { rng } from './content.js';
-import { benchServeEnv, fmt, log, onCleanup, runBench } from './lib.js';
+import { benchServeEnv, fmt, intOption, log, onCleanup, runBench } from './lib.js';
 import { pickQueryMix, type SampledArticle } from './search-mix.js';
 import { runCold, runOverload, type OverloadResult, type RunContext } from './search-run.js';
 import { searchReport } from './search-report.js';
@@ -89,11 +89,7 @@ function parseOptions(argv: string[]): Options {
     process.stdout.write(USAGE);
     process.exit(0);
   }
-  const int = (name: string, raw: string, min: number) => {
-    const n = Number(raw.replace(/[_,]/g, ''));
-    if (!Number.isInteger(n) || n < min) throw new Error(`bench: --${name} must be an integer ≥ ${min}, got ${raw}`);
-    return n;
-  };
+  const int = intOption;
   if ((values.db === undefined) === (values['database-url'] === undefined)) throw new Error(`bench: give one of --db PATH or --database-url URL\n${USAGE}`);
   if (values.db !== undefined && !existsSync(values.db)) throw new Error(`bench: ${values.db} does not exist (this benchmark does not fill stores; see --help)`);
   const overload = values.overload.split(',').map((s) => int('overload', s.trim(), 1));
