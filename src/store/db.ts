@@ -54,8 +54,8 @@ const MIGRATIONS: Record<string, MigrationModule> = {
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
 export function openStore(url: string, opts: OpenOptions = {}): Store {
-  const { db, info, notifications } = openDialect(url, opts);
-  return { db, dialect: info, notifications, close: () => db.destroy() };
+  const { db, info, notifications, close } = openDialect(url, opts);
+  return { db, dialect: info, notifications, close };
 }
 
 /** Returns the Kysely migrator of this store over the shipped migrations. */

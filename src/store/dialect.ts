@@ -60,7 +60,7 @@ const PG_POOL_SIZE = 10;
  * `postgres://user:password@host:port/database[?schema=NAME]` (any libpq URL parameter pg knows, too).
  * PostgreSQL connects on the first query; a failed connection rejects it with a StoreError.
  */
-export function openDialect(url: string, opts: OpenOptions = {}): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
+export function openDialect(url: string, opts: OpenOptions = {}): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications; close(): Promise<void> } {
   const log = queryLog(opts.onQuery);
   if (url.startsWith('sqlite:')) return openSqlite(url.slice('sqlite:'.length), opts.sqliteCacheMb ?? 64, log, opts.onQuery);
   if (/^postgres(ql)?:\/\//.test(url)) return openPostgres(url, log);
@@ -128,7 +128,7 @@ function queryKind(node: string): string {
   return node.replace(/(QueryNode|Node)$/, '').toLowerCase() || 'other';
 }
 
-function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQuery: OpenOptions['onQuery']): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
+function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQuery: OpenOptions['onQuery']): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications; close(): Promise<void> } {
   const memory = path === ':memory:' || path === '';
   if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
   let conn: BetterSqlite3.Database;
@@ -168,6 +168,12 @@ function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQ
     db,
     info: { name: 'sqlite', idType: 'integer', bigintType: 'integer' },
     notifications: { kind: 'sqlite', file: !memory, subscribe: notify.subscribe },
+    // Kysely's driver closes the connection only if it ever used it: a store read only through the
+    // direct reader would keep its file open after close (restore then finds it "in use").
+    close: async () => {
+      await db.destroy();
+      if (conn.open) conn.close();
+    },
   };
 }
 
@@ -210,7 +216,7 @@ function emulatedNotify(conn: BetterSqlite3.Database) {
   };
 }
 
-function openPostgres(url: string, log: KyselyConfig['log']): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications } {
+function openPostgres(url: string, log: KyselyConfig['log']): { db: Kysely<Database>; info: DialectInfo; notifications: Notifications; close(): Promise<void> } {
   const label = databaseLabel(url);
   let u: URL;
   try {
@@ -251,6 +257,7 @@ function openPostgres(url: string, log: KyselyConfig['log']): { db: Kysely<Datab
     db,
     info: { name: 'postgres', idType: 'bigserial', bigintType: 'bigint', ...(schema ? { schema } : {}) },
     notifications: { kind: 'postgres', newClient: () => new pg.Client({ ...settings, application_name: 'jarida-listen' }) },
+    close: () => db.destroy(),
   };
 }
 

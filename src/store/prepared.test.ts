@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,26 @@ describe.skipIf(testStoreKind() !== 'sqlite')('prepared reads on SQLite, beside 
     dir = mkdtempSync(join(tmpdir(), 'jarida-prepared-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it.skipIf(process.platform !== 'linux')('leave no file open after close when every read went straight to the connection (restore would call it in use)', async () => {
+    const path = join(dir, 'r.db');
+    const setup = openStore(`sqlite:${path}`);
+    await migrate(setup);
+    await setup.close();
+    const store = openStore(`sqlite:${path}`);
+    expect(await counter(store.db, 'n')).toEqual([]); // a direct read only: Kysely's driver never opened
+    // This process's open files (Linux: /proc/self/fd).
+    const open = () => readdirSync('/proc/self/fd').flatMap((fd) => {
+      try {
+        return [readlinkSync(`/proc/self/fd/${fd}`)];
+      } catch {
+        return [];
+      }
+    }).filter((f) => f.startsWith(path));
+    expect(open()).toContain(path);
+    await store.close();
+    expect(open()).toEqual([]);
+  });
 
   it('run on the connection at once outside a transaction, reported to onQuery as Kysely reports its own', async () => {
     const seen: string[] = [];
