@@ -51,7 +51,7 @@ describe.skipIf(skip)(`jarida sections and sources map, on the ${testStoreKind()
     expect((await jarida(['sections', 'remove', 'world'])).out).toBe('removed section world; its 3 articles stay\n');
     // The articles stay, under their tags.
     expect((await jarida(['sections', 'list', '--tags'])).out).toContain('borsa  Borsa  (1 article)');
-  });
+  }, 90_000); // some 20 `jarida` processes, each opening the store: ~16 s alone, past 30 s on a busy 2-core machine
 
   it('an OPML folder becomes the default section of its feeds, and the export writes it back', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'jarida-opml-'));
