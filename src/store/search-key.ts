@@ -63,8 +63,7 @@ export async function assignSearchKeys(db: Db, rows: readonly KeyedRow[], own: r
     let key = wanted[i]!;
     // Another article's key (stored, or given to an earlier row here): the next one of the same second.
     while (isTaken(key, own[i]) || given.has(key)) {
-      const second = key - mod(key, KEYS_PER_SECOND);
-      key = second + mod(key + 1, KEYS_PER_SECOND);
+      key = nextKeyOfSecond(key);
       if (!taken.has(key) && !given.has(key)) {
         const holder = await sql<{ id: number }>`select id from articles where search_key = ${asKey(key)}`.execute(db);
         if (holder.rows[0]) taken.set(key, Number(holder.rows[0].id));
@@ -85,6 +84,11 @@ export async function assignSearchKeys(db: Db, rows: readonly KeyedRow[], own: r
 /** A key as a bound parameter: an SQL integer (better-sqlite3 binds JavaScript numbers as REAL, which FTS5 takes for no rowid bound). */
 export function asKey(key: number) {
   return sql`cast(${key} as bigint)`;
+}
+
+/** Returns the key after `key` in the same second (after its last, the second's first). */
+export function nextKeyOfSecond(key: number): number {
+  return key - mod(key, KEYS_PER_SECOND) + mod(key + 1, KEYS_PER_SECOND);
 }
 
 function mod(n: number, m: number): number {

@@ -9,7 +9,7 @@ import { sql, type Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
 import { ANALYSER_SETTING, rebuildSearchIndex } from '../search.js';
 import { findSetting } from '../settings.js';
-import { firstKeyAt, KEYS_PER_SECOND, searchKeyOf } from '../search-key.js';
+import { firstKeyAt, nextKeyOfSecond, searchKeyOf } from '../search-key.js';
 
 export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
   await db.schema.alterTable('articles').addColumn('search_key', d.bigintType).execute();
@@ -31,7 +31,7 @@ export async function up(db: Kysely<any>, d: DialectInfo): Promise<void> {
         used.clear();
       }
       let key = searchKeyOf({ ...a, source_id: Number(a.source_id) });
-      while (used.has(key)) key = s + ((key - s + 1) % KEYS_PER_SECOND);
+      while (used.has(key)) key = nextKeyOfSecond(key);
       used.add(key);
       return sql`(${Number(a.id)}, ${key})`;
     });
