@@ -50,13 +50,17 @@ describe('config', () => {
     expect(parseConfig({}).pageCache).toEqual({ enabled: true, maxBytes: 32 * 1024 * 1024 });
     expect(parseConfig({ pageCache: { enabled: true, megabytes: 8 } }, { JARIDA_PAGE_CACHE: '0' }).pageCache).toEqual({ enabled: false, maxBytes: 8 * 1024 * 1024 });
     expect(parseConfig({}, { JARIDA_PAGE_CACHE_MB: '16' }).pageCache.maxBytes).toBe(16 * 1024 * 1024);
-    expect(parseConfig({}).http).toEqual({ sMaxAge: 60, staleWhileRevalidate: 600, trustProxy: false, maxInFlight: 16 });
+    expect(parseConfig({}).http).toEqual({ sMaxAge: 60, staleWhileRevalidate: 600, trustProxy: false, maxInFlight: 16, maxWaitMs: 1000, searchThreads: 1 });
     expect(parseConfig({}, { JARIDA_MAX_IN_FLIGHT: '0' }).http.maxInFlight).toBe(0);
     expect(() => parseConfig({ http: { maxInFlight: -1 } })).toThrow(/http\.maxInFlight/);
+    expect(parseConfig({}, { JARIDA_SEARCH_THREADS: '0' }).http.searchThreads).toBe(0);
+    expect(parseConfig({ http: { maxWaitMs: 250 } }).http.maxWaitMs).toBe(250);
+    expect(() => parseConfig({}, { JARIDA_MAX_WAIT_MS: '-5' })).toThrow(/http\.maxWaitMs/);
+    expect(() => parseConfig({ http: { searchThreads: 'two' } })).toThrow(/http\.searchThreads/);
     expect(parseConfig({ http: { trustProxy: true } }).http.trustProxy).toBe(true);
     expect(parseConfig({}, { JARIDA_TRUST_PROXY: 'true' }).http.trustProxy).toBe(true);
     expect(() => parseConfig({ http: { trustProxy: 'sometimes' } })).toThrow(/http.trustProxy/);
-    expect(parseConfig({ http: { sMaxAge: 300 } }, { JARIDA_STALE_WHILE_REVALIDATE: '30' }).http).toEqual({ sMaxAge: 300, staleWhileRevalidate: 30, trustProxy: false, maxInFlight: 16 });
+    expect(parseConfig({ http: { sMaxAge: 300 } }, { JARIDA_STALE_WHILE_REVALIDATE: '30' }).http).toEqual({ sMaxAge: 300, staleWhileRevalidate: 30, trustProxy: false, maxInFlight: 16, maxWaitMs: 1000, searchThreads: 1 });
     expect(parseConfig({ workers: 3 }).workers).toBe(3);
     expect(parseConfig({}, { JARIDA_WORKERS: '1' }).workers).toBe(1);
     expect(errorsOf(() => parseConfig({ workers: 0, http: { sMaxAge: -1 } }))).toEqual([

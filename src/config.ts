@@ -101,6 +101,16 @@ export interface HttpCacheSettings {
    * next are answered 503 with Retry-After, or with a stale cached copy (web/admission.ts). 0: no limit.
    */
   maxInFlight: number;
+  /**
+   * Milliseconds a request past `maxInFlight` waits for a place before it is answered 503 (at most
+   * 1,024 wait per process; web/admission.ts). 0: refused at once.
+   */
+  maxWaitMs: number;
+  /**
+   * Worker threads per process that run searches on a SQLite file store, so a search never holds the
+   * process's other requests (web/search-runner.ts). 0: searches run on the main thread.
+   */
+  searchThreads: number;
 }
 
 /** The public content API at /api/v1 (web/api/). */
@@ -329,6 +339,8 @@ export function parseConfig(
     staleWhileRevalidate: v.int('http.staleWhileRevalidate', env.JARIDA_STALE_WHILE_REVALIDATE ?? httpCfg.staleWhileRevalidate, 600, 0, 31_536_000),
     trustProxy: v.bool('http.trustProxy', env.JARIDA_TRUST_PROXY ?? httpCfg.trustProxy, false),
     maxInFlight: v.int('http.maxInFlight', env.JARIDA_MAX_IN_FLIGHT ?? httpCfg.maxInFlight, 16, 0, 100_000),
+    maxWaitMs: v.int('http.maxWaitMs', env.JARIDA_MAX_WAIT_MS ?? httpCfg.maxWaitMs, 1000, 0, 60_000),
+    searchThreads: v.int('http.searchThreads', env.JARIDA_SEARCH_THREADS ?? httpCfg.searchThreads, 1, 0, 64),
   };
   const metrics = metricsSettings(v, v.object('metrics', file.metrics), env, ingest.maxIntervalS);
   const apiCfg = v.object('api', file.api);

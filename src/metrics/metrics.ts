@@ -103,6 +103,12 @@ export function createMetrics(opts: { defaults?: boolean; expose?: () => Promise
       if (admissionStats) this.set(admissionStats().inFlight);
     },
   });
+  new Gauge({
+    name: 'jarida_admission_queued', help: 'Requests waiting for a place to render (http.maxWaitMs at most) now.', registers,
+    collect() {
+      if (admissionStats) this.set(admissionStats().queued);
+    },
+  });
 
   const fetches = new Counter({ name: 'jarida_fetches_total', help: 'Source fetches, by outcome: ok, not-modified, or error-<kind>.', labelNames: ['outcome'] as const, registers });
   const fetchSeconds = new Histogram({ name: 'jarida_fetch_duration_seconds', help: 'Time of a source refresh: fetch, parse and save.', buckets: FETCH_BUCKETS, registers });

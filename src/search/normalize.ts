@@ -92,7 +92,7 @@ const WORD_UNITS = (() => {
 })();
 
 /** Calls `word(start, end)` for every written word of the text, in order. */
-function scanWords(text: string, word: (start: number, end: number) => void): void {
+export function scanWords(text: string, word: (start: number, end: number) => void): void {
   let start = -1;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
@@ -191,7 +191,7 @@ const WORD_CACHES = { en: new Map<string, readonly string[]>(), folded: new Map<
 const WORD_CACHE_SIZE = 100_000;
 
 /** Returns the terms of one written word (usually one; a lone mark none; ß-like folds may split none). */
-function termsOfWord(word: string, analyser: Analyser): readonly string[] {
+export function termsOfWord(word: string, analyser: Analyser): readonly string[] {
   const cache = analyser === 'en' ? WORD_CACHES.en : WORD_CACHES.folded;
   let terms = cache.get(word);
   if (terms === undefined) {

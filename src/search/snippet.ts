@@ -5,7 +5,7 @@
  * page may carry either (see query.ts).
  */
 import { matchesHighlight } from './query.js';
-import { wordsOf } from './normalize.js';
+import { scanWords, termsOfWord } from './normalize.js';
 
 /** A piece of snippet text; `mark`: it is one of the words searched for. */
 export interface SnippetPiece {
@@ -13,37 +13,63 @@ export interface SnippetPiece {
   mark: boolean;
 }
 
+/** Characters of a text looked at: a snippet of a very long article comes from its first ones. */
+const SNIPPET_SCAN_CHARS = 20_000;
+
+/** A written word without terms (a lone mark): not a word to count. */
+const NO_WORD = '';
+
 /**
  * Returns about `width` words of `text` around the densest run of matching words, with marks;
  * the start of the text when nothing matches. Ellipses show where text was cut.
+ * One pass over the words; a written form's match is worked out once per call (words repeat).
  * @example makeSnippet('The central bank raised rates.', new Set(['bank']))
  *   // [{ text: 'The central ', mark: false }, { text: 'bank', mark: true }, { text: ' raised rates.', mark: false }]
  */
 export function makeSnippet(text: string, highlight: Set<string>, width = 30): SnippetPiece[] {
-  const cut = text.length > 20_000 ? text.slice(0, 20_000) : text;
-  const words = wordsOf(cut, 'en');
-  if (words.length === 0) return text ? [{ text: text.slice(0, 200), mark: false }] : [];
-  const folded = wordsOf(cut, 'tr'); // the same words (word boundaries do not depend on the analysis)
-  const hit = words.map((w, i) => matchesHighlight(w.term, highlight) || matchesHighlight(folded[i]!.term, highlight));
-  // The window of `width` words with the most hits, distinct terms counting more than repeats.
+  const cut = text.length > SNIPPET_SCAN_CHARS ? text.slice(0, SNIPPET_SCAN_CHARS) : text;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  /** Indexes (into starts/ends) of the matching words, and their terms. */
+  const hits: number[] = [];
+  const hitTerms: string[] = [];
+  // Written form → its English term when it matches, null when it does not, NO_WORD when it is no word.
+  const seen = new Map<string, string | null>();
+  scanWords(cut, (start, end) => {
+    const written = cut.slice(start, end);
+    let match = seen.get(written);
+    if (match === undefined) seen.set(written, (match = matchOf(written, highlight)));
+    if (match === NO_WORD) return;
+    if (match !== null) {
+      hits.push(starts.length);
+      hitTerms.push(match);
+    }
+    starts.push(start);
+    ends.push(end);
+  });
+  const count = starts.length;
+  if (count === 0) return text ? [{ text: text.slice(0, 200), mark: false }] : [];
+  // The window of `width` words with the most hits, distinct terms counting more than repeats;
+  // windows worth trying start at a hit (or the text's start).
   let best = 0;
   let bestScore = -1;
-  for (let i = 0; i < words.length; i++) {
-    if (i > 0 && !hit[i]) continue; // windows worth trying start at a hit (or the text's start)
-    const seen = new Set<string>();
+  for (let h = -1; h < hits.length; h++) {
+    const from = h < 0 ? 0 : hits[h]!;
+    if (h >= 0 && from === 0) continue; // the text's start, tried already
+    const terms = new Set<string>();
     let score = 0;
-    for (let k = i; k < Math.min(words.length, i + width); k++) {
-      if (!hit[k]) continue;
-      score += seen.has(words[k]!.term) ? 1 : 10;
-      seen.add(words[k]!.term);
+    for (let k = Math.max(h, 0); k < hits.length && hits[k]! < from + width; k++) {
+      if (hits[k]! < from) continue;
+      score += terms.has(hitTerms[k]!) ? 1 : 10;
+      terms.add(hitTerms[k]!);
     }
-    if (score > bestScore) [best, bestScore] = [i, score];
+    if (score > bestScore) [best, bestScore] = [from, score];
   }
   // A little context before the first hit.
   const from = Math.max(0, best - (best > 0 ? 4 : 0));
-  const to = Math.min(words.length, from + width);
-  const startChar = from === 0 ? 0 : words[from]!.start;
-  const endChar = to === words.length ? text.length : words[to - 1]!.end;
+  const to = Math.min(count, from + width);
+  const startChar = from === 0 ? 0 : starts[from]!;
+  const endChar = to === count ? text.length : ends[to - 1]!;
   const pieces: SnippetPiece[] = [];
   let pos = startChar;
   const plain = (s: string) => {
@@ -53,14 +79,23 @@ export function makeSnippet(text: string, highlight: Set<string>, width = 30): S
     else pieces.push({ text: s, mark: false });
   };
   if (from > 0) plain('… ');
-  for (let k = from; k < to; k++) {
-    if (!hit[k]) continue;
-    const w = words[k]!;
-    plain(text.slice(pos, w.start));
-    pieces.push({ text: text.slice(w.start, w.end), mark: true });
-    pos = w.end;
+  for (const k of hits) {
+    if (k < from || k >= to) continue;
+    plain(text.slice(pos, starts[k]));
+    pieces.push({ text: text.slice(starts[k]!, ends[k]), mark: true });
+    pos = ends[k]!;
   }
   plain(text.slice(pos, endChar).trimEnd());
-  if (to < words.length) plain(' …');
+  if (to < count) plain(' …');
   return pieces;
+}
+
+/** Returns a written word's English term when it or its Turkish term matches, null when neither does, NO_WORD when it has no terms. */
+function matchOf(written: string, highlight: Set<string>): string | null {
+  const en = termsOfWord(written, 'en');
+  if (en.length === 0) return NO_WORD;
+  const term = en.length === 1 ? en[0]! : en.join('');
+  if (matchesHighlight(term, highlight)) return term;
+  const tr = termsOfWord(written, 'tr');
+  return matchesHighlight(tr.length === 1 ? tr[0]! : tr.join(''), highlight) ? term : null;
 }

@@ -23,6 +23,8 @@ export { databaseLabel, StoreError };
 
 /** An open store: the typed query builder plus what kind of database it is. */
 export interface Store {
+  /** The DATABASE_URL it was opened with: another thread may open the same store (web/search-runner.ts). */
+  url: string;
   db: Kysely<Database>;
   dialect: DialectInfo;
   /** How to hear of committed changes; changes.ts watchChanges() uses it. */
@@ -55,7 +57,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */
 export function openStore(url: string, opts: OpenOptions = {}): Store {
   const { db, info, notifications, close } = openDialect(url, opts);
-  return { db, dialect: info, notifications, close };
+  return { url, db, dialect: info, notifications, close };
 }
 
 /** Returns the Kysely migrator of this store over the shipped migrations. */

@@ -8,7 +8,7 @@ import { saveArticle } from '../store/articles.js';
 import { ensureSource } from '../store/sources.js';
 import { openTestStore, skipStoreTests } from '../store/testing.js';
 import { buildApp } from './app.js';
-import { Admission, RETRY_AFTER_S } from './admission.js';
+import { Admission, MAX_QUEUED, RETRY_AFTER_S } from './admission.js';
 import { PageCache, tags } from './cache.js';
 import { PageBody, pageFront } from './http.js';
 import { loadTheme } from './theme.js';
@@ -115,6 +115,65 @@ describe('admission control', () => {
     expect(admission.stats().refused).toBe(0);
   });
 
+  it('with maxWaitMs: the excess waits for a place in arrival order, is refused when its wait is over, and one whose client left never starts', async () => {
+    const admission = new Admission(1, SECURITY, { defaultLanguage: 'en', stylesheet: '/s.css' }, { maxWaitMs: 400 });
+    const hold = holdingHandler();
+    const base = await listen(admission.wrap(hold.handler));
+    const first = start(`${base}/search?q=1`);
+    await until(() => hold.held.length === 1);
+    const left = new AbortController();
+    const gone = fetch(`${base}/search?q=gone`, { signal: left.signal }).catch(() => null);
+    const second = start(`${base}/search?q=2`);
+    const third = start(`${base}/search?q=3`);
+    await until(() => admission.stats().queued === 3);
+    expect(hold.seen).toEqual(['/search?q=1']); // waiting, not refused
+    left.abort();
+    await gone;
+    await until(() => admission.stats().queued === 2); // the server heard it go
+    // A place frees: the oldest still waiting (q=2; q=gone went away) starts, the next keeps waiting.
+    hold.held.shift()!.end('one');
+    expect(await (await first).text()).toBe('one');
+    await until(() => hold.seen.length === 2);
+    expect(hold.seen).toEqual(['/search?q=1', '/search?q=2']);
+    expect(admission.stats()).toMatchObject({ inFlight: 1, queued: 1, refused: 0 });
+
+    // q=3 waits its 400 ms out behind the held q=2, then gets the busy page.
+    const t0 = performance.now();
+    const late = await third;
+    expect(late.status).toBe(503);
+    expect(late.headers.get('retry-after')).toBe(String(RETRY_AFTER_S));
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(admission.stats()).toMatchObject({ inFlight: 1, queued: 0, refused: 1 });
+    expect(hold.seen).toEqual(['/search?q=1', '/search?q=2']);
+    hold.releaseAll();
+    expect((await second).status).toBe(200);
+  });
+
+  it(`with maxWaitMs: past ${MAX_QUEUED} waiting, the next is refused at once`, async () => {
+    const admission = new Admission(1, SECURITY, { defaultLanguage: 'en', stylesheet: '/s.css' }, { maxWaitMs: 60_000 });
+    const hold = holdingHandler();
+    const wrapped = admission.wrap(hold.handler);
+    // Requests as the server hands them over (no sockets: the queue only keeps them).
+    const fake = (url: string) => {
+      const listeners: (() => void)[] = [];
+      const res = {
+        headers: {} as Record<string, unknown>, status: 0, body: '',
+        once: (_e: string, f: () => void) => void listeners.push(f),
+        writeHead(status: number, headers: Record<string, unknown>) { this.status = status; this.headers = headers; },
+        end(body?: Buffer) { this.body = String(body ?? ''); },
+      };
+      wrapped({ url, method: 'GET' } as IncomingMessage, res as unknown as ServerResponse);
+      return res;
+    };
+    fake('/held');
+    const waiting = Array.from({ length: MAX_QUEUED }, (_, i) => fake(`/w${i}`));
+    expect(admission.stats().queued).toBe(MAX_QUEUED);
+    expect(waiting.every((r) => r.status === 0)).toBe(true);
+    const over = fake('/over');
+    expect(over.status).toBe(503);
+    expect(admission.stats().refused).toBe(1);
+  });
+
   it('in front of the page cache: fresh pages never wait, a stale page is answered as it was rather than refused', async () => {
     const config = parseConfig({ timeZone: TZ }, {});
     const cache = new PageCache({ maxBytes: 1 << 20, timeZone: TZ, now: () => new Date('2019-02-15T09:00:00Z') });
@@ -160,7 +219,7 @@ describe.skipIf(await skipStoreTests())('a flood of searches on the real site', 
       return render(template, context);
     };
     const metrics = createMetrics({ defaults: false });
-    const app = await buildApp({ store, config: parseConfig({ timeZone: TZ, http: { maxInFlight: 2 } }, {}), now, cache, theme, metrics });
+    const app = await buildApp({ store, config: parseConfig({ timeZone: TZ, http: { maxInFlight: 2, maxWaitMs: 0 } }, {}), now, cache, theme, metrics });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
@@ -195,7 +254,7 @@ describe.skipIf(await skipStoreTests())('a flood of searches on the real site', 
       while (performance.now() < until); // busy, as a search on better-sqlite3 is
       return render(template, context);
     };
-    const app = await buildApp({ store, config: parseConfig({ timeZone: TZ, http: { maxInFlight: 4 } }, {}), now, cache, theme });
+    const app = await buildApp({ store, config: parseConfig({ timeZone: TZ, http: { maxInFlight: 4, maxWaitMs: 0 } }, {}), now, cache, theme });
     try {
       await app.listen({ port: 0, host: '127.0.0.1' });
       const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;

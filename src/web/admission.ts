@@ -1,16 +1,21 @@
 /**
  * Admission control: at most `max` requests wait to render or render in a process (pages not in the
- * cache, searches, the content API — whatever reaches Fastify); the next ones are answered at once
- * with `503 Service Unavailable`, `Retry-After` and a short page in the site's language, or, in front
- * of the page cache, with the stale copy it still holds (http.ts pageFront). A refusal costs
- * microseconds where a render costs milliseconds (a search tens of them).
+ * cache, searches, the content API — whatever reaches Fastify). The next ones wait in a queue for a
+ * free place, at most `maxWaitMs` (and at most MAX_QUEUED of them), as a proxy's request queue does
+ * (HAProxy's `timeout queue`); those still waiting then are answered `503 Service Unavailable`,
+ * `Retry-After` and a short page in the site's language — or, in front of the page cache, with the
+ * stale copy it still holds (http.ts pageFront). A waiting request costs nothing but its socket: a
+ * client that asks again the moment it is refused (a benchmark, a script) would otherwise make the
+ * process spend its time refusing, and cached pages wait behind the refusals (issue 16). With
+ * `maxWaitMs` 0 the excess is refused at once.
  *
  * Admitted requests start **one per turn of the event loop** (setImmediate), in arrival order: a
  * render on SQLite runs start to end without giving the process back (better-sqlite3 is
  * synchronous), so renders started as they arrive would run back to back while the cache hits that
  * came with them wait (and never overlap, so no limit on overlapping renders would ever refuse one).
  * Between two renders the process reads its sockets again, and answers every cache hit that came
- * meanwhile before the next render starts: a hit waits at most for one render.
+ * meanwhile before the next render starts: a hit waits at most for one render. (Searches, the
+ * longest, run on a thread of their own on SQLite: search-runner.ts.)
  *
  * The desk (`/admin`, `/api/admin`) and the operators' `/healthz`, `/readyz`, `/metrics` are never
  * refused: the people who run the site can always reach it; nor are the theme's `/assets/` (sent from
@@ -25,24 +30,40 @@ import { isDeskPath } from './security-headers.js';
 /** Seconds a refused client is asked to wait. */
 export const RETRY_AFTER_S = 1;
 
+/** Requests that wait for a place at most, per process; the next are refused at once. */
+export const MAX_QUEUED = 1024;
+
 /** What the admission counts, for /metrics and the benchmark. */
 export interface AdmissionStats {
-  /** Requests rendering now. */
+  /** Requests rendering now (or admitted, starting on the next turn). */
   inFlight: number;
+  /** Requests waiting for a place now (their clients still there). */
+  queued: number;
   /** The most rendering at once since the start. */
   peak: number;
-  /** Requests answered 503 since the start. */
+  /** Requests answered 503 since the start (the queue full, or their wait over). */
   refused: number;
   /** Requests answered with a stale cached copy instead of a 503 (http.ts pageFront). */
   staleServed: number;
+}
+
+/** A request waiting for a place. */
+interface Queued {
+  req: IncomingMessage;
+  res: ServerResponse;
+  next: (req: IncomingMessage, res: ServerResponse) => void;
+  /** performance.now() past which it is refused. */
+  deadline: number;
+  closed: boolean;
 }
 
 /** Paths never refused: the operators' (the desk is checked with isDeskPath). */
 const OPERATIONS = new Set(['/healthz', '/readyz', '/metrics']);
 
 /**
- * Counts the requests that reach the app's handler and refuses those past `max`.
- * @example const admission = new Admission(16, security.site, { defaultLanguage: 'en', stylesheet: '/assets/style.css' });
+ * Counts the requests that reach the app's handler; those past `max` wait up to `maxWaitMs` for a
+ * place, then are refused.
+ * @example const admission = new Admission(16, security.site, { defaultLanguage: 'en', stylesheet: '/assets/style.css' }, { maxWaitMs: 1000 });
  */
 export class Admission {
   private inFlight = 0;
@@ -53,12 +74,19 @@ export class Admission {
   /** Admitted requests not started yet, oldest first. */
   private readonly waiting: (() => void)[] = [];
   private pumping = false;
+  /** Requests waiting for a place, oldest (earliest deadline) first. */
+  private readonly queue: Queued[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  readonly maxWaitMs: number;
 
   constructor(
     readonly max: number,
     private readonly security: HeaderSet,
     private readonly site: { defaultLanguage: Lang; stylesheet: string },
-  ) {}
+    opts: { maxWaitMs?: number } = {},
+  ) {
+    this.maxWaitMs = opts.maxWaitMs ?? 0;
+  }
 
   /** True when a request that would render now is refused. */
   full(): boolean {
@@ -66,31 +94,63 @@ export class Admission {
   }
 
   stats(): AdmissionStats {
-    return { inFlight: this.inFlight, peak: this.peak, refused: this.refused, staleServed: this.staleServed };
+    return { inFlight: this.inFlight, queued: this.queue.reduce((n, q) => (q.closed ? n : n + 1), 0), peak: this.peak, refused: this.refused, staleServed: this.staleServed };
   }
 
   /**
-   * Returns `next` wrapped: requests past `max` waiting or rendering are answered 503; each admitted
-   * one counts until its answer closes, and starts on a later turn of the event loop, one per turn
-   * (one whose client went away meanwhile never starts).
+   * Returns `next` wrapped: requests past `max` waiting or rendering wait for a place (see the top),
+   * else are answered 503; each admitted one counts until its answer closes, and starts on a later
+   * turn of the event loop, one per turn (one whose client went away meanwhile never starts).
    */
   wrap(next: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
     return (req, res) => {
       const url = req.url ?? '/';
       if (exempt(url)) return next(req, res);
-      if (this.inFlight >= this.max) return this.refuse(req, res);
-      this.inFlight++;
-      if (this.inFlight > this.peak) this.peak = this.inFlight;
-      let closed = false;
-      res.once('close', () => {
-        closed = true;
-        this.inFlight--;
-      });
-      this.waiting.push(() => {
-        if (!closed) next(req, res);
-      });
-      this.schedule();
+      if (this.inFlight < this.max) return this.admit(req, res, next);
+      if (this.maxWaitMs <= 0 || this.queue.length >= MAX_QUEUED) return this.refuse(req, res);
+      const waiting: Queued = { req, res, next, deadline: performance.now() + this.maxWaitMs, closed: false };
+      res.once('close', () => void (waiting.closed = true));
+      this.queue.push(waiting);
+      this.armTimer();
     };
+  }
+
+  private admit(req: IncomingMessage, res: ServerResponse, next: (req: IncomingMessage, res: ServerResponse) => void): void {
+    this.inFlight++;
+    if (this.inFlight > this.peak) this.peak = this.inFlight;
+    let closed = false;
+    res.once('close', () => {
+      closed = true;
+      this.inFlight--;
+      this.admitWaiting();
+    });
+    this.waiting.push(() => {
+      if (!closed) next(req, res);
+    });
+    this.schedule();
+  }
+
+  /** Gives the free places to the requests that waited longest (skipping those whose client went away). */
+  private admitWaiting(): void {
+    while (this.inFlight < this.max && this.queue.length > 0) {
+      const q = this.queue.shift()!;
+      if (!q.closed) this.admit(q.req, q.res, q.next);
+    }
+  }
+
+  /** Refuses the requests whose wait is over; wakes again at the next one's deadline. */
+  private armTimer(): void {
+    if (this.timer || this.queue.length === 0) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      const now = performance.now();
+      while (this.queue.length > 0 && (this.queue[0]!.closed || this.queue[0]!.deadline <= now)) {
+        const q = this.queue.shift()!;
+        if (!q.closed) this.refuse(q.req, q.res);
+      }
+      this.armTimer();
+    }, Math.max(1, this.queue[0]!.deadline - performance.now()));
+    this.timer.unref();
   }
 
   /** Starts the oldest waiting request on the next turn of the event loop (after the sockets are read). */

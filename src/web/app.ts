@@ -13,6 +13,7 @@ import type { Metrics } from '../metrics/metrics.js';
 import { mediaFront, MediaServer, registerMediaRoute } from '../media/serve.js';
 import { LiveSettings } from '../settings/live.js';
 import { StoreError, type Store } from '../store/db.js';
+import { createSearchRunner, type SearchRunner } from './search-runner.js';
 import type { PageCache } from './cache.js';
 import { HttpError } from './errors.js';
 import { Admission } from './admission.js';
@@ -42,6 +43,8 @@ export interface WebDeps {
   theme: Theme;
   /** The site settings in effect, following changes made anywhere; the desk changes them through it (`update`). */
   settings: LiveSettings;
+  /** Where searches run: a worker thread on a SQLite file store (search-runner.ts). */
+  search: SearchRunner;
 }
 
 /** Longest query string a page accepts; longer ones get a 400 page. */
@@ -70,6 +73,7 @@ export async function buildApp(
     now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
     theme: opts.theme ?? loadTheme(config.themeDir),
     settings,
+    search: createSearchRunner(opts.store, { threads: config.http.searchThreads }),
   };
   // New settings: the next request renders with them, and no page rendered with the old ones is served again.
   const stopFollowing = settings.onChange((site) => {
@@ -86,7 +90,7 @@ export async function buildApp(
   if (opts.metrics && opts.cache) opts.metrics.watchPageCache(() => opts.cache!.stats());
   // At most http.maxInFlight requests render at once; the next get a 503 or a stale copy (admission.ts).
   const admission = config.http.maxInFlight > 0
-    ? new Admission(config.http.maxInFlight, security.site, { defaultLanguage: config.site.defaultLanguage, stylesheet: deps.theme.stylesheet.path })
+    ? new Admission(config.http.maxInFlight, security.site, { defaultLanguage: config.site.defaultLanguage, stylesheet: deps.theme.stylesheet.path }, { maxWaitMs: config.http.maxWaitMs })
     : undefined;
   if (opts.metrics && admission) opts.metrics.watchAdmission(() => admission.stats());
   const front = (handler: Parameters<typeof pageFront>[2]) => {
@@ -118,7 +122,10 @@ export async function buildApp(
     done(q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH ? new HttpError(400, `query string longer than ${MAX_QUERY_LENGTH} characters`) : undefined);
   });
 
-  app.addHook('onClose', async () => void stopFollowing());
+  app.addHook('onClose', async () => {
+    stopFollowing();
+    await deps.search.close();
+  });
   registerPageHttp(app, { cache: opts.cache, http: config.http, now: deps.now });
   if (opts.cache) {
     opts.cache.renderCounts = async (lang) => {

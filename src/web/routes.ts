@@ -54,7 +54,7 @@ export function registerRoutes(app: FastifyInstance, deps: WebDeps): void {
     };
     const page = (handler: Handler) => enabled((req, reply) => render(deps, lang, handler, req, reply));
     app.get(`${prefix}/`, page((d, ctx, _p, q) => homePage(d.store, ctx, q)));
-    app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.store, ctx, q)));
+    app.get(`${prefix}/search`, page((d, ctx, _p, q) => searchPage(d.search, ctx, q)));
     app.get(`${prefix}/search.json`, enabled((req, reply) => searchJsonRoute(deps, lang, req, reply)));
     registerFeedRoutes(app, deps, lang, prefix, enabled); // feeds/routes.ts: /feed.xml|.atom|.json, per language, section, tag, source
     app.get(`${prefix}/manifest.webmanifest`, enabled(manifestRoute(deps, lang)));
@@ -93,7 +93,7 @@ async function render(deps: WebDeps, lang: Lang, handler: Handler, req: FastifyR
 async function searchJsonRoute(deps: WebDeps, lang: Lang, req: FastifyRequest, reply: FastifyReply) {
   const ctx = pageContext(deps.config.site, lang, deps.now());
   try {
-    const body = await searchJson(deps.store, ctx, req.query);
+    const body = await searchJson(deps.search, ctx, req.query);
     pageMeta.set(req.raw, { tags: [tags.search] });
     return reply.type('application/json; charset=utf-8').send(body);
   } catch (err) {

@@ -5,12 +5,9 @@
 import { parseDay } from '../../calendar/zone.js';
 import { formatNumber } from '../../calendar/format.js';
 import { escapeHtml } from '../../html/text.js';
-import type { Article } from '../../model/types.js';
-import { searchText } from '../../search/document.js';
 import { MAX_QUERY_TERMS, parseSearchQuery } from '../../search/query.js';
-import { makeSnippet, type SnippetPiece } from '../../search/snippet.js';
-import type { Store } from '../../store/db.js';
-import { SEARCH_CANDIDATES, searchArticles } from '../../store/search.js';
+import type { SnippetPiece } from '../../search/snippet.js';
+import { SEARCH_CANDIDATES } from '../../store/search.js';
 import { badRequest } from '../errors.js';
 import { fill, plural } from '../i18n/strings.js';
 import { tags } from '../cache.js';
@@ -18,6 +15,7 @@ import type { PageView } from '../page.js';
 import { checkPageInRange, parsePage } from '../params.js';
 import { articleCard, type ArticleCard, type PageContext } from '../view.js';
 import { pager } from './pager.js';
+import type { FoundArticle, SearchRunner } from '../search-runner.js';
 
 /** What the reader asked for, validated. */
 export interface SearchParams {
@@ -35,15 +33,15 @@ interface SearchOutcome {
   message: string | null;
   /** Words beyond the limit were ignored. */
   note: string | null;
-  results: { article: Article; title: SnippetPiece[]; snippet: SnippetPiece[] }[];
+  results: FoundArticle[];
   total: number;
   capped: boolean;
   pages: number;
 }
 
 /** Returns the search page view (the form alone when there is no `q`). */
-export async function searchPage(store: Store, ctx: PageContext, query: unknown): Promise<PageView> {
-  const s = await runSearch(store, ctx, query);
+export async function searchPage(search: SearchRunner, ctx: PageContext, query: unknown): Promise<PageView> {
+  const s = await runSearch(search, ctx, query);
   const { params } = s;
   const n = (v: number) => formatNumber(v, ctx.lang, ctx.cal);
   const countLabel = s.message || !params.q ? null
@@ -77,8 +75,8 @@ export async function searchPage(store: Store, ctx: PageContext, query: unknown)
  * HTML with <mark>), the count and pages; `message` says why there are none when the query had no
  * searchable word.
  */
-export async function searchJson(store: Store, ctx: PageContext, query: unknown): Promise<Record<string, unknown>> {
-  const s = await runSearch(store, ctx, query);
+export async function searchJson(search: SearchRunner, ctx: PageContext, query: unknown): Promise<Record<string, unknown>> {
+  const s = await runSearch(search, ctx, query);
   const site = ctx.site.siteUrl ?? '';
   return {
     query: s.params.q,
@@ -103,7 +101,7 @@ export async function searchJson(store: Store, ctx: PageContext, query: unknown)
   };
 }
 
-async function runSearch(store: Store, ctx: PageContext, query: unknown): Promise<SearchOutcome> {
+async function runSearch(search: SearchRunner, ctx: PageContext, query: unknown): Promise<SearchOutcome> {
   const params = parseSearchParams(query);
   const none = (message: string | null): SearchOutcome => ({ params, message, note: null, results: [], total: 0, capped: false, pages: 0 });
   if (!params.q.trim()) {
@@ -116,20 +114,19 @@ async function runSearch(store: Store, ctx: PageContext, query: unknown): Promis
     return none(parsed.reason === 'common' ? ctx.t.searchCommon : parsed.reason === 'only-excluded' ? ctx.t.searchOnlyExcluded : ctx.t.searchEmpty);
   }
   const size = ctx.site.pageSize;
-  const found = await searchArticles(store.db, {
-    parts: parsed.parts, exclude: parsed.exclude, fromDay: params.from, toDay: params.to, sourceId: params.source,
-  }, size, (params.page - 1) * size);
+  const found = await search.run({
+    filter: { parts: parsed.parts, exclude: parsed.exclude, fromDay: params.from, toDay: params.to, sourceId: params.source },
+    limit: size,
+    offset: (params.page - 1) * size,
+    highlight: parsed.highlight,
+  });
   const pages = Math.ceil(found.total / size);
   checkPageInRange(params.page, pages);
   return {
     params,
     message: null,
     note: parsed.truncated ? fill(ctx.t.searchTruncated, { n: formatNumber(MAX_QUERY_TERMS, ctx.lang, ctx.cal) }) : null,
-    results: found.articles.map((article) => ({
-      article,
-      title: makeSnippet(article.title, parsed.highlight, 1000),
-      snippet: makeSnippet(searchText(article), parsed.highlight),
-    })),
+    results: found.results,
     total: found.total,
     capped: found.capped,
     pages,

@@ -1,0 +1,152 @@
+/**
+ * Where searches run. On a SQLite file store a search runs on a worker thread of its own
+ * (search-worker.ts, its own read connection): better-sqlite3 is synchronous, so a search on the
+ * main thread — milliseconds, tens of them for common words — would hold every other request of
+ * the process, cached pages included, until it ends (issue 16: a flood of searches left cached
+ * pages unanswered for a second). On the thread the main one goes on reading its sockets.
+ *
+ * Inline instead (same results, same code: `findSearchResults`) on PostgreSQL (its queries run in
+ * the server's processes already), on an in-memory store (no other thread can open it), with
+ * `http.searchThreads` 0, and where the compiled worker is missing (tests running the sources).
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Article } from '../model/types.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { makeSnippet, type SnippetPiece } from '../search/snippet.js';
+import { searchText } from '../search/document.js';
+import type { Store } from '../store/db.js';
+import { searchArticles, type SearchFilter } from '../store/search.js';
+
+/** One page of a search: what to find, which page, the terms to mark in snippets. */
+export interface SearchRequest {
+  filter: SearchFilter;
+  limit: number;
+  offset: number;
+  highlight: Set<string>;
+}
+
+/** An article found, its title and a snippet of its text with the searched words marked. */
+export interface FoundArticle {
+  /** The article without its content (`contentHtml` null: the snippet is made of it already). */
+  article: Article;
+  title: SnippetPiece[];
+  snippet: SnippetPiece[];
+}
+
+/** A page of results; `total` at most SEARCH_CANDIDATES, `capped` when there are more. */
+export interface SearchAnswer {
+  results: FoundArticle[];
+  total: number;
+  capped: boolean;
+}
+
+/** Runs searches, on worker threads or inline. */
+export interface SearchRunner {
+  run(req: SearchRequest): Promise<SearchAnswer>;
+  /** Worker threads searching (0: inline). */
+  readonly threads: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Returns a page of results with snippets: the whole of a search, wherever it runs.
+ * @example await findSearchResults(store.db, { filter: { parts: [{ terms: ['budget'], prefix: true }] }, limit: 20, offset: 0, highlight: new Set(['budget']) })
+ */
+export async function findSearchResults(db: Store['db'], req: SearchRequest): Promise<SearchAnswer> {
+  const found = await searchArticles(db, req.filter, req.limit, req.offset);
+  return {
+    results: found.articles.map((article) => ({
+      article: { ...article, contentHtml: null },
+      title: makeSnippet(article.title, req.highlight, 1000),
+      snippet: makeSnippet(searchText(article), req.highlight),
+    })),
+    total: found.total,
+    capped: found.capped,
+  };
+}
+
+/** What a search thread is started with (workerData). */
+export interface SearchWorkerData {
+  url: string;
+  sqliteCacheMb: number;
+}
+
+/** A search thread's answer to request `id`. */
+export type SearchReply = { id: number; ok: SearchAnswer } | { id: number; error: string };
+
+/**
+ * Returns the runner of a store: `threads` worker threads on a SQLite file store, inline otherwise
+ * (see the top of this file). A thread that fails fails its searches (a 500 page) and is replaced.
+ */
+export function createSearchRunner(store: Store, opts: { threads: number; sqliteCacheMb?: number }): SearchRunner {
+  const file = workerFile();
+  const onFile = store.dialect.name === 'sqlite' && store.notifications.kind === 'sqlite' && store.notifications.file;
+  if (opts.threads < 1 || !onFile || !file) {
+    return { threads: 0, run: (req) => findSearchResults(store.db, req), close: async () => {} };
+  }
+  const data: SearchWorkerData = { url: store.url, sqliteCacheMb: opts.sqliteCacheMb ?? 8 };
+  const pending = new Map<number, { resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number }>();
+  const load: number[] = new Array<number>(opts.threads).fill(0);
+  const workers: (Worker | null)[] = new Array<Worker | null>(opts.threads).fill(null);
+  let nextId = 0;
+  let closed = false;
+
+  const failAll = (slot: number, message: string) => {
+    for (const [id, task] of pending) {
+      if (task.slot !== slot) continue;
+      pending.delete(id);
+      task.reject(new Error(`search: worker thread ${message}`));
+    }
+    load[slot] = 0;
+    workers[slot] = null; // started again by the next search
+  };
+  const start = (slot: number): Worker => {
+    const w = new Worker(file, { workerData: data });
+    w.unref(); // an idle search thread keeps no process alive
+    w.on('message', (reply: SearchReply) => {
+      const task = pending.get(reply.id);
+      if (!task) return;
+      pending.delete(reply.id);
+      load[slot]!--;
+      if ('ok' in reply) task.resolve(reply.ok);
+      else task.reject(new Error(reply.error));
+    });
+    w.on('error', (err) => failAll(slot, `failed: ${err.message}`));
+    w.on('exit', (code) => {
+      if (workers[slot] === w) failAll(slot, `exited (code ${code})`);
+    });
+    return w;
+  };
+  return {
+    threads: opts.threads,
+    run(req) {
+      if (closed) return Promise.reject(new Error('search: the runner is closed'));
+      let slot = 0;
+      for (let i = 1; i < load.length; i++) if (load[i]! < load[slot]!) slot = i;
+      const w = workers[slot] ?? (workers[slot] = start(slot));
+      const id = nextId++;
+      load[slot]!++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject, slot });
+        w.postMessage({ id, req });
+      });
+    },
+    async close() {
+      closed = true;
+      const running = workers.filter((w): w is Worker => w !== null);
+      workers.fill(null);
+      await Promise.all(running.map((w) => w.terminate()));
+    },
+  };
+}
+
+function workerFile(): string | null {
+  const here = fileURLToPath(import.meta.url);
+  const sibling = here.replace(/search-runner\.(ts|js)$/, 'search-worker.js');
+  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
+  const built = join(PROJECT_ROOT, 'dist', 'src', 'web', 'search-worker.js');
+  return existsSync(built) ? built : null;
+}

@@ -1,0 +1,30 @@
+/**
+ * A search thread (search-runner.ts): its own read connection to the SQLite file store, answering
+ * one search at a time, in the order asked. On Linux the thread runs at a lower priority (nice
+ * +10): when the cores are busy, the process's main thread — cache hits, page renders — goes first,
+ * and searches take what is left.
+ */
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
+import { parentPort, workerData } from 'node:worker_threads';
+import { openStore } from '../store/db.js';
+import { findSearchResults, type SearchReply, type SearchRequest, type SearchWorkerData } from './search-runner.js';
+
+/** The nice value of a search thread. */
+const SEARCH_NICE = 19;
+
+const data = workerData as SearchWorkerData;
+try {
+  // /proc/thread-self → `<pid>/task/<tid>`: setpriority on a thread id sets that thread's alone.
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), SEARCH_NICE);
+} catch {
+  // not Linux, or not allowed: searches run at the process's priority
+}
+const store = openStore(data.url, { sqliteCacheMb: data.sqliteCacheMb });
+
+parentPort?.on('message', ({ id, req }: { id: number; req: SearchRequest }) => {
+  findSearchResults(store.db, req).then(
+    (ok) => parentPort!.postMessage({ id, ok } satisfies SearchReply),
+    (err: unknown) => parentPort!.postMessage({ id, error: (err as Error).message } satisfies SearchReply),
+  );
+});
