@@ -183,4 +183,25 @@ describe.skipIf(await skipStoreTests())('search', () => {
     const old = await titles('market', { toDay: '2023-01-01' }, 50);
     expect(old).toHaveLength(21); // 00:00–23:00 UTC is 03:00 on the 1st to 02:00 on the 2nd in Istanbul
   });
+
+  it('counts published matches exactly around the cap, whatever the index holds of hidden and draft articles', async () => {
+    // SEARCH_CANDIDATES + 3 articles say "harbour"; hiding 5 of them leaves SEARCH_CANDIDATES - 2 to count.
+    const many = Array.from({ length: SEARCH_CANDIDATES + 3 }, (_, i) =>
+      article(`Harbour report ${i}`, 'Ships came in.', new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString()));
+    const ids = (await saveArticles(store.db, many, TZ)).map((a) => a.id);
+    for (const id of ids.slice(0, 5)) await setArticleStatus(store.db, id, id % 2 ? 'hidden' : 'draft');
+    const parsed = parseSearchQuery('harbour');
+    if (!parsed.ok) throw new Error('harbour');
+    const count = async () => (await searchArticles(store.db, { parts: parsed.parts }, 20, 0));
+    expect(await count()).toMatchObject({ total: SEARCH_CANDIDATES - 2, capped: false });
+    // Seven more published: SEARCH_CANDIDATES + 5 published, the count is capped.
+    await insertArticles(store.db, Array.from({ length: 7 }, (_, i) => article(`Harbour late ${i}`, 'More ships.', new Date(Date.UTC(2024, 0, 1) + i * 3_600_000).toISOString())), TZ);
+    expect(await count()).toMatchObject({ total: SEARCH_CANDIDATES, capped: true });
+    // Unrelated drafts beyond the cap do not change what is counted.
+    const drafts = await insertArticles(store.db, Array.from({ length: SEARCH_CANDIDATES + 1 }, (_, i) => article(`Draft ${i}`, 'Notes.', new Date(Date.UTC(2022, 0, 1) + i * 60_000).toISOString(), { status: 'draft' })), TZ);
+    expect(drafts).toBe(SEARCH_CANDIDATES + 1);
+    expect(await count()).toMatchObject({ total: SEARCH_CANDIDATES, capped: true });
+    for (const id of ids.slice(5, 12)) await setArticleStatus(store.db, id, 'hidden');
+    expect(await count()).toMatchObject({ total: SEARCH_CANDIDATES - 2, capped: false });
+  });
 });

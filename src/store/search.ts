@@ -7,7 +7,7 @@
  * analyser's version is kept in the settings, and a store built with another is re-indexed.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import type { Article } from '../model/types.js';
+import { ARTICLE_STATUSES, type Article } from '../model/types.js';
 import { searchDocument, type SearchDocument } from '../search/document.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
 import type { QueryPart } from '../search/query.js';
@@ -418,6 +418,8 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
   const where = siteConditions(f);
   let matches;
   if (plan.store === 'sqlite') {
+    const counted = await countSqliteWithoutJoin(db, f, prefix);
+    if (counted !== null) return counted;
     const { lo, hi } = keyRange(f);
     matches = sql`select 1 from articles_fts f join articles a indexed by articles_search_key on a.search_key = f.rowid
       where articles_fts match ${fts5Query(f, prefix)}
@@ -439,6 +441,29 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
   }
   const { rows } = await sql<{ n: number }>`select count(*) as n from (${matches}) c`.execute(db);
   return Number(rows[0]?.n ?? 0);
+}
+
+/** Statuses an indexed article may have besides `published`. */
+const UNPUBLISHED = sql.join(ARTICLE_STATUSES.filter((st) => st !== 'published').map((st) => sql.lit(st)));
+
+/**
+ * Returns SEARCH_CANDIDATES when a query with no other filter matches at least that many published
+ * articles, told from the index alone; null when the count must look at the articles (fewer match,
+ * or other filters). The index holds every article, whatever its status: past SEARCH_CANDIDATES +
+ * (articles not published) index matches, at least SEARCH_CANDIDATES of them are published. Reading
+ * rowids from FTS5 costs ~0.1 µs each, checking each against `articles` (the other way) ~1 µs: a
+ * common word's count went from ~1 ms to ~0.1 ms (issue 16). Not published articles are few in a
+ * news archive (drafts, hidden, scheduled: counted from an index on status); past SEARCH_CANDIDATES
+ * of them the join is cheaper.
+ */
+async function countSqliteWithoutJoin(db: Db, f: SearchFilter, prefix: boolean): Promise<number | null> {
+  if (f.sourceId !== undefined || f.fromDay || f.toDay) return null;
+  const { rows: [hidden] } = await sql<{ n: number }>`select count(*) as n from articles where status in (${UNPUBLISHED})`.execute(db);
+  const unpublished = Number(hidden?.n ?? 0);
+  if (unpublished > SEARCH_CANDIDATES) return null;
+  const enough = SEARCH_CANDIDATES + unpublished;
+  const { rows: [found] } = await sql<{ n: number }>`select count(*) as n from (select 1 from articles_fts where articles_fts match ${fts5Query(f, prefix)} limit ${enough}) c`.execute(db);
+  return Number(found?.n ?? 0) >= enough ? SEARCH_CANDIDATES : null;
 }
 
 /**
