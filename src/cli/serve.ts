@@ -29,14 +29,20 @@ const HUB_PINGER_ENV = 'JARIDA_SERVE_HUB_PINGER';
 const WEB_SQLITE_CACHE_MB = 8;
 
 /**
- * How web workers run, unless the operator's NODE_OPTIONS or MALLOC_ARENA_MAX say otherwise: a 16 MB
- * young generation per semi-space, fixed (what V8 grows to on Node 20; issue 16 measured a 4 MB one:
- * ~25 MB less per worker, but under 64 connections objects of requests in flight were promoted, the
- * old generation filled at ~45 MB/s and its collections (11–20 ms pauses every ~2.5 s) doubled the
- * p99 of cached pages, 9–16 ms against 6–8 ms), and two malloc arenas (glibc's default of 8 per core
- * keeps freed compression buffers resident in every thread's arena).
+ * How web workers run, unless the operator's NODE_OPTIONS or MALLOC_ARENA_MAX say otherwise:
+ * - a 16 MB young generation per semi-space, fixed (what V8 grows to on Node 20; issue 16 measured a
+ *   4 MB one: ~25 MB less per worker, but under 64 connections objects of requests in flight were
+ *   promoted, the old generation filled at ~45 MB/s and its collections (11–20 ms pauses every
+ *   ~2.5 s) doubled the p99 of cached pages, 9–16 ms against 6–8 ms);
+ * - V8's garbage collector on the worker's own thread (`--single-threaded-gc`): there is one worker
+ *   per core already, so the collector's helper threads only take the cores of the other workers
+ *   (and of their search threads), and a young-generation pause waited for helpers not scheduled
+ *   (up to 20 ms under the search benchmark's overload; cached p99 35–130 ms against 8–64 ms);
+ * - two malloc arenas (glibc's default of 8 per core keeps freed compression buffers resident in
+ *   every thread's arena).
+ * A flag named in the operator's NODE_OPTIONS or node arguments is left to them (compared by name).
  */
-const WEB_NODE_FLAGS = ['--max-semi-space-size=16'];
+const WEB_NODE_FLAGS = ['--max-semi-space-size=16', '--single-threaded-gc'];
 const WEB_MALLOC_ARENAS = '2';
 
 /**

@@ -157,10 +157,10 @@ describe.skipIf(skip)('serve --workers 2', () => {
 
 describe('serve --workers: how the processes are laid out', () => {
   it('gives web workers a fixed young generation unless the operator chose one', () => {
-    expect(webExecArgv([], '')).toEqual(['--max-semi-space-size=16']);
-    expect(webExecArgv(['--enable-source-maps'], '')).toEqual(['--enable-source-maps', '--max-semi-space-size=16']);
-    expect(webExecArgv(['--max_semi_space_size=16'], '')).toEqual(['--max_semi_space_size=16']);
-    expect(webExecArgv([], '--max-old-space-size=512 --max-semi-space-size=8')).toEqual([]);
+    expect(webExecArgv([], '')).toEqual(['--max-semi-space-size=16', '--single-threaded-gc']);
+    expect(webExecArgv(['--enable-source-maps'], '')).toEqual(['--enable-source-maps', '--max-semi-space-size=16', '--single-threaded-gc']);
+    expect(webExecArgv(['--max_semi_space_size=32'], '')).toEqual(['--max_semi_space_size=32', '--single-threaded-gc']);
+    expect(webExecArgv(['--single-threaded-gc'], '--max-old-space-size=512 --max-semi-space-size=8')).toEqual(['--single-threaded-gc']);
   });
 
   // A new database: the setup process migrates it and loads the demo; the primary opens no store.
@@ -188,7 +188,7 @@ describe('serve --workers: how the processes are laid out', () => {
       expect(readFileSync(`/proc/${child.pid}/maps`, 'utf8')).not.toContain('better_sqlite3.node');
       for (const w of listening) {
         if (testStoreKind() === 'sqlite') expect(readFileSync(`/proc/${w.pid}/maps`, 'utf8')).toContain('better_sqlite3.node');
-        expect(readFileSync(`/proc/${w.pid}/cmdline`, 'utf8').split('\0')).toContain('--max-semi-space-size=16');
+        expect(readFileSync(`/proc/${w.pid}/cmdline`, 'utf8').split('\0')).toEqual(expect.arrayContaining(['--max-semi-space-size=16', '--single-threaded-gc']));
         expect(readFileSync(`/proc/${w.pid}/environ`, 'utf8').split('\0')).toContain('MALLOC_ARENA_MAX=2');
       }
       // The ingestion process, killed, is started again.
