@@ -4,7 +4,8 @@ import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import type { Store } from './db.js';
-import { SEARCH_CANDIDATES, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, type SearchFilter } from './search.js';
+import { SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, type SearchFilter } from './search.js';
+import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
 import { findSetting, saveSetting } from './settings.js';
 import { deleteSource, ensureSource } from './sources.js';
@@ -182,6 +183,22 @@ describe.skipIf(await skipStoreTests())('search', () => {
     // A date range reaches the older ones.
     const old = await titles('market', { toDay: '2023-01-01' }, 50);
     expect(old).toHaveLength(21); // 00:00–23:00 UTC is 03:00 on the 1st to 02:00 on the 2nd in Istanbul
+  });
+
+  it('on PostgreSQL, bounds each search statement in time, and a cancelled search is a StoreError (503)', async () => {
+    expect(searchTimedOut(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toBeInstanceOf(StoreError);
+    expect(searchTimedOut(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
+    expect(searchTimedOut(new Error('other'))).toBeNull();
+    if (store.dialect.name !== 'postgres') return;
+    const parsed = parseSearchQuery('istanbul');
+    if (!parsed.ok) throw new Error('istanbul');
+    const shown = await store.db.transaction().execute(async (trx) => {
+      await searchArticles(trx, { parts: parsed.parts }, 20, 0);
+      return (await sql<{ statement_timeout: string }>`show statement_timeout`.execute(trx)).rows[0]!.statement_timeout;
+    });
+    expect(shown).toBe(`${SEARCH_STATEMENT_TIMEOUT_MS / 1000}s`);
+    // The setting was the search's transaction's own: the next statement outside it has the default.
+    expect((await sql<{ statement_timeout: string }>`show statement_timeout`.execute(store.db)).rows[0]!.statement_timeout).toBe('0');
   });
 
   it('counts published matches exactly around the cap, whatever the index holds of hidden and draft articles', async () => {

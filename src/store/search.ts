@@ -13,7 +13,7 @@ import { ANALYSER_VERSION } from '../search/normalize.js';
 import type { QueryPart } from '../search/query.js';
 import { findArticlesByIds } from './articles.js';
 import { countPublishedBetween } from './day-counts.js';
-import { isSqlite } from './dialect.js';
+import { isSqlite, StoreError } from './dialect.js';
 import type { Database } from './schema.js';
 import { findSetting, saveSetting } from './settings.js';
 import { asKey, firstKeyAt } from './search-key.js';
@@ -179,6 +179,13 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
   return { articles: ids.flatMap((id) => byId.get(id) ?? []), total, capped: total >= SEARCH_CANDIDATES };
 }
 
+/**
+ * Longest a search statement runs on PostgreSQL. A reader does not wait that long; and a search
+ * whose client went away keeps running in the server until it ends (one ran for an hour on a core
+ * during issue 16's benchmarks): past it, PostgreSQL cancels it and the page answers 503.
+ */
+export const SEARCH_STATEMENT_TIMEOUT_MS = 5_000;
+
 /** Returns what `run` returns, run where PostgreSQL plans search queries as measured (in a transaction of its own unless in one). */
 async function onPostgres<T>(db: Db, run: (trx: Transaction<Database>) => Promise<T>): Promise<T> {
   // PostgreSQL's planner prices `document @@ q` over the heap as cheap (the tsvectors are in TOAST,
@@ -186,9 +193,20 @@ async function onPostgres<T>(db: Db, run: (trx: Transaction<Database>) => Promis
   const planned = async (trx: Transaction<Database>) => {
     await sql`set local enable_seqscan = off`.execute(trx);
     await sql`set local jit = off`.execute(trx); // compiling costs more than these short queries take
+    await sql.raw(`set local statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}`).execute(trx);
     return run(trx);
   };
-  return db.isTransaction ? planned(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(planned);
+  try {
+    return await (db.isTransaction ? planned(db as Transaction<Database>) : (db as Kysely<Database>).transaction().execute(planned));
+  } catch (err) {
+    throw searchTimedOut(err) ?? err;
+  }
+}
+
+/** Returns a StoreError (the page answers 503) for a search PostgreSQL cancelled at its statement timeout, else null. */
+export function searchTimedOut(err: unknown): StoreError | null {
+  if ((err as { code?: unknown } | null)?.code !== '57014') return null;
+  return new StoreError(`store: search took longer than ${SEARCH_STATEMENT_TIMEOUT_MS} ms and was cancelled`, { cause: err });
 }
 
 /** A text filter of the desk: the parts of a parsed query (src/search/query.ts), and whether words also match the words they begin. */
