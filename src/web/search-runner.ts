@@ -138,6 +138,10 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
       closed = true;
       const running = workers.filter((w): w is Worker => w !== null);
       workers.fill(null);
+      for (const [id, task] of pending) {
+        pending.delete(id);
+        task.reject(new Error('search: the runner is closed'));
+      }
       await Promise.all(running.map((w) => w.terminate()));
     },
   };
