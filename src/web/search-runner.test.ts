@@ -102,9 +102,10 @@ describe('search runner: searches on a thread of their own on a SQLite file stor
       await expect(findSearchResults(store.db, bad)).rejects.toThrow(/bind/);
       await expect(runner.run(bad)).rejects.toThrow(/bind/);
       expect((await runner.run(request('harbour'))).total).toBe(HARBOUR);
-      const cut = runner.run(request('ferry')); // asked, not answered yet: closing fails it rather than leave it waiting
+      // Asked, not answered yet: closing fails it rather than leave it waiting.
+      const cut = expect(runner.run(request('ferry'))).rejects.toThrow(/runner is closed/);
       await runner.close();
-      await expect(cut).rejects.toThrow(/runner is closed/);
+      await cut;
       await expect(runner.run(request('harbour'))).rejects.toThrow(/runner is closed/);
     } finally {
       await runner.close();
