@@ -367,31 +367,41 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
     if (plan.narrow || walkFirst(share, n, stats.rows)) {
       // Walk the articles newest first, testing each, until n match — at most a few times the
       // articles the statistics say n matches are among (then the GIN index below lists them).
-      const inTitle = sql`ts_filter(s.document, '{a}') @@ ${words}`;
-      const test = title ? sql`${inTitle} and s.document @@ ${all}` : sql`s.document @@ ${all} and not (${inTitle})`;
-      const cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((4 * n) / share));
-      // The planner would rather list every match through the GIN indexes and sort them (1.9 s for a
-      // word in 3% of 1,000,000 titles): the walk is asked for by turning bitmap scans off for it.
-      const walk = sql<{ id: number }>`select a.id from (select a.id, a.search_key from articles a where ${where} order by a.search_key desc limit ${cap}) a
-        join article_search s on s.article_id = a.id where ${test} order by a.search_key desc limit ${n}`;
-      await sql`set local enable_bitmapscan = off`.execute(db);
-      let found: number[];
-      try {
-        found = (await walk.execute(db)).rows.map((r) => Number(r.id));
-      } finally {
-        await sql`set local enable_bitmapscan = on`.execute(db);
+      const inTitle = sql`s.title_document @@ ${words}`;
+      // A title match has the words in the document too: only an exclusion needs the document read.
+      const test = title ? (f.exclude?.length ? sql`${inTitle} and s.document @@ ${all}` : inTitle) : sql`s.document @@ ${all} and not (${inTitle})`;
+      let cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((4 * n) / share));
+      for (;;) {
+        // The planner would rather list every match through the GIN indexes and sort them (1.9 s for a
+        // word in 3% of 1,000,000 titles): the walk is asked for by turning bitmap scans off for it.
+        const walk = sql<{ id: number }>`select a.id from (select a.id, a.search_key from articles a where ${where} order by a.search_key desc limit ${cap}) a
+          join article_search s on s.article_id = a.id where ${test} order by a.search_key desc limit ${n}`;
+        await sql`set local enable_bitmapscan = off`.execute(db);
+        let found: number[];
+        try {
+          found = (await walk.execute(db)).rows.map((r) => Number(r.id));
+        } finally {
+          await sql`set local enable_bitmapscan = on`.execute(db);
+        }
+        if (found.length >= n || plan.narrow) return found;
+        // Fewer than n among the newest `cap`: the statistics overrated the query (two words each
+        // common, rarely side by side). Walk again as far as the matches found say n are, twice over,
+        // when that is within WALK_MAX; farther (or none found) they are rare enough for the GIN index
+        // to list them all.
+        const further = found.length === 0 ? Infinity : Math.ceil((2 * n * cap) / found.length);
+        if (further > WALK_MAX || further <= cap) break;
+        cap = further;
       }
-      if (found.length >= n || plan.narrow) return found;
     }
     if (title) {
       // List the title matches through the titles' GIN index, newest first (less those with an excluded word).
       const excluded = f.exclude?.length ? sql`and m.document @@ ${all}` : sql``;
-      query = sql<{ id: number }>`select a.id from (select article_id, document from article_search where ts_filter(document, '{a}') @@ ${words} offset 0) m
+      query = sql<{ id: number }>`select a.id from (select article_id, document from article_search where title_document @@ ${words} offset 0) m
         join articles a on a.id = m.article_id where ${where} ${excluded} order by a.search_key desc limit ${n}`;
     } else {
       // List the matches through the GIN index, newest first, less the title matches.
-      query = sql<{ id: number }>`select a.id from (select article_id, document from article_search where document @@ ${all} offset 0) m
-        join articles a on a.id = m.article_id where ${where} and not (ts_filter(m.document, '{a}') @@ ${words}) order by a.search_key desc limit ${n}`;
+      query = sql<{ id: number }>`select a.id from (select article_id, document, title_document from article_search where document @@ ${all} offset 0) m
+        join articles a on a.id = m.article_id where ${where} and not (m.title_document @@ ${words}) order by a.search_key desc limit ${n}`;
     }
   }
   return (await query.execute(db)).rows.map((r) => Number(r.id));
@@ -501,25 +511,25 @@ const lexemeStats = new WeakMap<object, LexemeStats>();
 
 /**
  * Returns the share of articles each common lexeme is in — of all the words (`article_search.document`)
- * and of the titles' (the index `article_search_title`) — and how many rows the index has, from
+ * and of the titles' (`article_search.title_document`, migration 0018) — and how many rows the index has, from
  * PostgreSQL's statistics (pg_stats.most_common_elems and pg_class.reltuples, kept by ANALYZE);
  * read again every ten minutes, per store.
  */
 async function lexemeShares(db: Db): Promise<LexemeStats> {
   let stats = lexemeStats.get(db);
   if (!stats || Date.now() - stats.at > 600_000) {
-    const { rows } = await sql<{ tablename: string; elems: string[] | null; freqs: number[] | null }>`
-      select tablename, most_common_elems::text::text[] as elems, most_common_elem_freqs::text::float8[] as freqs from pg_stats
-      where schemaname = current_schema() and ((tablename = 'article_search' and attname = 'document') or tablename = 'article_search_title')`.execute(db);
+    const { rows } = await sql<{ attname: string; elems: string[] | null; freqs: number[] | null }>`
+      select attname, most_common_elems::text::text[] as elems, most_common_elem_freqs::text::float8[] as freqs from pg_stats
+      where schemaname = current_schema() and tablename = 'article_search' and attname in ('document', 'title_document')`.execute(db);
     const { rows: counted } = await sql<{ n: number }>`select reltuples::float8 as n from pg_class
       where relname = 'article_search' and relnamespace = current_schema()::regnamespace`.execute(db);
-    const read = (table: string) => {
+    const read = (column: string) => {
       const m = new Map<string, number>();
-      const r = rows.find((x) => x.tablename === table);
+      const r = rows.find((x) => x.attname === column);
       r?.elems?.forEach((e, i) => m.set(e, r.freqs?.[i] ?? 0));
       return m;
     };
-    stats = { at: Date.now(), shares: read('article_search'), titleShares: read('article_search_title'), rows: Math.max(0, Number(counted[0]?.n ?? 0)) };
+    stats = { at: Date.now(), shares: read('document'), titleShares: read('title_document'), rows: Math.max(0, Number(counted[0]?.n ?? 0)) };
     lexemeStats.set(db, stats);
   }
   return stats;
