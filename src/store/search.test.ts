@@ -201,6 +201,23 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect((await sql<{ statement_timeout: string }>`show statement_timeout`.execute(store.db)).rows[0]!.statement_timeout).toBe('0');
   });
 
+  it('counts a common word within a source: capped in a large source, exact in a small one (PostgreSQL: by the source\'s share in the statistics)', async () => {
+    const wire = await ensureSource(store.db, { kind: 'manual', title: 'Wire' });
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString();
+    await insertArticles(store.db, Array.from({ length: 3 * SEARCH_CANDIDATES + 100 }, (_, i) => article(`Harbour desk ${i}`, 'Ships came in.', at(i))), TZ);
+    await insertArticles(store.db, Array.from({ length: 100 }, (_, i) => article(`Harbour wire ${i}`, 'Ships came in.', at(2 * i + 1), { sourceId: wire })), TZ);
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    const parsed = parseSearchQuery('harbour');
+    if (!parsed.ok) throw new Error('harbour');
+    const big = await searchArticles(store.db, { parts: parsed.parts, sourceId: desk }, 20, 0);
+    expect(big).toMatchObject({ total: SEARCH_CANDIDATES, capped: true });
+    expect(big.articles[0]!.title).toBe(`Harbour desk ${3 * SEARCH_CANDIDATES + 99}`);
+    expect(big.articles.every((a) => a.sourceId === desk)).toBe(true);
+    const small = await searchArticles(store.db, { parts: parsed.parts, sourceId: wire }, 20, 0);
+    expect(small).toMatchObject({ total: 100, capped: false });
+    expect(small.articles.map((a) => a.title).slice(0, 2)).toEqual(['Harbour wire 99', 'Harbour wire 98']);
+  });
+
   it('counts published matches exactly around the cap, whatever the index holds of hidden and draft articles', async () => {
     // SEARCH_CANDIDATES + 3 articles say "harbour"; hiding 5 of them leaves SEARCH_CANDIDATES - 2 to count.
     const many = Array.from({ length: SEARCH_CANDIDATES + 3 }, (_, i) =>
