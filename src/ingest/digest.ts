@@ -3,13 +3,10 @@
  * item (rules, sanitize, normalize) — as one job that runs inline or on a worker thread, so
  * ingestion uses the second core and `jarida serve` stays responsive while it ingests.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { SourceRules } from '../model/rules.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { compiledWorker } from '../paths.js';
 import { extractArticle, isLinkList, type ExtractedArticle } from './extract/extract.js';
 import { decodeText } from './parse/decode.js';
 import { ParseError, firstOfEachGuid, parseFeed } from './parse/parse.js';
@@ -113,7 +110,7 @@ type Reply = { id: number; ok: Digest } | { id: number; error: { message: string
  * there — e.g. tests running the TypeScript sources before a build).
  */
 export function createDigester(size: number): Digester {
-  const file = workerFile();
+  const file = compiledWorker(import.meta.url, 'digest-worker');
   if (size < 1 || !file) return inlineDigester();
   const idle: Worker[] = [];
   const queue: { job: DigestJob; resolve: (d: Digest) => void; reject: (e: Error) => void }[] = [];
@@ -179,10 +176,3 @@ function toError(e: { message: string; code?: string; name?: string }): Error {
   return Object.assign(new Error(e.message), e.code ? { code: e.code } : {});
 }
 
-function workerFile(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.replace(/digest\.(ts|js)$/, 'digest-worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const built = join(PROJECT_ROOT, 'dist', 'src', 'ingest', 'digest-worker.js');
-  return existsSync(built) ? built : null;
-}

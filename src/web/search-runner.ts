@@ -9,12 +9,9 @@
  * the server's processes already), on an in-memory store (no other thread can open it), with
  * `http.searchThreads` 0, and where the compiled worker is missing (tests running the sources).
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Article } from '../model/types.js';
-import { PROJECT_ROOT } from '../paths.js';
+import { compiledWorker } from '../paths.js';
 import { makeSnippet, type SnippetPiece } from '../search/snippet.js';
 import { searchText } from '../search/document.js';
 import type { Store } from '../store/db.js';
@@ -82,8 +79,8 @@ export type SearchReply = { id: number; ok: SearchAnswer } | { id: number; error
  * (see the top of this file). A thread that fails fails its searches (a 500 page) and is replaced.
  */
 export function createSearchRunner(store: Store, opts: { threads: number; sqliteCacheMb?: number }): SearchRunner {
-  const file = workerFile();
-  const onFile = store.dialect.name === 'sqlite' && store.notifications.kind === 'sqlite' && store.notifications.file;
+  const file = compiledWorker(import.meta.url, 'search-worker');
+  const onFile = store.notifications.kind === 'sqlite' && store.notifications.file;
   if (opts.threads < 1 || !onFile || !file) {
     return { threads: 0, run: (req) => findSearchResults(store.db, req), close: async () => {} };
   }
@@ -147,10 +144,3 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
   };
 }
 
-function workerFile(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.replace(/search-runner\.(ts|js)$/, 'search-worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const built = join(PROJECT_ROOT, 'dist', 'src', 'web', 'search-worker.js');
-  return existsSync(built) ? built : null;
-}

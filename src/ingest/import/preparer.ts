@@ -2,11 +2,8 @@
  * The CPU-heavy part of an import — JSON parsing, checks and sanitizing of a batch — run on worker
  * threads when there are any (the main thread writes to the store meanwhile), else inline.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { PROJECT_ROOT } from '../../paths.js';
+import { compiledWorker } from '../../paths.js';
 import { parseNdjsonLine, unpackLines, type Line, type PackedLines } from './ndjson.js';
 import { prepareEntry, type ImportEntry, type LanguageFallback, type PreparedEntry } from './record.js';
 
@@ -38,7 +35,7 @@ type Reply = { id: number; ok: PreparedEntry[] } | { id: number; error: string }
  * there — tests running the TypeScript sources). Jobs go to the worker with the fewest pending.
  */
 export function createPreparer(size: number): Preparer {
-  const file = workerFile();
+  const file = compiledWorker(import.meta.url, 'prepare-worker');
   if (size < 1 || !file) return { run: async (job) => prepareBatch(job), close: async () => {} };
   const pending = new Map<number, { resolve: (r: PreparedEntry[]) => void; reject: (e: Error) => void; worker: Worker }>();
   const load = new Map<Worker, number>();
@@ -82,10 +79,3 @@ export function createPreparer(size: number): Preparer {
   };
 }
 
-function workerFile(): string | null {
-  const here = fileURLToPath(import.meta.url);
-  const sibling = here.replace(/preparer\.(ts|js)$/, 'prepare-worker.js');
-  if (here.endsWith('.js') && existsSync(sibling)) return sibling;
-  const built = join(PROJECT_ROOT, 'dist', 'src', 'ingest', 'import', 'prepare-worker.js');
-  return existsSync(built) ? built : null;
-}
