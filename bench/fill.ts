@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { ArticleInput } from '../src/model/types.js';
 import { insertArticles } from '../src/store/articles.js';
 import { openMigratedStore } from '../src/store/db.js';
-import { analyzeAfterBulkWrite } from '../src/store/search.js';
+import { analyzeAfterBulkWrite, compactSearchIndex } from '../src/store/search.js';
 import { ensureSource } from '../src/store/sources.js';
 import { addSection } from '../src/store/categories.js';
 import { benchArticle, BENCH_SECTIONS, BENCH_SOURCES } from './content.js';
@@ -83,6 +83,7 @@ export async function fillStore(url: string, total: number, progress: (line: str
     }
     if (inserted !== total) throw new Error(`fill: inserted ${inserted} of ${total} (duplicate slug or guid?)`);
     await analyzeAfterBulkWrite(store.db); // as `jarida import` does
+    await compactSearchIndex(store.db); // as `jarida import` ends, and ingest daily: a site's index is merged
   } finally {
     await store.close(); // SQLite: checkpoints the WAL into the main file
   }

@@ -1,6 +1,7 @@
 /** `jarida import <file>`: a whole NDJSON or WordPress archive into the store, with a summary. */
 import { ImportError, importFile, type ImportProgress, type ImportSummary } from '../ingest/import/import.js';
 import { parseAllowList } from '../ingest/fetch/guard.js';
+import { compactLine } from './compact.js';
 import { mediaQueueOf, openContext, type GlobalOptions } from './context.js';
 
 /** Options of `import`. */
@@ -34,6 +35,9 @@ export async function importCommand(file: string, opts: ImportCommandOptions): P
     );
     bar?.done();
     process.stdout.write(formatSummary(summary, file === '-' ? 'standard input' : file));
+    // An import adds a segment to the search index per transaction: merged, searches read one.
+    const merged = summary.imported + summary.updated > 0 ? await compactLine(ctx.store.db) : null;
+    if (merged) process.stdout.write(`${merged}\n`);
     const images = await media?.drain();
     if (images && images.ready + images.failed > 0) process.stdout.write(`images: ${images.ready} stored, ${images.failed} failed\n`);
   } catch (err) {

@@ -91,6 +91,11 @@ export function buildProgram(): Command {
     .action(async (_o, cmd: Command) => (await import('./reindex.js')).reindexCommand(global(cmd)));
 
   program
+    .command('compact')
+    .description("merge the search index's segments into one (SQLite; ingest does it daily, import after importing)")
+    .action(async (_o, cmd: Command) => (await import('./compact.js')).compactCommand(global(cmd)));
+
+  program
     .command('backup')
     .description('write a consistent copy of the store to a file while the site runs (SQLite file, or pg_dump custom archive)')
     .argument('<file>', 'the backup file to write')

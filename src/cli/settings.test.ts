@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig, type Config } from '../config.js';
 import { runIngestLoop } from '../ingest/schedule.js';
+import { COMPACTED_SETTING } from '../store/search.js';
+import { findSetting } from '../store/settings.js';
 import { saveArticle } from '../store/articles.js';
 import { openMigratedStore } from '../store/db.js';
 import { ensureDaysInTimeZone } from '../store/day-zone.js';
@@ -110,6 +112,10 @@ describe.skipIf(skip)(`two serve instances on one ${testStoreKind()} database`, 
         },
       });
       expect(deps.config.site.languages).toEqual(['en', 'ar']);
+      // The round ended with the search index's daily merge (SQLite's; PostgreSQL has none to do).
+      const merged = await findSetting<string>(ctx.store.db, COMPACTED_SETTING);
+      if (ctx.store.dialect.name === 'sqlite') expect(Date.parse(merged!)).toBeGreaterThan(0);
+      else expect(merged).toBeUndefined();
     } finally {
       await deps.digester.close();
       await ctx.store.close();

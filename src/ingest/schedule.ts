@@ -3,12 +3,16 @@
  * round, `jarida ingest` and `jarida serve` (when configured) run rounds until stopped.
  */
 import type { Source } from '../model/types.js';
+import { compactSearchIndexWhenDue } from '../store/search.js';
 import { claimDueSources, claimerName, claimSource, findNextDueAt, renewClaims } from '../store/sources.js';
 import { refreshSource, type IngestDeps, type RefreshResult } from './refresh.js';
 import { runWebSub } from './websub/subscribe.js';
 
 /** Longest sleep between rounds, so sources added by another process are picked up. */
 const MAX_IDLE_MS = 60_000;
+
+/** Most of a round spent merging the search index when its daily merge is due (the next rounds go on). */
+const COMPACT_BUDGET_MS = 2000;
 
 /**
  * Refreshes every source due now, `concurrency` at a time; returns their results. Each batch is
@@ -57,7 +61,8 @@ async function whileClaimed<T>(deps: IngestDeps, claimer: string, sources: reado
 }
 
 /**
- * Runs rounds until `signal` aborts, sleeping until the next source is due (at most a minute).
+ * Runs rounds until `signal` aborts, sleeping until the next source is due (at most a minute). After
+ * the sources, a round spends up to two seconds on the search index's daily merge when it is due.
  * `beforeRound` runs at the start of each (the commands read the site settings again there).
  */
 export async function runIngestLoop(deps: IngestDeps, signal: AbortSignal, opts: { beforeRound?: () => Promise<unknown> } = {}): Promise<void> {
@@ -66,6 +71,7 @@ export async function runIngestLoop(deps: IngestDeps, signal: AbortSignal, opts:
       await opts.beforeRound?.();
       await runDueSources(deps);
       await runWebSub(deps); // subscribe, renew, unsubscribe (ingest/websub/subscribe.ts)
+      if ((await compactSearchIndexWhenDue(deps.store.db, deps.now(), COMPACT_BUDGET_MS)) === 'done') deps.log.info('ingest: search index merged (daily)');
     } catch (err) {
       deps.log.error({ err }, 'ingest: round failed');
     }

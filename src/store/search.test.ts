@@ -4,7 +4,7 @@ import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import type { Store } from './db.js';
-import { SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, type SearchFilter } from './search.js';
+import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, type SearchFilter } from './search.js';
 import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
 import { findSetting, saveSetting } from './settings.js';
@@ -159,6 +159,40 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await rebuildSearchIndex(store.db)).toBe(8);
     expect(await titles('olive')).toEqual(['Olive harvest begins']);
     expect((await titles('istanbul')).length).toBe(2);
+  });
+
+  it('merges the index into one segment a step at a time, answering the same; once merged, nothing to do; daily when due', async () => {
+    // One transaction each, as feeds write: a segment each, of which FTS5 merges only four of a level.
+    for (let i = 0; i < 40; i++) await saveArticle(store.db, article(`Harbour report ${i}`, `Ships ${i % 3 ? 'return' : 'leave'} the port.`, `2024-04-${String(1 + (i % 28)).padStart(2, '0')}T09:00:00Z`), TZ);
+    const queries = ['harbour', 'ships return', '"the port"', 'istanbul', 'harbour -leave', 'bank'];
+    const before = await Promise.all(queries.map((q) => titles(q, {}, 50)));
+    if (store.dialect.name !== 'sqlite') {
+      expect(await compactSearchIndex(store.db)).toEqual({ done: true, steps: 0 }); // PostgreSQL: autovacuum's
+      expect(await compactSearchIndexWhenDue(store.db, new Date(), 1000)).toBe('not due');
+      return;
+    }
+    const segments = async (t: string) => Number((await sql<{ n: number }>`select count(distinct segid) as n from ${sql.table(`${t}_idx`)}`.execute(store.db)).rows[0]!.n);
+    expect(await segments('articles_fts')).toBeGreaterThan(2);
+    expect(await compactSearchIndex(store.db, Date.now() - 1)).toEqual({ done: false, steps: 0 }); // no time: no step
+    const merged = await compactSearchIndex(store.db);
+    expect(merged.done).toBe(true);
+    expect(merged.steps).toBeGreaterThan(0);
+    expect(await segments('articles_fts')).toBe(1);
+    expect(await segments('articles_title_fts')).toBe(1);
+    expect(await Promise.all(queries.map((q) => titles(q, {}, 50)))).toEqual(before);
+    expect(before[0]).toHaveLength(40);
+    expect(await compactSearchIndex(store.db)).toEqual({ done: true, steps: 0 });
+    // Daily: the first call merges and records when; within a day nothing; a day later again.
+    const t0 = new Date('2024-05-01T00:00:00Z');
+    expect(await compactSearchIndexWhenDue(store.db, t0, 1000)).toBe('done');
+    expect(await findSetting(store.db, COMPACTED_SETTING)).toBe(t0.toISOString());
+    await saveArticle(store.db, article('Harbour closes', 'Storm.', '2024-05-01T09:00:00Z'), TZ);
+    await saveArticle(store.db, article('Harbour opens', 'Calm.', '2024-05-02T09:00:00Z'), TZ);
+    expect(await compactSearchIndexWhenDue(store.db, new Date(t0.getTime() + 3600_000), 1000)).toBe('not due');
+    expect(await segments('articles_fts')).toBe(3);
+    expect(await compactSearchIndexWhenDue(store.db, new Date(t0.getTime() + 25 * 3600_000), 1000)).toBe('done');
+    expect(await segments('articles_fts')).toBe(1);
+    expect(await titles('harbour', {}, 50)).toHaveLength(42);
   });
 
   it('pages through results and counts them; a common word ranks its newest matches only', async () => {
