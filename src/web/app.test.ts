@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findPublishedTotal } from '../store/day-counts.js';
 import { openStore, type Store } from '../store/db.js';
 import { skipStoreTests } from '../store/testing.js';
 import { buildApp } from './app.js';
@@ -280,5 +281,34 @@ describe('the store out of reach', () => {
       await site.close();
       await down.close();
     }
+  });
+});
+
+describe.skipIf(skip)('closing', () => {
+  it('waits for a handler whose reader left, before the search threads (and then the store) go', async () => {
+    const own = await buildApp({ store, config });
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let started = false;
+    let read: number | undefined;
+    own.get('/slow-for-test', async () => {
+      started = true;
+      await gate;
+      read = await findPublishedTotal(store.db); // the store is still there
+      return 'done';
+    });
+    const address = await own.listen({ port: 0, host: '127.0.0.1' });
+    const leaving = new AbortController();
+    const answer = fetch(`${address}/slow-for-test`, { signal: leaving.signal }).catch(() => 'left');
+    while (!started) await new Promise((r) => setTimeout(r, 5));
+    leaving.abort();
+    expect(await answer).toBe('left');
+    let closed = false;
+    const closing = own.close().then(() => (closed = true));
+    await new Promise((r) => setTimeout(r, 300));
+    expect(closed).toBe(false); // every connection is gone; the handler is not
+    release();
+    await closing;
+    expect(read).toBeGreaterThan(0);
   });
 });

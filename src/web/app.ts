@@ -47,6 +47,36 @@ export interface WebDeps {
   search: SearchRunner;
 }
 
+/** Longest a closing app waits for handlers still running (their readers may have left). */
+const CLOSE_WAIT_MS = 10_000;
+
+/** Counts the requests between onRequest and onSend; `settled` resolves when none is left, or after `ms`. */
+function handlersRunning() {
+  const counted = new WeakSet<object>();
+  let n = 0;
+  let wake: (() => void) | null = null;
+  return {
+    started(req: object) {
+      counted.add(req);
+      n++;
+    },
+    ended(req: object) {
+      if (!counted.delete(req)) return;
+      if (--n === 0) wake?.();
+    },
+    async settled(ms: number): Promise<void> {
+      if (n === 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        timer = setTimeout(resolve, ms);
+      });
+      clearTimeout(timer);
+      wake = null;
+    },
+  };
+}
+
 /** Longest query string a page accepts; longer ones get a 400 page. */
 export const MAX_QUERY_LENGTH = 2048;
 
@@ -98,6 +128,7 @@ export async function buildApp(
     const served = mediaFront(media, opts.cache ? pageFront(opts.cache, config.http, admitted, { security: security.site, log: opts.log, byHost: !config.site.siteUrl, admission }) : admitted);
     return metered ? metered.front(served) : served;
   };
+  const handling = handlersRunning();
   const app = Fastify({
     ...(opts.log ? { loggerInstance: opts.log } : { logger: false }),
     logController: new LogController({ disableRequestLogging: true }), // errors only, not a line per request
@@ -118,11 +149,20 @@ export async function buildApp(
   metered?.register(app);
   // A callback hook, not an async one: it runs on every page, and a promise per request costs.
   app.addHook('onRequest', (req, _reply, done) => {
+    handling.started(req);
     const q = req.url.indexOf('?');
     done(q >= 0 && req.url.length - q - 1 > MAX_QUERY_LENGTH ? new HttpError(400, `query string longer than ${MAX_QUERY_LENGTH} characters`) : undefined);
   });
+  // Every answer goes through onSend (errors too), after which its handler no longer reads the store.
+  app.addHook('onSend', (req, _reply, payload, done) => {
+    handling.ended(req);
+    done(null, payload);
+  });
 
+  // Fastify closes once every connection has; a handler whose reader left may still be searching or
+  // rendering: the search threads and the store (closed by the caller next) wait for it.
   app.addHook('onClose', async () => {
+    await handling.settled(CLOSE_WAIT_MS);
     stopFollowing();
     await deps.search.close();
   });
