@@ -35,9 +35,8 @@ export async function importCommand(file: string, opts: ImportCommandOptions): P
     );
     bar?.done();
     process.stdout.write(formatSummary(summary, file === '-' ? 'standard input' : file));
-    // An import adds a segment to the search index per transaction: merged, searches read one.
-    const merged = summary.imported + summary.updated > 0 ? await compactLine(ctx.store.db) : null;
-    if (merged) process.stdout.write(`${merged}\n`);
+    // An import adds a segment to the search index per transaction (SQLite): merged, searches read one.
+    if (summary.imported + summary.updated > 0) process.stdout.write(`${await compactLine(ctx.store.db)}\n`);
     const images = await media?.drain();
     if (images && images.ready + images.failed > 0) process.stdout.write(`images: ${images.ready} stored, ${images.failed} failed\n`);
   } catch (err) {
