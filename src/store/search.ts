@@ -168,7 +168,7 @@ async function mergeStep(db: Kysely<Database>, table: (typeof FTS_TABLES)[number
 export const COMPACTED_SETTING = 'search.compactedAt';
 
 /** How often the ingest loop merges the index (a day: at 1,000,000 articles ~20 s of background writes). */
-export const COMPACT_EVERY_MS = 24 * 3600_000;
+const COMPACT_EVERY_MS = 24 * 3600_000;
 
 /**
  * Merges the index when the last merge is a day old (or there was none), for at most `budgetMs` of
