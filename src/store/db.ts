@@ -19,6 +19,7 @@ import * as m0015 from './migrations/0015_websub.js';
 import * as m0016 from './migrations/0016_sitemap_lastmod.js';
 import * as m0017 from './migrations/0017_search_key.js';
 import * as m0018 from './migrations/0018_search_title.js';
+import * as m0019 from './migrations/0019_search_terms.js';
 
 export { databaseLabel, StoreError };
 
@@ -54,6 +55,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0016_sitemap_lastmod': m0016,
   '0017_search_key': m0017,
   '0018_search_title': m0018,
+  '0019_search_terms': m0019,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

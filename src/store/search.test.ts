@@ -96,6 +96,34 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('erteled')).toEqual(['Ankara’daki toplantı ertelendi']);
   });
 
+  it('matches every word a prefix begins, in titles, bodies and exclusions, however many words it begins', async () => {
+    // `defter` begins two other words of the index (written out as words); `kalem` ten (more than a
+    // search writes out: FTS5's own prefix match); `toplant` begins only `toplanti` (Ankara's title).
+    const forms = ['kalemler', 'kalemlik', 'kalemci', 'kalemde', 'kalemden', 'kaleme', 'kalemi', 'kalemin', 'kalemle', 'kalemsiz'];
+    await saveArticles(store.db, [
+      article('Okulda defter dağıtıldı', 'Öğrencilere yeni defterler verildi.', '2024-04-01T09:00:00Z', { language: 'tr' }),
+      article('Defterde kalan notlar', 'Eski notlar.', '2024-04-02T09:00:00Z', { language: 'tr' }),
+      article('Defter', 'Defter hakkında.', '2024-04-03T09:00:00Z', { language: 'tr' }),
+      ...forms.map((w, i) => article(`Kırtasiye haberi ${i}`, `Bugün ${w} konuşuldu.`, `2024-05-${String(i + 1).padStart(2, '0')}T09:00:00Z`, { language: 'tr' })),
+    ], TZ);
+    expect(await titles('defter', {}, 20, 0, 'tr')).toEqual(['Defter', 'Defterde kalan notlar', 'Okulda defter dağıtıldı']);
+    expect(await titles('defterler', {}, 20, 0, 'tr')).toEqual(['Okulda defter dağıtıldı']);
+    expect(await titles('yeni defter', {}, 20, 0, 'tr')).toEqual(['Okulda defter dağıtıldı']);
+    expect(await titles('notlar -defter', {}, 20, 0, 'tr')).toEqual([]);
+    expect(await titles('kalem', {}, 20, 0, 'tr')).toEqual(forms.map((_, i) => `Kırtasiye haberi ${i}`).reverse());
+    expect(await titles('kirtasiye -kalem', {}, 20, 0, 'tr')).toEqual([]);
+    expect(await titles('kalemci', {}, 20, 0, 'tr')).toEqual(['Kırtasiye haberi 2']);
+    expect(await titles('toplant', {}, 20, 0, 'tr')).toEqual(['Ankara’daki toplantı ertelendi']);
+    // Words no longer in any article begin nothing that matches; the others still do.
+    const [gone] = await titles('defterde', {}, 20, 0, 'tr');
+    expect(gone).toBe('Defterde kalan notlar');
+    const { rows: [row] } = await sql<{ id: number }>`select id from articles where title = ${gone}`.execute(store.db);
+    await deleteArticle(store.db, Number(row!.id));
+    expect(await titles('defter', {}, 20, 0, 'tr')).toEqual(['Defter', 'Okulda defter dağıtıldı']);
+    await compactSearchIndex(store.db);
+    expect(await titles('defter', {}, 20, 0, 'tr')).toEqual(['Defter', 'Okulda defter dağıtıldı']);
+  });
+
   it('normalizes Arabic: tashkeel, tatweel, alef and taa marbuta forms, the article ال', async () => {
     for (const q of ['المكتبة', 'مكتبه', 'الْمَكْتَبَة', 'المكتـــبة', 'مدرسه', 'وزاره', 'الاطفال']) {
       expect(await titles(q), q).toEqual(['افتتاح المكتبة الوطنية']);
