@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { makeSnippet } from './snippet.js';
+import { makeSnippet, snippetMaker } from './snippet.js';
 
 const render = (pieces: { text: string; mark: boolean }[]) => pieces.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
 
@@ -21,6 +21,17 @@ describe('snippets', () => {
     expect(render(makeSnippet('One two three four', new Set(['zebra']), 2))).toBe('One two …');
     expect(makeSnippet('', new Set(['x']))).toEqual([]);
     expect(render(makeSnippet('😀 🎉', new Set(['x'])))).toBe('😀 🎉');
+  });
+
+  it('makes the same snippets for a page of texts with one maker (shared word matches) as one at a time', () => {
+    const highlight = new Set(['bank', 'istanbul', 'مكتبه']);
+    const texts = ['Central bank of İSTANBUL.', 'No match here at all, bank-less.', 'Banks and banking: bank.', 'افتتاح الْمَكْتَبَةِ اليوم', '', 'İstanbul’da bank'];
+    const snippet = snippetMaker(highlight);
+    for (const t of texts) {
+      expect(snippet(t), t).toEqual(makeSnippet(t, highlight));
+      expect(snippet(t, 2), t).toEqual(makeSnippet(t, highlight, 2));
+    }
+    expect(render(snippet('Banks and banking: bank.'))).toBe('[Banks] and [banking]: [bank].');
   });
 
   it('matches Arabic with tashkeel against the normalized term', () => {

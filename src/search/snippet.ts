@@ -27,14 +27,27 @@ const NO_WORD = '';
  *   // [{ text: 'The central ', mark: false }, { text: 'bank', mark: true }, { text: ' raised rates.', mark: false }]
  */
 export function makeSnippet(text: string, highlight: Set<string>, width = 30): SnippetPiece[] {
+  return snippetOf(text, highlight, new Map(), width);
+}
+
+/**
+ * Returns makeSnippet for the texts of one query's results: a written form's match is worked out
+ * once for all of them (a page of 20 results shares most of its words: a third of the time).
+ * @example const snippet = snippetMaker(new Set(['bank'])); snippet(a.title, 1000); snippet(text)
+ */
+export function snippetMaker(highlight: Set<string>): (text: string, width?: number) => SnippetPiece[] {
+  const seen = new Map<string, string | null>();
+  return (text, width = 30) => snippetOf(text, highlight, seen, width);
+}
+
+/** makeSnippet; `seen`: written form → its English term when it matches, null when it does not, NO_WORD when it is no word. */
+function snippetOf(text: string, highlight: Set<string>, seen: Map<string, string | null>, width: number): SnippetPiece[] {
   const cut = text.length > SNIPPET_SCAN_CHARS ? text.slice(0, SNIPPET_SCAN_CHARS) : text;
   const starts: number[] = [];
   const ends: number[] = [];
   /** Indexes (into starts/ends) of the matching words, and their terms. */
   const hits: number[] = [];
   const hitTerms: string[] = [];
-  // Written form → its English term when it matches, null when it does not, NO_WORD when it is no word.
-  const seen = new Map<string, string | null>();
   scanWords(cut, (start, end) => {
     const written = cut.slice(start, end);
     let match = seen.get(written);

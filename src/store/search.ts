@@ -311,7 +311,10 @@ export async function findMatchingIds(db: Db, m: TextMatch, where: RawBuilder<un
   let walk: RawBuilder<unknown>;
   let capped = true;
   if (isSqlite(db)) {
-    walk = sql`select f.rowid as key from articles_fts f where articles_fts match ${fts5Query(m, m.prefix)} and ${inRange(sql`f.rowid`)} order by f.rowid desc limit ${MATCH_WALK}`;
+    // A prefix written out as the words it begins, as searchArticles does (none: the words alone).
+    const wide = m.prefix ? await expandPrefixes(db, m) : null;
+    const match = wide ? fts5Query(wide, true) : fts5Query(m, false);
+    walk = sql`select f.rowid as key from articles_fts f where articles_fts match ${match} and ${inRange(sql`f.rowid`)} order by f.rowid desc limit ${MATCH_WALK}`;
   } else {
     const q = sql`to_tsquery('simple', ${tsQuery(m, m.prefix)})`;
     capped = isCommon(await lexemeShares(db), m, m.prefix);
@@ -519,7 +522,7 @@ const PREFIX_WORDS = 8;
  * 42 ms to count its first 1,200 matches, its words 0.15 ms (1,000,000 articles). Each word found
  * costs one lookup in the index's words (`articles_fts_terms`, migration 0019): ~0.1 ms.
  */
-async function expandPrefixes(db: Db, f: SearchFilter): Promise<SearchFilter | null> {
+async function expandPrefixes<F extends Pick<SearchFilter, 'parts' | 'exclude'>>(db: Db, f: F): Promise<F | null> {
   let changed = false;
   const expand = async (p: QueryPart): Promise<QueryPart> => {
     const words: string[][] = [];

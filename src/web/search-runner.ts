@@ -12,7 +12,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Article } from '../model/types.js';
 import { compiledWorker } from '../paths.js';
-import { makeSnippet, type SnippetPiece } from '../search/snippet.js';
+import { snippetMaker, type SnippetPiece } from '../search/snippet.js';
 import { searchText } from '../search/document.js';
 import type { Store } from '../store/db.js';
 import { searchArticles, type SearchFilter } from '../store/search.js';
@@ -54,11 +54,12 @@ export interface SearchRunner {
  */
 export async function findSearchResults(db: Store['db'], req: SearchRequest): Promise<SearchAnswer> {
   const found = await searchArticles(db, req.filter, req.limit, req.offset);
+  const snippet = snippetMaker(req.highlight);
   return {
     results: found.articles.map((article) => ({
       article: { ...article, contentHtml: null },
-      title: makeSnippet(article.title, req.highlight, 1000),
-      snippet: makeSnippet(searchText(article), req.highlight),
+      title: snippet(article.title, 1000),
+      snippet: snippet(searchText(article)),
     })),
     total: found.total,
     capped: found.capped,
