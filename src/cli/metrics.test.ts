@@ -122,5 +122,17 @@ describe.skipIf(skip)('serve --workers 2: metrics of the whole server', () => {
     const s = scrape(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text());
     expect(s.value('jarida_http_requests_total', { route: '/' })).toBe(1);
     expect(s.count('jarida_store_query_duration_seconds', { kind: 'select' })).toBeGreaterThan(0);
+    // A search's own queries (raw SQL: the count, the matches), made on its thread on SQLite, are
+    // counted too: a search moves the count of raw queries more than a day's page does (each
+    // between two scrapes, which read the store themselves).
+    const raw = async () => scrape(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).count('jarida_store_query_duration_seconds', { kind: 'raw' });
+    const r0 = await raw();
+    expect((await fetch(`${url}/2019/02/14/`)).status).toBe(200);
+    const r1 = await raw();
+    const found = await fetch(`${url}/search?q=seed`);
+    expect(found.status).toBe(200);
+    expect(await found.text()).toMatch(/<mark>Seed<\/mark> story/);
+    const r2 = await raw();
+    expect(r2 - r1 - (r1 - r0)).toBeGreaterThanOrEqual(2);
   });
 });

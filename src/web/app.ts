@@ -103,7 +103,7 @@ export async function buildApp(
     now: opts.now ?? (fixed ? () => new Date(fixed) : () => new Date()),
     theme: opts.theme ?? loadTheme(config.themeDir),
     settings,
-    search: createSearchRunner(opts.store, { threads: config.http.searchThreads }),
+    search: createSearchRunner(opts.store, { threads: config.http.searchThreads, ...(opts.metrics ? { onQuery: opts.metrics.query } : {}) }),
   };
   // New settings: the next request renders with them, and no page rendered with the old ones is served again.
   const stopFollowing = settings.onChange((site) => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseSearchQuery } from '../search/query.js';
 import { saveArticle } from '../store/articles.js';
-import { openMigratedStore, type Store } from '../store/db.js';
+import { openMigratedStore, openStore, type Store } from '../store/db.js';
 import { ensureSource } from '../store/sources.js';
 import { createSearchRunner, findSearchResults, type SearchRequest } from './search-runner.js';
 
@@ -61,6 +61,26 @@ describe('search runner: searches on a thread of their own on a SQLite file stor
       expect(found.results[0]!.snippet.some((p) => p.mark && p.text === 'harbour')).toBe(true);
     } finally {
       await runner.close();
+    }
+  });
+
+  it('reports the store queries a search made on its thread, as the same search inline makes them (metrics)', async () => {
+    const inline: [string, number][] = [];
+    const counted = openStore(store.url, { onQuery: (kind, seconds) => inline.push([kind, seconds]) });
+    const threaded: [string, number][] = [];
+    const runner = createSearchRunner(store, { threads: 1, onQuery: (kind, seconds) => threaded.push([kind, seconds]) });
+    try {
+      for (const q of ['harbour', 'ferry council', 'festiv']) {
+        inline.length = 0;
+        threaded.length = 0;
+        expect(await runner.run(request(q))).toEqual(await findSearchResults(counted.db, request(q)));
+        expect(inline.length, q).toBeGreaterThanOrEqual(3); // the count, the matches, their rows
+        expect(threaded.map(([kind]) => kind), q).toEqual(inline.map(([kind]) => kind));
+        for (const [, seconds] of threaded) expect(seconds).toBeGreaterThanOrEqual(0);
+      }
+    } finally {
+      await runner.close();
+      await counted.close();
     }
   });
 

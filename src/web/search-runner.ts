@@ -15,6 +15,7 @@ import { compiledWorker } from '../paths.js';
 import { snippetMaker, type SnippetPiece } from '../search/snippet.js';
 import { searchText } from '../search/document.js';
 import type { Store } from '../store/db.js';
+import type { OpenOptions } from '../store/dialect.js';
 import { searchArticles, type SearchFilter } from '../store/search.js';
 
 /** One page of a search: what to find, which page, the terms to mark in snippets. */
@@ -72,14 +73,14 @@ export interface SearchWorkerData {
   sqliteCacheMb: number;
 }
 
-/** A search thread's answer to request `id`. */
-export type SearchReply = { id: number; ok: SearchAnswer } | { id: number; error: string };
+/** A search thread's answer to request `id`, and the store queries it made for it (kind, seconds), for the metrics. */
+export type SearchReply = ({ id: number; ok: SearchAnswer } | { id: number; error: string }) & { queries?: [string, number][] };
 
 /**
  * Returns the runner of a store: `threads` worker threads on a SQLite file store, inline otherwise
  * (see the top of this file). A thread that fails fails its searches (a 500 page) and is replaced.
  */
-export function createSearchRunner(store: Store, opts: { threads: number; sqliteCacheMb?: number }): SearchRunner {
+export function createSearchRunner(store: Store, opts: { threads: number; sqliteCacheMb?: number; onQuery?: OpenOptions['onQuery'] }): SearchRunner {
   const file = compiledWorker(import.meta.url, 'search-worker');
   const onFile = store.notifications.kind === 'sqlite' && store.notifications.file;
   if (opts.threads < 1 || !onFile || !file) {
@@ -109,6 +110,8 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
       if (!task) return;
       pending.delete(reply.id);
       load[slot]!--;
+      // The thread's own queries, counted as the process's are (metrics: jarida_store_query_duration_seconds).
+      if (opts.onQuery) for (const [kind, seconds] of reply.queries ?? []) opts.onQuery(kind, seconds);
       if ('ok' in reply) task.resolve(reply.ok);
       else task.reject(new Error(reply.error));
     });

@@ -20,11 +20,15 @@ try {
 } catch {
   // not Linux, or not allowed: searches run at the process's priority
 }
-const store = openStore(data.url, { sqliteCacheMb: data.sqliteCacheMb });
+// The store queries of the search in progress (one at a time: better-sqlite3 is synchronous), sent
+// back with its answer for the process's metrics.
+let queries: [string, number][] = [];
+const store = openStore(data.url, { sqliteCacheMb: data.sqliteCacheMb, onQuery: (kind, seconds) => queries.push([kind, seconds]) });
 
 parentPort?.on('message', ({ id, req }: { id: number; req: SearchRequest }) => {
+  const mine = (queries = []); // each query is sent once, with the answer of the search then running
   findSearchResults(store.db, req).then(
-    (ok) => parentPort!.postMessage({ id, ok } satisfies SearchReply),
-    (err: unknown) => parentPort!.postMessage({ id, error: (err as Error).message } satisfies SearchReply),
+    (ok) => parentPort!.postMessage({ id, ok, queries: mine } satisfies SearchReply),
+    (err: unknown) => parentPort!.postMessage({ id, error: (err as Error).message, queries: mine } satisfies SearchReply),
   );
 });
