@@ -66,6 +66,13 @@ describe.skipIf(await skipStoreTests())('articles and day counts', () => {
     expect(await findArticleIdRange(store.db)).toEqual({ min: a.id, max: b.id });
     const found = await findArticlesByIds(store.db, [a.id, b.id, b.id + 1000]);
     expect(found.map((x) => [x.id, x.status]).sort()).toEqual([[a.id, 'published'], [b.id, 'hidden']]);
+    // Each once however often asked; none for none; thousands of ids in one statement; in a transaction too.
+    expect((await findArticlesByIds(store.db, [a.id, a.id, a.id])).map((x) => x.title)).toEqual(['Title a']);
+    expect(await findArticlesByIds(store.db, [])).toEqual([]);
+    const many = Array.from({ length: 40_000 }, (_, i) => b.id + 1 + i);
+    expect((await findArticlesByIds(store.db, [...many, a.id])).map((x) => x.id)).toEqual([a.id]);
+    expect((await store.db.transaction().execute((trx) => findArticlesByIds(trx, [b.id]))).map((x) => x.title)).toEqual(['Title b']);
+    expect(found.find((x) => x.id === a.id)).toEqual(await findArticleBySlug(store.db, a.slug));
   });
 
   it('puts an article on its day in the site time zone', async () => {

@@ -2,7 +2,7 @@
  * Articles: every write keeps day_counts and the published total exact in the same transaction.
  */
 import { createHash } from 'node:crypto';
-import type { Kysely, Selectable, SelectQueryBuilder, Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type SelectQueryBuilder, type Transaction } from 'kysely';
 import { localDay } from '../calendar/zone.js';
 import { bounded, label, LIMITS } from '../model/limits.js';
 import { slugify } from '../model/slug.js';
@@ -11,7 +11,7 @@ import type { Article, ArticleInput, ArticleStatus } from '../model/types.js';
 import type { ArticlesTable, Database } from './schema.js';
 import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.js';
 import { signalChange } from './changes.js';
-import { isWriteRace } from './dialect.js';
+import { isSqlite, isWriteRace } from './dialect.js';
 import { indexArticles, unindexArticles } from './search.js';
 import { assignSearchKeys } from './search-key.js';
 import { bumpSourceCounts, fileArticles, prepareFiling, rebuildListCounts, refileStatus, type FilingItem } from './categories.js';
@@ -756,9 +756,13 @@ function dayMoves(before: { status: string; local_day: string }, after: { status
 /** Returns the articles with these ids (any status), in no particular order. */
 export async function findArticlesByIds(db: Db, ids: readonly number[]): Promise<Article[]> {
   if (ids.length === 0) return [];
-  const rows = await selectArticles(db).where('a.id', 'in', [...ids]).execute();
-  return rows.map(toArticle);
+  return (await articlesByIds(db as Kysely<Database>, JSON.stringify(ids))).map(toArticle);
 }
+
+// The ids as one JSON array: one statement, compiled once, whatever their number (a search's page
+// of 20 rows: Kysely built and compiled the 24-column join anew each time).
+const articlesByIds = prepared((db, ids: string) =>
+  selectArticles(db).where('a.id', 'in', isSqlite(db) ? sql<number>`(select value from json_each(${ids}))` : sql<number>`(select jsonb_array_elements_text(${ids}::jsonb)::bigint)`));
 
 /**
  * Returns the smallest and largest article id (any status), or null when there is none: ids to draw
