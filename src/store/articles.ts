@@ -756,7 +756,7 @@ function dayMoves(before: { status: string; local_day: string }, after: { status
 /** Returns the articles with these ids (any status), in no particular order. */
 export async function findArticlesByIds(db: Db, ids: readonly number[]): Promise<Article[]> {
   if (ids.length === 0) return [];
-  return (await articlesByIds(db as Kysely<Database>, JSON.stringify(ids))).map(toArticle);
+  return (await articlesByIds(db, JSON.stringify(ids))).map(toArticle);
 }
 
 // The ids as one JSON array: one statement, compiled once, whatever their number (a search's page
