@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { analyserOf, foldText, searchTerms, searchTermsText, termOf, wordsOf } from './normalize.js';
+import { analyserOf, foldText, searchTerms, searchTermsText, termFirstUnit, termOf, termsOfWord, wordsOf } from './normalize.js';
 
 describe('search normalization', () => {
   it('folds Turkish case and letters the way Turkish readers type them', () => {
@@ -69,5 +69,28 @@ describe('search normalization', () => {
         expect(searchTermsText(text, a)).toBe(searchTerms(text, a).join(' ')); // from the cache
       }
     }
+  });
+  it("says the code unit a word's term begins with from its first unit alone, or 1 (every BMP unit; English and Turkish terms)", () => {
+    const tails = ['', 'ational', 'ying', 'ies'];
+    const words = [
+      ...readFileSync(join(import.meta.dirname, 'testdata', 'turkish-words.txt'), 'utf8').split(/[^\p{L}\p{N}\p{M}]+/u),
+      ...readFileSync(join(import.meta.dirname, 'testdata', 'arabic-words.txt'), 'utf8').split(/[^\p{L}\p{N}\p{M}]+/u),
+      'İstanbul', 'Straße', 'ﬁnance', 'Σοφία', 'yearly', 'Yttrium', '٣٤٥', 'والكتاب', 'للبيت', '²nd',
+    ].filter(Boolean);
+    for (let c = 0; c < 0x10000; c++) if (termFirstUnit(c) !== 1) for (const t of tails) words.push(String.fromCharCode(c) + t);
+    let told = 0;
+    for (const w of words) {
+      const first = termFirstUnit(w.charCodeAt(0));
+      if (first === 1) continue;
+      told++;
+      // What a snippet matches: the word's terms joined (¼ → 1, 4 → 14).
+      for (const a of ['en', 'tr'] as const) expect(termsOfWord(w, a).join('').charCodeAt(0), `${a}: ${w}`).toBe(first);
+    }
+    expect(told).toBeGreaterThan(100_000); // letters and digits of every script but Arabic
+    expect(termFirstUnit('İ'.charCodeAt(0))).toBe(0x69);
+    expect(termFirstUnit('ﬁ'.charCodeAt(0))).toBe(0x66);
+    expect(termFirstUnit('ا'.charCodeAt(0))).toBe(1); // the article may go
+    expect(termFirstUnit(0xd83c)).toBe(1);
+    expect(termFirstUnit(' '.charCodeAt(0))).toBe(1);
   });
 });

@@ -114,6 +114,29 @@ export function scanWords(text: string, word: (start: number, end: number) => vo
   if (start >= 0) word(start, text.length);
 }
 
+/** termFirstUnit's answers, filled on first use: 0 not yet worked out, 1 none to give, else the code unit. */
+const FIRST_UNITS = new Uint16Array(0x10000);
+const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
+
+/**
+ * Returns the UTF-16 code unit the term of a written word beginning with code unit `c` begins with
+ * (its terms joined, as snippets match a word: ¼ → 1, 4), whatever the analyser; 1 when that cannot be said from `c` alone: a surrogate, a character
+ * folding to none or to a mark, an Arabic letter (the article ال may be dropped), and code units
+ * that are no word's start. Folding and stemming keep a word's first letter otherwise (Porter
+ * changes only endings), so a word whose first unit gives another letter than every term searched
+ * for begins with cannot match one (snippets skip it without working out its terms: snippet.ts).
+ * @example termFirstUnit('İ'.charCodeAt(0)) === 0x69 // i
+ */
+export function termFirstUnit(c: number): number {
+  let u = FIRST_UNITS[c]!;
+  if (u === 0) {
+    const folded = c >= 0xd800 && c <= 0xdfff ? '' : foldText(String.fromCharCode(c));
+    u = WORD_UNITS[c] === 1 && LETTER_OR_DIGIT.test(folded) && !ARABIC_LETTER.test(folded[0]!) ? folded.charCodeAt(0) : 1;
+    FIRST_UNITS[c] = u;
+  }
+  return u;
+}
+
 /**
  * Returns the search terms of a text in the analyser's language, in order (repeats kept: they weigh
  * in ranking).

@@ -5,7 +5,7 @@
  * page may carry either (see query.ts).
  */
 import { matchesHighlight } from './query.js';
-import { scanWords, termsOfWord } from './normalize.js';
+import { scanWords, termFirstUnit, termsOfWord } from './normalize.js';
 
 /** A piece of snippet text; `mark`: it is one of the words searched for. */
 export interface SnippetPiece {
@@ -27,7 +27,7 @@ const NO_WORD = '';
  *   // [{ text: 'The central ', mark: false }, { text: 'bank', mark: true }, { text: ' raised rates.', mark: false }]
  */
 export function makeSnippet(text: string, highlight: Set<string>, width = 30): SnippetPiece[] {
-  return snippetOf(text, highlight, new Map(), width);
+  return snippetOf(text, highlight, firstUnitsOf(highlight), new Map(), width);
 }
 
 /**
@@ -37,11 +37,23 @@ export function makeSnippet(text: string, highlight: Set<string>, width = 30): S
  */
 export function snippetMaker(highlight: Set<string>): (text: string, width?: number) => SnippetPiece[] {
   const seen = new Map<string, string | null>();
-  return (text, width = 30) => snippetOf(text, highlight, seen, width);
+  const firsts = firstUnitsOf(highlight);
+  return (text, width = 30) => snippetOf(text, highlight, firsts, seen, width);
 }
 
-/** makeSnippet; `seen`: written form → its English term when it matches, null when it does not, NO_WORD when it is no word. */
-function snippetOf(text: string, highlight: Set<string>, seen: Map<string, string | null>, width: number): SnippetPiece[] {
+/** The code units the terms searched for begin with: a word whose term begins otherwise matches none (normalize.ts termFirstUnit). */
+function firstUnitsOf(highlight: Set<string>): Uint8Array {
+  const firsts = new Uint8Array(0x10000);
+  for (const h of highlight) firsts[h.charCodeAt(0)] = 1;
+  return firsts;
+}
+
+/**
+ * makeSnippet; `firsts`: firstUnitsOf(highlight); `seen`: written form → its English term when it
+ * matches, null when it does not, NO_WORD when it is no word. Most words are told apart by their
+ * first letter alone, without being cut out of the text and looked up (half a snippet's time).
+ */
+function snippetOf(text: string, highlight: Set<string>, firsts: Uint8Array, seen: Map<string, string | null>, width: number): SnippetPiece[] {
   const cut = text.length > SNIPPET_SCAN_CHARS ? text.slice(0, SNIPPET_SCAN_CHARS) : text;
   const starts: number[] = [];
   const ends: number[] = [];
@@ -49,6 +61,12 @@ function snippetOf(text: string, highlight: Set<string>, seen: Map<string, strin
   const hits: number[] = [];
   const hitTerms: string[] = [];
   scanWords(cut, (start, end) => {
+    const first = termFirstUnit(cut.charCodeAt(start));
+    if (first !== 1 && firsts[first] === 0) {
+      starts.push(start);
+      ends.push(end);
+      return;
+    }
     const written = cut.slice(start, end);
     let match = seen.get(written);
     if (match === undefined) seen.set(written, (match = matchOf(written, highlight)));

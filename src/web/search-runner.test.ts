@@ -6,7 +6,7 @@ import { parseSearchQuery } from '../search/query.js';
 import { saveArticle } from '../store/articles.js';
 import { openMigratedStore, openStore, type Store } from '../store/db.js';
 import { ensureSource } from '../store/sources.js';
-import { createSearchRunner, findSearchResults, type SearchRequest } from './search-runner.js';
+import { createSearchRunner, findSearchResults, packPieces, unpackPieces, type SearchRequest } from './search-runner.js';
 
 const TZ = 'Europe/Istanbul';
 /** Articles about harbour: the ones whose title word or content word it is (see beforeAll). */
@@ -18,6 +18,24 @@ function request(q: string, limit = 10, offset = 0): SearchRequest {
   if (!parsed.ok) throw new Error(`no query: ${q}`);
   return { filter: { parts: parsed.parts, exclude: parsed.exclude }, limit, offset, highlight: parsed.highlight };
 }
+
+describe('search runner: the answer as a thread sends it', () => {
+  it('packs snippet pieces as texts plain and marked in turn, and unpacks them as they were', () => {
+    const cases = [
+      [],
+      [{ text: 'bank', mark: true }],
+      [{ text: 'The ', mark: false }, { text: 'bank', mark: true }, { text: ' rates', mark: false }],
+      [{ text: '… ', mark: false }, { text: 'central', mark: true }, { text: 'bank', mark: true }, { text: ' …', mark: false }],
+      [{ text: 'a', mark: true }, { text: 'b', mark: true }, { text: 'c', mark: true }],
+    ];
+    for (const pieces of cases) {
+      const packed = packPieces(pieces);
+      expect(packed.every((t) => typeof t === 'string')).toBe(true);
+      expect(unpackPieces(packed)).toEqual(pieces);
+    }
+    expect(packPieces(cases[3]!)).toEqual(['… ', 'central', '', 'bank', ' …']);
+  });
+});
 
 describe('search runner: searches on a thread of their own on a SQLite file store', () => {
   let dir: string;
@@ -56,7 +74,9 @@ describe('search runner: searches on a thread of their own on a SQLite file stor
       expect(found.total).toBe(HARBOUR);
       expect(found.results).toHaveLength(10);
       expect(found.results[0]!.article.title).toBe('The harbour story number 390'); // newest first
-      expect(found.results[0]!.article.contentHtml).toBeNull();
+      // What a card shows, not the article's content (the snippet is made of it already).
+      expect(Object.keys(found.results[0]!.article).sort()).toEqual(
+        ['id', 'imageUrl', 'language', 'localDay', 'publishedAt', 'slug', 'sourceId', 'sourceSlug', 'sourceTitle', 'summary', 'title']);
       expect(found.results[0]!.title.some((p) => p.mark && p.text === 'harbour')).toBe(true);
       expect(found.results[0]!.snippet.some((p) => p.mark && p.text === 'harbour')).toBe(true);
     } finally {

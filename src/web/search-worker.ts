@@ -8,7 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/db.js';
-import { findSearchResults, type SearchReply, type SearchRequest, type SearchWorkerData } from './search-runner.js';
+import { findSearchResults, packAnswer, type SearchReply, type SearchRequest, type SearchWorkerData } from './search-runner.js';
 
 /** The nice value of a search thread. */
 const SEARCH_NICE = 19;
@@ -28,7 +28,7 @@ const store = openStore(data.url, { sqliteCacheMb: data.sqliteCacheMb, onQuery: 
 parentPort?.on('message', ({ id, req }: { id: number; req: SearchRequest }) => {
   const mine = (queries = []); // each query is sent once, with the answer of the search then running
   findSearchResults(store.db, req).then(
-    (ok) => parentPort!.postMessage({ id, ok, queries: mine } satisfies SearchReply),
+    (ok) => parentPort!.postMessage({ id, ok: packAnswer(ok), queries: mine } satisfies SearchReply),
     (err: unknown) => parentPort!.postMessage({ id, error: (err as Error).message, queries: mine } satisfies SearchReply),
   );
 });
