@@ -27,6 +27,7 @@ const STORE_TESTS = [
   'src/web/feeds/websub-publish.test.ts',
   'src/web/meta.test.ts',
   'src/web/admission.test.ts',
+  'src/web/chrome-cache.test.ts',
 ];
 
 export default defineConfig({

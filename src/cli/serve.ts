@@ -219,29 +219,33 @@ export async function startWeb(
   metrics?: Metrics,
 ): Promise<{ address: string; app: FastifyInstance; close(): Promise<void> }> {
   const { config, log, store, now, settings } = ctx;
-  const [{ buildApp }, { invalidationOf, PageCache }, { INSTANCE_ID, watchChanges }, { databaseLabel }] = await Promise.all([
+  const [{ buildApp }, { invalidationOf, PageCache }, { ChromeCache }, { INSTANCE_ID, watchChanges }, { databaseLabel }] = await Promise.all([
     import('../web/app.js'),
     import('../web/cache.js'),
+    import('../web/chrome-cache.js'),
     import('../store/changes.js'),
     import('../store/db.js'),
   ]);
   const cache = config.pageCache.enabled ? new PageCache({ maxBytes: cacheBytes, timeZone: settings.current().timeZone, now }) : undefined;
+  const chrome = new ChromeCache();
   // WebSub: the feeds that a change moved are pinged to the hub, from one process (web/feeds/websub-publish.ts).
   const hub = config.websub.hub && (!cluster.isWorker || process.env[HUB_PINGER_ENV] === '1') ? config.websub.hub : null;
   const pinger = hub ? (await import('../web/feeds/websub-publish.js')).startHubPinger({ hub, store, site: () => settings.current(), log }) : undefined;
   // Every committed change, this process's or another's, marks what it touched (web/cache.ts); one
   // naming the site settings brings them (settings/live.ts), and the app then starts its cache again.
   const watching = watchChanges(store, (change) => {
+    chrome.changed(); // first: the page cache renders the header counts again from it
     cache?.invalidate(invalidationOf(change));
     settings.heard(change);
     pinger?.notice(change);
   }, { log });
   // Pages cached, or settings read, before we heard changes may miss one.
   void watching.ready.then(() => {
+    chrome.changed();
     cache?.invalidate({ all: true });
     settings.heard({ origin: 'unknown', all: true });
   });
-  const app = await buildApp({ store, config, now, log, cache, settings, metrics });
+  const app = await buildApp({ store, config, now, log, cache, chrome, settings, metrics });
   if (metrics) {
     const { findSourcesLastSuccess } = await import('../store/health.js');
     metrics.watchIngestLag(() => findSourcesLastSuccess(store.db), now);

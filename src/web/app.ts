@@ -29,6 +29,7 @@ import type { DeskTimes } from './admin/accounts.js';
 import { applySecurityHeaders, registerSecurityHeaders, securityHeaders } from './security-headers.js';
 import { loadTheme, type Theme } from './theme.js';
 import { buildHeader, pageContext } from './view.js';
+import type { ChromeCache } from './chrome-cache.js';
 
 /** What the web tier needs; the store and config come from the caller. */
 export interface WebDeps {
@@ -45,6 +46,8 @@ export interface WebDeps {
   settings: LiveSettings;
   /** Where searches run: a worker thread on a SQLite file store (search-runner.ts). */
   search: SearchRunner;
+  /** The header's and footer's reads kept between changes, when the caller hears them (serve.ts); else read each time. */
+  chrome?: ChromeCache;
 }
 
 /** Longest a closing app waits for handlers still running (their readers may have left). */
@@ -89,7 +92,7 @@ export const MAX_QUERY_LENGTH = 2048;
  * When they change, every next request sees them and the page cache starts again.
  */
 export async function buildApp(
-  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; media?: MediaServer; settings?: LiveSettings; deskTimes?: DeskTimes; metrics?: Metrics },
+  opts: { store: Store; config: Config; now?: () => Date; theme?: Theme; log?: Logger; cache?: PageCache; chrome?: ChromeCache; media?: MediaServer; settings?: LiveSettings; deskTimes?: DeskTimes; metrics?: Metrics },
 ): Promise<FastifyInstance> {
   const { config } = opts;
   const fixed = config.fixedNow;
@@ -104,6 +107,7 @@ export async function buildApp(
     theme: opts.theme ?? loadTheme(config.themeDir),
     settings,
     search: createSearchRunner(opts.store, { threads: config.http.searchThreads, ...(opts.metrics ? { onQuery: opts.metrics.query } : {}) }),
+    ...(opts.chrome ? { chrome: opts.chrome } : {}),
   };
   // New settings: the next request renders with them, and no page rendered with the old ones is served again.
   const stopFollowing = settings.onChange((site) => {
@@ -169,7 +173,7 @@ export async function buildApp(
   registerPageHttp(app, { cache: opts.cache, http: config.http, now: deps.now });
   if (opts.cache) {
     opts.cache.renderCounts = async (lang) => {
-      const ctx = pageContext(deps.config.site, lang, deps.now());
+      const ctx = pageContext(deps.config.site, lang, deps.now(), deps.chrome);
       return renderCounts(deps.theme, ctx, await buildHeader(deps.store, ctx, ctx.urls.home()));
     };
   }
@@ -186,7 +190,7 @@ export async function buildApp(
   }
 
   async function errorPage(req: { url: string }, reply: import('fastify').FastifyReply, status: number, detail?: string) {
-    const ctx = pageContext(deps.config.site, langOfPath(req.url), deps.now());
+    const ctx = pageContext(deps.config.site, langOfPath(req.url), deps.now(), deps.chrome);
     const t = STRINGS[ctx.lang];
     const kind = status === 404 ? 'notFound' : status < 500 ? 'badRequest' : 'serverError';
     const text = kind === 'notFound' ? t.notFoundText : kind === 'badRequest' ? t.badRequestText : t.serverErrorText;

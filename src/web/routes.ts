@@ -84,7 +84,7 @@ export function sitePath(raw: string): string {
 }
 
 async function render(deps: WebDeps, lang: Lang, handler: Handler, req: FastifyRequest, reply: FastifyReply) {
-  const ctx = pageContext(deps.config.site, lang, deps.now());
+  const ctx = pageContext(deps.config.site, lang, deps.now(), deps.chrome);
   const view = await handler(deps, ctx, req.params as Params, req.query);
   return sendPage(reply, deps, ctx, req.url.split('?')[0] ?? '/', view);
 }

@@ -13,6 +13,7 @@ import { findPictures, type Picture } from './images.js';
 import { findDayCounts, findPublishedTotal } from '../store/day-counts.js';
 import type { Store } from '../store/db.js';
 import { STRINGS, dirOf, fill, type Strings } from './i18n/strings.js';
+import { readChrome, type ChromeCache } from './chrome-cache.js';
 import { Urls } from './urls.js';
 
 /** Everything a page handler needs to render one request. */
@@ -23,6 +24,8 @@ export interface PageContext {
   cal: CalendarSettings;
   site: SiteSettings;
   now: Date;
+  /** The header's and footer's reads kept between changes (serve's; none elsewhere: read each time). */
+  chrome?: ChromeCache;
 }
 
 const calendarOf = new WeakMap<SiteSettings, CalendarSettings>();
@@ -111,8 +114,9 @@ export interface HeaderView {
 /** Returns the header; reads two small tables (day_counts, counters), never the articles. */
 export async function buildHeader(store: Store, ctx: PageContext, path: string): Promise<HeaderView> {
   const day = headerDay(ctx);
-  const counts = day.strip.length ? await findDayCounts(store.db, day.strip[day.strip.length - 1]!.iso, day.strip[0]!.iso) : new Map<string, number>();
-  const total = await findPublishedTotal(store.db);
+  const [from, to] = [day.strip[day.strip.length - 1]?.iso, day.strip[0]?.iso];
+  const counts = from && to ? await readChrome(ctx.chrome, `days ${from} ${to}`, () => findDayCounts(store.db, from, to)) : new Map<string, number>();
+  const total = await readChrome(ctx.chrome, 'total', () => findPublishedTotal(store.db));
   const sections = await findSectionsOnce(store, ctx);
   return {
     today: day.today,
@@ -135,10 +139,10 @@ export async function buildHeader(store: Store, ctx: PageContext, path: string):
 
 const sectionsOf = new WeakMap<PageContext, Promise<Category[]>>();
 
-/** Returns the sections in menu order, read once per request (its context): the header and the front page both show them. */
+/** Returns the sections in menu order, read once per request (its context), or until the next change (ctx.chrome): the header and the front page both show them. */
 export function findSectionsOnce(store: Store, ctx: PageContext): Promise<Category[]> {
   let p = sectionsOf.get(ctx);
-  if (!p) sectionsOf.set(ctx, (p = findSections(store.db)));
+  if (!p) sectionsOf.set(ctx, (p = readChrome(ctx.chrome, 'sections', () => findSections(store.db))));
   return p;
 }
 
@@ -172,7 +176,7 @@ function headerDay(ctx: PageContext): HeaderDay {
   return day;
 }
 
-/** Returns a page context for a language. */
-export function pageContext(site: SiteSettings, lang: Lang, now: Date): PageContext {
-  return { lang, t: STRINGS[lang], urls: new Urls(lang, site.defaultLanguage), cal: calendarSettings(site), site, now };
+/** Returns a page context for a language; with `chrome`, the header's and footer's reads are kept between changes. */
+export function pageContext(site: SiteSettings, lang: Lang, now: Date, chrome?: ChromeCache): PageContext {
+  return { lang, t: STRINGS[lang], urls: new Urls(lang, site.defaultLanguage), cal: calendarSettings(site), site, now, ...(chrome ? { chrome } : {}) };
 }
