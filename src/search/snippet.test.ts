@@ -37,4 +37,14 @@ describe('snippets', () => {
   it('matches Arabic with tashkeel against the normalized term', () => {
     expect(render(makeSnippet('افتتاح الْمَكْتَبَةِ اليوم', new Set(['مكتبه'])))).toBe('افتتاح [الْمَكْتَبَةِ] اليوم');
   });
+  it('cuts texts of any length, one after another (long ones: their first 20,000 characters)', () => {
+    const words = (n: number, from = 0) => Array.from({ length: n }, (_, i) => `w${from + i}`).join(' ');
+    const long = `${words(3000)} bank ${words(5000, 3000)}`; // ~40,000 characters: the hit within the first 20,000
+    expect(render(makeSnippet(long, new Set(['bank']), 6))).toBe('… w2996 w2997 w2998 w2999 [bank] w3000 …');
+    expect(render(makeSnippet(`${words(5000)} bank`, new Set(['bank']), 3))).toBe('w0 w1 w2 …'); // past what is scanned
+    expect(render(makeSnippet('a bank b', new Set(['bank']), 3))).toBe('a [bank] b');
+    const snippet = snippetMaker(new Set(['bank']));
+    expect(render(snippet(long, 6))).toBe('… w2996 w2997 w2998 w2999 [bank] w3000 …');
+    expect(render(snippet('x y bank', 3))).toBe('x y [bank]');
+  });
 });

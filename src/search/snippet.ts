@@ -16,6 +16,9 @@ export interface SnippetPiece {
 /** Characters of a text looked at: a snippet of a very long article comes from its first ones. */
 const SNIPPET_SCAN_CHARS = 20_000;
 
+/** The words' starts and ends (two per word) of the text being cut, kept for the next: grown, never shrunk (≤ 160 KB). */
+let bounds = new Int32Array(4096);
+
 /** A written word without terms (a lone mark): not a word to count. */
 const NO_WORD = '';
 
@@ -55,30 +58,29 @@ function firstUnitsOf(highlight: Set<string>): Uint8Array {
  */
 function snippetOf(text: string, highlight: Set<string>, firsts: Uint8Array, seen: Map<string, string | null>, width: number): SnippetPiece[] {
   const cut = text.length > SNIPPET_SCAN_CHARS ? text.slice(0, SNIPPET_SCAN_CHARS) : text;
-  const starts: number[] = [];
-  const ends: number[] = [];
-  /** Indexes (into starts/ends) of the matching words, and their terms. */
+  // Where each word starts and ends: at most one word per two code units of the text scanned.
+  if (bounds.length < cut.length + 2) bounds = new Int32Array(Math.max(cut.length + 2, 2 * bounds.length));
+  const b = bounds;
+  let count = 0;
+  /** Indexes (into the words) of the matching words, and their terms. */
   const hits: number[] = [];
   const hitTerms: string[] = [];
   scanWords(cut, (start, end) => {
     const first = termFirstUnit(cut.charCodeAt(start));
-    if (first !== 1 && firsts[first] === 0) {
-      starts.push(start);
-      ends.push(end);
-      return;
+    if (first === 1 || firsts[first] === 1) {
+      const written = cut.slice(start, end);
+      let match = seen.get(written);
+      if (match === undefined) seen.set(written, (match = matchOf(written, highlight)));
+      if (match === NO_WORD) return;
+      if (match !== null) {
+        hits.push(count);
+        hitTerms.push(match);
+      }
     }
-    const written = cut.slice(start, end);
-    let match = seen.get(written);
-    if (match === undefined) seen.set(written, (match = matchOf(written, highlight)));
-    if (match === NO_WORD) return;
-    if (match !== null) {
-      hits.push(starts.length);
-      hitTerms.push(match);
-    }
-    starts.push(start);
-    ends.push(end);
+    b[2 * count] = start;
+    b[2 * count + 1] = end;
+    count++;
   });
-  const count = starts.length;
   if (count === 0) return text ? [{ text: text.slice(0, 200), mark: false }] : [];
   // The window of `width` words with the most hits, distinct terms counting more than repeats;
   // windows worth trying start at a hit (or the text's start).
@@ -99,8 +101,8 @@ function snippetOf(text: string, highlight: Set<string>, firsts: Uint8Array, see
   // A little context before the first hit.
   const from = Math.max(0, best - (best > 0 ? 4 : 0));
   const to = Math.min(count, from + width);
-  const startChar = from === 0 ? 0 : starts[from]!;
-  const endChar = to === count ? text.length : ends[to - 1]!;
+  const startChar = from === 0 ? 0 : b[2 * from]!;
+  const endChar = to === count ? text.length : b[2 * (to - 1) + 1]!;
   const pieces: SnippetPiece[] = [];
   let pos = startChar;
   const plain = (s: string) => {
@@ -112,9 +114,9 @@ function snippetOf(text: string, highlight: Set<string>, firsts: Uint8Array, see
   if (from > 0) plain('… ');
   for (const k of hits) {
     if (k < from || k >= to) continue;
-    plain(text.slice(pos, starts[k]));
-    pieces.push({ text: text.slice(starts[k]!, ends[k]), mark: true });
-    pos = ends[k]!;
+    plain(text.slice(pos, b[2 * k]));
+    pieces.push({ text: text.slice(b[2 * k]!, b[2 * k + 1]), mark: true });
+    pos = b[2 * k + 1]!;
   }
   plain(text.slice(pos, endChar).trimEnd());
   if (to < count) plain(' …');

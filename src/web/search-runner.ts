@@ -114,6 +114,14 @@ export function unpackPieces(texts: readonly string[]): SnippetPiece[] {
   return out;
 }
 
+/**
+ * SQLite's page cache of a search thread (MB): twice the web connection's. A search reads the index's
+ * pages of its words and twenty rows scattered over the archive; with 8 MB the benchmark's query mix
+ * (bench:search, 1,000,000 articles) missed enough of them to cost ~7% more CPU a search (1.77 → 1.65 ms
+ * with 16; 32 measured the same as 16).
+ */
+const SEARCH_SQLITE_CACHE_MB = 16;
+
 /** What a search thread is started with (workerData). */
 export interface SearchWorkerData {
   url: string;
@@ -133,7 +141,7 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
   if (opts.threads < 1 || !onFile || !file) {
     return { threads: 0, run: (req) => findSearchResults(store.db, req), close: async () => {} };
   }
-  const data: SearchWorkerData = { url: store.url, sqliteCacheMb: opts.sqliteCacheMb ?? 8 };
+  const data: SearchWorkerData = { url: store.url, sqliteCacheMb: opts.sqliteCacheMb ?? SEARCH_SQLITE_CACHE_MB };
   const pending = new Map<number, { resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number }>();
   const load: number[] = new Array<number>(opts.threads).fill(0);
   const workers: (Worker | null)[] = new Array<Worker | null>(opts.threads).fill(null);
