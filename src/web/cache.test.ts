@@ -10,7 +10,7 @@ import { ensureSource } from '../store/sources.js';
 import { openTestStore } from '../store/testing.js';
 import { buildApp } from './app.js';
 import { invalidationOf, PageCache, pageCacheKey, tags, type PageMeta } from './cache.js';
-import { CDN_TAGS_MAX, cdnTagHeaders, isNotModified, PageBody, pickEncoding } from './http.js';
+import { CDN_TAGS_MAX, cdnTagHeaders, isNotModified, PageBody, pickEncoding, utf8Bytes } from './http.js';
 import { loadTheme } from './theme.js';
 
 const TZ = 'Europe/Istanbul';
@@ -357,5 +357,21 @@ describe('pages served through the cache over HTTP', () => {
     expect(css.headers.get('content-encoding')).toBe('br');
     expect((await css.text()).length).toBeGreaterThan(100);
     expect((await get(href, { 'if-none-match': css.headers.get('etag')! })).status).toBe(304);
+  });
+});
+
+describe('page bytes', () => {
+  it('encodes a page as Buffer.from does, whatever it holds and however long, one after another', () => {
+    let seed = 16;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const units = [0x41, 0xe9, 0x131, 0x627, 0x2026, 0xd83d, 0xde00, 0xdc00, 0xd800, 0xfffd, 0x0, 0x7f, 0x80, 0x7ff, 0x800, 0xffff];
+    const texts = ['', 'Kadıköy', 'الْمَكْتَبَةِ', 'x😀y', 'a\ud800b', '\udc00', 'end\ud83d'];
+    for (let i = 0; i < 200; i++) texts.push(String.fromCharCode(...Array.from({ length: Math.floor(random() * 300) }, () => units[Math.floor(random() * units.length)]!)));
+    texts.push('ع'.repeat(300_000), 'short after a long one'); // past the scratch buffer, then through it again
+    for (const t of texts) {
+      const b = utf8Bytes(t);
+      expect(b.equals(Buffer.from(t)), JSON.stringify(t.slice(0, 20))).toBe(true);
+      expect(b.buffer.byteLength).toBe(b.length); // a buffer of its own size: the cache counts its bytes
+    }
   });
 });
