@@ -120,11 +120,12 @@ const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
 
 /**
  * Returns the UTF-16 code unit the term of a written word beginning with code unit `c` begins with
- * (its terms joined, as snippets match a word: ¼ → 1, 4), whatever the analyser; 1 when that cannot be said from `c` alone: a surrogate, a character
- * folding to none or to a mark, an Arabic letter (the article ال may be dropped), and code units
- * that are no word's start. Folding and stemming keep a word's first letter otherwise (Porter
- * changes only endings), so a word whose first unit gives another letter than every term searched
- * for begins with cannot match one (snippets skip it without working out its terms: snippet.ts).
+ * (its terms joined, as snippets match a word: ¼ → 1, 4), whatever the analyser; 1 when that cannot
+ * be said from `c` alone: a surrogate, a character folding to none or to a mark, an Arabic letter
+ * (the article ال may be dropped), and code units that are no word's start. Folding and stemming
+ * keep a word's first letter otherwise (Porter changes only endings), so a word whose first unit
+ * gives another letter than every term searched for begins with cannot match one (snippets skip it
+ * without working out its terms: snippet.ts).
  * @example termFirstUnit('İ'.charCodeAt(0)) === 0x69 // i
  */
 export function termFirstUnit(c: number): number {

@@ -24,17 +24,15 @@ export class ChromeCache {
    * @example chrome.get(`total`, () => findPublishedTotal(store.db))
    */
   get<T>(key: string, read: () => Promise<T>): Promise<T> {
-    let p = this.entries.get(key) as Promise<T> | undefined;
-    if (!p) {
-      if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-      const made = read();
-      this.entries.set(key, made);
-      made.catch(() => {
-        if (this.entries.get(key) === made) this.entries.delete(key);
-      });
-      p = made;
-    }
-    return p;
+    const kept = this.entries.get(key);
+    if (kept) return kept as Promise<T>;
+    if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
+    const made = read();
+    this.entries.set(key, made);
+    made.catch(() => {
+      if (this.entries.get(key) === made) this.entries.delete(key);
+    });
+    return made;
   }
 }
 
