@@ -1,7 +1,7 @@
 /**
  * A search thread (search-runner.ts): its own read connection to the SQLite file store, answering
  * one search at a time, in the order asked. On Linux the thread runs at a lower priority (nice
- * +10): when the cores are busy, the process's main thread — cache hits, page renders — goes first,
+ * 19): when the cores are busy, the process's main thread — cache hits, page renders — goes first,
  * and searches take what is left.
  */
 import { readlinkSync } from 'node:fs';
