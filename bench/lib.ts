@@ -191,6 +191,36 @@ export function treeMemory(pid: number | undefined): TreeMemory | null {
   return m.processes ? m : null;
 }
 
+/** Clock ticks a second of /proc/PID/stat's times (USER_HZ: 100 on every Linux Node runs on). */
+const CLOCK_TICKS = 100;
+
+/**
+ * Returns the CPU time (user + system, seconds) that `pid` and all its descendants have used, every
+ * thread of each, from /proc/PID/stat; null when it is gone or /proc is missing. Two readings around a
+ * run give its CPU per request: steadier than requests a second on a shared machine, whose cores
+ * other tenants take a varying share of (a process that waits costs nothing here).
+ */
+export function treeCpuSeconds(pid: number | undefined): number | null {
+  if (!pid) return null;
+  let ticks = 0;
+  let seen = 0;
+  const visit = (p: number) => {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+    } catch {
+      return; // exited meanwhile
+    }
+    // After the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th fields.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    ticks += Number(fields[11]) + Number(fields[12]);
+    seen++;
+    for (const c of childPids(p)) visit(c);
+  };
+  visit(pid);
+  return seen ? ticks / CLOCK_TICKS : null;
+}
+
 /** Returns a process's proportional set size in bytes, or 0 when it is gone or the kernel lacks smaps_rollup (before 4.14). */
 function pss(pid: number): number {
   try {

@@ -41,15 +41,15 @@ export function report(o: Options, input: ReportInput): { text: string; failed: 
 /** Returns one mode's heading, table and memory lines. */
 function modeSection(r: ModeResult, cacheBytes: number): string[] {
   const out = ['', `### ${r.mode === 'cold' ? 'Cold (page cache off)' : 'Warm (page cache on, filled)'}`, ''];
-  out.push('| page | bytes | conns | Jarida req/s | p50 | p99 | p99.9 ms | raw req/s | p50 | p99 | p99.9 ms | Jarida/raw |');
-  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('| page | bytes | conns | Jarida req/s | p50 | p99 | p99.9 ms | raw req/s | p50 | p99 | p99.9 ms | Jarida/raw | CPU ms/req Jarida | raw |');
+  out.push('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const p of r.pages) {
     if (p.skipped) {
-      out.push(`| ${p.name} | | | ${p.skipped} | | | | | | | | |`);
+      out.push(`| ${p.name} | | | ${p.skipped} | | | | | | | | | | |`);
       continue;
     }
     for (const c of r.cells.filter((x) => x.page === p.name)) {
-      out.push(`| ${p.name} | ${fmt(p.bytes)} | ${c.connections} | ${numbers(c.jarida)} | ${numbers(c.raw)} | ${ratio(c)} |`);
+      out.push(`| ${p.name} | ${fmt(p.bytes)} | ${c.connections} | ${numbers(c.jarida)} | ${numbers(c.raw)} | ${ratio(c)} | ${cpuCells(c.jarida, c.raw)} |`);
     }
   }
   out.push('');
@@ -68,6 +68,12 @@ function numbers(m: WrkResult | null): string {
   if (!m) return 'failed | | |';
   if (!m.requests) return '0 (none done) | | |';
   return `${fmt(m.rps)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${fmt(m.p999, 2)}`;
+}
+
+/** Returns "Jarida CPU ms/req | raw CPU ms/req" cells (every thread of each server's processes). */
+function cpuCells(jarida: WrkResult | null, raw: WrkResult | null): string {
+  const ms = (m: WrkResult | null) => (m?.cpuMsPerRequest == null ? '–' : fmt(m.cpuMsPerRequest, 3));
+  return `${ms(jarida)} | ${ms(raw)}`;
 }
 
 function ratio(c: Cell): string {

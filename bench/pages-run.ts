@@ -104,8 +104,8 @@ export async function runMode(mode: 'cold' | 'warm', c: ModeContext): Promise<Mo
     for (const [page] of fetched) {
       for (const connections of c.connections) {
         const cell: Cell = { page: page.name, connections, jarida: null, raw: null };
-        cell.jarida = await measureCell(`${mode} ${page.name} ${connections}c jarida`, base + page.path, connections, c, r.failures);
-        cell.raw = await measureCell(`${mode} ${page.name} ${connections}c raw`, rawBase + page.path, connections, c, r.failures);
+        cell.jarida = await measureCell(`${mode} ${page.name} ${connections}c jarida`, base + page.path, connections, c, r.failures, jarida.pid);
+        cell.raw = await measureCell(`${mode} ${page.name} ${connections}c raw`, rawBase + page.path, connections, c, r.failures, raw.pid);
         r.cells.push(cell);
       }
     }
@@ -179,12 +179,12 @@ async function checkSameBytes(rawBase: string, fetched: Map<{ name: PageName; pa
   }
 }
 
-/** Runs wrk for the warm-up, then for the measured duration; records bad statuses and socket errors. */
-async function measureCell(label: string, url: string, connections: number, c: ModeContext, failures: string[]): Promise<WrkResult | null> {
+/** Runs wrk for the warm-up, then for the measured duration (the CPU `pid`'s process tree used meanwhile); records bad statuses and socket errors. */
+async function measureCell(label: string, url: string, connections: number, c: ModeContext, failures: string[], pid: number | undefined): Promise<WrkResult | null> {
   const o = { script: c.script, connections, threads: c.threads, timeout: WRK_TIMEOUT_SECONDS };
   try {
     const warm = await runWrk(url, { ...o, duration: WARMUP_SECONDS });
-    const m = await runWrk(url, { ...o, duration: c.duration });
+    const m = await runWrk(url, { ...o, duration: c.duration, ...(pid ? { cpuOf: pid } : {}) });
     log(`${label}: ${fmt(m.rps)} req/s, p50 ${fmt(m.p50, 2)} p99 ${fmt(m.p99, 2)} p99.9 ${fmt(m.p999, 2)} ms`);
     const bad = warm.badStatus + m.badStatus;
     const errors = warm.socketErrors + m.socketErrors;

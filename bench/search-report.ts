@@ -53,10 +53,10 @@ function queryCell(q: MixQuery): string {
 
 function coldSection(r: ColdResult): string[] {
   const out = ['', '### Cold searches (page cache off), the mix in turn', ''];
-  out.push('| conns | Jarida req/s | p50 | p99 | p99.9 ms | non-2xx | raw req/s | p50 | p99 | p99.9 ms | Jarida/raw |');
-  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+  out.push('| conns | Jarida req/s | p50 | p99 | p99.9 ms | non-2xx | raw req/s | p50 | p99 | p99.9 ms | Jarida/raw | CPU ms/req Jarida | raw |');
+  out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const c of r.cells) {
-    out.push(`| ${c.connections} | ${numbers(c.jarida)} | ${c.jarida ? fmt(c.jarida.badStatus) : ''} | ${numbers(c.raw)} | ${c.jarida && c.raw ? fmt(c.jarida.rps / c.raw.rps, 3) : '–'} |`);
+    out.push(`| ${c.connections} | ${numbers(c.jarida)} | ${c.jarida ? fmt(c.jarida.badStatus) : ''} | ${numbers(c.raw)} | ${c.jarida && c.raw ? fmt(c.jarida.rps / c.raw.rps, 3) : '–'} | ${cpuCells(c.jarida, c.raw)} |`);
   }
   if (r.kinds.length) {
     out.push('', `Each kind alone, 1 connection, ${r.kinds[0]!.seconds} s each (no warm-up):`, '');
@@ -103,4 +103,10 @@ function numbers(m: WrkResult | null): string {
   if (!m) return 'failed | | |';
   if (!m.requests) return '0 (none done) | | |';
   return `${fmt(m.rps)} | ${fmt(m.p50, 2)} | ${fmt(m.p99, 2)} | ${fmt(m.p999, 2)}`;
+}
+
+/** Returns "Jarida CPU ms/req | raw CPU ms/req" cells (every thread of each server's processes). */
+function cpuCells(jarida: WrkResult | null, raw: WrkResult | null): string {
+  const ms = (m: WrkResult | null) => (m?.cpuMsPerRequest == null ? '–' : fmt(m.cpuMsPerRequest, 3));
+  return `${ms(jarida)} | ${ms(raw)}`;
 }

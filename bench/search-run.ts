@@ -73,8 +73,8 @@ export async function runCold(mix: readonly MixQuery[], connections: readonly nu
     const script = writeWrkPathsScript(c.dir, paths, { name: 'mix.lua' });
     for (const n of connections) {
       const cell: ColdCell = { connections: n, jarida: null, raw: null };
-      cell.jarida = await measure(`cold ${n}c jarida`, jarida.base + paths[0], script, n, c, r.failures);
-      cell.raw = await measure(`cold ${n}c raw`, rawBase + paths[0], script, n, c, r.failures);
+      cell.jarida = await measure(`cold ${n}c jarida`, jarida.base + paths[0], script, n, c, r.failures, true, jarida.child.pid);
+      cell.raw = await measure(`cold ${n}c raw`, rawBase + paths[0], script, n, c, r.failures, true, raw.pid);
       r.cells.push(cell);
     }
     const seconds = Math.max(1, Math.round(c.duration / 5));
@@ -204,12 +204,15 @@ async function checkSameBytes(rawBase: string, fetched: Map<string, Fetched>): P
   }
 }
 
-/** Runs wrk (after a warm-up unless `warmUp` is false) and records non-2xx responses and socket errors as failures. */
-async function measure(label: string, url: string, script: string, connections: number, c: RunContext, failures: string[], warmUp = true): Promise<WrkResult | null> {
+/**
+ * Runs wrk (after a warm-up unless `warmUp` is false) and records non-2xx responses and socket errors
+ * as failures; with `pid`, the CPU its process tree used meanwhile.
+ */
+async function measure(label: string, url: string, script: string, connections: number, c: RunContext, failures: string[], warmUp = true, pid?: number): Promise<WrkResult | null> {
   const o = { script, connections, threads: c.threads, timeout: WRK_TIMEOUT_SECONDS };
   try {
     const warm = warmUp ? await runWrk(url, { ...o, duration: WARMUP_SECONDS }) : null;
-    const m = await runWrk(url, { ...o, duration: c.duration });
+    const m = await runWrk(url, { ...o, duration: c.duration, ...(pid ? { cpuOf: pid } : {}) });
     log(`${label}: ${fmt(m.rps)} req/s, p50 ${fmt(m.p50, 2)} p99 ${fmt(m.p99, 2)} p99.9 ${fmt(m.p999, 2)} ms`);
     const bad = (warm?.badStatus ?? 0) + m.badStatus;
     const errors = (warm?.socketErrors ?? 0) + m.socketErrors;

@@ -6,6 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { treeCpuSeconds } from './lib.js';
 
 /** What one wrk run measured: latencies in milliseconds. */
 export interface WrkResult {
@@ -19,6 +20,8 @@ export interface WrkResult {
   badStatus: number;
   /** Connect, read and write errors and timeouts. */
   socketErrors: number;
+  /** CPU milliseconds the server (`cpuOf`: its process tree, every thread) used per request; null when not measured. */
+  cpuMsPerRequest: number | null;
 }
 
 const MARK = 'JARIDA_WRK ';
@@ -95,9 +98,10 @@ function luaString(s: string): string {
 }
 
 /** Runs wrk against one URL for `duration` seconds and resolves with its numbers; rejects when wrk fails or prints no result. */
-export function runWrk(url: string, o: { script: string; connections: number; threads: number; duration: number; timeout: number }): Promise<WrkResult> {
+export function runWrk(url: string, o: { script: string; connections: number; threads: number; duration: number; timeout: number; cpuOf?: number }): Promise<WrkResult> {
   const threads = Math.min(o.threads, o.connections);
   const args = ['-t', String(threads), '-c', String(o.connections), '-d', `${o.duration}s`, '--timeout', `${o.timeout}s`, '-s', o.script, url];
+  const cpuBefore = treeCpuSeconds(o.cpuOf);
   return new Promise((resolve, reject) => {
     const child = spawn('wrk', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -107,7 +111,10 @@ export function runWrk(url: string, o: { script: string; connections: number; th
     child.once('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith(MARK));
       if (code !== 0 || !line) return reject(new Error(`wrk ${args.join(' ')}: exit ${code}, no result:\n${out.trim()}`));
-      resolve(parseResult(line.slice(MARK.length)));
+      const r = parseResult(line.slice(MARK.length));
+      const cpuAfter = treeCpuSeconds(o.cpuOf);
+      if (cpuBefore !== null && cpuAfter !== null && r.requests > 0) r.cpuMsPerRequest = ((cpuAfter - cpuBefore) * 1000) / r.requests;
+      resolve(r);
     });
   });
 }
@@ -124,5 +131,6 @@ function parseResult(json: string): WrkResult {
     max: ms(r.max!),
     badStatus: r.status!,
     socketErrors: r.connect! + r.read! + r.write! + r.timeout!,
+    cpuMsPerRequest: null,
   };
 }
