@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { LIMITS } from '../model/limits.js';
-import type { ArticleInput } from '../model/types.js';
-import { deleteArticle, findArticleBySlug, findArticleIdRange, findArticlesByIds, findArticlesByDay, findLatestArticles, findNeighbours, insertArticles, recountDays, saveArticle, saveArticles, setArticleStatus } from './articles.js';
+import type { Article, ArticleInput } from '../model/types.js';
+import { deleteArticle, findArticleBySlug, findArticleIdRange, findArticlesByIds, findArticlesByDay, findLatestArticles, findNeighbours, findSearchHitsByIds, insertArticles, recountDays, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import { findDayCount, findDayCounts, findMonthDays, findPublishedTotal, findYearMonths } from './day-counts.js';
 import type { Store } from './db.js';
 import { ensureSource } from './sources.js';
@@ -60,7 +60,7 @@ describe.skipIf(await skipStoreTests())('articles and day counts', () => {
 
   it('gives the id range to sample from, and the articles of sampled ids', async () => {
     expect(await findArticleIdRange(store.db)).toBeNull();
-    const a = await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z'), TZ);
+    const a = await saveArticle(store.db, article('a', '2019-02-10T10:00:00Z', { contentHtml: '<p>Body of a</p>', summary: 'About a' }), TZ);
     const b = await saveArticle(store.db, article('b', '2019-02-11T10:00:00Z'), TZ);
     await setArticleStatus(store.db, b.id, 'hidden');
     expect(await findArticleIdRange(store.db)).toEqual({ min: a.id, max: b.id });
@@ -73,6 +73,15 @@ describe.skipIf(await skipStoreTests())('articles and day counts', () => {
     expect((await findArticlesByIds(store.db, [...many, a.id])).map((x) => x.id)).toEqual([a.id]);
     expect((await store.db.transaction().execute((trx) => findArticlesByIds(trx, [b.id]))).map((x) => x.title)).toEqual(['Title b']);
     expect(found.find((x) => x.id === a.id)).toEqual(await findArticleBySlug(store.db, a.slug));
+    // As a search shows them: the same articles, each its card, source id and body alone.
+    const hits = await findSearchHitsByIds(store.db, [b.id, a.id, b.id + 1000, a.id]);
+    const pick = (x: Article) => ({
+      id: x.id, slug: x.slug, title: x.title, summary: x.summary, language: x.language, publishedAt: x.publishedAt, localDay: x.localDay,
+      sourceTitle: x.sourceTitle, sourceSlug: x.sourceSlug, imageUrl: x.imageUrl, sourceId: x.sourceId, contentHtml: x.contentHtml,
+    });
+    expect(hits.sort((x, y) => x.id - y.id)).toEqual(found.sort((x, y) => x.id - y.id).map(pick));
+    expect(hits.find((x) => x.id === a.id)?.contentHtml).toBe('<p>Body of a</p>');
+    expect(await findSearchHitsByIds(store.db, [])).toEqual([]);
   });
 
   it('puts an article on its day in the site time zone', async () => {

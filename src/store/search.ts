@@ -7,11 +7,11 @@
  * analyser's version is kept in the settings, and a store built with another is re-indexed.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
-import { ARTICLE_STATUSES, type Article } from '../model/types.js';
+import { ARTICLE_STATUSES } from '../model/types.js';
 import { searchDocument, type SearchDocument } from '../search/document.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
 import type { QueryPart } from '../search/query.js';
-import { findArticlesByIds } from './articles.js';
+import { findSearchHitsByIds, type SearchHit } from './articles.js';
 import { countPublishedBetween } from './day-counts.js';
 import { isSqlite, StoreError } from './dialect.js';
 import type { Database } from './schema.js';
@@ -38,7 +38,7 @@ export interface SearchFilter {
 
 /** A page of search results. */
 export interface SearchResults {
-  articles: Article[];
+  articles: SearchHit[];
   /** Matches found, at most SEARCH_CANDIDATES. */
   total: number;
   /** True when there are more matches than were ranked. */
@@ -241,7 +241,7 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
     return wide ? rankedPage(d, plan, wide, true, limit, offset) : page;
   };
   const { ids, total } = plan.store === 'sqlite' ? await run(db) : await onPostgres(db, run);
-  const byId = new Map((await findArticlesByIds(db, ids)).map((a) => [a.id, a]));
+  const byId = new Map((await findSearchHitsByIds(db, ids)).map((a) => [a.id, a]));
   return { articles: ids.flatMap((id) => byId.get(id) ?? []), total, capped: total >= SEARCH_CANDIDATES };
 }
 
