@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { scanWords, termsOfWord } from './normalize.js';
+import { matchesHighlight } from './query.js';
 import { makeSnippet, snippetMaker } from './snippet.js';
 
 const render = (pieces: { text: string; mark: boolean }[]) => pieces.map((p) => (p.mark ? `[${p.text}]` : p.text)).join('');
@@ -46,5 +48,32 @@ describe('snippets', () => {
     const snippet = snippetMaker(new Set(['bank']));
     expect(render(snippet(long, 6))).toBe('… w2996 w2997 w2998 w2999 [bank] w3000 …');
     expect(render(snippet('x y bank', 3))).toBe('x y [bank]');
+  });
+
+  it('marks every word that matches and no other, whatever letter the terms begin with (the first-letter skip loses none)', () => {
+    const words = ['İstanbul', 'ıslak', 'Islak', 'Çiçek', 'çiçekler', 'şehir', 'Über', 'über', 'الكتاب', 'كتاب', 'والكتاب', 'المكتبة', '¼', 'ǅemal',
+      'ﬁnance', 'finances', 'Ⅻ', 'ΣΟΦΙΑ', 'σοφία', 'ﬀ', 'Straße', 'strasse', 'Ankara’daki', 'bank', 'banking', 'Bank', 'x2', '2024', 'é', 'e\u0301t\u00e9', 'ـ', '😀'];
+    const matches = (w: string, h: Set<string>) => {
+      const en = termsOfWord(w, 'en');
+      const tr = termsOfWord(w, 'tr');
+      return en.length > 0 && (matchesHighlight(en.join(''), h) || matchesHighlight(tr.join(''), h));
+    };
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    for (let n = 0; n < 400; n++) {
+      const text = Array.from({ length: 5 + Math.floor(next() * 40) }, () => words[Math.floor(next() * words.length)]).join(next() < 0.5 ? ' ' : ', ');
+      const highlight = new Set<string>();
+      for (let k = 0; k < 1 + Math.floor(next() * 3); k++) {
+        const w = words[Math.floor(next() * words.length)]!;
+        for (const lang of ['en', 'tr'] as const) highlight.add(termsOfWord(w, lang).join(''));
+      }
+      highlight.delete('');
+      const pieces = makeSnippet(text, highlight, 1000);
+      expect(pieces.map((p) => p.text).join(''), text).toBe(text); // the whole text: 1000 words wide
+      for (const p of pieces) {
+        if (p.mark) expect(matches(p.text, highlight), `${p.text} in ${text} for ${[...highlight]}`).toBe(true);
+        else scanWords(p.text, (a, b) => expect(matches(p.text.slice(a, b), highlight), `${p.text.slice(a, b)} in ${text} for ${[...highlight]}`).toBe(false));
+      }
+    }
   });
 });

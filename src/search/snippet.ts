@@ -5,7 +5,7 @@
  * page may carry either (see query.ts).
  */
 import { matchesHighlight } from './query.js';
-import { scanWords, termFirstUnit, termsOfWord } from './normalize.js';
+import { scanWordBounds, termFirstUnit, termsOfWord } from './normalize.js';
 
 /** A piece of snippet text; `mark`: it is one of the words searched for. */
 export interface SnippetPiece {
@@ -44,10 +44,16 @@ export function snippetMaker(highlight: Set<string>): (text: string, width?: num
   return (text, width = 30) => snippetOf(text, highlight, firsts, seen, width);
 }
 
-/** The code units the terms searched for begin with: a word whose term begins otherwise matches none (normalize.ts termFirstUnit). */
+/**
+ * The code units the terms searched for begin with, one bit each (8 KB: a page of results made a
+ * 64 KB table before): a word whose term begins otherwise matches none (normalize.ts termFirstUnit).
+ */
 function firstUnitsOf(highlight: Set<string>): Uint8Array {
-  const firsts = new Uint8Array(0x10000);
-  for (const h of highlight) firsts[h.charCodeAt(0)] = 1;
+  const firsts = new Uint8Array(0x2000);
+  for (const h of highlight) {
+    const u = h.charCodeAt(0);
+    firsts[u >> 3]! |= 1 << (u & 7);
+  }
   return firsts;
 }
 
@@ -61,17 +67,21 @@ function snippetOf(text: string, highlight: Set<string>, firsts: Uint8Array, see
   // Where each word starts and ends: at most one word per two code units of the text scanned.
   if (bounds.length < cut.length + 2) bounds = new Int32Array(Math.max(cut.length + 2, 2 * bounds.length));
   const b = bounds;
+  const words = scanWordBounds(cut, b);
+  // The words counted (a lone mark is none: its bounds are dropped, the rest moved down over it).
   let count = 0;
   /** Indexes (into the words) of the matching words, and their terms. */
   const hits: number[] = [];
   const hitTerms: string[] = [];
-  scanWords(cut, (start, end) => {
+  for (let w = 0; w < words; w++) {
+    const start = b[2 * w]!;
+    const end = b[2 * w + 1]!;
     const first = termFirstUnit(cut.charCodeAt(start));
-    if (first === 1 || firsts[first] === 1) {
+    if (first === 1 || ((firsts[first >> 3]! >> (first & 7)) & 1) === 1) {
       const written = cut.slice(start, end);
       let match = seen.get(written);
       if (match === undefined) seen.set(written, (match = matchOf(written, highlight)));
-      if (match === NO_WORD) return;
+      if (match === NO_WORD) continue;
       if (match !== null) {
         hits.push(count);
         hitTerms.push(match);
@@ -80,7 +90,7 @@ function snippetOf(text: string, highlight: Set<string>, firsts: Uint8Array, see
     b[2 * count] = start;
     b[2 * count + 1] = end;
     count++;
-  });
+  }
   if (count === 0) return text ? [{ text: text.slice(0, 200), mark: false }] : [];
   // The window of `width` words with the most hits, distinct terms counting more than repeats;
   // windows worth trying start at a hit (or the text's start).
