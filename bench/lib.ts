@@ -171,13 +171,7 @@ export interface TreeMemory {
 export function treeMemory(pid: number | undefined): TreeMemory | null {
   if (!pid) return null;
   const m: TreeMemory = { processes: 0, hwmTotal: 0, hwmMax: 0, rssTotal: 0, pssTotal: 0, hwms: [] };
-  const visit = (p: number) => {
-    let status: string;
-    try {
-      status = readFileSync(`/proc/${p}/status`, 'utf8');
-    } catch {
-      return; // exited meanwhile
-    }
+  eachInTree(pid, 'status', (p, status) => {
     const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)\\s+kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
     m.processes++;
     m.hwmTotal += kb('VmHWM');
@@ -185,9 +179,7 @@ export function treeMemory(pid: number | undefined): TreeMemory | null {
     m.hwms.push(kb('VmHWM'));
     m.rssTotal += kb('VmRSS');
     m.pssTotal += pss(p);
-    for (const c of childPids(p)) visit(c);
-  };
-  visit(pid);
+  });
   return m.processes ? m : null;
 }
 
@@ -204,21 +196,25 @@ export function treeCpuSeconds(pid: number | undefined): number | null {
   if (!pid) return null;
   let ticks = 0;
   let seen = 0;
-  const visit = (p: number) => {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-    } catch {
-      return; // exited meanwhile
-    }
+  eachInTree(pid, 'stat', (_p, stat) => {
     // After the command name (in parentheses, which may hold spaces): utime and stime are the 12th and 13th fields.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     ticks += Number(fields[11]) + Number(fields[12]);
     seen++;
-    for (const c of childPids(p)) visit(c);
-  };
-  visit(pid);
+  });
   return seen ? ticks / CLOCK_TICKS : null;
+}
+
+/** Calls `read` with `/proc/PID/<file>` of `pid` and of each of its descendants (one that exited meanwhile is skipped). */
+function eachInTree(pid: number, file: 'status' | 'stat', read: (pid: number, text: string) => void): void {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/${file}`, 'utf8');
+  } catch {
+    return; // exited meanwhile, or no /proc
+  }
+  read(pid, text);
+  for (const c of childPids(pid)) eachInTree(c, file, read);
 }
 
 /** Returns a process's proportional set size in bytes, or 0 when it is gone or the kernel lacks smaps_rollup (before 4.14). */
