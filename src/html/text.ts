@@ -114,13 +114,13 @@ export function htmlToText(html: string): string {
 
 // Tags that end a run of text: replaced by a space, inline ones (<b>, <a>…) by nothing.
 const BREAKING = new Set(['br', 'p', 'div', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'blockquote', 'pre', 'hr', 'img', 'section', 'article', 'header', 'footer', 'dd', 'dt', 'figure', 'figcaption']);
-const SCRIPT_END = /<\/script\s*>/gi;
-const STYLE_END = /<\/style\s*>/gi;
+/** Elements whose body is removed with them, and the end tag each ends at. */
+const RAW_TEXT = [['script', /<\/script\s*>/gi], ['style', /<\/style\s*>/gi]] as const;
 
 /**
  * Returns `html` with its markup removed (a breaking tag, a comment, a script or style with its
  * body, a CDATA mark or a doctype as a space; an inline tag as nothing), by hand, exactly as this
- * regex replace did (text.test.ts holds it and compares the two), in a third of its time:
+ * regex replace did (text.test.ts holds it and compares the two), in half its time:
  * `/<!--[\s\S]*?(?:-->|$)|<(script|style)\b[\s\S]*?(?:<\/\1\s*>|$)|<\/?([A-Za-z][\w:-]*)(?:[^>"']|"[^"]*"|'[^']*')*(?:>|$)|<!\[CDATA\[|\]\]>|<![^>]*>/gi`
  * @example stripMarkup('<p>Fish <b>and</b> chips<!-- ad --></p>') // ' Fish and chips  '
  */
@@ -164,7 +164,7 @@ function markupAt(html: string, i: number): { end: number; breaking: boolean } |
     const close = html.indexOf('>', i + 2);
     return close === -1 ? null : { end: close + 1, breaking: true };
   }
-  for (const [name, endRe] of [['script', SCRIPT_END], ['style', STYLE_END]] as const) {
+  for (const [name, endRe] of RAW_TEXT) {
     if (!asciiCaseIs(html, i + 1, name) || isWordUnit(html.charCodeAt(i + 1 + name.length))) continue;
     endRe.lastIndex = i + 1 + name.length;
     const close = endRe.exec(html);
