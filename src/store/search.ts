@@ -1,7 +1,8 @@
 /**
- * The search index and search queries. SQLite: FTS5 (`articles_fts`, contentless, rowid = article
- * id) ranked by bm25. PostgreSQL: `article_search` tsvectors (`simple` config) with a GIN index,
- * ranked by ts_rank. Terms are normalized in src/search before either store sees them, so both
+ * The search index and search queries. SQLite: FTS5 (`articles_fts`, contentless, rowid = the
+ * article's search key, store/search-key.ts). PostgreSQL: `article_search` tsvectors (`simple`
+ * config) with GIN indexes. Both rank by searchArticles' order (title matches, then the rest, newest
+ * first), read from the newest key on. Terms are normalized in src/search before either store sees them, so both
  * match the same words; the query text reaching SQL is built here from terms of letters and digits
  * only, and passed as a parameter. Each article is analysed in its own language (src/search); the
  * analyser's version is kept in the settings, and a store built with another is re-indexed.
@@ -70,6 +71,11 @@ export async function indexArticles(db: Db, articles: readonly IndexedArticle[],
   if (articles.length === 0) return;
   const docs = articles.map((a) => ({ id: Number(a.id), key: Number(a.search_key), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html, language: a.language })) }));
   if (isSqlite(db)) {
+    // In ascending key order: FTS5 writes its pending entries out as a new segment whenever a rowid
+    // is not above the one before, so a batch given newest first (a feed, an import, a rebuild in id
+    // order) made a segment per article, each merged again later: 111–125 µs an article against
+    // 43–45 in key order (40,000 bodies of ~1.5 KB, one transaction per 2,000).
+    docs.sort((x, y) => x.key - y.key);
     if (!fresh) await unindexKeys(db, [...new Set(articles.flatMap((a) => [Number(a.search_key), ...(a.previous_key == null ? [] : [Number(a.previous_key)])]))]);
     for (let i = 0; i < docs.length; i += 300) {
       const chunk = docs.slice(i, i + 300);
