@@ -12,7 +12,7 @@ import type { ArticlesTable, Database } from './schema.js';
 import { bumpDayCounts, findDayAtOffset, rebuildDayCounts } from './day-counts.js';
 import { signalChange } from './changes.js';
 import { isSqlite, isWriteRace } from './dialect.js';
-import { indexArticles, unindexArticles } from './search.js';
+import { indexArticles, unindexArticles, type IndexedArticle } from './search.js';
 import { assignSearchKeys } from './search-key.js';
 import { bumpSourceCounts, fileArticles, prepareFiling, rebuildListCounts, refileStatus, type FilingItem } from './categories.js';
 import { prepared } from './prepared.js';
@@ -254,6 +254,7 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
     used.add(slug);
     return slug;
   });
+  const indexed: IndexedArticle[] = [];
   for (let i = 0; i < planned.length; i += 200) {
     const chunk = planned.slice(i, i + 200);
     const keys = await assignSearchKeys(trx, chunk.map((p) => p.row));
@@ -263,9 +264,15 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
       .returning(['id', 'slug'])
       .execute();
     const idBySlug = new Map(inserted.map((r) => [r.slug, Number(r.id)]));
-    await indexArticles(trx, chunk.map((p, k) => ({ ...p.row, id: idBySlug.get(slugs[i + k]!)!, search_key: keys[k]!, document: p.input.searchDocument })), true);
-    chunk.forEach((p, k) => out.set(p.index, { id: idBySlug.get(slugs[i + k]!)!, slug: slugs[i + k]! }));
+    chunk.forEach((p, k) => {
+      const id = idBySlug.get(slugs[i + k]!)!;
+      out.set(p.index, { id, slug: slugs[i + k]! });
+      indexed.push({ ...p.row, id, search_key: keys[k]!, document: p.input.searchDocument });
+    });
   }
+  // Indexed once, in key order (indexArticles): per chunk, each chunk of a newest-first batch began
+  // a segment of its own (~20% more of FTS5's time in an import).
+  await indexArticles(trx, indexed, true);
   return out;
 }
 
@@ -292,6 +299,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
     const perSource = new Map<number, number>();
     const filing: FilingItem[] = [];
     const ids: number[] = [];
+    const indexed: IndexedArticle[] = [];
     let inserted = 0;
     for (let i = 0; i < inputs.length; i += 500) {
       const unkeyed = inputs.slice(i, i + 500).map((input) => {
@@ -303,7 +311,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
       const rows = unkeyed.map((r, k) => ({ ...r, search_key: keys[k]! }));
       const out = await trx.insertInto('articles').values(rows).onConflict((oc) => oc.doNothing()).returning(['id', 'slug', 'local_day', 'status']).execute();
       const bySlug = new Map(rows.map((r, k) => [r.slug, { ...r, document: inputs[i + k]!.searchDocument, words: wordsOf(inputs[i + k]!.categories) }]));
-      await indexArticles(trx, out.map((r) => ({ ...bySlug.get(r.slug)!, id: Number(r.id) })), true);
+      for (const r of out) indexed.push({ ...bySlug.get(r.slug)!, id: Number(r.id) });
       for (const r of out) {
         const row = bySlug.get(r.slug)!;
         inserted++;
@@ -315,6 +323,7 @@ export async function insertArticles(db: Kysely<Database>, inputs: ArticleInput[
         }
       }
     }
+    await indexArticles(trx, indexed, true); // once, in key order (insertPlanned)
     await bumpDayCounts(trx, perDay);
     const filed = await fileArticles(trx, filing);
     await bumpSourceCounts(trx, perSource);

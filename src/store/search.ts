@@ -62,6 +62,9 @@ export interface IndexedArticle {
   document?: SearchDocument;
 }
 
+/** Rows an insert into a SQLite index table takes at most (3 parameters each; SQLite allows 32,766). */
+const FTS_ROWS = 1000;
+
 /**
  * Adds or replaces the index entries of these articles (in the caller's transaction); `fresh`: they
  * were just inserted, so there is nothing to replace (a deleted article's entry went with it).
@@ -74,11 +77,13 @@ export async function indexArticles(db: Db, articles: readonly IndexedArticle[],
     // In ascending key order: FTS5 writes its pending entries out as a new segment whenever a rowid
     // is not above the one before, so a batch given newest first (a feed, an import, a rebuild in id
     // order) made a segment per article, each merged again later: 111–125 µs an article against
-    // 43–45 in key order (40,000 bodies of ~1.5 KB, one transaction per 2,000).
+    // 43–45 in key order (40,000 bodies of ~1.5 KB, one transaction per 2,000). Callers index a
+    // transaction's articles in one call.
     docs.sort((x, y) => x.key - y.key);
     if (!fresh) await unindexKeys(db, [...new Set(articles.flatMap((a) => [Number(a.search_key), ...(a.previous_key == null ? [] : [Number(a.previous_key)])]))]);
-    for (let i = 0; i < docs.length; i += 300) {
-      const chunk = docs.slice(i, i + 300);
+    // Each statement of several rows ends in a savepoint, where FTS5 writes a segment too: few, long ones.
+    for (let i = 0; i < docs.length; i += FTS_ROWS) {
+      const chunk = docs.slice(i, i + FTS_ROWS);
       await sql`insert into articles_fts (rowid, title, body) values ${sql.join(chunk.map((d) => sql`(${asKey(d.key)}, ${d.title}, ${d.body})`))}`.execute(db);
       await sql`insert into articles_title_fts (rowid, title) values ${sql.join(chunk.map((d) => sql`(${asKey(d.key)}, ${d.title})`))}`.execute(db);
     }
