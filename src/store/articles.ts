@@ -110,6 +110,8 @@ export async function writeArticles(trx: Transaction<Database>, inputs: readonly
   const perSource = new Map<number, number>();
   const bumpSource = (id: number, n: number) => perSource.set(id, (perSource.get(id) ?? 0) + n);
   const sources = new Set<number>();
+  /** The updated articles' new index entries: indexed at once after the loop (search.ts indexArticles). */
+  const reindexed: IndexedArticle[] = [];
 
   for (const [index, row] of rows.entries()) {
     const input = inputs[index]!;
@@ -131,7 +133,7 @@ export async function writeArticles(trx: Transaction<Database>, inputs: readonly
       continue;
     }
     if (m) {
-      const saved = await updateMatch(trx, m, row, input, matchedByUrl, now, bump);
+      const saved = await updateMatch(trx, m, row, input, matchedByUrl, now, bump, reindexed);
       if (saved.outcome === 'updated') {
         filing.push({ id: saved.id, sourceId: row.source_id, words: wordsOf(input.categories), published: row.status === 'published', publishedAt: row.published_at });
         if (m.status === 'published') bumpSource(Number(m.source_id), -1);
@@ -147,6 +149,7 @@ export async function writeArticles(trx: Transaction<Database>, inputs: readonly
     results.push(index);
   }
 
+  await indexArticles(trx, reindexed);
   const ids = await insertPlanned(trx, planned, now);
   for (const p of planned) {
     filing.push({ id: ids.get(p.index)!.id, sourceId: p.row.source_id, words: wordsOf(p.input.categories), published: p.row.status === 'published', publishedAt: p.row.published_at });
@@ -199,7 +202,7 @@ async function findMatches(trx: Transaction<Database>, rows: Row[], inputs: read
 }
 
 async function updateMatch(
-  trx: Transaction<Database>, m: Match, row: Row, input: WriteInput, matchedByUrl: boolean, now: string, bump: (day: string, n: number) => void,
+  trx: Transaction<Database>, m: Match, row: Row, input: WriteInput, matchedByUrl: boolean, now: string, bump: (day: string, n: number) => void, reindexed: IndexedArticle[],
 ): Promise<SaveResult> {
   const desk = isDesk(input);
   const unchanged: SaveResult = { id: Number(m.id), slug: m.slug, outcome: 'unchanged' };
@@ -228,7 +231,7 @@ async function updateMatch(
   // committed meanwhile (PostgreSQL) stays, and this fetch changes nothing.
   const written = desk ? await update.executeTakeFirst() : await update.where('edited_at', 'is', null).where('status', '=', m.status).executeTakeFirst();
   if (written.numUpdatedRows === 0n) return unchanged;
-  await indexArticles(trx, [{ ...row, id: Number(m.id), search_key: searchKey, previous_key: m.search_key === null ? null : Number(m.search_key), document: input.searchDocument }]);
+  reindexed.push({ ...row, id: Number(m.id), search_key: searchKey, previous_key: m.search_key === null ? null : Number(m.search_key), document: input.searchDocument });
   for (const [day, n] of dayMoves(m, row)) bump(day, n);
   return { id: Number(m.id), slug: m.slug, outcome: 'updated' };
 }

@@ -189,6 +189,31 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('ships')).toEqual([]);
   });
 
+  it('follows a save of many updates at once, newest first (one segment on SQLite), and two inputs matching one article', async () => {
+    const at = Date.parse('2024-03-30T09:00:00Z');
+    const batch = (title: string, body: string, moved = 0) => Array.from({ length: 40 }, (_, i) => article(`${title} ${i}`, body, new Date(at - i * 3_600_000 + moved).toISOString(), { guid: `u${i}`, url: `https://news.example/u${i}`, canonicalUrl: `https://news.example/u${i}` }));
+    await saveArticles(store.db, batch('Harvest report', 'Farmers pick olives.'), TZ);
+    const before = store.dialect.name === 'sqlite' ? [await segments(store, 'articles_fts'), await segments(store, 'articles_title_fts')] : [];
+    // Every one changed, half of them moved in time (a new search key).
+    const changed = batch('Vintage report', 'Growers pick grapes.').map((a, i) => (i % 2 ? { ...a, publishedAt: new Date(a.publishedAt.getTime() + 60_000) } : a));
+    expect((await saveArticles(store.db, changed, TZ)).every((r) => r.outcome === 'updated')).toBe(true);
+    if (store.dialect.name === 'sqlite') expect([await segments(store, 'articles_fts'), await segments(store, 'articles_title_fts')]).toEqual(before.map((n) => n + 1));
+    expect(await titles('harvest', {}, 50)).toEqual([]);
+    expect(await titles('olives', {}, 50)).toEqual([]);
+    expect(await titles('grapes', {}, 50)).toEqual(Array.from({ length: 40 }, (_, i) => `Vintage report ${i}`));
+    // Two inputs of one save match article u0: by its guid, and (another guid) by its URL; the last one's words stay, once.
+    const [byGuid, byUrl] = [
+      article('Market report', 'Traders sell figs.', '2024-03-30T10:00:00Z', { guid: 'u0', url: 'https://news.example/u0', canonicalUrl: 'https://news.example/u0' }),
+      article('Bazaar report', 'Traders sell dates.', '2024-03-30T11:00:00Z', { guid: 'other', url: 'https://news.example/u0', canonicalUrl: 'https://news.example/u0' }),
+    ];
+    const results = await saveArticles(store.db, [byGuid, byUrl], TZ);
+    expect(results.map((r) => r.outcome)).toEqual(['updated', 'updated']);
+    expect(results[0]!.id).toBe(results[1]!.id);
+    expect(await titles('traders')).toEqual(['Bazaar report']);
+    expect(await titles('figs')).toEqual([]);
+    expect(await titles('vintage', {}, 50)).toHaveLength(39);
+  });
+
   it('indexes bulk inserts and rebuilds the whole index', async () => {
     await insertArticles(store.db, [article('Olive harvest begins', 'Farmers pick olives.', '2024-03-10T09:00:00Z')], TZ);
     expect(await titles('olive')).toEqual(['Olive harvest begins']);

@@ -70,8 +70,11 @@ const FTS_ROWS = 1000;
  * were just inserted, so there is nothing to replace (a deleted article's entry went with it).
  * @example await indexArticles(trx, [{ id: 7, search_key: 80_337_000_000_000, title: 'Budget', summary: null, content_html: '<p>…</p>' }])
  */
-export async function indexArticles(db: Db, articles: readonly IndexedArticle[], fresh = false): Promise<void> {
-  if (articles.length === 0) return;
+export async function indexArticles(db: Db, entries: readonly IndexedArticle[], fresh = false): Promise<void> {
+  if (entries.length === 0) return;
+  // An article given twice (two inputs of one save matched it) is indexed as the last says; every
+  // key either named is unindexed below.
+  const articles = fresh ? entries : [...new Map(entries.map((a) => [Number(a.id), a])).values()];
   const docs = articles.map((a) => ({ id: Number(a.id), key: Number(a.search_key), ...(a.document ?? searchDocument({ title: a.title, summary: a.summary, contentHtml: a.content_html, language: a.language })) }));
   if (isSqlite(db)) {
     // In ascending key order: FTS5 writes its pending entries out as a new segment whenever a rowid
@@ -80,7 +83,7 @@ export async function indexArticles(db: Db, articles: readonly IndexedArticle[],
     // 43–45 in key order (40,000 bodies of ~1.5 KB, one transaction per 2,000). Callers index a
     // transaction's articles in one call.
     docs.sort((x, y) => x.key - y.key);
-    if (!fresh) await unindexKeys(db, [...new Set(articles.flatMap((a) => [Number(a.search_key), ...(a.previous_key == null ? [] : [Number(a.previous_key)])]))]);
+    if (!fresh) await unindexKeys(db, [...new Set(entries.flatMap((a) => [Number(a.search_key), ...(a.previous_key == null ? [] : [Number(a.previous_key)])]))]);
     // Each statement of several rows ends in a savepoint, where FTS5 writes a segment too: few, long ones.
     for (let i = 0; i < docs.length; i += FTS_ROWS) {
       const chunk = docs.slice(i, i + FTS_ROWS);
