@@ -207,19 +207,6 @@ export function searchTermsText(text: string, analyser: Analyser = 'en'): string
 
 const JOINED_CACHES = { en: new Map<string, string>(), folded: new Map<string, string>() };
 
-/**
- * Returns the words of a text with where each starts and ends, and its term (for highlighting).
- * Folding keeps string length for most scripts but not all (ß → ss); offsets are in the original.
- */
-export function wordsOf(text: string, analyser: Analyser = 'en'): { start: number; end: number; term: string }[] {
-  const out: { start: number; end: number; term: string }[] = [];
-  scanWords(text, (start, end) => {
-    const terms = termsOfWord(text.slice(start, end), analyser);
-    if (terms.length) out.push({ start, end, term: terms.join('') });
-  });
-  return out;
-}
-
 /** Returns the written words of a text, in order. */
 export function writtenWords(text: string): string[] {
   const out: string[] = [];
