@@ -273,8 +273,8 @@ async function insertPlanned(trx: Transaction<Database>, planned: { index: numbe
       indexed.push({ ...p.row, id, search_key: keys[k]!, document: p.input.searchDocument });
     });
   }
-  // Indexed once, in key order (indexArticles): per chunk, each chunk of a newest-first batch began
-  // a segment of its own (~20% more of FTS5's time in an import).
+  // Indexed once, in key order (indexArticles): indexed per chunk, each chunk of a newest-first
+  // batch began a segment of its own.
   await indexArticles(trx, indexed, true);
   return out;
 }
