@@ -2,9 +2,9 @@
  * The search index and search queries. SQLite: FTS5 (`articles_fts`, contentless, rowid = the
  * article's search key, store/search-key.ts). PostgreSQL: `article_search` tsvectors (`simple`
  * config) with GIN indexes. Both rank by searchArticles' order (title matches, then the rest, newest
- * first), read from the newest key on. Terms are normalized in src/search before either store sees them, so both
- * match the same words; the query text reaching SQL is built here from terms of letters and digits
- * only, and passed as a parameter. Each article is analysed in its own language (src/search); the
+ * first), read from the newest key on. Terms are normalized in src/search before either store sees
+ * them, so both match the same words; the query text reaching SQL is built here from terms of letters
+ * and digits only, and passed as a parameter. Each article is analysed in its own language (src/search); the
  * analyser's version is kept in the settings, and a store built with another is re-indexed.
  */
 import { sql, type Kysely, type RawBuilder, type Transaction } from 'kysely';
