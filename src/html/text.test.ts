@@ -84,7 +84,7 @@ describe('stripMarkup', () => {
 
   it('matches the regex on random markup soup', () => {
     const parts = ['<', '>', '/', '!', '--', '-->', '!--', 'script', 'SCRIPT', 'style', '</script', '</style >', ' ', '\n', '"', "'", '=', ']]>', ']',
-      '<![CDATA[', 'p', 'b', 'br', 'a', 'x', '1', ':', '-', '_', '&amp;', '\u00a0', 'é', '\u212A', '\t'];
+      '<![CDATA[', 'p', 'b', 'br', 'a', 'x', '1', ':', '-', '_', '&amp;', '\u00a0', 'é', '\u212A', '\t', '\r', '\v', '\f', '\u2003', '\u3000'];
     let seed = 7;
     const next = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
     for (let n = 0; n < 20_000; n++) {

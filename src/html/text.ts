@@ -81,8 +81,10 @@ function fromCodePoint(code: number): string {
 export function collapseWhitespace(s: string): string {
   // Only runs that are not already one space: replacing every single space by itself cost ~10 µs
   // per 2 KB article (search terms, summaries). (A loop by hand over the code units took 2.6 times
-  // as long as this replace.)
-  return s.replace(/ [\t\n\v\f\r ]+|[\t\n\v\f\r][\t\n\v\f\r ]*/g, ' ').trim();
+  // as long as this replace.) Trimmed first, the same text: the replace then makes a new flat
+  // string, where trimming its result made a slice of it, read ~20% slower code unit by code unit
+  // (snippets scan each result's text).
+  return s.trim().replace(/ [\t\n\v\f\r ]+|[\t\n\v\f\r][\t\n\v\f\r ]*/g, ' ');
 }
 
 const C1_TEST = /[\u0080-\u009f]/;

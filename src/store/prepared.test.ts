@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrate, openStore, type Store } from './db.js';
-import { directReader } from './dialect.js';
+import { sql } from 'kysely';
+import { directReader, readRows } from './dialect.js';
 import { prepared } from './prepared.js';
 import { openTestStore, skipStoreTests, testStoreKind } from './testing.js';
 
@@ -91,6 +92,31 @@ describe.skipIf(testStoreKind() !== 'sqlite')('prepared reads on SQLite, beside 
       expect(direct).toEqual(viaKysely);
       expect(Object.keys(direct[0]!)).toEqual(Object.keys(viaKysely[0]!));
       expect(Object.getPrototypeOf(direct[0])).toBe(Object.prototype);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('readRows: a raw read at once on the connection, through Kysely in a transaction', async () => {
+    const seen: string[] = [];
+    const store = openStore(`sqlite:${join(dir, 'r.db')}`, { onQuery: (kind) => seen.push(kind) });
+    try {
+      await migrate(store);
+      await store.db.insertInto('counters').values({ name: 'n', value: 1 }).execute();
+      const read = (db: Parameters<typeof readRows>[0]) => readRows(db, sql<{ value: number; twice: number }>`select value, value * 2 as twice from counters where name = ${'n'}`);
+      seen.length = 0;
+      const direct = read(store.db);
+      expect(seen).toEqual(['raw']); // read before the call returned: no turn of Kysely's driver
+      expect(await direct).toEqual([{ value: 1, twice: 2 }]);
+      await store.db.transaction().execute(async (t) => {
+        await t.updateTable('counters').set({ value: 5 }).where('name', '=', 'n').execute();
+        seen.length = 0;
+        const inside = read(t);
+        expect(seen).toEqual([]); // through Kysely, on the transaction's connection
+        expect(await inside).toEqual([{ value: 5, twice: 10 }]);
+        expect(seen).toEqual(['raw']);
+      });
+      expect(await read(store.db)).toEqual([{ value: 5, twice: 10 }]);
     } finally {
       await store.close();
     }

@@ -14,7 +14,7 @@ import { ANALYSER_VERSION } from '../search/normalize.js';
 import type { QueryPart } from '../search/query.js';
 import { findSearchHitsByIds, type SearchHit } from './articles.js';
 import { countPublishedBetween } from './day-counts.js';
-import { isSqlite, StoreError } from './dialect.js';
+import { isSqlite, readRows, StoreError } from './dialect.js';
 import type { Database } from './schema.js';
 import { findSetting, saveSetting } from './settings.js';
 import { asKey, firstKeyAt } from './search-key.js';
@@ -343,10 +343,10 @@ export async function findMatchingIds(db: Db, m: TextMatch, where: RawBuilder<un
   const page = sql<{ id: number; key: number }>`select a.id, w.key from (${walk}) w join articles a ${indexedBySearchKey(db)} on a.search_key = w.key
     where ${where} order by w.key desc limit ${limit}`;
   const run = async (d: Db) => {
-    const rows = (await page.execute(d)).rows;
+    const rows = await readRows(d, page);
     const found = { ids: rows.map((r) => Number(r.id)), keys: rows.map((r) => Number(r.key)) };
     if (rows.length >= limit || !capped) return { ...found, stoppedAt: null };
-    const read = (await sql<{ n: number; last: number | null }>`select count(*) as n, min(key) as last from (${walk}) w`.execute(d)).rows[0];
+    const [read] = await readRows(d, sql<{ n: number; last: number | null }>`select count(*) as n, min(key) as last from (${walk}) w`);
     return { ...found, stoppedAt: Number(read?.n ?? 0) >= MATCH_WALK && read?.last != null ? Number(read.last) : null };
   };
   return isSqlite(db) ? run(db) : onPostgres(db, run);
@@ -486,7 +486,7 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
         join articles a on a.id = m.article_id where ${where} and not (m.title_document @@ ${words}) order by a.search_key desc limit ${n}`;
     }
   }
-  return (await query.execute(db)).rows.map((r) => Number(r.id));
+  return (await readRows(db, query)).map((r) => Number(r.id));
 }
 
 /**
@@ -501,18 +501,18 @@ async function sqliteRestIds(db: Db, f: SearchFilter, prefix: boolean, n: number
   const out: number[] = [];
   let below = hi;
   for (let batch = Math.max(32, 2 * n); ; batch = Math.min(4 * batch, 2000)) {
-    const { rows } = await sql<{ key: number; id: number }>`select f.rowid as key, a.id from articles_fts f
+    const rows = await readRows(db, sql<{ key: number; id: number }>`select f.rowid as key, a.id from articles_fts f
       join articles a indexed by articles_search_key on a.search_key = f.rowid
       where articles_fts match ${fts5Query(f, prefix)}
         ${lo !== undefined ? sql`and f.rowid >= ${asKey(lo)}` : sql``} ${below !== undefined ? sql`and f.rowid < ${asKey(below)}` : sql``}
         and ${where}
-      order by f.rowid desc limit ${batch}`.execute(db);
+      order by f.rowid desc limit ${batch}`);
     if (rows.length === 0) return out;
     const top = Number(rows[0]!.key);
     const bottom = Number(rows[rows.length - 1]!.key);
-    const titled = await sql<{ key: number }>`select rowid as key from articles_title_fts
-      where articles_title_fts match ${fts5Query({ parts: f.parts }, prefix)} and rowid >= ${asKey(bottom)} and rowid <= ${asKey(top)}`.execute(db);
-    const inTitle = new Set(titled.rows.map((r) => Number(r.key)));
+    const titled = await readRows(db, sql<{ key: number }>`select rowid as key from articles_title_fts
+      where articles_title_fts match ${fts5Query({ parts: f.parts }, prefix)} and rowid >= ${asKey(bottom)} and rowid <= ${asKey(top)}`);
+    const inTitle = new Set(titled.map((r) => Number(r.key)));
     for (const r of rows) {
       if (inTitle.has(Number(r.key))) continue;
       out.push(Number(r.id));
@@ -575,7 +575,7 @@ async function wordsBeginning(db: Db, prefix: string, max: number): Promise<stri
   const end = `${prefix}\u{10FFFF}`;
   const words: string[] = [];
   for (let last = prefix; words.length < max; ) {
-    const { rows: [next] } = await sql<{ term: string }>`select term from articles_fts_terms where term >= ${`${last}\u0001`} and term < ${end} limit 1`.execute(db);
+    const [next] = await readRows(db, sql<{ term: string }>`select term from articles_fts_terms where term >= ${`${last}\u0001`} and term < ${end} limit 1`);
     if (!next) break;
     words.push(next.term);
     last = next.term;
@@ -612,7 +612,7 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
       : sql`select 1 from (select article_id from article_search where document @@ ${q} offset 0) m join articles a on a.id = m.article_id
           where ${where} limit ${SEARCH_CANDIDATES}`;
   }
-  const { rows } = await sql<{ n: number }>`select count(*) as n from (${matches}) c`.execute(db);
+  const rows = await readRows(db, sql<{ n: number }>`select count(*) as n from (${matches}) c`);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -631,11 +631,11 @@ const UNPUBLISHED = sql.join(ARTICLE_STATUSES.filter((st) => st !== 'published')
  */
 async function countSqliteWithoutJoin(db: Db, f: SearchFilter, prefix: boolean): Promise<number | null> {
   if (f.sourceId !== undefined || f.fromDay || f.toDay) return null;
-  const { rows: [hidden] } = await sql<{ n: number }>`select count(*) as n from articles where status in (${UNPUBLISHED})`.execute(db);
+  const [hidden] = await readRows(db, sql<{ n: number }>`select count(*) as n from articles where status in (${UNPUBLISHED})`);
   const unpublished = Number(hidden?.n ?? 0);
   if (unpublished > SEARCH_CANDIDATES) return null;
   const enough = SEARCH_CANDIDATES + unpublished;
-  const { rows: [found] } = await sql<{ n: number }>`select count(*) as n from (select 1 from articles_fts where articles_fts match ${fts5Query(f, prefix)} limit ${enough}) c`.execute(db);
+  const [found] = await readRows(db, sql<{ n: number }>`select count(*) as n from (select 1 from articles_fts where articles_fts match ${fts5Query(f, prefix)} limit ${enough}) c`);
   return Number(found?.n ?? 0) >= enough ? SEARCH_CANDIDATES : null;
 }
 
