@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import type { FeedItem, ParsedFeed } from '../model/feed.js';
 import type { SourceRules } from '../model/rules.js';
 import { compiledWorker } from '../paths.js';
+import { Pending } from '../threads.js';
 import { extractArticle, isLinkList, type ExtractedArticle } from './extract/extract.js';
 import { decodeText } from './parse/decode.js';
 import { ParseError, firstOfEachGuid, parseFeed } from './parse/parse.js';
@@ -114,8 +115,7 @@ export function createDigester(size: number): Digester {
   if (size < 1 || !file) return inlineDigester();
   const idle: Worker[] = [];
   const queue: { job: DigestJob; resolve: (d: Digest) => void; reject: (e: Error) => void }[] = [];
-  const busy = new Map<Worker, { resolve: (d: Digest) => void; reject: (e: Error) => void }>();
-  let nextId = 0;
+  const busy = new Pending<{ resolve: (d: Digest) => void; reject: (e: Error) => void; worker: Worker }>();
   let closed = false;
 
   const start = (): Worker => {
@@ -123,8 +123,7 @@ export function createDigester(size: number): Digester {
     const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     w.unref();
     w.on('message', (reply: Reply) => {
-      const task = busy.get(w);
-      busy.delete(w);
+      const task = busy.take(reply.id);
       if (task) {
         if ('ok' in reply) task.resolve(reply.ok);
         else task.reject(toError(reply.error));
@@ -134,8 +133,7 @@ export function createDigester(size: number): Digester {
     });
     w.on('error', (err) => {
       // A crashed worker fails its job and is replaced.
-      busy.get(w)?.reject(new Error(`digest: worker failed: ${err.message}`, { cause: err }));
-      busy.delete(w);
+      for (const task of busy.takeAll((t) => t.worker === w)) task.reject(new Error(`digest: worker failed: ${err.message}`, { cause: err }));
       if (!closed) idle.push(start());
       pump();
     });
@@ -147,8 +145,7 @@ export function createDigester(size: number): Digester {
     while (idle.length && queue.length) {
       const w = idle.pop()!;
       const task = queue.shift()!;
-      busy.set(w, task);
-      w.postMessage({ id: nextId++, job: task.job });
+      w.postMessage({ id: busy.add({ resolve: task.resolve, reject: task.reject, worker: w }), job: task.job });
     }
   };
 
@@ -166,7 +163,7 @@ export function createDigester(size: number): Digester {
     },
     async close() {
       closed = true;
-      await Promise.all([...idle, ...busy.keys()].map((w) => w.terminate()));
+      await Promise.all([...idle, ...busy.takeAll().map((t) => t.worker)].map((w) => w.terminate()));
     },
   };
 }

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import type { Article } from '../model/types.js';
 import type { ArticleHeadline } from '../store/articles.js';
 import { compiledWorker } from '../paths.js';
+import { Pending } from '../threads.js';
 import { snippetMaker, type SnippetPiece } from '../search/snippet.js';
 import { searchText } from '../search/document.js';
 import type { Store } from '../store/db.js';
@@ -142,18 +143,13 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
     return { threads: 0, run: (req) => findSearchResults(store.db, req), close: async () => {} };
   }
   const data: SearchWorkerData = { url: store.url, sqliteCacheMb: opts.sqliteCacheMb ?? SEARCH_SQLITE_CACHE_MB };
-  const pending = new Map<number, { resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number }>();
+  const pending = new Pending<{ resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number }>();
   const load: number[] = new Array<number>(opts.threads).fill(0);
   const workers: (Worker | null)[] = new Array<Worker | null>(opts.threads).fill(null);
-  let nextId = 0;
   let closed = false;
 
   const failAll = (slot: number, message: string) => {
-    for (const [id, task] of pending) {
-      if (task.slot !== slot) continue;
-      pending.delete(id);
-      task.reject(new Error(`search: worker thread ${message}`));
-    }
+    for (const task of pending.takeAll((t) => t.slot === slot)) task.reject(new Error(`search: worker thread ${message}`));
     load[slot] = 0;
     workers[slot] = null; // started again by the next search
   };
@@ -161,9 +157,8 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
     const w = new Worker(file, { workerData: data });
     w.unref(); // an idle search thread keeps no process alive
     w.on('message', (reply: SearchReply) => {
-      const task = pending.get(reply.id);
+      const task = pending.take(reply.id);
       if (!task) return;
-      pending.delete(reply.id);
       load[slot]!--;
       // The thread's own queries, counted as the process's are (metrics: jarida_store_query_duration_seconds).
       if (opts.onQuery) for (const [kind, seconds] of reply.queries ?? []) opts.onQuery(kind, seconds);
@@ -183,23 +178,19 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
       let slot = 0;
       for (let i = 1; i < load.length; i++) if (load[i]! < load[slot]!) slot = i;
       const w = workers[slot] ?? (workers[slot] = start(slot));
-      const id = nextId++;
       load[slot]!++;
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject, slot });
-        w.postMessage({ id, req });
+        w.postMessage({ id: pending.add({ resolve, reject, slot }), req });
       });
     },
     async close() {
       closed = true;
       const running = workers.filter((w): w is Worker => w !== null);
       workers.fill(null);
-      for (const [id, task] of pending) {
-        pending.delete(id);
-        task.reject(new Error('search: the runner is closed'));
-      }
+      for (const task of pending.takeAll()) task.reject(new Error('search: the runner is closed'));
       await Promise.all(running.map((w) => w.terminate()));
     },
   };
 }
+
 

@@ -4,6 +4,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import { compiledWorker } from '../../paths.js';
+import { Pending } from '../../threads.js';
 import { parseNdjsonLine, unpackLines, type Line, type PackedLines } from './ndjson.js';
 import { prepareEntry, type ImportEntry, type LanguageFallback, type PreparedEntry } from './record.js';
 
@@ -37,37 +38,30 @@ type Reply = { id: number; ok: PreparedEntry[] } | { id: number; error: string }
 export function createPreparer(size: number): Preparer {
   const file = compiledWorker(import.meta.url, 'prepare-worker');
   if (size < 1 || !file) return { run: async (job) => prepareBatch(job), close: async () => {} };
-  const pending = new Map<number, { resolve: (r: PreparedEntry[]) => void; reject: (e: Error) => void; worker: Worker }>();
+  const pending = new Pending<{ resolve: (r: PreparedEntry[]) => void; reject: (e: Error) => void; worker: Worker }>();
   const load = new Map<Worker, number>();
-  let nextId = 0;
   const workers = Array.from({ length: size }, () => {
     // A larger young generation: sanitizing allocates many short-lived strings.
     const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     load.set(w, 0);
     w.on('message', (reply: Reply) => {
-      const task = pending.get(reply.id);
+      const task = pending.take(reply.id);
       if (!task) return;
-      pending.delete(reply.id);
       load.set(w, load.get(w)! - 1);
       if ('ok' in reply) task.resolve(reply.ok);
       else task.reject(new Error(`import: prepare: ${reply.error}`));
     });
     w.on('error', (err) => {
-      for (const [id, task] of pending) {
-        if (task.worker !== w) continue;
-        pending.delete(id);
-        task.reject(new Error(`import: worker failed: ${err.message}`, { cause: err }));
-      }
+      for (const task of pending.takeAll((t) => t.worker === w)) task.reject(new Error(`import: worker failed: ${err.message}`, { cause: err }));
     });
     return w;
   });
   return {
     run(job) {
       const w = workers.reduce((a, b) => (load.get(b)! < load.get(a)! ? b : a));
-      const id = nextId++;
       load.set(w, load.get(w)! + 1);
       return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject, worker: w });
+        const id = pending.add({ resolve, reject, worker: w });
         // Packed lines move to the worker (transferred), not copied.
         const p = job.packed;
         w.postMessage({ id, job }, p ? [p.bytes.buffer, p.ends.buffer, p.numbers.buffer, p.tooLong.buffer] as ArrayBuffer[] : []);
