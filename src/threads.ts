@@ -10,7 +10,9 @@
  * answer once resolved; from an old table promoted to the old generation these stayed alive through
  * every young-generation collection (issue 16: a search thread's answers, ~2.2 MB promoted and a
  * ~10 ms pause each time the main thread's young generation was collected, against ~0.7 MB and ~4 ms
- * with these slots; 242 → 84 µs of collecting a search).
+ * with these slots; 242 → 84 µs of collecting a search). An id is given again once taken: take an
+ * entry when its answer came or its thread is gone, never on a timeout (a late answer would go to the
+ * next task given that id).
  * @example const tasks = new Pending<(a: string) => void>(); const id = tasks.add(resolve); tasks.take(id)?.('answer')
  */
 export class Pending<T> {

@@ -6,7 +6,7 @@ import { parseSearchQuery } from '../search/query.js';
 import { saveArticle } from '../store/articles.js';
 import { openMigratedStore, openStore, type Store } from '../store/db.js';
 import { ensureSource } from '../store/sources.js';
-import { createSearchRunner, findSearchResults, packPieces, unpackPieces, type SearchRequest } from './search-runner.js';
+import { createSearchRunner, findSearchResults, packAnswer, packPieces, unpackAnswer, unpackPieces, type SearchRequest } from './search-runner.js';
 
 const TZ = 'Europe/Istanbul';
 /** Articles about harbour: the ones whose title word or content word it is (see beforeAll). */
@@ -34,6 +34,21 @@ describe('search runner: the answer as a thread sends it', () => {
       expect(unpackPieces(packed)).toEqual(pieces);
     }
     expect(packPieces(cases[3]!)).toEqual(['… ', 'central', '', 'bank', ' …']);
+  });
+
+  it('packs a whole answer as one string and unpacks it as it was, whatever its text holds', () => {
+    const article = {
+      id: 7, slug: 'x', title: 'Bank \u{1F600} "rates" \\ \ud800 lone', summary: null, language: null, publishedAt: '2019-02-14T09:30:00.000Z',
+      localDay: '2019-02-14', sourceTitle: 'Kaynak\u2028', sourceSlug: 'kaynak', imageUrl: null, sourceId: 3,
+    };
+    const answer = {
+      total: 1000, capped: true,
+      results: [{ article, title: [{ text: 'Bank', mark: true }, { text: ' \ud800 lone', mark: false }], snippet: [{ text: '… البنك\u0000', mark: false }, { text: 'bank', mark: true }] }],
+    };
+    const packed = packAnswer(answer);
+    expect(typeof packed).toBe('string'); // one string: copied between threads as its bytes
+    expect(unpackAnswer(packed)).toStrictEqual(answer);
+    expect(unpackAnswer(packAnswer({ total: 0, capped: false, results: [] }))).toStrictEqual({ total: 0, capped: false, results: [] });
   });
 });
 

@@ -60,11 +60,13 @@ export async function searchPage(search: SearchRunner, ctx: PageContext, query: 
       message: s.message,
       note: s.note,
       countLabel,
-      results: s.results.map((r): ArticleCard & { titlePieces: SnippetPiece[]; snippet: SnippetPiece[] } => ({
-        ...articleCard(r.article, ctx),
-        titlePieces: r.title,
-        snippet: r.snippet,
-      })),
+      results: s.results.map((r) => {
+        // The two added to the card rather than spread into a new object (spreading took ~3% of a search page's main thread).
+        const card = articleCard(r.article, ctx) as ArticleCard & { titlePieces: SnippetPiece[]; snippet: SnippetPiece[] };
+        card.titlePieces = r.title;
+        card.snippet = r.snippet;
+        return card;
+      }),
       pager: pager(ctx, params.page, s.pages, (p) => ctx.urls.search({ ...params, page: p })),
     },
   };
