@@ -33,4 +33,14 @@ describe('Pending', () => {
     expect(p.takeAll().map((t) => t.n)).toEqual([3]);
     expect(p.size).toBe(0);
   });
+
+  it('takes an entry only for the thread it went to: a dead thread’s late answer finds nothing', () => {
+    const p = new Pending<{ worker: string }>();
+    const id = p.add({ worker: 'old' });
+    expect(p.takeAll((t) => t.worker === 'old')).toHaveLength(1); // the thread died: its task failed
+    expect(p.add({ worker: 'new' })).toBe(id); // its id given again
+    expect(p.take(id, (t) => t.worker === 'old')).toBeUndefined(); // the old thread's answer, late
+    expect(p.size).toBe(1);
+    expect(p.take(id, (t) => t.worker === 'new')).toEqual({ worker: 'new' });
+  });
 });

@@ -123,7 +123,7 @@ export function createDigester(size: number): Digester {
     const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     w.unref();
     w.on('message', (reply: Reply) => {
-      const task = busy.take(reply.id);
+      const task = busy.take(reply.id, (t) => t.worker === w);
       if (task) {
         if ('ok' in reply) task.resolve(reply.ok);
         else task.reject(toError(reply.error));

@@ -149,7 +149,7 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
     return { threads: 0, run: (req) => findSearchResults(store.db, req), close: async () => {} };
   }
   const data: SearchWorkerData = { url: store.url, sqliteCacheMb: opts.sqliteCacheMb ?? SEARCH_SQLITE_CACHE_MB };
-  const pending = new Pending<{ resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number }>();
+  const pending = new Pending<{ resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number; worker: Worker }>();
   const load: number[] = new Array<number>(opts.threads).fill(0);
   const workers: (Worker | null)[] = new Array<Worker | null>(opts.threads).fill(null);
   let closed = false;
@@ -163,7 +163,7 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
     const w = new Worker(file, { workerData: data });
     w.unref(); // an idle search thread keeps no process alive
     w.on('message', (reply: SearchReply) => {
-      const task = pending.take(reply.id);
+      const task = pending.take(reply.id, (t) => t.worker === w);
       if (!task) return;
       load[slot]!--;
       // The thread's own queries, counted as the process's are (metrics: jarida_store_query_duration_seconds).
@@ -186,7 +186,7 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
       const w = workers[slot] ?? (workers[slot] = start(slot));
       load[slot]!++;
       return new Promise((resolve, reject) => {
-        w.postMessage({ id: pending.add({ resolve, reject, slot }), req });
+        w.postMessage({ id: pending.add({ resolve, reject, slot, worker: w }), req });
       });
     },
     async close() {

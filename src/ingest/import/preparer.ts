@@ -45,7 +45,7 @@ export function createPreparer(size: number): Preparer {
     const w = new Worker(file, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
     load.set(w, 0);
     w.on('message', (reply: Reply) => {
-      const task = pending.take(reply.id);
+      const task = pending.take(reply.id, (t) => t.worker === w);
       if (!task) return;
       load.set(w, load.get(w)! - 1);
       if ('ok' in reply) task.resolve(reply.ok);
