@@ -72,7 +72,8 @@ describe('search normalization', () => {
     }
   });
   it("says the code unit a word's term begins with from its first unit alone, or 1 (every BMP unit; English and Turkish terms)", () => {
-    const tails = ['', 'ational', 'ying', 'ies'];
+    // Arabic tails too: a letter before one may make an article (و + الكتاب, ل + لكتاب) or not (م + الكتاب).
+    const tails = ['', 'ational', 'ying', 'ies', 'الكتاب', 'لكتاب', 'كتاب'];
     const words = [
       ...readFileSync(join(import.meta.dirname, 'testdata', 'turkish-words.txt'), 'utf8').split(/[^\p{L}\p{N}\p{M}]+/u),
       ...readFileSync(join(import.meta.dirname, 'testdata', 'arabic-words.txt'), 'utf8').split(/[^\p{L}\p{N}\p{M}]+/u),
@@ -87,10 +88,13 @@ describe('search normalization', () => {
       // What a snippet matches: the word's terms joined (¼ → 1, 4 → 14).
       for (const a of ['en', 'tr'] as const) expect(termsOfWord(w, a).join('').charCodeAt(0), `${a}: ${w}`).toBe(first);
     }
-    expect(told).toBeGreaterThan(100_000); // letters and digits of every script but Arabic
+    expect(told).toBeGreaterThan(100_000); // letters and digits of every script
     expect(termFirstUnit('İ'.charCodeAt(0))).toBe(0x69);
     expect(termFirstUnit('ﬁ'.charCodeAt(0))).toBe(0x66);
     expect(termFirstUnit('ا'.charCodeAt(0))).toBe(1); // the article may go
+    for (const c of 'أإآٱوبكفلک') expect(termFirstUnit(c.charCodeAt(0)), c).toBe(1); // so may و, ب, ك, ف before it, or لل
+    expect(termFirstUnit('م'.charCodeAt(0))).toBe('م'.charCodeAt(0)); // مالكتاب: no article
+    expect(termFirstUnit('ة'.charCodeAt(0))).toBe('ه'.charCodeAt(0));
     expect(termFirstUnit(0xd83c)).toBe(1);
     expect(termFirstUnit(' '.charCodeAt(0))).toBe(1);
   });

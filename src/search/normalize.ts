@@ -136,12 +136,16 @@ export function scanWordBounds(text: string, bounds: Int32Array): number {
 /** termFirstUnit's answers, filled on first use: 0 not yet worked out, 1 none to give, else the code unit. */
 const FIRST_UNITS = new Uint16Array(0x10000);
 const LETTER_OR_DIGIT = /^[\p{L}\p{N}]/u;
+/** The folded letters an Arabic article (ARABIC_ARTICLE) may begin with: a word beginning otherwise keeps its first letter. */
+const ARTICLE_FIRST = /^[وبكفال]/;
 
 /**
  * Returns the UTF-16 code unit the term of a written word beginning with code unit `c` begins with
  * (its terms joined, as snippets match a word: ¼ → 1, 4), whatever the analyser; 1 when that cannot
- * be said from `c` alone: a surrogate, a character folding to none or to a mark, an Arabic letter
- * (the article ال may be dropped), and code units that are no word's start. Folding and stemming
+ * be said from `c` alone: a surrogate, a character folding to none or to a mark, an Arabic letter an
+ * article may begin with (و ب ك ف ا ل and the alef forms: the article ال may be dropped), and code
+ * units that are no word's start. (Every Arabic letter was 1: half an Arabic text's words were cut
+ * out and looked up for nothing.) Folding and stemming
  * keep a word's first letter otherwise (Porter changes only endings), so a word whose first unit
  * gives another letter than every term searched for begins with cannot match one (snippets skip it
  * without working out its terms: snippet.ts).
@@ -151,7 +155,7 @@ export function termFirstUnit(c: number): number {
   let u = FIRST_UNITS[c]!;
   if (u === 0) {
     const folded = c >= 0xd800 && c <= 0xdfff ? '' : foldText(String.fromCharCode(c));
-    u = WORD_UNITS[c] === 1 && LETTER_OR_DIGIT.test(folded) && !ARABIC_LETTER.test(folded[0]!) ? folded.charCodeAt(0) : 1;
+    u = WORD_UNITS[c] === 1 && LETTER_OR_DIGIT.test(folded) && !ARTICLE_FIRST.test(folded[0]!) ? folded.charCodeAt(0) : 1;
     FIRST_UNITS[c] = u;
   }
   return u;
