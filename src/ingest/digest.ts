@@ -124,10 +124,11 @@ export function createDigester(size: number): Digester {
     w.unref();
     w.on('message', (reply: Reply) => {
       const task = busy.take(reply.id, (t) => t.worker === w);
-      if (task) {
-        if ('ok' in reply) task.resolve(reply.ok);
-        else task.reject(toError(reply.error));
-      }
+      // No task: the answer of a worker whose job was failed already (it crashed, and was replaced):
+      // it is not idle, it is gone.
+      if (!task) return;
+      if ('ok' in reply) task.resolve(reply.ok);
+      else task.reject(toError(reply.error));
       idle.push(w);
       pump();
     });
