@@ -145,10 +145,9 @@ const ARTICLE_FIRST = /^[وبكفال]/;
  * be said from `c` alone: a surrogate, a character folding to none or to a mark, an Arabic letter an
  * article may begin with (و ب ك ف ا ل and the alef forms: the article ال may be dropped), and code
  * units that are no word's start. (Every Arabic letter was 1: half an Arabic text's words were cut
- * out and looked up for nothing.) Folding and stemming
- * keep a word's first letter otherwise (Porter changes only endings), so a word whose first unit
- * gives another letter than every term searched for begins with cannot match one (snippets skip it
- * without working out its terms: snippet.ts).
+ * out and looked up for nothing.) Folding and stemming keep a word's first letter otherwise (Porter
+ * changes only endings), so a word whose first unit gives another letter than every term searched for
+ * begins with cannot match one (snippets skip it without working out its terms: snippet.ts).
  * @example termFirstUnit('İ'.charCodeAt(0)) === 0x69 // i
  */
 export function termFirstUnit(c: number): number {

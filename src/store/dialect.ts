@@ -377,13 +377,10 @@ export function directReader(db: Kysely<Database> | Transaction<Database>): Dire
  * @example const rows = await readRows(db, sql<{ n: number }>`select count(*) as n from articles`);
  */
 export async function readRows<R>(db: Kysely<Database> | Transaction<Database>, query: RawBuilder<R>): Promise<R[]> {
-  const reader = directReader(db);
-  if (reader) {
-    const compiled = query.compile(db);
-    const rows = reader(compiled, compiled.parameters);
-    if (rows) return rows as R[];
-  }
-  return (await query.execute(db)).rows;
+  const compiled = query.compile(db); // once: Kysely runs the same compiled query when the reader declines
+  const rows = directReader(db)?.(compiled, compiled.parameters);
+  if (rows) return rows as R[];
+  return (await db.executeQuery(compiled)).rows;
 }
 
 /**

@@ -149,13 +149,13 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
     return { threads: 0, run: (req) => findSearchResults(store.db, req), close: async () => {} };
   }
   const data: SearchWorkerData = { url: store.url, sqliteCacheMb: opts.sqliteCacheMb ?? SEARCH_SQLITE_CACHE_MB };
-  const pending = new Pending<{ resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; slot: number; worker: Worker }>();
+  const pending = new Pending<{ resolve: (a: SearchAnswer) => void; reject: (e: Error) => void; worker: Worker }>();
   const load: number[] = new Array<number>(opts.threads).fill(0);
   const workers: (Worker | null)[] = new Array<Worker | null>(opts.threads).fill(null);
   let closed = false;
 
-  const failAll = (slot: number, message: string) => {
-    for (const task of pending.takeAll((t) => t.slot === slot)) task.reject(new Error(`search: worker thread ${message}`));
+  const failAll = (slot: number, w: Worker, message: string) => {
+    for (const task of pending.takeAll((t) => t.worker === w)) task.reject(new Error(`search: worker thread ${message}`));
     load[slot] = 0;
     workers[slot] = null; // started again by the next search
   };
@@ -171,9 +171,9 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
       if ('ok' in reply) task.resolve(unpackAnswer(reply.ok));
       else task.reject(new Error(reply.error));
     });
-    w.on('error', (err) => failAll(slot, `failed: ${err.message}`));
+    w.on('error', (err) => failAll(slot, w, `failed: ${err.message}`));
     w.on('exit', (code) => {
-      if (workers[slot] === w) failAll(slot, `exited (code ${code})`);
+      if (workers[slot] === w) failAll(slot, w, `exited (code ${code})`);
     });
     return w;
   };
@@ -186,7 +186,7 @@ export function createSearchRunner(store: Store, opts: { threads: number; sqlite
       const w = workers[slot] ?? (workers[slot] = start(slot));
       load[slot]!++;
       return new Promise((resolve, reject) => {
-        w.postMessage({ id: pending.add({ resolve, reject, slot, worker: w }), req });
+        w.postMessage({ id: pending.add({ resolve, reject, worker: w }), req });
       });
     },
     async close() {
