@@ -42,13 +42,17 @@ export function webMetrics(metrics: Metrics, settings: MetricsSettings): { regis
       });
     },
     front(next) {
+      const count = (req: IncomingMessage, res: ServerResponse, started: number) => {
+        if (seen.has(req)) return;
+        metrics.request(frontRoute(req.url, res.statusCode), res.statusCode, (performance.now() - started) / 1000);
+      };
       return (req, res) => {
         const started = performance.now();
-        res.once('finish', () => {
-          if (seen.has(req)) return;
-          metrics.request(frontRoute(req.url, res.statusCode), res.statusCode, (performance.now() - started) / 1000);
-        });
         next(req, res);
+        // Answered before `next` returned — a cached page or a media file from memory, the common case —
+        // counted now: a 'finish' listener on every request took ~3 µs of a cache hit's ~27 (one process, wrk).
+        if (res.writableEnded) count(req, res, started);
+        else if (!seen.has(req)) res.once('finish', () => count(req, res, started)); // Fastify's own are counted by its hook
       };
     },
   };

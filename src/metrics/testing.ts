@@ -12,6 +12,8 @@ export interface Scrape {
   value(name: string, labels?: Record<string, string>): number;
   /** A histogram's observation count for exactly these labels (0 when absent). */
   count(name: string, labels?: Record<string, string>): number;
+  /** A histogram's sum of observations for exactly these labels (0 when absent). */
+  sum(name: string, labels?: Record<string, string>): number;
 }
 
 /**
@@ -21,6 +23,11 @@ export interface Scrape {
 export function scrape(text: string): Scrape {
   const families = parsePrometheusTextFormat(text);
   for (const f of families) if (f.type === 'UNTYPED') throw new Error(`metrics: ${f.name} has no TYPE`);
+  const histogramLine = (name: string, part: 'count' | 'sum', labels: Record<string, string>) => {
+    const inner = Object.entries(labels).map(([k, v]) => `${k}="${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',');
+    const line = text.split('\n').find((l) => l.startsWith(`${name}_${part}${inner ? `{${inner}}` : ''} `));
+    return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
+  };
   const matches = (have: Record<string, string> | undefined, want: Record<string, string>) => Object.entries(want).every(([k, v]) => have?.[k] === v);
   return {
     families,
@@ -29,10 +36,7 @@ export function scrape(text: string): Scrape {
       if (!f) return 0;
       return f.metrics.filter((m) => matches(m.labels, labels)).reduce((sum, m) => sum + Number(m.value), 0);
     },
-    count(name, labels = {}) {
-      const inner = Object.entries(labels).map(([k, v]) => `${k}="${v.replaceAll('\\', '\\\\').replaceAll('"', '\\"')}"`).join(',');
-      const line = text.split('\n').find((l) => l.startsWith(`${name}_count${inner ? `{${inner}}` : ''} `));
-      return line ? Number(line.slice(line.lastIndexOf(' ') + 1)) : 0;
-    },
+    count: (name, labels = {}) => histogramLine(name, 'count', labels),
+    sum: (name, labels = {}) => histogramLine(name, 'sum', labels),
   };
 }

@@ -73,7 +73,8 @@ export async function sendPage(
       head: status === 200 ? head : { ...head, og: [], twitter: [], jsonLd: [], share: [] },
     },
   });
-  const { page, meta } = fillCounts(html, counts, ctx, view.tags ?? []);
+  // Each tag once: the front page shows an article in its latest list and in a section block.
+  const { page, meta } = fillCounts(html, counts, ctx, view.tags ? [...new Set(view.tags)] : []);
   if (view.span) meta.span = view.span;
   pageMeta.set(reply.request.raw, meta);
   return reply.code(status).type('text/html; charset=utf-8').send(page);

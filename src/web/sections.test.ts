@@ -112,8 +112,14 @@ describe.skipIf(skip)(`sections, tags and sources on pages, on the ${testStoreKi
   });
 
   it('the front page has a block per section with articles, and day archives link the days around them', async () => {
-    const home = (await app.inject({ url: '/' })).body;
+    const front = await app.inject({ url: '/' });
+    const home = front.body;
     expect(home.match(/<section class="block"/g)).toHaveLength(2);
+    // Its articles are in the latest list and in the blocks: each tag once in the CDN headers.
+    const keys = String(front.headers['surrogate-key']).split(' ');
+    expect(keys).toEqual(expect.arrayContaining(['home', 'article-1', 'article-5']));
+    expect(keys).toHaveLength(new Set(keys).size);
+    expect(String(front.headers['cache-tag']).split(',')).toEqual(keys);
     expect(home).toContain('<h2 class="section" id="block-world"><a href="/section/world/">World</a></h2>');
     const day = (await app.inject({ url: '/2019/02/14/' })).body;
     expect(day).toContain('<a rel="prev" class="older" href="/2019/02/13/">');
