@@ -10,10 +10,11 @@ import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import {
   Kysely, OperationNodeTransformer, PostgresDialect, PrimitiveValueListNode, SqliteAdapter, SqliteDialect, ValueNode, sql,
-  type ColumnDataType, type CompiledQuery, type KyselyConfig, type KyselyPlugin, type PostgresPool, type RawBuilder, type Transaction,
+  type ColumnDataType, type CompiledQuery, type KyselyConfig, type KyselyPlugin, type PostgresPool, type RawBuilder, type SqliteStatement, type Transaction,
 } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
+import { bindsLimit, withLimitsWritten } from './sqlite-limits.js';
 
 /** pg, loaded by the first PostgreSQL store (synchronously, as openStore is): a SQLite process never loads its ~10 MB. */
 let pgModule: typeof pg | undefined;
@@ -152,14 +153,15 @@ function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQ
     if (conn.inTransaction) return undefined;
     const start = onQuery ? performance.now() : 0;
     try {
-      let r = rowReaders.get(query.sql);
+      const [text, values] = withLimitsWritten(query.sql, parameters); // sqlite-limits.ts: no preparing again on every run
+      let r = rowReaders.get(text);
       if (!r) {
-        const stmt = conn.prepare(query.sql);
-        if (!stmt.reader) return database.prepare(query.sql).all(parameters as unknown[]);
+        const stmt = conn.prepare(text);
+        if (!stmt.reader) return database.prepare(query.sql).all(parameters);
         if (rowReaders.size >= 500) rowReaders.clear();
-        rowReaders.set(query.sql, (r = { stmt: stmt.raw(true), row: rowMaker(stmt.columns().map((c) => c.name)) }));
+        rowReaders.set(text, (r = { stmt: stmt.raw(true), row: rowMaker(stmt.columns().map((c) => c.name)) }));
       }
-      return r.stmt.all(parameters as unknown[]).map(r.row as (v: unknown) => unknown);
+      return r.stmt.all(values as unknown[]).map(r.row as (v: unknown) => unknown);
     } finally {
       onQuery?.(queryKind(query.query.kind), (performance.now() - start) / 1000);
     }
@@ -384,12 +386,48 @@ export async function readRows<R>(db: Kysely<Database> | Transaction<Database>, 
 }
 
 /**
+ * Returns a statement of `sql` for Kysely's driver that runs, for each set of LIMIT values, a
+ * statement with them written in (sqlite-limits.ts); the statement itself when it binds no LIMIT.
+ */
+function limitsWritten(conn: BetterSqlite3.Database, sql: string): SqliteStatement {
+  const plain = conn.prepare(sql);
+  if (!bindsLimit(sql)) return plain;
+  const forms = new Map<string, BetterSqlite3.Statement>();
+  const pick = (parameters: readonly unknown[]): [BetterSqlite3.Statement, unknown[]] => {
+    const [text, values] = withLimitsWritten(sql, parameters);
+    if (text === sql) return [plain, parameters as unknown[]];
+    let stmt = forms.get(text);
+    if (!stmt) {
+      stmt = conn.prepare(text);
+      if (forms.size >= 32) forms.clear();
+      forms.set(text, stmt);
+    }
+    return [stmt, values as unknown[]];
+  };
+  return {
+    reader: plain.reader,
+    all: (parameters) => {
+      const [stmt, values] = pick(parameters);
+      return stmt.all(values);
+    },
+    run: (parameters) => {
+      const [stmt, values] = pick(parameters);
+      return stmt.run(values);
+    },
+    iterate: (parameters) => {
+      const [stmt, values] = pick(parameters);
+      return stmt.iterate(values);
+    },
+  };
+}
+
+/**
  * Returns the connection as Kysely's SQLite driver sees it, with prepared statements reused by SQL
  * text (the driver prepares on every query; page queries repeat the same few statements), and the
  * end of each transaction (the driver's own COMMIT and ROLLBACK) told to the emulated notify.
  */
 function withStatementCache(conn: BetterSqlite3.Database, notify: { ended(committed: boolean): void }) {
-  const cache = new Map<string, BetterSqlite3.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   const ending = (sql: string, committed: boolean) => {
     const stmt = conn.prepare(sql);
     return {
@@ -422,7 +460,7 @@ function withStatementCache(conn: BetterSqlite3.Database, notify: { ended(commit
       if (sql === 'rollback') return rollback;
       let stmt = cache.get(sql);
       if (!stmt) {
-        stmt = conn.prepare(sql);
+        stmt = limitsWritten(conn, sql);
         if (cache.size >= 500) cache.clear(); // bulk inserts of odd sizes must not grow it without bound
         cache.set(sql, stmt);
       }
