@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORPORA_URL } from '../paths.js';
 import { dompurifyCases, HAVE_CORPORA, html5libCases } from './testdata/xss.js';
-import { collapseWhitespace, decodeEntities, escapeHtml, escapeStrayLt, fixC1, htmlToText, stripMarkup } from './text.js';
+import { collapseWhitespace, decodeEntities, endAtWord, escapeHtml, escapeStrayLt, fixC1, htmlToText, stripMarkup } from './text.js';
 
 describe('decodeEntities', () => {
   it('decodes XML, HTML5 named and numeric references once', () => {
@@ -109,5 +109,31 @@ describe('stripMarkup', () => {
       expect(stripMarkup(t), t.slice(0, 200)).toBe(reference(t));
       expect(htmlToText(t), t.slice(0, 200)).toBe(referenceCollapse(decodeEntities(reference(t))));
     }
+  });
+});
+
+describe('endAtWord', () => {
+  // What it replaces: the cut ended at a word, then a regex dropping the trailing spaces and punctuation.
+  const reference = (cut: string, half: number) => {
+    const at = cut.lastIndexOf(' ');
+    return `${(at > half ? cut.slice(0, at) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+  };
+
+  it('ends at the last space past half, without trailing spaces and punctuation', () => {
+    expect(endAtWord('one two, three', 4)).toBe('one two…');
+    expect(endAtWord('one two, three', 9)).toBe('one two, three…'); // the last space is not past half: the cut as it was
+    expect(endAtWord('Kadıköy — ', 2)).toBe('Kadıköy…');
+    expect(endAtWord(',.;: ', 10)).toBe('…');
+  });
+
+  it('drops exactly what the regex dropped, for every UTF-16 code unit at the end', () => {
+    for (let c = 0; c <= 0xffff; c++) {
+      const ch = String.fromCharCode(c);
+      for (const cut of [`alpha beta${ch}`, `alpha beta${ch}${ch}`, `alpha${ch}`, `alpha beta ${ch}-`]) {
+        if (endAtWord(cut, 2) !== reference(cut, 2)) expect(endAtWord(cut, 2), `U+${c.toString(16)} in ${JSON.stringify(cut)}`).toBe(reference(cut, 2));
+      }
+    }
+    // Astral characters are never dropped.
+    expect(endAtWord('alpha 😀', 2)).toBe(reference('alpha 😀', 2));
   });
 });

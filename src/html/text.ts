@@ -87,6 +87,32 @@ export function collapseWhitespace(s: string): string {
   return s.trim().replace(/ [\t\n\v\f\r ]+|[\t\n\v\f\r][\t\n\v\f\r ]*/g, ' ');
 }
 
+/**
+ * Returns a text already cut to its length ended at its last space past `half` (else where it was
+ * cut), without the spaces and punctuation (, ; : . – — -) before that end, and an ellipsis: what
+ * `.replace(/[\s,;:.–—-]+$/u, '')` did, without a regex tried at every position (~1.4% of a
+ * cold front page's CPU, 45 summaries).
+ * @example endAtWord('one two, three', 4) === 'one two…'
+ */
+export function endAtWord(cut: string, half: number): string {
+  const at = cut.lastIndexOf(' ');
+  let end = at > half ? at : cut.length;
+  while (end > 0 && isTrailing(cut.charCodeAt(end - 1))) end--;
+  return `${cut.slice(0, end)}…`;
+}
+
+/** `[\s,;:.–—-]` of a /u regex: ECMAScript's white space and line terminators, and the punctuation. */
+function isTrailing(c: number): boolean {
+  switch (c) {
+    case 0x2c: case 0x3b: case 0x3a: case 0x2e: case 0x2013: case 0x2014: case 0x2d: // , ; : . – — -
+    case 0x09: case 0x0a: case 0x0b: case 0x0c: case 0x0d: case 0x20: case 0xa0: case 0x1680:
+    case 0x2028: case 0x2029: case 0x202f: case 0x205f: case 0x3000: case 0xfeff:
+      return true;
+    default:
+      return c >= 0x2000 && c <= 0x200a;
+  }
+}
+
 const C1_TEST = /[\u0080-\u009f]/;
 const C1_RE = /[\u0080-\u009f]/g;
 

@@ -7,6 +7,7 @@
  */
 import type { ShareNetwork } from '../config.js';
 import type { Lang } from '../model/types.js';
+import { endAtWord } from '../html/text.js';
 import type { Picture } from './images.js';
 import { STRINGS, fill } from './i18n/strings.js';
 import { Urls } from './urls.js';
@@ -86,9 +87,7 @@ export const LOGO_SIZE = 512;
 export function clip(text: string, max: number): string {
   const s = text.replace(/\s+/g, ' ').trim();
   if (s.length <= max) return s;
-  const cut = s.slice(0, max - 1);
-  const at = cut.lastIndexOf(' ');
-  return `${(at > max / 2 ? cut.slice(0, at) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+  return endAtWord(s.slice(0, max - 1), max / 2);
 }
 
 /**

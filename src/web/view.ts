@@ -7,6 +7,7 @@ import { formatDateTime, formatNumber, formatShortDay, formatTodayLine, type Cal
 import { DEFAULT_HIJRI_MONTH_NAMES } from '../calendar/format.js';
 import type { SiteSettings } from '../config.js';
 import type { Lang } from '../model/types.js';
+import { endAtWord } from '../html/text.js';
 import type { ArticleHeadline } from '../store/articles.js';
 import { categoryName, findSections, type Category } from '../store/categories.js';
 import { findPictures, type Picture } from './images.js';
@@ -87,9 +88,7 @@ const CARD_SUMMARY = 180;
 /** Returns a summary cut for a card at a word, with an ellipsis; short ones as they are. */
 function cardSummary(s: string | null): string | null {
   if (!s || s.length <= CARD_SUMMARY) return s;
-  const cut = s.slice(0, CARD_SUMMARY);
-  const at = cut.lastIndexOf(' ');
-  return `${(at > CARD_SUMMARY / 2 ? cut.slice(0, at) : cut).replace(/[\s,;:.–—-]+$/u, '')}…`;
+  return endAtWord(s.slice(0, CARD_SUMMARY), CARD_SUMMARY / 2);
 }
 
 /** Returns the cards of a list, with the pictures of their images (one lookup for the list). */
