@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { parseSearchQuery } from '../search/query.js';
 import { saveArticle } from '../store/articles.js';
 import { openMigratedStore, openStore, type Store } from '../store/db.js';
 import { ensureSource } from '../store/sources.js';
-import { createSearchRunner, findSearchResults, packAnswer, packPieces, unpackAnswer, unpackPieces, type SearchRequest } from './search-runner.js';
+import { createSearchRunner, findSearchResults, packAnswer, packPieces, SEARCH_NICE, unpackAnswer, unpackPieces, type SearchRequest } from './search-runner.js';
 
 const TZ = 'Europe/Istanbul';
 /** Articles about harbour: the ones whose title word or content word it is (see beforeAll). */
@@ -97,6 +97,22 @@ describe('search runner: searches on a thread of their own on a SQLite file stor
     } finally {
       await runner.close();
     }
+  });
+
+  it.skipIf(process.platform !== 'linux')('searches at a lower priority than the main thread (Linux: nice SEARCH_NICE)', async () => {
+    // A thread's nice value: the 19th field of /proc/…/stat, the 17th after the command's ") ".
+    const nice = (stat: string) => Number(stat.slice(stat.lastIndexOf(') ') + 2).split(' ')[16]);
+    const threadNices = () => readdirSync('/proc/self/task').map((t) => nice(readFileSync(`/proc/self/task/${t}/stat`, 'utf8')));
+    expect(threadNices()).not.toContain(SEARCH_NICE);
+    const runner = createSearchRunner(store, { threads: 1 });
+    try {
+      await runner.run(request('harbour'));
+      expect(threadNices()).toContain(SEARCH_NICE);
+      expect(nice(readFileSync('/proc/thread-self/stat', 'utf8'))).toBeLessThan(SEARCH_NICE); // this thread's is not lowered
+    } finally {
+      await runner.close();
+    }
+    expect(SEARCH_NICE).toBeGreaterThan(0);
   });
 
   it('reports the store queries a search made on its thread, as the same search inline makes them (metrics)', async () => {

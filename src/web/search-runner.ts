@@ -129,6 +129,17 @@ export function unpackPieces(texts: readonly string[]): SnippetPiece[] {
  */
 const SEARCH_SQLITE_CACHE_MB = 16;
 
+/**
+ * The nice value of a search thread on Linux (search-worker.ts): below the main thread, so that
+ * cache hits and page renders get the cores first. 15 rather than the lowest, 19, by measurement
+ * (bench:search, two processes, 2 cores, three to seven runs of each in turn): at 19 a search thread
+ * starved while both cores were busy, its process's searches queued behind it — p99 at 64
+ * connections 94–163 ms against 72–94 at 15, the same ~1,075 a second — and under the overload the
+ * cached pages' p99 was 17–125 ms (median 41) against 10–28 (median 15) at 15. At 0 the cached pages
+ * waited behind the searches (158–199 ms).
+ */
+export const SEARCH_NICE = 15;
+
 /** What a search thread is started with (workerData). */
 export interface SearchWorkerData {
   url: string;

@@ -1,17 +1,15 @@
 /**
  * A search thread (search-runner.ts): its own read connection to the SQLite file store, answering
- * one search at a time, in the order asked. On Linux the thread runs at a lower priority (nice
- * 19): when the cores are busy, the process's main thread — cache hits, page renders — goes first,
- * and searches take what is left.
+ * one search at a time, in the order asked. On Linux the thread runs at a lower priority
+ * (SEARCH_NICE): when the cores are busy, the process's main thread — cache hits, page renders —
+ * goes first, and searches take what is left.
  */
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { openStore } from '../store/db.js';
-import { findSearchResults, packAnswer, type SearchReply, type SearchRequest, type SearchWorkerData } from './search-runner.js';
+import { findSearchResults, packAnswer, SEARCH_NICE, type SearchReply, type SearchRequest, type SearchWorkerData } from './search-runner.js';
 
-/** The nice value of a search thread. */
-const SEARCH_NICE = 19;
 
 const data = workerData as SearchWorkerData;
 try {
