@@ -14,7 +14,7 @@ import {
 } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.js';
-import { bindsLimit, withLimitsWritten } from './sqlite-limits.js';
+import { bindsLimit, MAX_LIMIT_FORMS, withLimitsWritten } from './sqlite-limits.js';
 
 /** pg, loaded by the first PostgreSQL store (synchronously, as openStore is): a SQLite process never loads its ~10 MB. */
 let pgModule: typeof pg | undefined;
@@ -399,7 +399,7 @@ function limitsWritten(conn: BetterSqlite3.Database, sql: string): SqliteStateme
     let stmt = forms.get(text);
     if (!stmt) {
       stmt = conn.prepare(text);
-      if (forms.size >= 32) forms.clear();
+      if (forms.size >= MAX_LIMIT_FORMS) forms.clear();
       forms.set(text, stmt);
     }
     return [stmt, values as unknown[]];

@@ -22,8 +22,8 @@ interface LimitPlaces {
 
 /** SQL texts looked at; cleared when full (every page's reads fit many times over). */
 const MAX_TEXTS = 1000;
-/** Forms per text kept (distinct LIMIT values a query is run with). */
-const MAX_FORMS = 32;
+/** Forms per text kept (distinct LIMIT values a query is run with); the statements of them too (dialect.ts). */
+export const MAX_LIMIT_FORMS = 32;
 
 const places = new Map<string, LimitPlaces | null>();
 
@@ -46,7 +46,7 @@ export function withLimitsWritten(sql: string, parameters: readonly unknown[]): 
   if (text === undefined) {
     text = p.parts[0]!;
     for (let k = 0; k < p.at.length; k++) text += String(parameters[p.at[k]!]) + p.parts[k + 1]!;
-    if (p.forms.size >= MAX_FORMS) p.forms.clear();
+    if (p.forms.size >= MAX_LIMIT_FORMS) p.forms.clear();
     p.forms.set(key, text);
   }
   const rest: unknown[] = [];

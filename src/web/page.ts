@@ -48,7 +48,7 @@ export async function sendPage(
   if ('redirect' in view) return reply.redirect(view.redirect, 301);
   const header = await buildHeader(deps.store, ctx, path);
   const footer = await buildFooter(deps.store, ctx, path);
-  const counts = await renderCountsOnce(deps.theme, ctx, header);
+  const counts = await renderCounts(deps.theme, ctx, header);
   // Absolute URLs: siteUrl, else the request's checked Host (http.ts keys the page cache by Host then).
   const origin = siteOrigin({ site: ctx.site }, reply.request)?.origin ?? '';
   const head = buildHead(ctx, { origin, path, title: view.title, description: view.description, facts: view.meta });
@@ -80,21 +80,20 @@ export async function sendPage(
   return reply.code(status).type('text/html; charset=utf-8').send(page);
 }
 
-/** Returns the header counts (recent-days strip and total) of a language as HTML, from the theme's `counts` template. */
-export async function renderCounts(theme: Theme, ctx: PageContext, header: HeaderView): Promise<string> {
-  return theme.render('counts', { header, t: ctx.t });
-}
-
-/** The counts' HTML per theme and header strip (shared until the counts or the day change: view.ts countedStrip). */
+/** The counts' HTML per theme and header strip. */
 const countsHtml = new WeakMap<Theme, WeakMap<HeaderView['strip'], Promise<string>>>();
 
-/** Returns renderCounts, rendered once per theme and strip rather than on every page. */
-function renderCountsOnce(theme: Theme, ctx: PageContext, header: HeaderView): Promise<string> {
+/**
+ * Returns the header counts (recent-days strip and total) of a language as HTML, from the theme's
+ * `counts` template: rendered once per theme and strip (the strip is shared until the counts or the
+ * day change: view.ts countedStrip), for the pages rendered and the cached pages' holes alike.
+ */
+export function renderCounts(theme: Theme, ctx: PageContext, header: HeaderView): Promise<string> {
   let byStrip = countsHtml.get(theme);
   if (!byStrip) countsHtml.set(theme, (byStrip = new WeakMap()));
   let html = byStrip.get(header.strip);
   if (!html) {
-    html = renderCounts(theme, ctx, header);
+    html = theme.render('counts', { header, t: ctx.t });
     byStrip.set(header.strip, html);
     html.catch(() => byStrip.delete(header.strip)); // a failed render is not kept
   }
