@@ -125,6 +125,7 @@ export function planSteps(o: AllOptions): Step[] {
         if (existsSync(deskDb)) return `reused ${deskDb} (a copy of ${o.db} with the desk's articles added by an earlier run)`;
         if (!existsSync(o.db)) throw new Error(`bench: desk: ${o.db} is missing (the pages step fills it)`);
         copyFileSync(o.db, deskDb);
+        if (existsSync(`${o.db}-wal`)) copyFileSync(`${o.db}-wal`, `${deskDb}-wal`); // what is not yet checkpointed into the file
         return `copied ${o.db} to ${deskDb}`;
       },
     }],

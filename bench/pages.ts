@@ -159,7 +159,7 @@ async function main(): Promise<void> {
   const { text, failed } = report(o, { machine, filled, targets, results, cacheBytes });
   process.stdout.write(text);
   // /media/ warm beside the raw server (bench/media.ts): a store and an image of its own.
-  process.stdout.write((await runMediaBench({ duration: o.duration, connections: o.connections, workers: o.workers ?? availableParallelism(), threads: o.threads })).text);
+  process.stdout.write(`\n${(await runMediaBench({ duration: o.duration, connections: o.connections, workers: o.workers ?? availableParallelism(), threads: o.threads })).text}`);
   if (!process.argv.includes('--db')) log(`kept ${o.db} (${mb(filled.bytes)}) for the next run`);
   if (failed.length) throw new Error(`bench: ${failed.length} cell(s) or page(s) failed: ${failed.join('; ')}`);
 }

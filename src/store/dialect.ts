@@ -148,6 +148,7 @@ function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQ
   const database = withStatementCache(conn, notify);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database }), log });
   const rowReaders = new Map<string, { stmt: BetterSqlite3.Statement; row: (values: unknown[]) => unknown }>();
+  const ownProto = Object.hasOwn(conn.prepare('select 1 as "__proto__"').get() as object, '__proto__');
   readers.set(db, (query, parameters) => {
     // A transaction holds the connection (Kysely's driver queues the others behind it): wait as they do.
     if (conn.inTransaction) return undefined;
@@ -159,7 +160,7 @@ function openSqlite(path: string, cacheMb: number, log: KyselyConfig['log'], onQ
         const stmt = conn.prepare(text);
         if (!stmt.reader) return database.prepare(query.sql).all(parameters);
         if (rowReaders.size >= 500) rowReaders.clear();
-        rowReaders.set(text, (r = { stmt: stmt.raw(true), row: rowMaker(stmt.columns().map((c) => c.name)) }));
+        rowReaders.set(text, (r = { stmt: stmt.raw(true), row: rowMaker(stmt.columns().map((c) => c.name), ownProto) }));
       }
       return r.stmt.all(values as unknown[]).map(r.row as (v: unknown) => unknown);
     } finally {
@@ -349,10 +350,12 @@ function connectCause(err: unknown): string {
  * literal: better-sqlite3 sets each property from C++, which took a quarter of a 20-row headline
  * read (measured: 76 µs as objects, 59 µs as arrays made into objects here).
  */
-function rowMaker(names: readonly string[]): (values: unknown[]) => unknown {
-  // The statement's own column names, quoted. A literal `"__proto__": v` acts as better-sqlite3's
-  // assignment does (the prototype, when v is an object or null), not as an own property.
-  const keys = names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`);
+function rowMaker(names: readonly string[], ownProto: boolean): (values: unknown[]) => unknown {
+  // The statement's own column names, quoted. A column named __proto__ is what better-sqlite3 makes
+  // of it in this runtime (`ownProto`, asked once per connection): built for Node 22 and later it
+  // defines an own property (written `["__proto__"]: v`), for Node 20 it assigns (a literal
+  // `"__proto__": v`: the prototype when v is an object or null, else nothing).
+  const keys = names.map((n, i) => `${n === '__proto__' && ownProto ? '["__proto__"]' : JSON.stringify(n)}: v[${i}]`);
   return new Function('v', `return { ${keys.join(', ')} };`) as (values: unknown[]) => unknown;
 }
 

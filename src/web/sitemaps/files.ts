@@ -11,7 +11,7 @@ import type { Database } from '../../store/schema.js';
 import { findNewsArticles, findSitemapArticles, findSitemapDays, findSitemapLists, findSitemapPages, laterOf, type SitemapArticle } from '../../store/sitemap.js';
 import { tags } from '../cache.js';
 import { Urls } from '../urls.js';
-import { ARTICLE_PATH_BOUND, daySlices, itemsPerFile, LIST_PATH_BOUND, NEWS_MAX_URLS, newsWindow, type SitemapLimits, type SitemapRef } from './plan.js';
+import { ARTICLE_PATH_BOUND, itemsPerFile, monthParts, LIST_PATH_BOUND, NEWS_MAX_URLS, newsWindow, type SitemapLimits, type SitemapRef } from './plan.js';
 import { newsEntry, URLSET_CLOSE, urlEntry, urlsetOpen, type Alternate } from './xml.js';
 
 /** What a file is made from: the site's origin and languages, its name (news), the clock. */
@@ -48,11 +48,10 @@ export async function sitemapFile(db: Kysely<Database>, ref: SitemapRef, site: S
   switch (ref.kind) {
     case 'articles': {
       const days = await findSitemapDays(db, `${ref.month}-01`, `${ref.month}-31`);
-      const total = days.reduce((n, d) => n + d.count, 0);
       const perFile = itemsPerFile(site.limits, site.origin, site.languages.length, ARTICLE_PATH_BOUND);
-      const start = (ref.part - 1) * perFile;
-      if (start >= total) return null;
-      const slices = daySlices(days, start, Math.min(perFile, total - start));
+      const part = monthParts(days, perFile)[ref.part - 1];
+      if (!part) return null;
+      const slices = part;
       async function* entries() {
         for (const s of slices) {
           for await (const a of sliceArticles(db, s.day.day, s.skip, s.take, site.limits.batch)) {

@@ -1,7 +1,7 @@
 /**
  * Which sitemap files the site has, what each is named and holds: one per local month with
- * articles (split in numbered parts over the per-file limit, counted in entries: one per article
- * and enabled language), sections, tags, sources, own pages and the news sitemap; and each file's
+ * articles (split in numbered parts of whole days over the per-file limit, counted in entries: one
+ * per article and enabled language), sections, tags, sources, own pages and the news sitemap; and each file's
  * exact lastmod (the newest published/updated instant it lists).
  */
 import type { Kysely } from 'kysely';
@@ -95,19 +95,33 @@ export interface DaySlice {
   take: number;
 }
 
-/** Returns the day runs holding a month's articles `start` to `start + count` (oldest first). */
-export function daySlices(days: readonly SitemapDay[], start: number, count: number): DaySlice[] {
-  const out: DaySlice[] = [];
-  let before = 0;
-  const end = start + count;
+/**
+ * Returns a month's files, each as the day runs it holds (oldest first): whole days, as many as fit
+ * `perFile` articles, so a file's lastmod is its days' (day_counts' seeks, no read of its articles);
+ * a day of more than `perFile` articles alone is cut by count into files of its own.
+ * @example monthParts([{ day: '2026-12-01', count: 3, lastmod }, { day: '2026-12-02', count: 2, lastmod }], 4) // [[12-01 whole], [12-02 whole]]
+ */
+export function monthParts(days: readonly SitemapDay[], perFile: number): DaySlice[][] {
+  const parts: DaySlice[][] = [];
+  let part: DaySlice[] = [];
+  let held = 0;
+  const close = () => {
+    if (part.length) parts.push(part);
+    part = [];
+    held = 0;
+  };
   for (const day of days) {
-    const from = Math.max(start, before);
-    const to = Math.min(end, before + day.count);
-    if (to > from) out.push({ day, skip: from - before, take: to - from });
-    before += day.count;
-    if (before >= end) break;
+    if (day.count > perFile) {
+      close();
+      for (let skip = 0; skip < day.count; skip += perFile) parts.push([{ day, skip, take: Math.min(perFile, day.count - skip) }]);
+      continue;
+    }
+    if (held + day.count > perFile) close();
+    part.push({ day, skip: 0, take: day.count });
+    held += day.count;
   }
-  return out;
+  close();
+  return parts;
 }
 
 /** Returns a file's lastmod: whole days' from day_counts' seeks, partial days' from their slice. */
@@ -147,11 +161,8 @@ export async function indexedFiles(db: Kysely<Database>, opts: { limits: Sitemap
   const perFile = itemsPerFile(opts.limits, opts.origin, opts.languages, ARTICLE_PATH_BOUND);
   const months = groupByMonth(await findSitemapDays(db));
   for (const [month, days] of [...months].reverse()) {
-    const total = days.reduce((n, d) => n + d.count, 0);
-    for (let part = 1; (part - 1) * perFile < total; part++) {
-      const start = (part - 1) * perFile;
-      files.push({ ref: { kind: 'articles', month, part }, lastmod: await slicesLastmod(db, daySlices(days, start, Math.min(perFile, total - start))) });
-    }
+    const parts = monthParts(days, perFile);
+    for (let i = 0; i < parts.length; i++) files.push({ ref: { kind: 'articles', month, part: i + 1 }, lastmod: await slicesLastmod(db, parts[i]!) });
   }
   return files;
 }

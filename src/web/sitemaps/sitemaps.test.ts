@@ -14,7 +14,7 @@ import { ensureSource } from '../../store/sources.js';
 import { openTestStore, skipStoreTests } from '../../store/testing.js';
 import { buildApp } from '../app.js';
 import { PageCache } from '../cache.js';
-import { ARTICLE_PATH_BOUND, itemsPerFile, LIST_PATH_BOUND, SITEMAP_LIMITS, urlsPerFile } from './plan.js';
+import { ARTICLE_PATH_BOUND, itemsPerFile, LIST_PATH_BOUND, monthParts, SITEMAP_LIMITS, urlsPerFile } from './plan.js';
 import { urlEntryBound } from './xml.js';
 import { registerSitemaps } from './routes.js';
 
@@ -362,6 +362,85 @@ describe.skipIf(await skipStoreTests())('sitemaps of an empty site', () => {
     } finally {
       await a.close();
       await empty.close();
+    }
+  });
+});
+
+describe('monthParts: a month\'s files hold whole days', () => {
+  const day = (d: number, count: number) => ({ day: `2026-11-${String(d).padStart(2, '0')}`, count, lastmod: `2026-11-${String(d).padStart(2, '0')}T12:00:00.000Z` });
+  const shape = (parts: ReturnType<typeof monthParts>) => parts.map((p) => p.map((s) => `${s.day.day.slice(8)}:${s.skip}+${s.take}`).join(' '));
+
+  it('packs whole days up to the per-file count, and cuts only a day larger than a file', () => {
+    expect(shape(monthParts([day(1, 1), day(2, 5), day(3, 2), day(4, 1)], 2))).toEqual(['01:0+1', '02:0+2', '02:2+2', '02:4+1', '03:0+2', '04:0+1']);
+    expect(shape(monthParts([day(1, 3), day(2, 3), day(3, 3)], 7))).toEqual(['01:0+3 02:0+3', '03:0+3']);
+    expect(shape(monthParts([day(1, 4), day(2, 4)], 4))).toEqual(['01:0+4', '02:0+4']);
+    expect(monthParts([], 10)).toEqual([]);
+  });
+
+  it('lists every article of the month once, in order, in files of at most perFile, for any counts', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2147483648) % n);
+    for (let round = 0; round < 500; round++) {
+      const days = Array.from({ length: 1 + rand(31) }, (_, i) => day(i + 1, 1 + rand(rand(4) === 0 ? 40 : 6)));
+      const perFile = 1 + rand(12);
+      const parts = monthParts(days, perFile);
+      const listed = parts.flatMap((p) => p.flatMap((s) => Array.from({ length: s.take }, (_, k) => `${s.day.day}#${s.skip + k}`)));
+      expect(listed).toEqual(days.flatMap((d) => Array.from({ length: d.count }, (_, k) => `${d.day}#${k}`)));
+      for (const p of parts) {
+        expect(p.reduce((n, s) => n + s.take, 0)).toBeLessThanOrEqual(perFile);
+        expect(p.length).toBeGreaterThan(0);
+        // A cut day is alone in its file; in a file of several runs every run is a whole day.
+        if (p.some((s) => s.take < s.day.count)) expect(p).toHaveLength(1);
+        if (p.length === 1 && p[0]!.take < p[0]!.day.count) expect(p[0]!.day.count).toBeGreaterThan(perFile);
+      }
+      // Files are as full as whole days allow: the next day did not fit in the file before it.
+      for (let i = 1; i < parts.length; i++) {
+        const held = parts[i - 1]!.reduce((n, s) => n + s.take, 0);
+        const next = parts[i]![0]!;
+        if (next.skip === 0 && parts[i - 1]!.every((s) => s.take === s.day.count)) expect(held + next.day.count).toBeGreaterThan(perFile);
+      }
+    }
+  });
+});
+
+describe.skipIf(await skipStoreTests())('sitemaps: a month of uneven days in parts', () => {
+  it('index and files agree on parts of whole days, a day larger than a file cut by count, each lastmod exact', async () => {
+    const store = await openTestStore();
+    const app = Fastify();
+    const get = async (url: string, a: FastifyInstance) => {
+      const res = await a.inject({ url });
+      expect(res.statusCode, url).toBe(200);
+      return res;
+    };
+    try {
+      const wire = await ensureSource(store.db, { kind: 'feed', title: 'Wire', url: 'https://wire.example/feed.xml', siteUrl: 'https://wire.example/' });
+      // Local days of November (Istanbul, UTC+3) with 1, 5, 2 and 1 articles; one edited later.
+      const counts = [1, 5, 2, 1];
+      for (const [i, n] of counts.entries()) {
+        for (let k = 0; k < n; k++) {
+          const publishedAt = new Date(Date.UTC(2026, 10, 10 + i, 6, 10 * k));
+          await saveArticle(store.db, { sourceId: wire, guid: `d${i}-${k}`, title: `Day ${i} story ${k}`, language: 'en', publishedAt }, TZ);
+        }
+      }
+      await sql`update articles set updated_at = published_at`.execute(store.db);
+      await sql`update articles set updated_at = ${'2026-12-01T09:00:00.000Z'} where guid = ${'d1-1'}`.execute(store.db);
+      // Seven URLs a file with three languages: two articles.
+      registerSitemaps(app, { store, config: config({ siteUrl: ORIGIN }), now: () => new Date(NOW) }, { ...SITEMAP_LIMITS, maxUrls: 7, batch: 2 });
+      const files = parse((await get('/sitemap.xml', app)).body).sitemaps.filter((f) => f.loc.includes('/articles-2026-11'));
+      expect(files.map((f) => f.loc.replace(`${ORIGIN}/sitemaps/articles-2026-11`, ''))).toEqual(['.xml', '-2.xml', '-3.xml', '-4.xml', '-5.xml', '-6.xml']);
+      const perFile: string[][] = [];
+      for (const f of files) {
+        const { urls } = parse((await get(f.loc.slice(ORIGIN.length), app)).body);
+        expect(f.lastmod, f.loc).toBe(urls.map((u) => u.lastmod!).sort().pop());
+        perFile.push(urls.filter((u) => !/\/(tr|ar)\//.test(u.loc)).map((u) => u.loc.replace(/^.*\/(\d{2})\/day-(\d)-story-(\d)\/$/, '$1 $2.$3')));
+      }
+      expect(perFile).toEqual([['10 0.0'], ['11 1.0', '11 1.1'], ['11 1.2', '11 1.3'], ['11 1.4'], ['12 2.0', '12 2.1'], ['13 3.0']]);
+      expect(files[1]!.lastmod).toBe('2026-12-01T09:00:00.000Z'); // the edit, in the cut day's part that holds it
+      expect(files[2]!.lastmod).toBe('2026-11-11T06:30:00.000Z');
+      expect((await app.inject({ url: '/sitemaps/articles-2026-11-7.xml' })).statusCode).toBe(404);
+    } finally {
+      await app.close();
+      await store.close();
     }
   });
 });
