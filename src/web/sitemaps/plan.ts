@@ -81,7 +81,7 @@ export function urlsPerFile(limits: SitemapLimits, origin: string, languages: nu
 /**
  * Returns how many articles (or sections, tags, sources) one file holds: each is listed once per
  * enabled language, so urlsPerFile / languages of them (at least one). The index (indexedFiles) and
- * the files (files.ts sitemapFile) split with this one function, so they agree on every part.
+ * the files (files.ts sitemapFile) split with this function and monthParts, so they agree on every part.
  * @example itemsPerFile({ ...SITEMAP_LIMITS, maxUrls: 6 }, 'https://n.example', 3, ARTICLE_PATH_BOUND) === 2
  */
 export function itemsPerFile(limits: SitemapLimits, origin: string, languages: number, pathBound: number): number {
