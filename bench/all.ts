@@ -16,11 +16,11 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { copyFileSync, existsSync, createWriteStream, type WriteStream } from 'node:fs';
-import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { fmt, intOption } from './lib.js';
+import { benchSchemaUrl, fmt, intOption, machineLine } from './lib.js';
 import { PAGE_NAMES } from './pages-targets.js';
 
 const BENCH_DIR = fileURLToPath(new URL('.', import.meta.url));
@@ -44,12 +44,13 @@ export interface AllOptions {
   articles: number;
   databaseUrl: string;
   quick: boolean;
-  steps: string[];
+  steps: StepName[];
   out: string;
 }
 
 /** The steps' names in run order; the step that merges the PostgreSQL index runs with search-postgres. */
 export const STEP_NAMES = ['pages', 'search', 'desk', 'import', 'ingest', 'scale', 'scale-postgres', 'search-postgres'] as const;
+export type StepName = (typeof STEP_NAMES)[number];
 
 const USAGE = `usage: npm run bench:all -- [options]
   --db PATH              the SQLite store of N articles (filled when missing; default <tmpdir>/jarida-bench-N.db)
@@ -84,7 +85,7 @@ export function parseAllOptions(argv: string[], now = new Date()): AllOptions {
   const names = (option: string, raw: string) => raw.split(',').map((s) => {
     const name = s.trim();
     if (!(STEP_NAMES as readonly string[]).includes(name)) throw new Error(`bench: --${option}: ${name || '(empty)'} is not one of ${STEP_NAMES.join(', ')}`);
-    return name;
+    return name as StepName;
   });
   if (values.only !== undefined && values.skip !== undefined) throw new Error('bench: give --only or --skip, not both');
   const only = values.only === undefined ? null : names('only', values.only);
@@ -102,21 +103,14 @@ export function parseAllOptions(argv: string[], now = new Date()): AllOptions {
   };
 }
 
-/** Returns the URL of the PostgreSQL bench schema of N articles (as bench:scale names it). */
-function schemaUrl(base: string, n: number): string {
-  const u = new URL(base);
-  u.searchParams.set('schema', `jarida_bench_${n}`);
-  return u.toString();
-}
-
 /** Returns the commands of the run, in order. */
 export function planSteps(o: AllOptions): Step[] {
   const quick = o.quick ? ['--quick'] : [];
   const small = o.quick ? 10_000 : 100_000;
   const sizes = `${Math.min(small, o.articles)},${o.articles}`;
   const deskDb = o.db.replace(/(\.db)?$/, '-desk.db');
-  const pgSearch = schemaUrl(o.databaseUrl, o.articles);
-  const steps: Record<(typeof STEP_NAMES)[number], Step[]> = {
+  const pgSearch = benchSchemaUrl(o.databaseUrl, o.articles);
+  const steps: Record<StepName, Step[]> = {
     pages: [{ name: 'pages', npm: 'bench', script: 'bench/pages.js', args: ['--db', o.db, '--articles', String(o.articles), '--pages', PAGE_NAMES.join(','), '--connections', '16,64', ...quick] }],
     search: [{ name: 'search', npm: 'bench:search', script: 'bench/search.js', args: ['--db', o.db, ...quick] }],
     desk: [{
@@ -141,7 +135,7 @@ export function planSteps(o: AllOptions): Step[] {
       { name: 'search-postgres', npm: 'bench:search', script: 'bench/search.js', args: ['--database-url', pgSearch, '--connections', '1,16', '--parts', 'cold', ...quick] },
     ],
   };
-  return o.steps.flatMap((n) => steps[n as keyof typeof steps]);
+  return o.steps.flatMap((n) => steps[n]);
 }
 
 /** Returns the step as a reader types it. */
@@ -207,12 +201,11 @@ function header(o: AllOptions): string {
   };
   const commit = git(['rev-parse', '--short', 'HEAD']) || 'unknown';
   const dirty = git(['status', '--porcelain', '--untracked-files=no']) ? ' with uncommitted changes' : '';
-  const cpu = cpus();
   return [
     '# Jarida benchmarks, one run',
     '',
     `- \`npm run bench:all -- ${process.argv.slice(2).join(' ')}\`, started ${new Date().toISOString().slice(0, 19)}Z`,
-    `- commit ${commit}${dirty}; Node ${process.version}; ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}; ${fmt(totalmem() / 2 ** 30)} GiB`,
+    `- commit ${commit}${dirty}; ${machineLine()}; ${fmt(totalmem() / 2 ** 30)} GiB`,
     `- store: ${o.db} (${fmt(o.articles)} articles); PostgreSQL: ${o.databaseUrl}`,
     `- steps: ${o.steps.join(', ')}`,
     '',

@@ -7,6 +7,7 @@ import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
+import { availableParallelism, cpus } from 'node:os';
 import autocannon from 'autocannon';
 
 /** Response headers not copied to the raw server (per-response or hop-by-hop). */
@@ -362,6 +363,18 @@ export function benchServeEnv(databaseUrl: string, site: { now: number; timeZone
   };
   delete env.JARIDA_CONFIG;
   return env;
+}
+
+/** Returns the machine as the reports name it: cores, CPU model, Node version. */
+export function machineLine(): string {
+  return `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}`;
+}
+
+/** Returns the URL of the PostgreSQL bench schema of N articles (`jarida_bench_N`) on the server of `base`. */
+export function benchSchemaUrl(base: string, n: number): string {
+  const u = new URL(base);
+  u.searchParams.set('schema', `jarida_bench_${n}`);
+  return u.toString();
 }
 
 /** Returns the whole number an option gives (`1_000_000` and `1,000,000` too); throws naming the option when it is none or below `min`. */

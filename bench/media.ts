@@ -25,7 +25,7 @@ import { saveArticle } from '../src/store/articles.js';
 import { openMigratedStore } from '../src/store/db.js';
 import { findMediaOfArticle } from '../src/store/media.js';
 import { ensureSource } from '../src/store/sources.js';
-import { fetchBare, fmt, freePort, log, onCleanup, runBench, startChild, startServer, stopChild, stopServer } from './lib.js';
+import { fetchBare, fmt, freePort, log, machineLine, onCleanup, runBench, startChild, startServer, stopChild, stopServer } from './lib.js';
 import type { RawInit } from './raw-server.js';
 import { runWrk, wrkVersion, writeWrkScript, type WrkResult } from './wrk.js';
 
@@ -109,7 +109,7 @@ export async function runMediaBench(o: MediaBenchOptions): Promise<{ text: strin
   const lines = [
     `## /media/ warm vs raw node:http — ${m.path.slice(7)} (${fmt(m.bytes)} bytes)`,
     '',
-    `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${wrk}; ${workers} process(es) each; ${duration} s per cell after a 1 s warm-up.`,
+    `${machineLine()}, ${wrk}; ${workers} process(es) each; ${duration} s per cell after a 1 s warm-up.`,
     '',
     '| connections | Jarida req/s | p50 ms | p99 ms | raw req/s | p50 ms | p99 ms | ratio |',
     '|---:|---:|---:|---:|---:|---:|---:|---:|',

@@ -15,14 +15,14 @@
  * response was not 2xx/3xx, a socket failed or a step failed (after the report when it got there).
  */
 import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { spawnSync } from 'node:child_process';
 import { parseConfig } from '../src/config.js';
 import { BENCH_NOW, BENCH_TZ, fillStore } from './fill.js';
-import { benchServeEnv, fmt, intOption, log, mb, onCleanup, runBench } from './lib.js';
+import { benchServeEnv, fmt, intOption, log, machineLine, mb, onCleanup, runBench } from './lib.js';
 import { DEFAULT_PAGES, pickTargets, PAGE_NAMES, type PageName } from './pages-targets.js';
 import { runMode, type ModeResult } from './pages-run.js';
 import { report } from './pages-report.js';
@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   for (const mode of o.modes) {
     results.push(await runMode(mode, { ...o, mainJs: MAIN_JS, env: { ...env, JARIDA_PAGE_CACHE: mode === 'warm' ? '1' : '0' }, cwd: tmp, script, targets, cacheBytes }));
   }
-  const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${wrk}`;
+  const machine = `${machineLine()}, ${wrk}`;
   const { text, failed } = report(o, { machine, filled, targets, results, cacheBytes });
   process.stdout.write(text);
   // /media/ warm beside the raw server (bench/media.ts): a store and an image of its own.

@@ -23,7 +23,7 @@ import { findPublishedTotal } from '../src/store/day-counts.js';
 import { openMigratedStore, openStore } from '../src/store/db.js';
 import { analyzeAfterBulkWrite } from '../src/store/search.js';
 import { ARTICLES_PER_DAY, BENCH_NOW, fillStore } from './fill.js';
-import { failures, fetchPage, fmt, log, mb, measure, onCleanup, peakRss, runBench, startChild, stopChild, type Measurement } from './lib.js';
+import { benchSchemaUrl, failures, fetchPage, fmt, log, mb, measure, onCleanup, peakRss, runBench, startChild, stopChild, type Measurement } from './lib.js';
 
 const NOW = new Date(BENCH_NOW).toISOString();
 const SERVER_JS = fileURLToPath(new URL('./server.js', import.meta.url));
@@ -92,9 +92,7 @@ interface Fill {
 /** Returns the store URL for size N. */
 function storeUrl(o: Options, n: number, tmp: string): string {
   if (o.store === 'sqlite') return `sqlite:${join(o.dbDir ?? tmp, `scale-${n}.db`)}`;
-  const u = new URL(o.pgUrl);
-  u.searchParams.set('schema', `jarida_bench_${n}`);
-  return u.toString();
+  return benchSchemaUrl(o.pgUrl, n);
 }
 
 /** Fills the store with N articles, ARTICLES_PER_DAY a day before NOW; reuses a filled SQLite file. */

@@ -15,7 +15,7 @@
  * (503s are expected in the overload cells only).
  */
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
-import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -26,7 +26,7 @@ import { searchText } from '../src/search/document.js';
 import type { Article } from '../src/model/types.js';
 import { BENCH_NOW, BENCH_TZ } from './fill.js';
 import { rng } from './content.js';
-import { benchServeEnv, fmt, intOption, log, onCleanup, runBench } from './lib.js';
+import { benchServeEnv, fmt, intOption, log, machineLine, onCleanup, runBench } from './lib.js';
 import { pickQueryMix, type SampledArticle } from './search-mix.js';
 import { runCold, runOverload, type OverloadResult, type RunContext } from './search-run.js';
 import { searchReport } from './search-report.js';
@@ -177,7 +177,7 @@ async function main(): Promise<void> {
       overload.push(await runOverload(mix.queries, cachedPaths, { maxInFlight, searchConnections: o.overload.search, cachedConnections: o.overload.cached }, c));
     }
   }
-  const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'}), Node ${process.version}, ${wrk}`;
+  const machine = `${machineLine()}, ${wrk}`;
   const { text, failed } = searchReport({
     machine, store: o.url.replace(/\/\/[^@/]*@/, '//…@'), total: sample.total, sample: { size: sample.articles.length, drawn: sample.drawn, seed: o.seed },
     mix, duration: o.duration, threads: o.threads, workers: o.workers, cachedPaths, cold, overload,
