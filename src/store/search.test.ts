@@ -304,6 +304,27 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(old).toHaveLength(21); // 00:00–23:00 UTC is 03:00 on the 1st to 02:00 on the 2nd in Istanbul
   });
 
+  it('finds the newest matches of two common words whether they always come together or never do (PostgreSQL: walked, then listed)', async () => {
+    // 3,000 articles, one an hour. "Treaty" and "summit" are in the same 300 titles; "harbour" and
+    // "storm" in 300 each, never the same, but for 25 old articles whose titles hold both. With the
+    // statistics read (PostgreSQL), each word is in 10% of the titles: the walk plans on 10% for
+    // both pairs; the first finds its matches among the newest, the second finds none there and its
+    // 25 matches are listed through the GIN index.
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+    const titleOf = (i: number) =>
+      i < 25 ? `Harbour storm warning ${i}` : i % 10 === 0 ? `Treaty summit talks ${i}` : i % 10 === 1 ? `Harbour works ${i}` : i % 10 === 2 ? `Storm front ${i}` : `Daily report ${i}`;
+    await insertArticles(store.db, Array.from({ length: 3000 }, (_, i) => article(titleOf(i), 'Notes of the day.', at(i))), TZ);
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    const newest = (match: (t: string) => boolean, k: number) =>
+      Array.from({ length: 3000 }, (_, i) => titleOf(2999 - i)).filter(match).slice(0, k);
+    expect(await titles('treaty summit', {}, 20)).toEqual(newest((t) => t.startsWith('Treaty summit'), 20));
+    expect(await titles('harbour storm', {}, 20)).toEqual(newest((t) => t.startsWith('Harbour storm'), 20));
+    expect(await titles('harbour storm', {}, 20, 20)).toEqual(newest((t) => t.startsWith('Harbour storm'), 25).slice(20));
+    const pair = parseSearchQuery('harbour storm');
+    if (!pair.ok) throw new Error('harbour storm');
+    expect(await searchArticles(store.db, { parts: pair.parts }, 20, 0)).toMatchObject({ total: 25, capped: false });
+  });
+
   it('on PostgreSQL, bounds each search statement in time, and a cancelled search is a StoreError (503)', async () => {
     expect(searchTimedOut(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toBeInstanceOf(StoreError);
     expect(searchTimedOut(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
