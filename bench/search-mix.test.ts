@@ -52,7 +52,7 @@ describe('the search benchmark query mix', () => {
     expect(new Set(queries.map((q) => q.path)).size).toBe(queries.length);
   });
 
-  it('makes two-word queries of one article, phrases of adjacent title words, a recent day range and a source', () => {
+  it('makes two-word queries of one article, adjacent title words quoted and not, prefixes of very common words, a word less another, a recent day range and a source', () => {
     const s = sample();
     const { queries } = pickQueryMix(s, { seed: 16 });
     const two = queries.filter((q) => q.kind === 'two words');
@@ -68,6 +68,28 @@ describe('the search benchmark query mix', () => {
       expect(s.some((a) => a.title.toLocaleLowerCase(a.language === 'tr' ? 'tr' : 'en').includes(q.q.slice(1, -1)))).toBe(true);
       expect(q.path).toBe(`/search?q=${encodeURIComponent(q.q)}`);
       expect(q.q.split(/[" ]/)).not.toContain('da'); // words as typed: istanbul’da, not its analysed pieces
+    }
+    const together = queries.filter((q) => q.kind === 'words together');
+    expect(together).toHaveLength(MIX_COUNTS['words together']);
+    for (const q of together) {
+      expect(q.q).toMatch(/^[^" ]+ [^" ]+$/);
+      expect(s.some((a) => a.title.toLocaleLowerCase(a.language === 'tr' ? 'tr' : 'en').includes(q.q))).toBe(true);
+    }
+    const prefixes = queries.filter((q) => q.kind === 'prefix');
+    expect(prefixes).toHaveLength(MIX_COUNTS.prefix);
+    expect(new Set(prefixes.map((q) => q.lang))).toEqual(new Set(['en', 'tr', 'ar']));
+    for (const q of prefixes) {
+      expect([...q.q]).toHaveLength(4);
+      // The beginning of a word most sampled articles of its language hold (minister → mini), not the word.
+      const holding = s.filter((a) => a.language === q.lang && (`${a.title} ${a.text}`).toLocaleLowerCase('tr').split(/\s+/).some((w) => w.startsWith(q.q) && w !== q.q));
+      expect(holding.length).toBeGreaterThan(30);
+    }
+    const excluding = queries.filter((q) => q.kind === 'exclude');
+    expect(excluding).toHaveLength(MIX_COUNTS.exclude);
+    for (const q of excluding) {
+      expect(q.q).toMatch(/^\S+ -\S+$/);
+      const parsed = parseSearchQuery(q.q, 'en');
+      expect(parsed.ok && parsed.parts.length === 1 && parsed.exclude.length === 1, q.q).toBe(true);
     }
     const days = queries.filter((q) => q.kind === 'day range');
     expect(days.map((q) => q.path.replace(/^.*?&/, ''))).toEqual(['from=2019-02-14&to=2019-02-14', 'from=2019-02-13&to=2019-02-13']);

@@ -1,8 +1,10 @@
 /**
  * The search benchmark's query mix, drawn from a sample of stored articles: words by how many
  * sampled articles hold them (rare, common, very common), two words of one article, two adjacent
- * title words as a "phrase", a day range and a source filter; in each language the sample has,
- * taken in turn. Pure and deterministic: the same sample and seed give the same mix.
+ * title words as a "phrase" and unquoted (words that go together: `central bank`), the beginning of
+ * a very common word (a prefix that begins many words), a word less another (`-word`), a day range
+ * and a source filter; in each language the sample has, taken in turn. Pure and deterministic: the
+ * same sample and seed give the same mix.
  */
 import { parseSearchQuery } from '../src/search/query.js';
 import { analyserOf, searchTerms, writtenWords } from '../src/search/normalize.js';
@@ -19,11 +21,16 @@ export interface SampledArticle {
   sourceId: number;
 }
 
-export const QUERY_KINDS = ['rare', 'common', 'very common', 'two words', 'phrase', 'day range', 'source'] as const;
+export const QUERY_KINDS = ['rare', 'common', 'very common', 'two words', 'phrase', 'words together', 'prefix', 'exclude', 'day range', 'source'] as const;
 export type QueryKind = (typeof QUERY_KINDS)[number];
 
 /** How many queries of each kind the mix holds (fewer when the sample has not enough). */
-export const MIX_COUNTS: Record<QueryKind, number> = { rare: 15, common: 15, 'very common': 10, 'two words': 10, phrase: 10, 'day range': 2, source: 1 };
+export const MIX_COUNTS: Record<QueryKind, number> = {
+  rare: 15, common: 15, 'very common': 10, 'two words': 10, phrase: 10, 'words together': 6, prefix: 6, exclude: 6, 'day range': 2, source: 1,
+};
+
+/** Letters a prefix query keeps of a very common word. */
+const PREFIX_LETTERS = 4;
 
 /** Document-frequency bands, as shares of the sample: common from 1% to 10%, very common above. */
 const COMMON_MIN = 0.01;
@@ -107,16 +114,36 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
     const q = `${first} ${second}`;
     if (!taken.has(q) && searchable(q)) add('two words', lang, q, null);
   }
-  for (let tries = 0; queries.filter((q) => q.kind === 'phrase').length < MIX_COUNTS.phrase && tries < 50 * MIX_COUNTS.phrase; tries++) {
-    const [lang, list] = byLang[tries % byLang.length]!;
-    const a = pick(random, list);
-    // Words as typed, whitespace apart (`ankara’da merkez`, not the analysed `da merkez`).
-    const title = a.title.split(/\s+/).map((w) => lower(w.replace(/^[^\p{L}]+|[^\p{L}\p{M}]+$/gu, ''), lang));
-    if (title.length < 2) continue;
-    const i = Math.floor(random() * (title.length - 1));
-    if (!TYPED_WORD.test(title[i]!) || !TYPED_WORD.test(title[i + 1]!)) continue;
-    const q = `"${title[i]} ${title[i + 1]}"`;
-    if (!taken.has(q) && searchable(q)) add('phrase', lang, q, null);
+  // Two adjacent title words, quoted (a phrase) and not (words that go together: every word of the
+  // query is common, and they are found together far more often than apart).
+  for (const [kind, quote] of [['phrase', '"'], ['words together', '']] as const) {
+    for (let tries = 0; queries.filter((q) => q.kind === kind).length < MIX_COUNTS[kind] && tries < 50 * MIX_COUNTS[kind]; tries++) {
+      const [lang, list] = byLang[tries % byLang.length]!;
+      const a = pick(random, list);
+      // Words as typed, whitespace apart (`ankara’da merkez`, not the analysed `da merkez`).
+      const title = a.title.split(/\s+/).map((w) => lower(w.replace(/^[^\p{L}]+|[^\p{L}\p{M}]+$/gu, ''), lang));
+      if (title.length < 2) continue;
+      const i = Math.floor(random() * (title.length - 1));
+      if (!TYPED_WORD.test(title[i]!) || !TYPED_WORD.test(title[i + 1]!)) continue;
+      const q = `${quote}${title[i]} ${title[i + 1]}${quote}`;
+      if (!taken.has(q) && searchable(q)) add(kind, lang, q, null);
+    }
+  }
+  // The first letters of very common words: a prefix that begins many words.
+  const veryCommon = words.filter((w) => w.df > n * COMMON_MAX && [...w.written].length > PREFIX_LETTERS + 1);
+  for (const w of inTurn(veryCommon, 4 * MIX_COUNTS.prefix, (ws) => shuffle(ws, random))) {
+    if (queries.filter((q) => q.kind === 'prefix').length >= MIX_COUNTS.prefix) break;
+    const q = [...w.written].slice(0, PREFIX_LETTERS).join('');
+    if (!taken.has(q) && searchable(q)) add('prefix', w.lang, q, null);
+  }
+  // A common word less a very common one of the same language.
+  const commonWords = words.filter((w) => w.df >= n * COMMON_MIN && w.df <= n * COMMON_MAX);
+  for (const w of inTurn(commonWords, 4 * MIX_COUNTS.exclude, (ws) => shuffle(ws, random))) {
+    if (queries.filter((q) => q.kind === 'exclude').length >= MIX_COUNTS.exclude) break;
+    const others = words.filter((x) => x.lang === w.lang && x.df > n * COMMON_MAX && x.term !== w.term);
+    if (others.length === 0) continue;
+    const q = `${w.written} -${pick(random, others).written}`;
+    if (!taken.has(q) && searchable(q)) add('exclude', w.lang, q, null);
   }
 
   // Filters on a word many articles hold: the filter, not the word, decides the work.

@@ -4,7 +4,7 @@ import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import type { Store } from './db.js';
-import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, type SearchFilter } from './search.js';
+import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, sharedAtLeast, type SearchFilter } from './search.js';
 import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
 import { findSetting, saveSetting } from './settings.js';
@@ -325,6 +325,26 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await searchArticles(store.db, { parts: pair.parts }, 20, 0)).toMatchObject({ total: 25, capped: false });
   });
 
+  it('counts words that never meet, and a word in a source that holds none of it, as none (PostgreSQL: not "more than" from statistics)', async () => {
+    // 12,400 articles: "harbour" in half of them (the desk's), "storm" in the other half (the
+    // wire's). Each word and each source is in 50%: multiplied as if independent, 25% of 12,400 =
+    // 3,100 ≥ 3 × SEARCH_CANDIDATES, and the count was "more than 1,000" over no result at all.
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString();
+    await insertArticles(store.db, Array.from({ length: 12_400 }, (_, i) =>
+      i % 2 ? article(`Storm front ${i}`, 'Rain.', at(i), { sourceId: wire }) : article(`Harbour works ${i}`, 'Cranes.', at(i))), TZ);
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    const search = async (q: string, filter: Partial<SearchFilter> = {}) => {
+      const parsed = parseSearchQuery(q);
+      if (!parsed.ok) throw new Error(q);
+      return searchArticles(store.db, { parts: parsed.parts, ...filter }, 20, 0);
+    };
+    expect(await search('harbour storm')).toMatchObject({ total: 0, capped: false, articles: [] });
+    expect(await search('harbour', { sourceId: wire })).toMatchObject({ total: 0, capped: false, articles: [] });
+    // Where they do meet, as many as there are.
+    expect(await search('storm', { sourceId: wire })).toMatchObject({ total: SEARCH_CANDIDATES, capped: true });
+    expect((await search('harbour', { sourceId: desk })).articles[0]!.title).toBe('Harbour works 12398');
+  });
+
   it('on PostgreSQL, bounds each search statement in time, and a cancelled search is a StoreError (503)', async () => {
     expect(searchTimedOut(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toBeInstanceOf(StoreError);
     expect(searchTimedOut(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();
@@ -377,5 +397,16 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await count()).toMatchObject({ total: SEARCH_CANDIDATES, capped: true });
     for (const id of ids.slice(5, 12)) await setArticleStatus(store.db, id, 'hidden');
     expect(await count()).toMatchObject({ total: SEARCH_CANDIDATES - 2, capped: false });
+  });
+});
+
+describe('sharedAtLeast', () => {
+  it('is the share every set holds at least, whatever their overlap (Fréchet), never below 0', () => {
+    expect(sharedAtLeast([0.3])).toBeCloseTo(0.3);
+    expect(sharedAtLeast([0.9, 0.8])).toBeCloseTo(0.7);
+    expect(sharedAtLeast([0.9, 0.8, 0.7])).toBeCloseTo(0.4);
+    expect(sharedAtLeast([0.5, 0.5])).toBe(0); // two halves may not meet at all
+    expect(sharedAtLeast([0.45, 0.1])).toBe(0);
+    expect(sharedAtLeast([])).toBe(1); // no condition: every article
   });
 });
