@@ -402,11 +402,13 @@ type Bucket = 'title' | 'rest';
  */
 async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: boolean, limit: number, offset: number): Promise<{ ids: number[]; total: number }> {
   const end = Math.min(offset + limit, SEARCH_CANDIDATES);
-  const total = await countMatches(db, plan, filter, prefix);
-  if (offset >= Math.min(end, total)) return { ids: [], total };
+  const counted = await countMatches(db, plan, filter, prefix);
+  if (offset >= Math.min(end, counted.total)) return { ids: [], total: counted.total };
   const title = await matchIds(db, plan, filter, prefix, 'title', end);
   const rest = title.length >= end ? [] : await matchIds(db, plan, filter, prefix, 'rest', end - title.length);
-  return { ids: [...title, ...rest].slice(offset, end), total };
+  const found = title.length + rest.length;
+  // Fewer than the page's end listed: every match is listed, whatever an estimate said.
+  return { ids: [...title, ...rest].slice(offset, end), total: counted.estimated && found < end ? found : counted.total };
 }
 
 /** The conditions on the article (alias `a`) of a site search: published, in the day range, of the source. */
@@ -589,13 +591,16 @@ async function wordsBeginning(db: Db, prefix: string, max: number): Promise<stri
   return words;
 }
 
-/** How many published articles match, counted up to SEARCH_CANDIDATES. */
-async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean): Promise<number> {
+/**
+ * How many published articles match, counted up to SEARCH_CANDIDATES; `estimated`: not counted,
+ * PostgreSQL's statistics say there are more (rankedPage corrects it when the listing finds fewer).
+ */
+async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean): Promise<{ total: number; estimated: boolean }> {
   const where = siteConditions(f);
   let matches;
   if (plan.store === 'sqlite') {
     const counted = await countSqliteWithoutJoin(db, f, prefix);
-    if (counted !== null) return counted;
+    if (counted !== null) return { total: counted, estimated: false };
     const { lo, hi } = keyRange(f);
     matches = sql`select 1 from articles_fts f join articles a indexed by articles_search_key on a.search_key = f.rowid
       where articles_fts match ${fts5Query(f, prefix)}
@@ -604,16 +609,20 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
       limit ${SEARCH_CANDIDATES}`;
   } else {
     // A query the statistics say matches more than can be shown, with a margin of three, is not
-    // counted (the GIN index would list every match: 220 ms for a word in 35% of 1,000,000 articles).
-    // What they say is a lower bound, not a guess: each part's share, and with a source its share of
-    // the articles (articles.source_id's statistics), must leave that many in common however the
-    // parts fall (sharedAtLeast). Multiplied as if independent, an English word in 45% of the
-    // articles and a Turkish source's 10% said 45,000 and the page "more than 1,000 results" over
-    // none: none of the source's articles holds the word (the same for `full bakanlık`).
+    // counted (the GIN index would list every match: 220 ms for a word in 35% of 1,000,000 articles;
+    // two common words 30–90 ms). Each part's share, and with a source its share of the articles
+    // (articles.source_id's statistics): when they leave that many in common however the parts fall
+    // (sharedAtLeast), the count is proven; when only their product says so (as if independent),
+    // it is an estimate, and the listing corrects it when it finds fewer than the page. Taken as
+    // proven, the product made an English word in 45% of the articles and a Turkish source's 10%
+    // "more than 1,000 results" over none (the same for `full bakanlık`, two words that never meet).
     const stats = plan.stats!;
     const shares = f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix));
     if (f.sourceId !== undefined) shares.push(stats.sourceShares.get(f.sourceId) ?? 0);
-    if (!plan.narrow && !f.exclude?.length && !f.fromDay && !f.toDay && sharedAtLeast(shares) * stats.rows >= 3 * SEARCH_CANDIDATES) return SEARCH_CANDIDATES;
+    const enough = (share: number) => share * stats.rows >= 3 * SEARCH_CANDIDATES;
+    if (!plan.narrow && !f.exclude?.length && !f.fromDay && !f.toDay && enough(shares.reduce((product, s) => product * s, 1))) {
+      return { total: SEARCH_CANDIDATES, estimated: !enough(sharedAtLeast(shares)) };
+    }
     const q = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
     matches = plan.narrow
       ? sql`select 1 from articles a join article_search s on s.article_id = a.id where ${where} and s.document @@ ${q} limit ${SEARCH_CANDIDATES}`
@@ -621,7 +630,7 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
           where ${where} limit ${SEARCH_CANDIDATES}`;
   }
   const rows = await readRows(db, sql<{ n: number }>`select count(*) as n from (${matches}) c`);
-  return Number(rows[0]?.n ?? 0);
+  return { total: Number(rows[0]?.n ?? 0), estimated: false };
 }
 
 /**
