@@ -20,6 +20,7 @@ import * as m0016 from './migrations/0016_sitemap_lastmod.js';
 import * as m0017 from './migrations/0017_search_key.js';
 import * as m0018 from './migrations/0018_search_title.js';
 import * as m0019 from './migrations/0019_search_terms.js';
+import * as m0020 from './migrations/0020_search_source.js';
 
 export { databaseLabel, StoreError };
 
@@ -56,6 +57,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0017_search_key': m0017,
   '0018_search_title': m0018,
   '0019_search_terms': m0019,
+  '0020_search_source': m0020,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

@@ -7,6 +7,7 @@ import type { Store } from './db.js';
 import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, sharedAtLeast, type SearchFilter } from './search.js';
 import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION } from '../search/normalize.js';
+import { saveDeskArticle } from './desk-articles.js';
 import { findSetting, saveSetting } from './settings.js';
 import { deleteSource, ensureSource } from './sources.js';
 import { openTestStore, skipStoreTests } from './testing.js';
@@ -167,6 +168,32 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('bank', { toDay: '2024-03-06' })).toEqual(['Central bank raises rates']);
     expect(await titles('ankara', { sourceId: desk })).toEqual([]);
     expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
+  });
+
+  it('finds a word within a source through the index: every match of the source, none of another, an article moved by an editor under its new source only', async () => {
+    // 600 articles say "harbour", a third of them the wire's; the desk's are the newest. SQLite files
+    // each under its source's term (sourceTerm) and asks for the word and the source together.
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
+    await insertArticles(store.db, Array.from({ length: 600 }, (_, i) =>
+      article(`Harbour report ${i}`, 'Ships came in.', at(i), i < 200 ? { sourceId: wire } : {})), TZ);
+    const wireTitles = Array.from({ length: 200 }, (_, i) => `Harbour report ${199 - i}`);
+    expect(await titles('harbour', { sourceId: wire }, 20)).toEqual(wireTitles.slice(0, 20));
+    expect(await titles('harbour', { sourceId: wire }, 20, 180)).toEqual(wireTitles.slice(180));
+    const parsed = parseSearchQuery('harbour');
+    if (!parsed.ok) throw new Error('harbour');
+    expect((await searchArticles(store.db, { parts: parsed.parts, sourceId: wire }, 20, 0)).total).toBe(200);
+    const third = await ensureSource(store.db, { kind: 'manual', title: 'Third' });
+    expect(await searchArticles(store.db, { parts: parsed.parts, sourceId: third }, 20, 0)).toMatchObject({ total: 0, articles: [] });
+    // "ships" (the bodies) with the source and a day range; a word the source's articles lack.
+    expect(await titles('ships', { sourceId: wire, fromDay: '2023-01-01', toDay: '2023-01-01' }, 50)).toHaveLength(21);
+    expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
+    // An editor moves the newest wire article to the third source: found there, no longer in the wire.
+    const [moved] = (await searchArticles(store.db, { parts: parsed.parts, sourceId: wire }, 1, 0)).articles;
+    const editor = { userId: 1, email: 'chief@example.com' };
+    const deskInput = { title: moved!.title, contentHtml: '<p>Ships came in.</p>', bodySource: 'Ships came in.', summary: null, language: 'en', categories: [], author: null, publishedAt: new Date(at(199)), status: 'published' as const };
+    await saveDeskArticle(store.db, { ...deskInput, id: moved!.id, sourceId: third }, editor, TZ);
+    expect(await titles('harbour', { sourceId: third })).toEqual(['Harbour report 199']);
+    expect(await titles('harbour', { sourceId: wire }, 1)).toEqual(['Harbour report 198']);
   });
 
   it('follows every write: update, hide, delete, source removal', async () => {
