@@ -307,6 +307,12 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await compactSearchIndexWhenDue(store.db, new Date(t0.getTime() + 25 * 3600_000), 1000)).toBe('done');
     expect(await segments(store, 'articles_fts')).toBe(1);
     expect(await titles('harbour', {}, 50)).toHaveLength(42);
+    // An index built anew (a new analyser, `jarida reindex`, migration 0020) is due at once.
+    await rebuildSearchIndex(store.db);
+    expect(await findSetting(store.db, COMPACTED_SETTING)).toBeUndefined();
+    expect(await compactSearchIndexWhenDue(store.db, new Date(t0.getTime() + 26 * 3600_000), 1000)).toBe('done');
+    expect(await segments(store, 'articles_fts')).toBe(1);
+    expect(await titles('harbour', {}, 50)).toHaveLength(42);
   });
 
   it('pages through results and counts them; a common word ranks its newest matches only', async () => {

@@ -16,7 +16,7 @@ import { findSearchHitsByIds, type SearchHit } from './articles.js';
 import { countPublishedBetween } from './day-counts.js';
 import { isSqlite, readRows, StoreError } from './dialect.js';
 import type { Database } from './schema.js';
-import { findSetting, saveSetting } from './settings.js';
+import { deleteSetting, findSetting, saveSetting } from './settings.js';
 import { asKey, firstKeyAt } from './search-key.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
@@ -245,6 +245,9 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
       .map((a) => ({ ...a, search_key: a.search_key === null ? Number.NaN : Number(a.search_key) }));
     if (batch.length === 0) {
       await saveSetting(d, ANALYSER_SETTING, ANALYSER_VERSION);
+      // SQLite: an index built anew is many segments (FTS5 merges only as it goes): the daily merge
+      // is due now, not a day after the last one (compactSearchIndexWhenDue).
+      if (isSqlite(d)) await deleteSetting(d, COMPACTED_SETTING);
       return n;
     }
     await indexArticles(d, batch.filter((a) => Number.isSafeInteger(a.search_key)), true); // the index was emptied above
