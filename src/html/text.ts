@@ -77,14 +77,18 @@ function fromCodePoint(code: number): string {
   return String.fromCodePoint(code);
 }
 
+/** Runs of ASCII whitespace that are not already one space. */
+const WHITESPACE_RUNS = / [\t\n\v\f\r ]+|[\t\n\v\f\r][\t\n\v\f\r ]*/;
+
 /** Returns `s` with runs of ASCII whitespace collapsed to one space, trimmed (NBSP and other Unicode spaces are kept). */
 export function collapseWhitespace(s: string): string {
   // Only runs that are not already one space: replacing every single space by itself cost ~10 µs
   // per 2 KB article (search terms, summaries). (A loop by hand over the code units took 2.6 times
-  // as long as this replace.) Trimmed first, the same text: the replace then makes a new flat
-  // string, where trimming its result made a slice of it, read ~20% slower code unit by code unit
-  // (snippets scan each result's text).
-  return s.trim().replace(/ [\t\n\v\f\r ]+|[\t\n\v\f\r][\t\n\v\f\r ]*/g, ' ');
+  // as long as this replace.) Trimmed first, then split and joined: `replace` made a rope (a cons
+  // string) of the text whenever it replaced anything, and V8 reads a rope code unit by code unit
+  // ~2.5 times slower than the flat string `join` makes (snippets scan each result's text: a
+  // search's twenty texts 0.30 → 0.12 ms, issue 16).
+  return s.trim().split(WHITESPACE_RUNS).join(' ');
 }
 
 /**
