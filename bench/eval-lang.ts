@@ -32,6 +32,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
 import { htmlToText } from '../src/html/text.js';
+import { readReaderCorpus } from '../src/ingest/extract/score.js';
 import { foldText, searchTerms } from '../src/search/normalize.js';
 import { detectLanguage } from '../src/search/language.js';
 import { CORPORA_URL, PROJECT_ROOT } from '../src/paths.js';
@@ -113,20 +114,14 @@ function samples(): Sample[] {
     }
   }
   const corpus = fileURLToPath(new URL('readability/', CORPORA_URL));
-  if (existsSync(corpus)) {
-    for (const page of readdirSync(corpus).sort()) {
-      const metaFile = join(corpus, page, 'expected-metadata.json');
-      if (!existsSync(metaFile)) continue;
-      const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { lang?: string | null; title?: string; excerpt?: string };
-      if (!meta.lang) continue;
-      const primary = meta.lang.toLowerCase().split('-')[0]!;
-      const lang: Sample['lang'] = (OURS as readonly string[]).includes(primary) ? (primary as Lang) : 'other';
-      const text = htmlToText(readFileSync(join(corpus, page, 'expected.html'), 'utf8'));
-      add(lang, 'title+summary', `${meta.title ?? ''}. ${meta.excerpt ?? ''}`, `readability ${page}`);
-      const paras = readFileSync(join(corpus, page, 'expected.html'), 'utf8').split(/<\/p>/).map(htmlToText).filter((p) => p.length >= 80);
-      for (const p of paras.slice(0, 5)) add(lang, 'paragraph', p, `readability ${page}`);
-      add(lang, 'body', text.slice(0, 3000), `readability ${page}`);
-    }
+  for (const { name: page, expected: meta, expectedHtml } of readReaderCorpus(corpus)) {
+    if (!meta.lang) continue;
+    const primary = meta.lang.toLowerCase().split('-')[0]!;
+    const lang: Sample['lang'] = (OURS as readonly string[]).includes(primary) ? (primary as Lang) : 'other';
+    add(lang, 'title+summary', `${meta.title ?? ''}. ${meta.excerpt ?? ''}`, `readability ${page}`);
+    const paras = expectedHtml.split(/<\/p>/).map(htmlToText).filter((p) => p.length >= 80);
+    for (const p of paras.slice(0, 5)) add(lang, 'paragraph', p, `readability ${page}`);
+    add(lang, 'body', htmlToText(expectedHtml).slice(0, 3000), `readability ${page}`);
   }
   const arabic = readFileSync(join(PROJECT_ROOT, 'src/ingest/extract/testdata/arabic-rtl.html'), 'utf8');
   for (const p of arabic.split(/<\/p>/).map(htmlToText).filter((p) => /[\u0600-\u06ff]{3}/.test(p))) add('ar', 'paragraph', p.replace(/^[^]*?<p[^>]*>/, ''), 'arabic-rtl.html');

@@ -89,8 +89,12 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
     for (const w of inTurn(pool.filter((x) => !taken.has(x.written)), MIX_COUNTS[kind], (ws) => shuffle(ws, random))) add(kind, w.lang, w.written, w.df);
   };
 
-  pickWords('very common', words.filter((w) => w.df > n * COMMON_MAX));
-  pickWords('common', words.filter((w) => w.df >= n * COMMON_MIN && w.df <= n * COMMON_MAX));
+  const veryCommon = words.filter((w) => w.df > n * COMMON_MAX);
+  const common = words.filter((w) => w.df >= n * COMMON_MIN && w.df <= n * COMMON_MAX);
+  /** How many queries of a kind the mix holds so far. */
+  const countOf = (kind: QueryKind) => queries.filter((q) => q.kind === kind).length;
+  pickWords('very common', veryCommon);
+  pickWords('common', common);
   const once = words.filter((w) => w.df === 1);
   if (once.length >= MIX_COUNTS.rare) pickWords('rare', once);
   else {
@@ -104,7 +108,7 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
 
   const byLang = groupBy(articles, (a) => a.language ?? 'other');
   const known = new Set(words.map((w) => w.written));
-  for (let tries = 0; queries.filter((q) => q.kind === 'two words').length < MIX_COUNTS['two words'] && tries < 50 * MIX_COUNTS['two words']; tries++) {
+  for (let tries = 0; countOf('two words') < MIX_COUNTS['two words'] && tries < 50 * MIX_COUNTS['two words']; tries++) {
     const [lang, list] = byLang[tries % byLang.length]!;
     const a = pick(random, list);
     const own = [...new Set(letterWords(`${a.title}\n${a.text}`, lang))].filter((w) => known.has(w));
@@ -117,7 +121,7 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
   // Two adjacent title words, quoted (a phrase) and not (words that go together: every word of the
   // query is common, and they are found together far more often than apart).
   for (const [kind, quote] of [['phrase', '"'], ['words together', '']] as const) {
-    for (let tries = 0; queries.filter((q) => q.kind === kind).length < MIX_COUNTS[kind] && tries < 50 * MIX_COUNTS[kind]; tries++) {
+    for (let tries = 0; countOf(kind) < MIX_COUNTS[kind] && tries < 50 * MIX_COUNTS[kind]; tries++) {
       const [lang, list] = byLang[tries % byLang.length]!;
       const a = pick(random, list);
       // Words as typed, whitespace apart (`ankara’da merkez`, not the analysed `da merkez`).
@@ -130,17 +134,16 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
     }
   }
   // The first letters of very common words: a prefix that begins many words.
-  const veryCommon = words.filter((w) => w.df > n * COMMON_MAX && [...w.written].length > PREFIX_LETTERS + 1);
-  for (const w of inTurn(veryCommon, 4 * MIX_COUNTS.prefix, (ws) => shuffle(ws, random))) {
-    if (queries.filter((q) => q.kind === 'prefix').length >= MIX_COUNTS.prefix) break;
+  const long = veryCommon.filter((w) => [...w.written].length > PREFIX_LETTERS + 1);
+  for (const w of inTurn(long, 4 * MIX_COUNTS.prefix, (ws) => shuffle(ws, random))) {
+    if (countOf('prefix') >= MIX_COUNTS.prefix) break;
     const q = [...w.written].slice(0, PREFIX_LETTERS).join('');
     if (!taken.has(q) && searchable(q)) add('prefix', w.lang, q, null);
   }
   // A common word less a very common one of the same language.
-  const commonWords = words.filter((w) => w.df >= n * COMMON_MIN && w.df <= n * COMMON_MAX);
-  for (const w of inTurn(commonWords, 4 * MIX_COUNTS.exclude, (ws) => shuffle(ws, random))) {
-    if (queries.filter((q) => q.kind === 'exclude').length >= MIX_COUNTS.exclude) break;
-    const others = words.filter((x) => x.lang === w.lang && x.df > n * COMMON_MAX && x.term !== w.term);
+  for (const w of inTurn(common, 4 * MIX_COUNTS.exclude, (ws) => shuffle(ws, random))) {
+    if (countOf('exclude') >= MIX_COUNTS.exclude) break;
+    const others = veryCommon.filter((x) => x.lang === w.lang && x.term !== w.term);
     if (others.length === 0) continue;
     const q = `${w.written} -${pick(random, others).written}`;
     if (!taken.has(q) && searchable(q)) add('exclude', w.lang, q, null);
@@ -158,7 +161,7 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
     add('source', w.lang, w.written, w.df, `&source=${pick(random, articles).sourceId}`);
   }
   for (const kind of QUERY_KINDS) {
-    const got = queries.filter((q) => q.kind === kind).length;
+    const got = countOf(kind);
     if (got < MIX_COUNTS[kind]) notes.push(`${kind}: ${got} of ${MIX_COUNTS[kind]} (the sample of ${n} has no more).`);
   }
   return { queries, notes };

@@ -8,6 +8,7 @@ import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, comp
 import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION, searchTerms } from '../search/normalize.js';
 import { saveDeskArticle } from './desk-articles.js';
+import * as migration0020 from './migrations/0020_search_source.js';
 import { findSetting, saveSetting } from './settings.js';
 import { deleteSource, ensureSource } from './sources.js';
 import { openTestStore, skipStoreTests } from './testing.js';
@@ -196,6 +197,23 @@ describe.skipIf(await skipStoreTests())('search', () => {
     await saveDeskArticle(store.db, { ...deskInput, id: moved!.id, sourceId: third }, editor, TZ);
     expect(await titles('harbour', { sourceId: third })).toEqual(['Harbour report 199']);
     expect(await titles('harbour', { sourceId: wire }, 1)).toEqual(['Harbour report 198']);
+  });
+
+  it('migration 0020 builds the SQLite index again only when it holds no source terms', async () => {
+    if (store.dialect.name !== 'sqlite') return; // PostgreSQL: nothing to do
+    const rebuilt = async () => {
+      await saveSetting(store.db, COMPACTED_SETTING, '2024-05-01T00:00:00.000Z'); // a rebuild clears it
+      await migration0020.up(store.db, store.dialect);
+      return (await findSetting(store.db, COMPACTED_SETTING)) === undefined;
+    };
+    expect(await rebuilt()).toBe(false); // this version's index: every article has its source's term
+    // An index as an older version wrote it: the same words, no source terms.
+    const { rows } = await sql<{ key: number }>`select search_key as key from articles where title = 'Ankara’daki toplantı ertelendi'`.execute(store.db);
+    await sql`delete from articles_fts`.execute(store.db);
+    await sql`insert into articles_fts (rowid, title, body) values (${rows[0]!.key}, 'ankara', 'ankara')`.execute(store.db);
+    expect(await titles('ankara', { sourceId: wire })).toEqual([]);
+    expect(await rebuilt()).toBe(true);
+    expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
   });
 
   it('follows every write: update, hide, delete, source removal', async () => {

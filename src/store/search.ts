@@ -114,8 +114,11 @@ export async function indexArticles(db: Db, entries: readonly IndexedArticle[], 
  * @example sourceTerm(5) // '\u{E000}5'
  */
 export function sourceTerm(sourceId: number): string {
-  return `\u{E000}${sourceId}`;
+  return `${SOURCE_TERM_MARK}${sourceId}`;
 }
+
+/** What every source's term begins with (sourceTerm), and no written word. */
+export const SOURCE_TERM_MARK = '\u{E000}';
 
 /** SQLite's index tables: all the words (title and body), and the titles' words alone. */
 const FTS_TABLES = ['articles_fts', 'articles_title_fts'] as const;

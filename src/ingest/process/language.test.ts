@@ -1,8 +1,8 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { CORPORA_URL } from '../../paths.js';
+import { readReaderCorpus } from '../extract/score.js';
 import { BODY_SAMPLE_CHARS, detectArticleLanguage } from './language.js';
 
 const OURS = ['en', 'tr', 'ar'];
@@ -22,13 +22,9 @@ describe('detectArticleLanguage', () => {
 
   it.skipIf(!corpusPresent && !corpusRequired)('names en, tr and ar pages of the Reader View corpus right, and no other language as one of them', () => {
     let checked = 0;
-    for (const page of readdirSync(corpus).sort()) {
-      const metaFile = join(corpus, page, 'expected-metadata.json');
-      if (!existsSync(metaFile)) continue;
-      const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { lang?: string | null; title?: string; excerpt?: string };
+    for (const { name: page, expected: meta, expectedHtml: body } of readReaderCorpus(corpus)) {
       if (!meta.lang) continue;
       const lang = meta.lang.toLowerCase().split('-')[0]!;
-      const body = readFileSync(join(corpus, page, 'expected.html'), 'utf8');
       for (const summary of [meta.excerpt ?? null, null]) {
         const got = detectArticleLanguage({ title: meta.title ?? '', summary, contentHtml: body });
         if (OURS.includes(lang)) expect(got, page).toBe(lang);
