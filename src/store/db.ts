@@ -21,6 +21,7 @@ import * as m0017 from './migrations/0017_search_key.js';
 import * as m0018 from './migrations/0018_search_title.js';
 import * as m0019 from './migrations/0019_search_terms.js';
 import * as m0020 from './migrations/0020_search_source.js';
+import * as m0021 from './migrations/0021_search_source_pg.js';
 
 export { databaseLabel, StoreError };
 
@@ -58,6 +59,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0018_search_title': m0018,
   '0019_search_terms': m0019,
   '0020_search_source': m0020,
+  '0021_search_source_pg': m0021,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

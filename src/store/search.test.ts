@@ -4,11 +4,12 @@ import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import type { Store } from './db.js';
-import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, sharedAtLeast, sourceTerm, type SearchFilter } from './search.js';
+import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, searchArticles, searchTimedOut, sharedAtLeast, SOURCE_TERM_MARK, sourceTerm, type SearchFilter } from './search.js';
 import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION, searchTerms } from '../search/normalize.js';
 import { saveDeskArticle } from './desk-articles.js';
 import * as migration0020 from './migrations/0020_search_source.js';
+import * as migration0021 from './migrations/0021_search_source_pg.js';
 import { findSetting, saveSetting } from './settings.js';
 import { deleteSource, ensureSource } from './sources.js';
 import { openTestStore, skipStoreTests } from './testing.js';
@@ -173,7 +174,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
 
   it('finds a word within a source through the index: every match of the source, none of another, an article moved by an editor under its new source only', async () => {
     // 600 articles say "harbour", a third of them the wire's; the desk's are the newest. SQLite files
-    // each under its source's term (sourceTerm) and asks for the word and the source together.
+    // each under its source's term (sourceTerm) and asks for the word and the source together, PostgreSQL too.
     const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 3_600_000).toISOString();
     await insertArticles(store.db, Array.from({ length: 600 }, (_, i) =>
       article(`Harbour report ${i}`, 'Ships came in.', at(i), i < 200 ? { sourceId: wire } : {})), TZ);
@@ -214,6 +215,25 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('ankara', { sourceId: wire })).toEqual([]);
     expect(await rebuilt()).toBe(true);
     expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
+  });
+
+  it('migration 0021 files every PostgreSQL document under its source, and the table keeps its keys and indexes', async () => {
+    if (store.dialect.name !== 'postgres') return; // SQLite: 0020
+    // Documents as an older version wrote them: no source's lexeme.
+    await sql`update article_search set document = ts_delete(document, array(select ${SOURCE_TERM_MARK} || id::text from sources))`.execute(store.db);
+    expect(await titles('ankara', { sourceId: wire })).toEqual([]);
+    await migration0021.up(store.db, store.dialect);
+    expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
+    expect(await titles('ankara', { sourceId: desk })).toEqual([]);
+    expect(await titles('bank')).toEqual(['Bank holiday traffic', 'Central bank raises rates']);
+    const { rows: indexes } = await sql<{ name: string }>`select indexname as name from pg_indexes where schemaname = current_schema() and tablename = 'article_search' order by 1`.execute(store.db);
+    expect(indexes.map((r) => r.name)).toEqual(['article_search_document', 'article_search_pkey', 'article_search_title_document']);
+    // Its rows still go with their article, and a title holds no source's lexeme.
+    const { rows: [one] } = await sql<{ id: number; title: string }>`select s.article_id as id, s.title_document::text as title from article_search s join articles a on a.id = s.article_id where a.source_id = ${wire} limit 1`.execute(store.db);
+    expect(one!.title).not.toContain(SOURCE_TERM_MARK);
+    await sql`delete from articles where id = ${one!.id}`.execute(store.db);
+    const { rows: left } = await sql`select 1 from article_search where article_id = ${one!.id}`.execute(store.db);
+    expect(left).toEqual([]);
   });
 
   it('follows every write: update, hide, delete, source removal', async () => {

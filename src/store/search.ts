@@ -95,22 +95,25 @@ export async function indexArticles(db: Db, entries: readonly IndexedArticle[], 
     return;
   }
   for (let i = 0; i < docs.length; i += 300) {
-    const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}::bigint, setweight(to_tsvector('simple', ${d.title}), 'A') || to_tsvector('simple', ${d.body}))`);
+    // The source's term is a lexeme of no position: not a word of the text (phrases), not of the title (ts_filter keeps none).
+    const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}::bigint, setweight(to_tsvector('simple', ${d.title}), 'A') || to_tsvector('simple', ${d.body}) || array_to_tsvector(array[${sourceTerm(d.source)}::text]))`);
     await sql`insert into article_search (article_id, document) values ${sql.join(rows)}
       on conflict (article_id) do update set document = excluded.document`.execute(db);
   }
 }
 
 /**
- * SQLite: the term an article's source is filed under in `articles_fts` (at the end of its body):
- * U+E000 and the source's id. FTS5's tokenizer keeps private-use characters in words and the
- * analysis never makes one (src/search/normalize.ts), so no written word is this term. A search
- * within a source asks for it with its words (fts5Query), and FTS5 steps through both lists
- * together: `full` in a Turkish source that holds none of it read the word's 449,000 matches and
- * checked each one's source in `articles_search_key` (~150 ms at 1,000,000 articles); now FTS5
- * finds that the two lists never meet. The articles are still checked against their source: the
- * term only narrows. Every write that can move an article to another source indexes it again
- * (writeArticles); migration 0020 filed the stored ones.
+ * The term an article's source is filed under in the index: U+E000 and the source's id. SQLite: at
+ * the end of its body in `articles_fts` (FTS5's tokenizer keeps private-use characters in words);
+ * PostgreSQL: a lexeme of `article_search.document` without a position (the parser would split the
+ * mark off: no word of the text is one). The analysis never makes the mark (src/search/normalize.ts),
+ * so no written word is this term. A search within a source asks for it with its words (fts5Query,
+ * pgQuery), and the index steps through both lists together: `full` in a Turkish source that holds
+ * none of it read the word's 449,000 matches and checked each one's source (SQLite ~150 ms,
+ * PostgreSQL ~1.7 s at 1,000,000 articles); now the index finds that the two lists never meet. The
+ * articles are still checked against their source: the term only narrows. Every write that can move
+ * an article to another source indexes it again (writeArticles); migrations 0020 (SQLite) and 0021
+ * (PostgreSQL) filed the stored ones.
  * @example sourceTerm(5) // '\u{E000}5'
  */
 export function sourceTerm(sourceId: number): string {
@@ -354,7 +357,7 @@ export async function findMatchingIds(db: Db, m: TextMatch, where: RawBuilder<un
     const match = wide ? fts5Query(wide, true) : fts5Query(m, false);
     walk = sql`select f.rowid as key from articles_fts f where articles_fts match ${match} and ${inRange(sql`f.rowid`)} order by f.rowid desc limit ${MATCH_WALK}`;
   } else {
-    const q = sql`to_tsquery('simple', ${tsQuery(m, m.prefix)})`;
+    const q = pgQuery(m, m.prefix);
     capped = isCommon(await lexemeShares(db), m, m.prefix);
     walk = capped
       ? sql`select w.search_key as key from articles w join article_search s on s.article_id = w.id
@@ -467,8 +470,8 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
         and ${where}
       order by f.rowid desc limit ${n}`;
   } else {
-    const all = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
-    const words = sql`to_tsquery('simple', ${tsQuery({ parts: f.parts }, prefix)})`;
+    const all = pgQuery(f, prefix);
+    const words = pgQuery({ parts: f.parts }, prefix);
     const title = bucket === 'title';
     const stats = plan.stats!;
     // The walk plans on the rarest part's share (shareOf), as if the words always came together. Words
@@ -647,7 +650,7 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
     if (!plan.narrow && !f.exclude?.length && !f.fromDay && !f.toDay && enough(shares.reduce((product, s) => product * s, 1))) {
       return { total: SEARCH_CANDIDATES, estimated: !enough(sharedAtLeast(shares)) };
     }
-    const q = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
+    const q = pgQuery(f, prefix);
     matches = plan.narrow
       ? sql`select 1 from articles a join article_search s on s.article_id = a.id where ${where} and s.document @@ ${q} limit ${SEARCH_CANDIDATES}`
       : sql`select 1 from (select article_id from article_search where document @@ ${q} offset 0) m join articles a on a.id = m.article_id
@@ -803,6 +806,15 @@ function fts5Part(p: QueryPart, prefix: boolean): string {
     return asPrefix(p, v, prefix) ? [quoted, `${quoted}*`] : [quoted];
   });
   return alts.length === 1 ? alts[0]! : `(${alts.join(' OR ')})`;
+}
+
+/**
+ * PostgreSQL: the filter as a tsquery (tsQuery), with its source's term (sourceTerm) ANDed, taken as
+ * a lexeme as it is (to_tsquery would split the mark off).
+ */
+function pgQuery(f: Pick<SearchFilter, 'parts' | 'exclude' | 'sourceId'>, prefix: boolean): RawBuilder<unknown> {
+  const words = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
+  return f.sourceId === undefined ? words : sql`(${words} && ${`'${sourceTerm(f.sourceId)}'`}::tsquery)`;
 }
 
 /** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, variants `|`-ed, `&`, `!`. Terms are letters and digits. */
