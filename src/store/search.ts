@@ -514,6 +514,9 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
       // A title match has the words in the document too: only an exclusion needs the document read.
       const test = title ? (f.exclude?.length ? sql`${inTitle} and s.document @@ ${all}` : inTitle) : sql`s.document @@ ${all} and not (${inTitle})`;
       let cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((4 * n) / share));
+      // A walk taken again goes on past the articles already tested (`walked`), for the matches still wanted.
+      let walked = 0;
+      const found: number[] = [];
       for (;;) {
         // The planner would rather list every match through the GIN indexes, or read the whole of
         // article_search, and join and sort (1.9 s for a word in 3% of 1,000,000 titles; a phrase whose
@@ -521,10 +524,10 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
         // lateral lookup of its own row (`limit 1` keeps it from being flattened into a join), so the
         // walk is a nested loop in key order that stops at the n-th match (that phrase: 9,284
         // articles, 70 ms).
-        const walk = sql<{ id: number }>`select a.id from (select a.id, a.search_key from articles a where ${where} order by a.search_key desc limit ${cap}) a
+        const walk = sql<{ id: number }>`select a.id from (select a.id, a.search_key from articles a where ${where} order by a.search_key desc limit ${cap - walked} offset ${walked}) a
           cross join lateral (select 1 from article_search s where s.article_id = a.id and ${test} limit 1) t
-          order by a.search_key desc limit ${n}`;
-        const found = (await walk.execute(db)).rows.map((r) => Number(r.id));
+          order by a.search_key desc limit ${n - found.length}`;
+        found.push(...(await walk.execute(db)).rows.map((r) => Number(r.id)));
         if (found.length >= n || plan.narrow) return found;
         // Fewer than n among the newest `cap`: the statistics overrated the query (two words each
         // common, rarely side by side). Walk again as far as the matches found say n are, twice over,
@@ -532,6 +535,7 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
         // to list them all.
         const further = found.length === 0 ? Infinity : Math.ceil((2 * n * cap) / found.length);
         if (further > WALK_MAX || further <= cap) break;
+        walked = cap;
         cap = further;
       }
     }
