@@ -434,6 +434,22 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect((await search('rıhtım')).articles.map((a) => a.title)).toEqual(['Rıhtımda çalışma', 'Rıhtım onarıldı']);
   });
 
+  it('counts a phrase of two common words that never come side by side as none (PostgreSQL: its words\' shares prove nothing of it)', async () => {
+    // 3,100 articles, each with both words, never as "harbour storm": each word is in every article,
+    // and taking the phrase as common as its words said "more than 1,000 results" over none.
+    const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString();
+    await insertArticles(store.db, Array.from({ length: 3 * SEARCH_CANDIDATES + 100 }, (_, i) => article(`Storm hits the harbour ${i}`, 'Boats stayed in.', at(i))), TZ);
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    const search = async (q: string) => {
+      const parsed = parseSearchQuery(q);
+      if (!parsed.ok) throw new Error(q);
+      return searchArticles(store.db, { parts: parsed.parts }, 20, 0);
+    };
+    expect(await search('"harbour storm"')).toMatchObject({ total: 0, capped: false, articles: [] });
+    expect(await search('"storm hits"')).toMatchObject({ total: SEARCH_CANDIDATES, capped: true });
+    expect((await search('"storm hits"')).articles[0]!.title).toBe('Storm hits the harbour 3099');
+  });
+
   it('on PostgreSQL, bounds each search statement in time, and a cancelled search is a StoreError (503)', async () => {
     expect(searchTimedOut(Object.assign(new Error('canceling statement due to statement timeout'), { code: '57014' }))).toBeInstanceOf(StoreError);
     expect(searchTimedOut(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBeNull();

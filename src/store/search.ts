@@ -304,7 +304,7 @@ async function widenedInSource(db: Db, plan: Plan, f: SearchFilter): Promise<boo
   if (plan.store === 'sqlite') return (await countSqliteWithoutJoin(db, anywhere, false)) === null;
   const stats = plan.stats!;
   if (f.exclude?.length) return true;
-  const shares = f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, false));
+  const shares = f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, false, true));
   return sharedAtLeast(shares) * stats.rows < 3 * SEARCH_CANDIDATES;
 }
 
@@ -684,11 +684,12 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
     // proven, the product made an English word in 45% of the articles and a Turkish source's 10%
     // "more than 1,000 results" over none (the same for `full bakanlık`, two words that never meet).
     const stats = plan.stats!;
-    const shares = f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix));
-    if (f.sourceId !== undefined) shares.push(stats.sourceShares.get(f.sourceId) ?? 0);
+    const source = f.sourceId !== undefined ? [stats.sourceShares.get(f.sourceId) ?? 0] : [];
+    const shares = [...f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix)), ...source];
+    const surely = [...f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix, true)), ...source];
     const enough = (share: number) => share * stats.rows >= 3 * SEARCH_CANDIDATES;
     if (!plan.narrow && !f.exclude?.length && !f.fromDay && !f.toDay && enough(shares.reduce((product, s) => product * s, 1))) {
-      return { total: SEARCH_CANDIDATES, estimated: !enough(sharedAtLeast(shares)) };
+      return { total: SEARCH_CANDIDATES, estimated: !enough(sharedAtLeast(surely)) };
     }
     const q = pgQuery(f, prefix);
     matches = plan.narrow
@@ -781,15 +782,22 @@ async function lexemeShares(db: Db): Promise<LexemeStats> {
 
 /**
  * Returns the share of articles the query's rarest part is in (every part must match), by the
- * statistics; a prefix counts by its most common completion; 0 for a lexeme rarer than the
- * statistics list.
+ * statistics: a part's most common variant; a prefix counts by its most common completion; a phrase
+ * at most as its rarest word (its words side by side are rarer still); 0 for a lexeme rarer than the
+ * statistics list. `bound`: a share the part is surely in — a phrase none (its words may never meet
+ * side by side: `"minister full"`, each word in 30–45% of the articles, is in none).
  */
-function shareOf(shares: ReadonlyMap<string, number>, f: Pick<SearchFilter, 'parts'>, prefix: boolean): number {
+function shareOf(shares: ReadonlyMap<string, number>, f: Pick<SearchFilter, 'parts'>, prefix: boolean, bound = false): number {
+  const termShare = (t: string, p: QueryPart) => {
+    let best = shares.get(t) ?? 0;
+    if (prefix && p.prefix) for (const [e, n] of shares) if (e.startsWith(t)) best = Math.max(best, n);
+    return best;
+  };
   const share = (p: QueryPart) => {
     let best = 0;
-    for (const t of [...p.terms, ...(p.also ?? []).flat()]) {
-      best = Math.max(best, shares.get(t) ?? 0);
-      if (prefix && p.prefix) for (const [e, n] of shares) if (e.startsWith(t)) best = Math.max(best, n);
+    for (const v of variantsOf(p)) {
+      if (v.length > 1 && bound) continue;
+      best = Math.max(best, Math.min(...v.map((t) => termShare(t, p))));
     }
     return best;
   };
