@@ -112,10 +112,10 @@ export async function indexArticles(db: Db, entries: readonly IndexedArticle[], 
  * phrase holds it. A search within a source asks for it with its words (fts5Query, pgQuery), and the
  * index steps through both lists together: `full` in a Turkish source that holds none of it read the
  * word's 449,000 matches and checked each one's source (SQLite ~150 ms, PostgreSQL ~1.7 s at
- * 1,000,000 articles); now the index finds that the two lists never meet. The
- * articles are still checked against their source: the term only narrows. Every write that can move
- * an article to another source indexes it again (writeArticles); migrations 0020 (SQLite) and 0021
- * (PostgreSQL) filed the stored ones.
+ * 1,000,000 articles); now the index finds that the two lists never meet. The articles are still
+ * checked against their source: the term only narrows. Every write that can move an article to
+ * another source indexes it again (writeArticles); migrations 0020 (SQLite) and 0021 (PostgreSQL)
+ * filed the stored ones.
  * @example sourceTerm(5) // '\u{E000}5'
  */
 export function sourceTerm(sourceId: number): string {
@@ -797,16 +797,13 @@ async function lexemeShares(db: Db): Promise<LexemeStats> {
  * side by side: `"minister full"`, each word in 30–45% of the articles, is in none).
  */
 function shareOf(shares: ReadonlyMap<string, number>, f: Pick<SearchFilter, 'parts'>, prefix: boolean, bound = false): number {
-  const termShare = (t: string, p: QueryPart) => {
-    let best = shares.get(t) ?? 0;
-    if (prefix && p.prefix) for (const [e, n] of shares) if (e.startsWith(t)) best = Math.max(best, n);
-    return best;
-  };
   const share = (p: QueryPart) => {
     let best = 0;
     for (const v of variantsOf(p)) {
       if (v.length > 1 && bound) continue;
-      best = Math.max(best, Math.min(...v.map((t) => termShare(t, p))));
+      let variant = Math.min(...v.map((t) => shares.get(t) ?? 0));
+      if (asPrefix(p, v, prefix)) for (const [e, n] of shares) if (e.startsWith(v[0]!)) variant = Math.max(variant, n);
+      best = Math.max(best, variant);
     }
     return best;
   };
