@@ -93,8 +93,10 @@ describe('the search benchmark query mix', () => {
     }
     const days = queries.filter((q) => q.kind === 'day range');
     expect(days.map((q) => q.path.replace(/^.*?&/, ''))).toEqual(['from=2019-02-14&to=2019-02-14', 'from=2019-02-13&to=2019-02-13']);
-    const [source] = queries.filter((q) => q.kind === 'source');
-    expect(source!.path).toMatch(/^\/search\?q=[^&]+&source=[1-8]$/);
+    const sources = queries.filter((q) => q.kind === 'source');
+    expect(sources).toHaveLength(MIX_COUNTS.source);
+    for (const q of sources) expect(q.path).toMatch(/^\/search\?q=[^&]+&source=[1-8]$/);
+    expect(sources.map((q) => q.lang)).toEqual(['en', 'tr', 'ar']); // a word of each language
   });
 
   it('says when the sample has no word in one article only, and takes the rarest instead', () => {

@@ -26,7 +26,7 @@ export type QueryKind = (typeof QUERY_KINDS)[number];
 
 /** How many queries of each kind the mix holds (fewer when the sample has not enough). */
 export const MIX_COUNTS: Record<QueryKind, number> = {
-  rare: 15, common: 15, 'very common': 10, 'two words': 10, phrase: 10, 'words together': 6, prefix: 6, exclude: 6, 'day range': 2, source: 1,
+  rare: 15, common: 15, 'very common': 10, 'two words': 10, phrase: 10, 'words together': 6, prefix: 6, exclude: 6, 'day range': 2, source: 3,
 };
 
 /** Letters a prefix query keeps of a very common word. */
@@ -156,9 +156,11 @@ export function pickQueryMix(sample: readonly SampledArticle[], o: { seed: numbe
     const w = broad[i % broad.length]!;
     add('day range', w.lang, w.written, w.df, `&from=${days[i]}&to=${days[i]}`);
   }
-  for (let i = 0; i < MIX_COUNTS.source && broad.length; i++) {
-    const w = broad[(i + 2) % broad.length]!;
-    add('source', w.lang, w.written, w.df, `&source=${pick(random, articles).sourceId}`);
+  // A broad word of each language in turn, each in a source drawn at random (its language's or another's).
+  for (let i = 0; i < MIX_COUNTS.source; i++) {
+    const ofLang = broad.filter((w) => w.lang === LANG_ORDER[i % LANG_ORDER.length]);
+    const w = ofLang[(2 + Math.floor(i / LANG_ORDER.length)) % Math.max(1, ofLang.length)];
+    if (w) add('source', w.lang, w.written, w.df, `&source=${pick(random, articles).sourceId}`);
   }
   for (const kind of QUERY_KINDS) {
     const got = countOf(kind);
