@@ -302,10 +302,8 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
 async function widenedInSource(db: Db, plan: Plan, f: SearchFilter): Promise<boolean> {
   const anywhere = { parts: f.parts, ...(f.exclude ? { exclude: f.exclude } : {}) };
   if (plan.store === 'sqlite') return (await countSqliteWithoutJoin(db, anywhere, false)) === null;
-  const stats = plan.stats!;
   if (f.exclude?.length) return true;
-  const shares = f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, false, true));
-  return sharedAtLeast(shares) * stats.rows < 3 * SEARCH_CANDIDATES;
+  return !beyondRanked(plan.stats!, sharedAtLeast(surelyShares(plan.stats!, f.parts, false)));
 }
 
 /**
@@ -686,13 +684,12 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
     const stats = plan.stats!;
     const source = f.sourceId !== undefined ? [stats.sourceShares.get(f.sourceId) ?? 0] : [];
     const shares = [...f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix)), ...source];
-    const surely = [...f.parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix, true)), ...source];
-    const enough = (share: number) => share * stats.rows >= 3 * SEARCH_CANDIDATES;
+    const surely = [...surelyShares(stats, f.parts, prefix), ...source];
     // Excluded words take at most their share from what the parts surely hold (a `-word` query
     // counted 13–14 ms: `central -parties`); with them, only a proof skips the count.
     const excluded = (f.exclude ?? []).reduce((sum, p) => sum + shareAtMost(stats, p, prefix), 0);
-    const proven = enough(sharedAtLeast(surely) - excluded);
-    if (!plan.narrow && !f.fromDay && !f.toDay && (f.exclude?.length ? proven : enough(shares.reduce((product, s) => product * s, 1)))) {
+    const proven = beyondRanked(stats, sharedAtLeast(surely) - excluded);
+    if (!plan.narrow && !f.fromDay && !f.toDay && (f.exclude?.length ? proven : beyondRanked(stats, shares.reduce((product, s) => product * s, 1)))) {
       return { total: SEARCH_CANDIDATES, estimated: !proven };
     }
     const q = pgQuery(f, prefix);
@@ -808,6 +805,19 @@ function shareOf(shares: ReadonlyMap<string, number>, f: Pick<SearchFilter, 'par
     return best;
   };
   return Math.min(...f.parts.map(share));
+}
+
+/**
+ * Returns true when a share of the articles is more than a search ranks (SEARCH_CANDIDATES), with a
+ * margin of three: the statistics are taken from a sample.
+ */
+function beyondRanked(stats: LexemeStats, share: number): boolean {
+  return share * stats.rows >= 3 * SEARCH_CANDIDATES;
+}
+
+/** Returns each part's share of the articles that surely holds it, by the statistics (shareOf's `bound`). */
+function surelyShares(stats: LexemeStats, parts: readonly QueryPart[], prefix: boolean): number[] {
+  return parts.map((p) => shareOf(stats.shares, { parts: [p] }, prefix, true));
 }
 
 /**

@@ -4,11 +4,10 @@
  * that a search within a source asks the GIN indexes for the words and the source together instead
  * of listing every match of the words and checking each one's source (`full` in a Turkish source
  * that holds none of it: ~1.7 s at 1,000,000 articles; `minister` there, its title matches: 0.5–1 s).
- * The table is
- * written anew with the terms added and its indexes built after (one pass, no dead rows; an update
- * in place would add every row's lexemes to the GIN indexes one by one and leave the old rows to
- * vacuum). An index already holding the terms (a store filled by this version) gains only
- * another position of each (tsvector concatenation keeps a lexeme once). SQLite: 0020 did it.
+ * The table is written anew with the terms added and its indexes built after (one pass, no dead
+ * rows; an update in place would add every row's lexemes to the GIN indexes one by one and leave the
+ * old rows to vacuum). An index already holding the terms (a store filled by this version) gains
+ * only another position of each (tsvector concatenation keeps a lexeme once). SQLite: 0020 did it.
  */
 import { sql, type Kysely } from 'kysely';
 import type { DialectInfo } from '../dialect.js';
