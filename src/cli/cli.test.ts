@@ -141,7 +141,7 @@ describe.skipIf(await skipStoreTests())('jarida CLI on a store', () => {
 
   it('migrate applies the schema once', async () => {
     const db = await tempDb();
-    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search, 0004_change_log, 0005_source_identity, 0006_categories, 0007_media, 0008_pages, 0009_desk, 0011_fetch_history, 0012_desk_articles, 0013_totp_step, 0014_article_canonical, 0015_websub, 0016_sitemap_lastmod, 0017_search_key, 0018_search_title, 0019_search_terms, 0020_search_source, 0021_search_source_pg\n');
+    expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('applied: 0001_initial, 0002_ingest, 0003_search, 0004_change_log, 0005_source_identity, 0006_categories, 0007_media, 0008_pages, 0009_desk, 0011_fetch_history, 0012_desk_articles, 0013_totp_step, 0014_article_canonical, 0015_websub, 0016_sitemap_lastmod, 0017_search_key, 0018_search_title, 0019_search_terms, 0020_search_source, 0021_search_source_pg, 0022_search_period_pg\n');
     expect(jarida(['migrate'], { DATABASE_URL: db }).out).toBe('up to date\n');
   });
 

@@ -22,6 +22,7 @@ import * as m0018 from './migrations/0018_search_title.js';
 import * as m0019 from './migrations/0019_search_terms.js';
 import * as m0020 from './migrations/0020_search_source.js';
 import * as m0021 from './migrations/0021_search_source_pg.js';
+import * as m0022 from './migrations/0022_search_period_pg.js';
 
 export { databaseLabel, StoreError };
 
@@ -60,6 +61,7 @@ const MIGRATIONS: Record<string, MigrationModule> = {
   '0019_search_terms': m0019,
   '0020_search_source': m0020,
   '0021_search_source_pg': m0021,
+  '0022_search_period_pg': m0022,
 };
 
 /** Returns an open store for DATABASE_URL (`sqlite:PATH`, `sqlite::memory:`, `postgres://…`). */

@@ -18,6 +18,7 @@ import { isSqlite, readRows, StoreError } from './dialect.js';
 import type { Database } from './schema.js';
 import { deleteSetting, findSetting, saveSetting } from './settings.js';
 import { asKey, firstKeyAt } from './search-key.js';
+import { firstKeyOfWeek, periodBlocks, periodTerms, weekOfKey } from './search-period.js';
 
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -95,11 +96,17 @@ export async function indexArticles(db: Db, entries: readonly IndexedArticle[], 
     return;
   }
   for (let i = 0; i < docs.length; i += 300) {
-    // The source's term after the last word, weighted as the title's words: in `title_document` too (sourceTerm).
-    const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}::bigint, setweight(to_tsvector('simple', ${d.title}), 'A') || to_tsvector('simple', ${d.body}) || setweight(${`'${sourceTerm(d.source)}':1`}::tsvector, 'A'))`);
+    // The source's and the periods' terms after the last word, weighted as the title's words: in `title_document` too (sourceTerm, periodTerms).
+    const rows = docs.slice(i, i + 300).map((d) => sql`(${d.id}::bigint, setweight(to_tsvector('simple', ${d.title}), 'A') || to_tsvector('simple', ${d.body}) || setweight(${filedUnder(d)}::tsvector, 'A'))`);
     await sql`insert into article_search (article_id, document) values ${sql.join(rows)}
       on conflict (article_id) do update set document = excluded.document`.execute(db);
   }
+}
+
+/** PostgreSQL: the lexemes an article is filed under besides its words (its source's, its periods'), as tsvector text. */
+function filedUnder(d: { key: number; source: number }): string {
+  const terms = [sourceTerm(d.source), ...(Number.isSafeInteger(d.key) ? periodTerms(d.key) : [])];
+  return terms.map((t) => `'${t}':1`).join(' ');
 }
 
 /**
@@ -451,8 +458,10 @@ async function rankedPage(db: Db, plan: Plan, filter: SearchFilter, prefix: bool
   const end = Math.min(offset + limit, SEARCH_CANDIDATES);
   const counted = await countMatches(db, plan, filter, prefix);
   if (offset >= Math.min(end, counted.total)) return { ids: [], total: counted.total };
-  const title = await matchIds(db, plan, filter, prefix, 'title', end);
-  const rest = title.length >= end ? [] : await matchIds(db, plan, filter, prefix, 'rest', end - title.length);
+  // Counted to fewer than LIST_WHOLE: listed whole, neither walked nor listed by periods.
+  const few = !counted.estimated && counted.total <= LIST_WHOLE;
+  const title = await matchIds(db, plan, filter, prefix, 'title', end, few);
+  const rest = title.length >= end ? [] : await matchIds(db, plan, filter, prefix, 'rest', end - title.length, few);
   const found = title.length + rest.length;
   // Fewer than the page's end listed: every match is listed, whatever an estimate said.
   return { ids: [...title, ...rest].slice(offset, end), total: counted.estimated && found < end ? found : counted.total };
@@ -471,7 +480,7 @@ function siteConditions(f: SearchFilter): RawBuilder<unknown> {
 }
 
 /** The ids of the newest `n` published matches of a bucket, newest first. */
-async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bucket: Bucket, n: number): Promise<number[]> {
+async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bucket: Bucket, n: number, few = false): Promise<number[]> {
   const where = siteConditions(f);
   let query;
   if (plan.store === 'sqlite' && bucket === 'rest') return sqliteRestIds(db, f, prefix, n);
@@ -505,37 +514,37 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
     // articles, ~3–8 µs each) before the GIN index lists their few matches: by walkFirst, less than
     // listing them would have cost had they always met.
     const share = shareOf(title ? stats.titleShares : stats.shares, f, prefix);
-    if (plan.narrow || walkFirst(share, n, stats.rows)) {
+    if (plan.narrow || (!few && walkFirst(share, n, stats.rows))) {
       // Walk the articles newest first, testing each, until n match — at most a few times the
-      // articles the statistics say n matches are among (then the GIN index below lists them).
+      // articles the statistics say n matches are among (then the GIN index lists them: listByPeriods).
       const inTitle = sql`s.title_document @@ ${words}`;
       // A title match has the words in the document too: only an exclusion needs the document read.
       const test = title ? (f.exclude?.length ? sql`${inTitle} and s.document @@ ${all}` : inTitle) : sql`s.document @@ ${all} and not (${inTitle})`;
-      let cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((4 * n) / share));
-      // A walk taken again goes on past the articles already tested (`walked`), for the matches still wanted.
-      let walked = 0;
-      const found: number[] = [];
-      for (;;) {
-        // The planner would rather list every match through the GIN indexes, or read the whole of
-        // article_search, and join and sort (1.9 s for a word in 3% of 1,000,000 titles; a phrase whose
-        // words are common in titles: a parallel scan of every row, 0.3 s): each article is tested by a
-        // lateral lookup of its own row (`limit 1` keeps it from being flattened into a join), so the
-        // walk is a nested loop in key order that stops at the n-th match (that phrase: 9,284
-        // articles, 70 ms).
-        const walk = sql<{ id: number }>`select a.id from (select a.id, a.search_key from articles a where ${where} order by a.search_key desc limit ${cap - walked} offset ${walked}) a
-          cross join lateral (select 1 from article_search s where s.article_id = a.id and ${test} limit 1) t
-          order by a.search_key desc limit ${n - found.length}`;
-        found.push(...(await walk.execute(db)).rows.map((r) => Number(r.id)));
-        if (found.length >= n || plan.narrow) return found;
-        // Fewer than n among the newest `cap`: the statistics overrated the query (two words each
-        // common, rarely side by side). Walk again as far as the matches found say n are, twice over,
-        // when that is within WALK_MAX; farther (or none found) they are rare enough for the GIN index
-        // to list them all.
-        const further = found.length === 0 ? Infinity : Math.ceil((2 * n * cap) / found.length);
-        if (further > WALK_MAX || further <= cap) break;
-        walked = cap;
-        cap = further;
-      }
+      const cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((4 * n) / share));
+      // The planner would rather list every match through the GIN indexes, or read the whole of
+      // article_search, and join and sort (1.9 s for a word in 3% of 1,000,000 titles; a phrase whose
+      // words are common in titles: a parallel scan of every row, 0.3 s): each article is tested by a
+      // lateral lookup of its own row (`limit 1` keeps it from being flattened into a join), so the
+      // walk is a nested loop in key order that stops at the n-th match (that phrase: 9,284
+      // articles, 70 ms).
+      const walk = sql<{ id: number }>`select a.id from (select a.id, a.search_key from articles a where ${where} order by a.search_key desc limit ${cap}) a
+        cross join lateral (select 1 from article_search s where s.article_id = a.id and ${test} limit 1) t
+        order by a.search_key desc limit ${n}`;
+      const found = (await walk.execute(db)).rows.map((r) => Number(r.id));
+      if (found.length >= n || plan.narrow) return found;
+      // Fewer than n among the newest `cap`: the statistics overrated the query (two words each
+      // common, rarely side by side). As many as the walk found say there are, all told (the
+      // source's share of the articles with one): many are listed a stretch of time at a time, newest
+      // first (listByPeriods); few, or none found, whole (below: each stretch asks the GIN index for
+      // the words' lists again, and few matches cost little to read: a common word in a source that
+      // holds none of it, three stretches 15–23 ms, one listing 8–11).
+      const density = found.length / cap;
+      const among = stats.rows * (f.sourceId === undefined ? 1 : (stats.sourceShares.get(f.sourceId) ?? 0));
+      const within = (q: RawBuilder<unknown>, periods: RawBuilder<unknown> | null) => (periods ? sql`(${q} && ${periods})` : q);
+      const periodsMatch = title
+        ? (periods: RawBuilder<unknown> | null) => sql`title_document @@ ${within(titled, periods)} ${f.exclude?.length ? sql`and document @@ ${all}` : sql``}`
+        : (periods: RawBuilder<unknown> | null) => sql`document @@ ${within(all, periods)} and not (title_document @@ ${words})`;
+      if (density * among > LIST_WHOLE) return listByPeriods(db, periodsMatch, f, n, density, stats.rows);
     }
     if (title) {
       // List the title matches through the titles' GIN index, newest first (less those with an excluded word).
@@ -550,6 +559,55 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
   }
   return (await readRows(db, query)).map((r) => Number(r.id));
 }
+
+/**
+ * PostgreSQL: the ids of the newest `n` matches (those the condition `match(periods)` finds within the
+ * periods' tsquery, meeting the site's conditions), listed through the GIN indexes a stretch of weeks
+ * at a time from the newest: the first as many weeks as `density` (matches per article walked) says
+ * hold n and a half (weeks of `rows` articles spread over the keys' span), the second four times as
+ * long, then all the older ones at once (`match(null)`: a GIN index steps through the shortest of the
+ * lists a query names, and a long stretch's blocks are no shorter than the words' lists, so more
+ * stretches would each cost a whole listing: `full` in a source, five stretches 85 ms, against one
+ * listing 11). Each stretch is a few aligned blocks of weeks (search-period.ts), and each match read
+ * is one of that stretch: `court reviews`, 2,491 title matches at 1,000,000 articles, listed whole
+ * and each looked up for its key took 12–49 ms; its newest 20 weeks hold its twenty (~2–5 ms).
+ */
+export async function listByPeriods(db: Db, match: (periods: RawBuilder<unknown> | null) => RawBuilder<unknown>, f: SearchFilter, n: number, density: number, rows: number): Promise<number[]> {
+  const where = siteConditions(f);
+  const { lo, hi } = keyRange(f);
+  // The newest published article's key (a scheduled one's may be weeks ahead), the oldest article's.
+  const [ends] = await readRows(db, sql<{ newest: number | null; oldest: number | null }>`select
+    (select max(search_key) from articles where status = 'published') as newest, (select min(search_key) from articles) as oldest`);
+  if (ends?.newest == null || ends.oldest == null) return [];
+  const top = weekOfKey(hi === undefined ? Number(ends.newest) : Math.min(Number(ends.newest), hi - 1)) + 1;
+  const bottom = weekOfKey(lo === undefined ? Number(ends.oldest) : Math.max(Number(ends.oldest), lo));
+  const perWeek = rows / Math.max(1, weekOfKey(Number(ends.newest)) + 1 - weekOfKey(Number(ends.oldest)));
+  const out: number[] = [];
+  const list = async (cond: RawBuilder<unknown>, below: RawBuilder<unknown>) => {
+    const found = await readRows(db, sql<{ id: number }>`select k.id from (select article_id from article_search where ${cond} offset 0) m
+      cross join lateral ${eachArticle(sql`${where} ${below}`)} k order by k.search_key desc limit ${n - out.length}`);
+    out.push(...found.map((r) => Number(r.id)));
+  };
+  let to = top;
+  let span = Math.max(1, Math.ceil((1.5 * n) / Math.max(density * perWeek, 1e-9)));
+  for (let step = 0; step < PERIOD_STEPS && to > bottom && out.length < n; step++, span *= 4) {
+    const from = Math.max(bottom, to - span);
+    await list(match(sql`${periodBlocks(from, to).map((t) => `'${t}'`).join(' | ')}::tsquery`), sql``);
+    to = from;
+  }
+  if (to > bottom && out.length < n) await list(match(null), sql`and a.search_key < ${asKey(firstKeyOfWeek(to))}`);
+  return out;
+}
+
+/** Stretches of weeks listByPeriods asks for before it lists all the older matches at once. */
+const PERIOD_STEPS = 2;
+
+/**
+ * Matches counted to at most this many are listed whole through the GIN index, never walked or listed
+ * by periods (~10–40 µs a match, read and looked up): words that the statistics call common but that
+ * rarely meet cost the walk its cap (2–10 ms) before the listing.
+ */
+const LIST_WHOLE = 200;
 
 /**
  * PostgreSQL: the article of each match listed by a GIN index (`m.article_id`) when it meets the
