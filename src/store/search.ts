@@ -510,7 +510,7 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
     // searched together mostly do (`central bank`, `bütçe planını`); taken as independent, two words
     // each in 3% of 1,000,000 titles made 0.09%, so their 30,005 title matches were listed through the
     // GIN index and sorted (~250 ms) where the walk finds twenty among the newest ~700 (~4 ms; issue
-    // 16, bench:scale's queries). Words that rarely meet cost the walk its first cap (4 n / share
+    // 16, bench:scale's queries). Words that rarely meet cost the walk its cap (2 n / share
     // articles, ~3–8 µs each) before the GIN index lists their few matches: by walkFirst, less than
     // listing them would have cost had they always met.
     const share = shareOf(title ? stats.titleShares : stats.shares, f, prefix);
@@ -520,7 +520,7 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
       const inTitle = sql`s.title_document @@ ${words}`;
       // A title match has the words in the document too: only an exclusion needs the document read.
       const test = title ? (f.exclude?.length ? sql`${inTitle} and s.document @@ ${all}` : inTitle) : sql`s.document @@ ${all} and not (${inTitle})`;
-      const cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((4 * n) / share));
+      const cap = plan.narrow ? NARROW_RANGE : Math.min(WALK_MAX, Math.ceil((2 * n) / share));
       // The planner would rather list every match through the GIN indexes, or read the whole of
       // article_search, and join and sort (1.9 s for a word in 3% of 1,000,000 titles; a phrase whose
       // words are common in titles: a parallel scan of every row, 0.3 s): each article is tested by a
@@ -535,10 +535,14 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
       // Fewer than n among the newest `cap`: the statistics overrated the query (two words each
       // common, rarely side by side). As many as the walk found say there are, all told (the
       // source's share of the articles with one): many are listed a stretch of time at a time, newest
-      // first (listByPeriods); few, or none found, whole (below: each stretch asks the GIN index for
-      // the words' lists again, and few matches cost little to read: a common word in a source that
-      // holds none of it, three stretches 15–23 ms, one listing 8–11).
-      const density = found.length / cap;
+      // first (listByPeriods); few whole (below: each stretch asks the GIN index for the words' lists
+      // again, and few matches cost little to read). None found: whole when the GIN index lists only
+      // matches (a common word in a source that holds none of it: three stretches 15–23 ms, one
+      // listing 8–11); by periods when it lists articles to be read and tested — a phrase (its words
+      // anywhere in the title: `"minister approves"`, 2,480 titles read for a few, 20 ms whole, 7 by
+      // periods) or an excluded word.
+      const tested = f.parts.some((p) => variantsOf(p).some((v) => v.length > 1)) || !!f.exclude?.length;
+      const density = (found.length || (tested ? 0.5 : 0)) / cap;
       const among = stats.rows * (f.sourceId === undefined ? 1 : (stats.sourceShares.get(f.sourceId) ?? 0));
       const within = (q: RawBuilder<unknown>, periods: RawBuilder<unknown> | null) => (periods ? sql`(${q} && ${periods})` : q);
       const periodsMatch = title
