@@ -325,9 +325,10 @@ async function onPostgres<T>(db: Db, run: (trx: Transaction<Database>) => Promis
   // PostgreSQL's planner prices `document @@ q` over the heap as cheap (the tsvectors are in TOAST,
   // read one by one: 70 ms for a word in no article of 30,000, against 1 ms through the GIN index).
   const planned = async (trx: Transaction<Database>) => {
-    await sql`set local enable_seqscan = off`.execute(trx);
-    await sql`set local jit = off`.execute(trx); // compiling costs more than these short queries take
-    await sql.raw(`set local statement_timeout = ${SEARCH_STATEMENT_TIMEOUT_MS}`).execute(trx);
+    // One round trip for the three (`set_config(…, true)` is `set local`); jit off: compiling costs
+    // more than these short queries take.
+    await sql`select set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true),
+      set_config('statement_timeout', ${String(SEARCH_STATEMENT_TIMEOUT_MS)}, true)`.execute(trx);
     return run(trx);
   };
   try {
