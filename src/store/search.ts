@@ -299,7 +299,7 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
 
 /**
  * Returns false when the words, in no source, match at least SEARCH_CANDIDATES published articles
- * exactly (SQLite: counted from the index, countSqliteWithoutJoin; PostgreSQL: proven by the
+ * exactly (SQLite: counted from the index, countWithoutJoin; PostgreSQL: proven by the
  * statistics, sharedAtLeast) — the search without the source would not look for the words they
  * begin, so within a source it does not either: a search within a source finds what the same search
  * finds, in that source, and no more. It was also the costliest search there is: a prefix of a word
@@ -308,7 +308,7 @@ export async function searchArticles(db: Db, filter: SearchFilter, limit: number
  */
 async function widenedInSource(db: Db, plan: Plan, f: SearchFilter): Promise<boolean> {
   const anywhere = { parts: f.parts, ...(f.exclude ? { exclude: f.exclude } : {}) };
-  if (plan.store === 'sqlite') return (await countSqliteWithoutJoin(db, anywhere, false)) === null;
+  if (plan.store === 'sqlite') return (await countWithoutJoin(db, anywhere, false)) !== SEARCH_CANDIDATES;
   if (f.exclude?.length) return true;
   return !beyondRanked(plan.stats!, sharedAtLeast(surelyShares(plan.stats!, f.parts, false)));
 }
@@ -727,7 +727,7 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
   const where = siteConditions(f);
   let matches;
   if (plan.store === 'sqlite') {
-    const counted = await countSqliteWithoutJoin(db, f, prefix);
+    const counted = await countWithoutJoin(db, f, prefix);
     if (counted !== null) return { total: counted, estimated: false };
     const { lo, hi } = keyRange(f);
     matches = sql`select 1 from articles_fts f join articles a indexed by articles_search_key on a.search_key = f.rowid
@@ -755,6 +755,8 @@ async function countMatches(db: Db, plan: Plan, f: SearchFilter, prefix: boolean
     if (!plan.narrow && !f.fromDay && !f.toDay && (f.exclude?.length ? proven : beyondRanked(stats, shares.reduce((product, s) => product * s, 1)))) {
       return { total: SEARCH_CANDIDATES, estimated: !proven };
     }
+    const counted = plan.narrow ? null : await countWithoutJoin(db, f, prefix);
+    if (counted !== null) return { total: counted, estimated: false };
     const q = pgQuery(f, prefix);
     matches = plan.narrow
       ? sql`select 1 from articles a join article_search s on s.article_id = a.id where ${where} and s.document @@ ${q} limit ${SEARCH_CANDIDATES}`
@@ -778,23 +780,29 @@ export function sharedAtLeast(shares: readonly number[]): number {
 const UNPUBLISHED = sql.join(ARTICLE_STATUSES.filter((st) => st !== 'published').map((st) => sql.lit(st)));
 
 /**
- * Returns SEARCH_CANDIDATES when a query with no other filter matches at least that many published
- * articles, told from the index alone; null when the count must look at the articles (fewer match,
- * or other filters). The index holds every article, whatever its status: past SEARCH_CANDIDATES +
- * (articles not published) index matches, at least SEARCH_CANDIDATES of them are published. Reading
- * rowids from FTS5 costs ~0.1 µs each, checking each against `articles` (the other way) ~1 µs: a
- * common word's count went from ~1 ms to ~0.1 ms (issue 16). Not published articles are few in a
- * news archive (drafts, hidden, scheduled: counted from an index on status); past SEARCH_CANDIDATES
- * of them the join is cheaper.
+ * Returns how many published articles a query with no other filter matches, up to SEARCH_CANDIDATES,
+ * told from the index alone; null when the count must look at the articles (other filters, or fewer
+ * match than the index holds unpublished articles besides). The index holds every article, whatever
+ * its status: past SEARCH_CANDIDATES + (articles not published) index matches, at least
+ * SEARCH_CANDIDATES of them are published, and with no article unpublished every match is. Reading
+ * matches from the index alone costs ~0.1 µs each on SQLite (FTS5 rowids), checking each against
+ * `articles` (the other way) ~1 µs: a common word's count went from ~1 ms to ~0.1 ms (issue 16); on
+ * PostgreSQL each match's article lookup was ~3–10 µs more (`court reviews`: 1,000 of them). Not
+ * published articles are few in a news archive (drafts, hidden, scheduled: counted from an index on
+ * status); past SEARCH_CANDIDATES of them the join is cheaper.
  */
-async function countSqliteWithoutJoin(db: Db, f: SearchFilter, prefix: boolean): Promise<number | null> {
+async function countWithoutJoin(db: Db, f: SearchFilter, prefix: boolean): Promise<number | null> {
   if (f.sourceId !== undefined || f.fromDay || f.toDay) return null;
-  const [hidden] = await readRows(db, sql<{ n: number }>`select count(*) as n from articles where status in (${UNPUBLISHED})`);
+  const [hidden] = await readRows(db, sql<{ n: number }>`select count(*) as n from (select 1 from articles where status in (${UNPUBLISHED}) limit ${SEARCH_CANDIDATES + 1}) h`);
   const unpublished = Number(hidden?.n ?? 0);
   if (unpublished > SEARCH_CANDIDATES) return null;
   const enough = SEARCH_CANDIDATES + unpublished;
-  const [found] = await readRows(db, sql<{ n: number }>`select count(*) as n from (select 1 from articles_fts where articles_fts match ${fts5Query(f, prefix)} limit ${enough}) c`);
-  return Number(found?.n ?? 0) >= enough ? SEARCH_CANDIDATES : null;
+  const matches = isSqlite(db)
+    ? sql`select 1 from articles_fts where articles_fts match ${fts5Query(f, prefix)} limit ${enough}`
+    : sql`select 1 from article_search where document @@ ${pgQuery(f, prefix)} limit ${enough}`;
+  const [found] = await readRows(db, sql<{ n: number }>`select count(*) as n from (${matches}) c`);
+  const n = Number(found?.n ?? 0);
+  return n >= enough ? SEARCH_CANDIDATES : unpublished === 0 ? n : null;
 }
 
 /**
