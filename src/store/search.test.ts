@@ -174,6 +174,30 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('ankara', { sourceId: wire })).toEqual(['Ankara’daki toplantı ertelendi']);
   });
 
+  it('finds every match of a year, its first and last days too, newest first, within a source too (PostgreSQL: the GIN index asked for its weeks)', async () => {
+    // One article a day from 2014 to 2016, at 00:30 UTC (the same day in Istanbul); every other one from the wire.
+    const day = 86_400_000;
+    const start = Date.UTC(2014, 0, 1, 0, 30);
+    const dayOf = (i: number) => new Date(start + i * day).toISOString().slice(0, 10);
+    await insertArticles(store.db, Array.from({ length: 3 * 365 + 1 }, (_, i) =>
+      article(`Harbour report ${dayOf(i)}`, i % 3 ? 'Ships came in.' : 'A quiet harbour.', new Date(start + i * day).toISOString(), { sourceId: i % 2 ? wire : desk })), TZ);
+    // And one in the first minutes of 2015 in Istanbul (UTC+2 then): still 2014 in UTC, a week before 2015's first.
+    await saveArticles(store.db, [article('Harbour at midnight', 'New year.', '2014-12-31T22:30:00Z', { sourceId: desk })], TZ);
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    const days = (from: string, to: string, keep: (i: number) => boolean = () => true) =>
+      Array.from({ length: 3 * 365 + 1 }, (_, i) => 3 * 365 - i).filter((i) => dayOf(i) >= from && dayOf(i) <= to && keep(i)).map((i) => `Harbour report ${dayOf(i)}`);
+    const year = [...days('2015-01-01', '2015-12-31'), 'Harbour at midnight'];
+    expect(year).toHaveLength(366);
+    expect(await titles('harbour', { fromDay: '2015-01-01', toDay: '2015-12-31' }, 20)).toEqual(year.slice(0, 20));
+    expect(await titles('harbour', { fromDay: '2015-01-01', toDay: '2015-12-31' }, 20, 346)).toEqual(year.slice(346));
+    expect(await titles('harbour report', { fromDay: '2015-12-31', toDay: '2016-01-01' })).toEqual(['Harbour report 2016-01-01', 'Harbour report 2015-12-31']);
+    const parsed = parseSearchQuery('harbour');
+    if (!parsed.ok) throw new Error('harbour');
+    expect(await searchArticles(store.db, { parts: parsed.parts, fromDay: '2015-01-01', toDay: '2015-12-31' }, 20, 0)).toMatchObject({ total: 366, capped: false });
+    const wired = days('2014-06-15', '2015-06-14', (i) => i % 2 === 1);
+    expect(await titles('harbour', { fromDay: '2014-06-15', toDay: '2015-06-14', sourceId: wire }, 20, 160)).toEqual(wired.slice(160, 180));
+  });
+
   it('finds a word within a source through the index: every match of the source, none of another, an article moved by an editor under its new source only', async () => {
     // 600 articles say "harbour", a third of them the wire's; the desk's are the newest. SQLite files
     // each under its source's term (sourceTerm) and asks for the word and the source together, PostgreSQL too.
