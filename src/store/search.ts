@@ -483,7 +483,6 @@ function siteConditions(f: SearchFilter): RawBuilder<unknown> {
 /** The ids of the newest `n` published matches of a bucket, newest first. */
 async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bucket: Bucket, n: number, few = false): Promise<number[]> {
   const where = siteConditions(f);
-  let query;
   if (plan.store === 'sqlite' && bucket === 'rest') return sqliteRestIds(db, f, prefix, n);
   if (plan.store === 'sqlite') {
     const { lo, hi } = keyRange(f);
@@ -494,11 +493,12 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
     const excluded = title && f.exclude?.length
       ? sql`and not exists (select 1 from articles_fts where articles_fts match ${fts5Any(f.exclude, prefix)} and rowid = f.rowid)`
       : sql``;
-    query = sql<{ id: number }>`select a.id from ${table} f join articles a indexed by articles_search_key on a.search_key = f.rowid
+    const query = sql<{ id: number }>`select a.id from ${table} f join articles a indexed by articles_search_key on a.search_key = f.rowid
       where ${table} match ${title ? fts5Query({ parts: f.parts }, prefix) : fts5Query(f, prefix, bucket)} ${excluded}
         ${lo !== undefined ? sql`and f.rowid >= ${asKey(lo)}` : sql``} ${hi !== undefined ? sql`and f.rowid < ${asKey(hi)}` : sql``}
         and ${where}
       order by f.rowid desc limit ${n}`;
+    return (await readRows(db, query)).map((r) => Number(r.id));
   } else {
     const all = pgQuery(f, prefix);
     const words = pgQuery({ parts: f.parts }, prefix);
@@ -507,6 +507,13 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
     const titled = pgQuery({ parts: f.parts, sourceId: f.sourceId, fromDay: f.fromDay, toDay: f.toDay }, prefix);
     const title = bucket === 'title';
     const stats = plan.stats!;
+    // The bucket's matches as the GIN indexes list them, within some weeks' blocks (listByPeriods) or
+    // all: the title matches through the titles' index (less those with an excluded word), the
+    // others through the index of all words, less the title matches.
+    const within = (q: RawBuilder<unknown>, periods: RawBuilder<unknown> | null) => (periods ? sql`(${q} && ${periods})` : q);
+    const matching = title
+      ? (periods: RawBuilder<unknown> | null) => sql`title_document @@ ${within(titled, periods)} ${f.exclude?.length ? sql`and document @@ ${all}` : sql``}`
+      : (periods: RawBuilder<unknown> | null) => sql`document @@ ${within(all, periods)} and not (title_document @@ ${words})`;
     // The walk plans on the rarest part's share (shareOf), as if the words always came together. Words
     // searched together mostly do (`central bank`, `bütçe planını`); taken as independent, two words
     // each in 3% of 1,000,000 titles made 0.09%, so their 30,005 title matches were listed through the
@@ -545,24 +552,10 @@ async function matchIds(db: Db, plan: Plan, f: SearchFilter, prefix: boolean, bu
       const tested = f.parts.some((p) => variantsOf(p).some((v) => v.length > 1)) || !!f.exclude?.length;
       const density = (found.length || (tested ? 0.5 : 0)) / cap;
       const among = stats.rows * (f.sourceId === undefined ? 1 : (stats.sourceShares.get(f.sourceId) ?? 0));
-      const within = (q: RawBuilder<unknown>, periods: RawBuilder<unknown> | null) => (periods ? sql`(${q} && ${periods})` : q);
-      const periodsMatch = title
-        ? (periods: RawBuilder<unknown> | null) => sql`title_document @@ ${within(titled, periods)} ${f.exclude?.length ? sql`and document @@ ${all}` : sql``}`
-        : (periods: RawBuilder<unknown> | null) => sql`document @@ ${within(all, periods)} and not (title_document @@ ${words})`;
-      if (density * among > LIST_WHOLE) return listByPeriods(db, periodsMatch, f, n, density, stats.rows);
+      if (density * among > LIST_WHOLE) return listByPeriods(db, matching, f, n, density, stats.rows);
     }
-    if (title) {
-      // List the title matches through the titles' GIN index, newest first (less those with an excluded word).
-      const excluded = f.exclude?.length ? sql`and document @@ ${all}` : sql``;
-      query = sql<{ id: number }>`select k.id from (select article_id from article_search where title_document @@ ${titled} ${excluded} offset 0) m
-        cross join lateral ${eachArticle(where)} k order by k.search_key desc limit ${n}`;
-    } else {
-      // List the matches through the GIN index, newest first, less the title matches.
-      query = sql<{ id: number }>`select k.id from (select article_id from article_search where document @@ ${all} and not (title_document @@ ${words}) offset 0) m
-        cross join lateral ${eachArticle(where)} k order by k.search_key desc limit ${n}`;
-    }
+    return listNewest(db, matching(null), where, n);
   }
-  return (await readRows(db, query)).map((r) => Number(r.id));
 }
 
 /**
@@ -588,20 +581,25 @@ export async function listByPeriods(db: Db, match: (periods: RawBuilder<unknown>
   const bottom = weekOfKey(lo === undefined ? Number(ends.oldest) : Math.max(Number(ends.oldest), lo));
   const perWeek = rows / Math.max(1, weekOfKey(Number(ends.newest)) + 1 - weekOfKey(Number(ends.oldest)));
   const out: number[] = [];
-  const list = async (cond: RawBuilder<unknown>, below: RawBuilder<unknown>) => {
-    const found = await readRows(db, sql<{ id: number }>`select k.id from (select article_id from article_search where ${cond} offset 0) m
-      cross join lateral ${eachArticle(sql`${where} ${below}`)} k order by k.search_key desc limit ${n - out.length}`);
-    out.push(...found.map((r) => Number(r.id)));
-  };
   let to = top;
   let span = Math.max(1, Math.ceil((1.5 * n) / Math.max(density * perWeek, 1e-9)));
   for (let step = 0; step < PERIOD_STEPS && to > bottom && out.length < n; step++, span *= 4) {
     const from = Math.max(bottom, to - span);
-    await list(match(sql`${periodBlocks(from, to).map((t) => `'${t}'`).join(' | ')}::tsquery`), sql``);
+    out.push(...(await listNewest(db, match(sql`${anyOf(periodBlocks(from, to))}::tsquery`), where, n - out.length)));
     to = from;
   }
-  if (to > bottom && out.length < n) await list(match(null), sql`and a.search_key < ${asKey(firstKeyOfWeek(to))}`);
+  if (to > bottom && out.length < n) out.push(...(await listNewest(db, match(null), sql`${where} and a.search_key < ${asKey(firstKeyOfWeek(to))}`, n - out.length)));
   return out;
+}
+
+/**
+ * PostgreSQL: the ids of the newest `n` articles meeting `where` among the matches a GIN index lists
+ * for `cond` (a condition on article_search), each looked up one by one (eachArticle), newest first.
+ */
+async function listNewest(db: Db, cond: RawBuilder<unknown>, where: RawBuilder<unknown>, n: number): Promise<number[]> {
+  const found = await readRows(db, sql<{ id: number }>`select k.id from (select article_id from article_search where ${cond} offset 0) m
+    cross join lateral ${eachArticle(where)} k order by k.search_key desc limit ${n}`);
+  return found.map((r) => Number(r.id));
 }
 
 /** Stretches of weeks listByPeriods asks for before it lists all the older matches at once. */
@@ -967,7 +965,7 @@ function fts5Part(p: QueryPart, prefix: boolean): string {
  */
 function pgQuery(f: Pick<SearchFilter, 'parts' | 'exclude' | 'sourceId' | 'fromDay' | 'toDay'>, prefix: boolean): RawBuilder<unknown> {
   const words = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
-  const filed = [...(f.sourceId === undefined ? [] : [`'${sourceTerm(f.sourceId)}'`]), ...rangeBlocks(f)];
+  const filed = [...(f.sourceId === undefined ? [] : [anyOf([sourceTerm(f.sourceId)])]), ...rangeBlocks(f)];
   return filed.length ? sql`(${words} && ${filed.join(' & ')}::tsquery)` : words;
 }
 
@@ -976,7 +974,12 @@ function rangeBlocks(f: Pick<SearchFilter, 'fromDay' | 'toDay'>): string[] {
   if (!f.fromDay || !f.toDay) return [];
   const { lo, hi } = keyRange(f);
   const blocks = periodBlocks(weekOfKey(lo!), weekOfKey(hi! - 1) + 1);
-  return blocks.length ? [`(${blocks.map((t) => `'${t}'`).join(' | ')})`] : [];
+  return blocks.length ? [anyOf(blocks)] : [];
+}
+
+/** tsquery text of any of these lexemes, each taken as it is (the marks' terms: sourceTerm, periodTerms). */
+function anyOf(lexemes: readonly string[]): string {
+  return `(${lexemes.map((t) => `'${t}'`).join(' | ')})`;
 }
 
 /** PostgreSQL tsquery text: `t`, `(t | t:*)`, phrases `(a <-> b)`, variants `|`-ed, `&`, `!`. Terms are letters and digits. */
