@@ -198,6 +198,32 @@ describe.skipIf(await skipStoreTests())('search', () => {
     expect(await titles('harbour', { fromDay: '2014-06-15', toDay: '2015-06-14', sourceId: wire }, 20, 160)).toEqual(wired.slice(160, 180));
   });
 
+  it('finds every match of a range with one end, the oldest and the newest articles too (PostgreSQL: a first day alone closed at the last day any article has)', async () => {
+    // One article a week from 2013 to 2016 at 12:00 UTC; the oldest at 23:30 UTC on 2012-12-31 (2013-01-01 in
+    // Istanbul), the newest published at 22:30 UTC on 2025-06-30 (2025-07-01 there), after the beforeEach's of 2024.
+    const week = 7 * 86_400_000;
+    const start = Date.UTC(2013, 0, 2, 12);
+    const at = (i: number) => new Date(start + i * week).toISOString();
+    await insertArticles(store.db, Array.from({ length: 4 * 52 }, (_, i) => article(`Harbour week ${i}`, 'Ships came in.', at(i), { sourceId: i % 2 ? wire : desk })), TZ);
+    await saveArticles(store.db, [
+      article('Harbour first light', 'The oldest.', '2012-12-31T23:30:00Z', { sourceId: desk }),
+      article('Harbour last light', 'The newest.', '2025-06-30T22:30:00Z', { sourceId: wire }),
+    ], TZ);
+    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    const weeks = (keep: (i: number) => boolean) => Array.from({ length: 4 * 52 }, (_, i) => 4 * 52 - 1 - i).filter(keep).map((i) => `Harbour week ${i}`);
+    const all = async (range: Pick<SearchFilter, 'fromDay' | 'toDay' | 'sourceId'>) => titles('harbour', range, 300);
+    expect(await all({ fromDay: '2015-01-01' })).toEqual(['Harbour last light', ...weeks((i) => at(i) >= '2015-01-01')]);
+    expect(await all({ fromDay: '2025-07-01' })).toEqual(['Harbour last light']);
+    expect(await all({ fromDay: '2025-07-02' })).toEqual([]);
+    expect(await all({ toDay: '2014-12-31' })).toEqual([...weeks((i) => at(i) < '2015-01-01'), 'Harbour first light']);
+    expect(await all({ toDay: '2013-01-01' })).toEqual(['Harbour first light']);
+    expect(await all({ toDay: '2012-12-31' })).toEqual([]);
+    expect(await all({ fromDay: '2013-01-01', sourceId: desk })).toEqual([...weeks((i) => i % 2 === 0), 'Harbour first light']);
+    const parsed = parseSearchQuery('harbour');
+    if (!parsed.ok) throw new Error('harbour');
+    expect(await searchArticles(store.db, { parts: parsed.parts, toDay: '2014-12-31' }, 20, 100)).toMatchObject({ total: 106, capped: false }); // 105 weeks and the oldest
+  });
+
   it('finds a word within a source through the index: every match of the source, none of another, an article moved by an editor under its new source only', async () => {
     // 600 articles say "harbour", a third of them the wire's; the desk's are the newest. SQLite files
     // each under its source's term (sourceTerm) and asks for the word and the source together, PostgreSQL too.

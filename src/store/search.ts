@@ -278,8 +278,9 @@ export async function rebuildSearchIndex(db: Kysely<any>): Promise<number> {
  * when the page is full, so a common word costs what a rare one does.
  * @example await searchArticles(db, { parts: [{ terms: ['budget'], prefix: true }] }, 20, 0)
  */
-export async function searchArticles(db: Db, filter: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
-  const plan = await planOf(db, filter);
+export async function searchArticles(db: Db, asked: SearchFilter, limit: number, offset: number): Promise<SearchResults> {
+  const plan = await planOf(db, asked);
+  const filter = plan.store === 'postgres' ? await closedDayRange(db, asked) : asked;
   const run = async (d: Db) => {
     // Words exactly first: a word found that often needs no prefix matches (which cost more: every
     // word a prefix begins is merged). Else words also match words they begin; in a day range
@@ -967,6 +968,20 @@ function pgQuery(f: Pick<SearchFilter, 'parts' | 'exclude' | 'sourceId' | 'fromD
   const words = sql`to_tsquery('simple', ${tsQuery(f, prefix)})`;
   const filed = [...(f.sourceId === undefined ? [] : [anyOf([sourceTerm(f.sourceId)])]), ...rangeBlocks(f)];
   return filed.length ? sql`(${words} && ${filed.join(' & ')}::tsquery)` : words;
+}
+
+/**
+ * PostgreSQL: a day range with only its first day, closed at the last day any article has (the same
+ * matches: no article is after it), so that rangeBlocks asks the GIN index for its weeks too. Counting
+ * a common word from a year on listed every match of all years to keep the range's: `minister` from
+ * 2015 at 1,000,000 articles 782 → 82 ms, `fuel` from 2017 246 → 37. A range with only its last day
+ * is left open: its matches are the oldest, which the GIN index lists first (rows in the order they
+ * were written), and its blocks cost more than they saved (`metro` to mid-2010 30 → 38 ms).
+ */
+async function closedDayRange(db: Db, f: SearchFilter): Promise<SearchFilter> {
+  if (!f.fromDay || f.toDay) return f;
+  const [span] = await readRows(db, sql<{ last: string | null }>`select max(local_day) as last from articles`);
+  return span?.last ? { ...f, toDay: span.last } : f;
 }
 
 /** The tsquery text of the blocks of weeks a day range with both ends spans (keyRange's keys), or none. */
