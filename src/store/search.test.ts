@@ -4,7 +4,7 @@ import type { ArticleInput } from '../model/types.js';
 import { parseSearchQuery } from '../search/query.js';
 import { deleteArticle, insertArticles, saveArticle, saveArticles, setArticleStatus } from './articles.js';
 import type { Store } from './db.js';
-import { COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, listByPeriods, searchArticles, searchTimedOut, sharedAtLeast, SOURCE_TERM_MARK, sourceTerm, type SearchFilter } from './search.js';
+import { analyzeAfterBulkWrite, COMPACTED_SETTING, SEARCH_CANDIDATES, SEARCH_STATEMENT_TIMEOUT_MS, compactSearchIndex, compactSearchIndexWhenDue, ensureSearchIndexCurrent, rebuildSearchIndex, listByPeriods, searchArticles, searchTimedOut, sharedAtLeast, SOURCE_TERM_MARK, sourceTerm, type SearchFilter } from './search.js';
 import { StoreError } from './dialect.js';
 import { ANALYSER_VERSION, searchTerms } from '../search/normalize.js';
 import { saveDeskArticle } from './desk-articles.js';
@@ -183,7 +183,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
       article(`Harbour report ${dayOf(i)}`, i % 3 ? 'Ships came in.' : 'A quiet harbour.', new Date(start + i * day).toISOString(), { sourceId: i % 2 ? wire : desk })), TZ);
     // And one in the first minutes of 2015 in Istanbul (UTC+2 then): still 2014 in UTC, a week before 2015's first.
     await saveArticles(store.db, [article('Harbour at midnight', 'New year.', '2014-12-31T22:30:00Z', { sourceId: desk })], TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const days = (from: string, to: string, keep: (i: number) => boolean = () => true) =>
       Array.from({ length: 3 * 365 + 1 }, (_, i) => 3 * 365 - i).filter((i) => dayOf(i) >= from && dayOf(i) <= to && keep(i)).map((i) => `Harbour report ${dayOf(i)}`);
     const year = [...days('2015-01-01', '2015-12-31'), 'Harbour at midnight'];
@@ -209,7 +209,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
       article('Harbour first light', 'The oldest.', '2012-12-31T23:30:00Z', { sourceId: desk }),
       article('Harbour last light', 'The newest.', '2025-06-30T22:30:00Z', { sourceId: wire }),
     ], TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const weeks = (keep: (i: number) => boolean) => Array.from({ length: 4 * 52 }, (_, i) => 4 * 52 - 1 - i).filter(keep).map((i) => `Harbour week ${i}`);
     const all = async (range: Pick<SearchFilter, 'fromDay' | 'toDay' | 'sourceId'>) => titles('harbour', range, 300);
     expect(await all({ fromDay: '2015-01-01' })).toEqual(['Harbour last light', ...weeks((i) => at(i) >= '2015-01-01')]);
@@ -438,7 +438,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
     await insertArticles(store.db, many, TZ);
     // PostgreSQL: with statistics that call "market" common, the newest articles are walked in order
     // instead of listed from the GIN index; the answers must not change.
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const parsed = parseSearchQuery('market');
     if (!parsed.ok) throw new Error('market');
     const first = await searchArticles(store.db, { parts: parsed.parts }, 20, 0);
@@ -466,7 +466,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
     const titleOf = (i: number) =>
       i < 25 ? `Harbour storm warning ${i}` : i % 10 === 0 ? `Treaty summit talks ${i}` : i % 10 === 1 ? `Harbour works ${i}` : i % 10 === 2 ? `Storm front ${i}` : `Daily report ${i}`;
     await insertArticles(store.db, Array.from({ length: 3000 }, (_, i) => article(titleOf(i), 'Notes of the day.', at(i))), TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const newest = (match: (t: string) => boolean, k: number) =>
       Array.from({ length: 3000 }, (_, i) => titleOf(2999 - i)).filter(match).slice(0, k);
     expect(await titles('treaty summit', {}, 20)).toEqual(newest((t) => t.startsWith('Treaty summit'), 20));
@@ -489,7 +489,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
     const onWire = (i: number) => i % 20 < 10;
     await insertArticles(store.db, Array.from({ length: 4000 }, (_, i) =>
       article(titleOf(i), rest(i) ? 'The harbour storm surge.' : 'Notes of the day.', at(i), { sourceId: onWire(i) ? wire : desk })), TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const ranked = (keep: (i: number) => boolean) => {
       const newest = Array.from({ length: 4000 }, (_, i) => 3999 - i).filter(keep);
       return [...newest.filter(pair), ...newest.filter(rest)].map(titleOf);
@@ -535,7 +535,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
     const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString();
     await insertArticles(store.db, Array.from({ length: 12_400 }, (_, i) =>
       i % 2 ? article(`Storm front ${i}`, 'Rain.', at(i), { sourceId: wire }) : article(`Harbour works ${i}`, 'Cranes.', at(i))), TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const search = async (q: string, filter: Partial<SearchFilter> = {}) => {
       const parsed = parseSearchQuery(q);
       if (!parsed.ok) throw new Error(q);
@@ -565,7 +565,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
     // and taking the phrase as common as its words said "more than 1,000 results" over none.
     const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString();
     await insertArticles(store.db, Array.from({ length: 3 * SEARCH_CANDIDATES + 100 }, (_, i) => article(`Storm hits the harbour ${i}`, 'Boats stayed in.', at(i))), TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const search = async (q: string) => {
       const parsed = parseSearchQuery(q);
       if (!parsed.ok) throw new Error(q);
@@ -600,7 +600,7 @@ describe.skipIf(await skipStoreTests())('search', () => {
     const at = (i: number) => new Date(Date.UTC(2023, 0, 1) + i * 600_000).toISOString();
     await insertArticles(store.db, Array.from({ length: 3 * SEARCH_CANDIDATES + 100 }, (_, i) => article(`Harbour desk ${i}`, 'Ships came in.', at(i))), TZ);
     await insertArticles(store.db, Array.from({ length: 100 }, (_, i) => article(`Harbour wire ${i}`, 'Ships came in.', at(2 * i + 1), { sourceId: wire })), TZ);
-    if (store.dialect.name === 'postgres') await sql`analyze`.execute(store.db);
+    await analyzeAfterBulkWrite(store.db);
     const parsed = parseSearchQuery('harbour');
     if (!parsed.ok) throw new Error('harbour');
     const big = await searchArticles(store.db, { parts: parsed.parts, sourceId: desk }, 20, 0);
